@@ -1,0 +1,33 @@
+package dev.llmworkbench.cli;
+
+import picocli.CommandLine;
+
+/** The command line's entry: builds the picocli command tree and runs it. */
+public final class Cli {
+    private Cli() {
+    }
+
+    /** True when {@code args} name a command (anything but desktop options). */
+    public static boolean isCommandLine(String[] args) {
+        return args.length > 0 && !args[0].startsWith("-");
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 request failed, 2 wrong usage). */
+    public static int run(String[] args) {
+        return newCommandLine().execute(args);
+    }
+
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new RootCommand());
+        cl.setExitCodeExceptionMapper(t -> ExitCodes.USAGE);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + ex.getMessage());
+            return ex instanceof UsageException ? ExitCodes.USAGE : ExitCodes.FAILED;
+        });
+        return cl;
+    }
+}

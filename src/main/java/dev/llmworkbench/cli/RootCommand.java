@@ -1,0 +1,17 @@
+package dev.llmworkbench.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code llm-workbench COMMAND ...}: the commands of the command line. */
+@Command(name = "llm-workbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "LLM Workbench: test prompts, measure latency and estimate costs of OpenAI-compatible APIs.",
+        subcommands = {})
+public class RootCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.llmworkbench.domain;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where to send requests. Never holds a secret: {@code keyRef} only says where the key is kept
+ * (for example {@code env:WORKBENCH_API_KEY}, {@code keyring:NAME}, {@code file:NAME} or null for none).
+ *
+ * @param extraHeaders headers added to every request
+ * @param extraBody    top-level body fields added to every chat request (plain Java values: String,
+ *                     Number, Boolean, List, Map), a request's own fields win
+ * @param proxy        an HTTP(S) proxy as {@code host:port}, or null
+ * @param caCertPath   a PEM file with an extra trusted CA certificate, or null
+ */
+public record ProviderProfile(String name, String baseUrl, String defaultModel, String keyRef,
+                              Map<String, String> extraHeaders, Map<String, Object> extraBody,
+                              String proxy, String caCertPath) {
+    public ProviderProfile {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        baseUrl = stripTrailingSlash(baseUrl.trim());
+        extraHeaders = extraHeaders == null ? Map.of() : unmodifiableCopy(extraHeaders);
+        extraBody = extraBody == null ? Map.of() : unmodifiableCopy(extraBody);
+    }
+
+    public static ProviderProfile of(String name, String baseUrl) {
+        return new ProviderProfile(name, baseUrl, null, null, Map.of(), Map.of(), null, null);
+    }
+
+    public ProviderProfile withBaseUrl(String url) {
+        return new ProviderProfile(name, url, defaultModel, keyRef, extraHeaders, extraBody, proxy, caCertPath);
+    }
+
+    public ProviderProfile withKeyRef(String ref) {
+        return new ProviderProfile(name, baseUrl, defaultModel, ref, extraHeaders, extraBody, proxy, caCertPath);
+    }
+
+    private static String stripTrailingSlash(String url) {
+        String u = url;
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+
+    private static <V> Map<String, V> unmodifiableCopy(Map<String, V> m) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+}

@@ -1,0 +1,163 @@
+package dev.llmworkbench;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The import rules of ARCHITECTURE.md, checked on the compiled main classes. */
+class ArchitectureTest {
+    private static final String ROOT = "dev.llmworkbench";
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages(ROOT);
+    }
+
+    private static String p(String pkg) {
+        return ROOT + "." + pkg + "..";
+    }
+
+    private static void check(ArchRule rule) {
+        rule.allowEmptyShould(true).check(classes);
+    }
+
+    @Test
+    void domainImportsOnlyTheJdk() {
+        check(classes().that().resideInAPackage(p("domain"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(p("domain"), "java.."));
+    }
+
+    @Test
+    void clientImportsDomainOkHttpAndGson() {
+        check(classes().that().resideInAPackage(p("client"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(p("client"), p("domain"), "java..",
+                        "okhttp3..", "okio..", "kotlin..", "com.google.gson.."));
+    }
+
+    @Test
+    void resilienceImportsOnlyDomain() {
+        check(classes().that().resideInAPackage(p("resilience"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(p("resilience"), p("domain"), "java.."));
+    }
+
+    @Test
+    void costImportsDomainJtokkitAndGson() {
+        check(classes().that().resideInAPackage(p("cost"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(p("cost"), p("domain"), "java..",
+                        "com.knuddels.jtokkit..", "com.google.gson.."));
+    }
+
+    @Test
+    void metricsImportsDomainAndHdrHistogram() {
+        check(classes().that().resideInAPackage(p("metrics"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(p("metrics"), p("domain"), "java..",
+                        "org.HdrHistogram.."));
+    }
+
+    @Test
+    void storeImportsDomainJdbcAndGson() {
+        check(classes().that().resideInAPackage(p("store"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(p("store"), p("domain"), "java..",
+                        "javax.crypto..", "com.google.gson..", "org.sqlite.."));
+    }
+
+    @Test
+    void simSharesNothingWithTheClient() {
+        check(classes().that().resideInAPackage(p("sim"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(p("sim"), p("domain"), "java..",
+                        "javax.net..", "com.sun.net.httpserver..", "com.google.gson.."));
+    }
+
+    @Test
+    void serviceNeverImportsJavaFxOrTheEntryPoints() {
+        check(noClasses().that().resideInAPackage(p("service"))
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", p("ui"), p("cli"), p("sim")));
+    }
+
+    @Test
+    void theLowerLayersStandSideBySide() {
+        String[] lower = {"client", "resilience", "cost", "metrics", "store", "sim", "domain"};
+        for (String a : lower) {
+            for (String b : new String[] {"client", "resilience", "cost", "metrics", "store", "sim", "service",
+                    "cli", "ui"}) {
+                if (!a.equals(b)) {
+                    check(noClasses().that().resideInAPackage(p(a))
+                            .should().dependOnClassesThat().resideInAPackage(p(b))
+                            .because(a + " must not depend on " + b));
+                }
+            }
+        }
+    }
+
+    @Test
+    void noJavaFxOutsideUi() {
+        check(noClasses().that().resideOutsideOfPackages(p("ui"))
+                .and().doNotHaveFullyQualifiedName(ROOT + ".Main")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "atlantafx..", "org.fxmisc.."));
+    }
+
+    @Test
+    void cliNeverImportsUi() {
+        check(noClasses().that().resideInAPackage(p("cli"))
+                .should().dependOnClassesThat().resideInAnyPackage(p("ui"), "javafx.."));
+    }
+
+    @Test
+    void uiNeverImportsCli() {
+        check(noClasses().that().resideInAPackage(p("ui"))
+                .should().dependOnClassesThat().resideInAnyPackage(p("cli")));
+    }
+
+    @Test
+    void uiFeaturesDoNotImportEachOther() {
+        String[] features = {"playground", "compare", "batch", "charts", "estimate", "history", "settings"};
+        for (String a : features) {
+            for (String b : features) {
+                if (!a.equals(b)) {
+                    check(noClasses().that().resideInAPackage(p("ui." + a))
+                            .should().dependOnClassesThat().resideInAPackage(p("ui." + b)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void viewModelsUseBeansNotScenes() {
+        check(noClasses().that().resideInAPackage(p("ui")).and().haveSimpleNameEndingWith("ViewModel")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage.."));
+    }
+
+    @Test
+    void uiFeaturesTalkToServiceAndDomainOnly() {
+        check(noClasses().that().resideInAPackage(p("ui")).and().resideOutsideOfPackage(p("ui.app"))
+                .should().dependOnClassesThat().resideInAnyPackage(p("client"), p("resilience"), p("store"),
+                        p("sim"), p("metrics")));
+    }
+
+    @Test
+    void noSystemOutOutsideCli() {
+        check(noClasses().that().resideOutsideOfPackage(p("cli"))
+                .should().accessField(System.class, "out")
+                .orShould().accessField(System.class, "err"));
+    }
+
+    @Test
+    void threadsAreCreatedOnlyByTheThreadFactoryAndTheSimulatorServer() {
+        check(noClasses().that().resideOutsideOfPackage(p("sim"))
+                .and().doNotHaveFullyQualifiedName(ROOT + ".service.DaemonThreads")
+                .should().callConstructor(Thread.class)
+                .orShould().callConstructor(Thread.class, Runnable.class)
+                .orShould().callConstructor(Thread.class, Runnable.class, String.class)
+                .orShould().callConstructor(Thread.class, String.class));
+    }
+}
