@@ -1,0 +1,68 @@
+package dev.llmworkbench.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place threads are made (ArchitectureTest): named daemon threads with an uncaught-exception
+ * handler, and the executors built from them. A composition root owns one instance and closes it on
+ * exit, which shuts every executor it made down.
+ */
+public final class DaemonThreads implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DaemonThreads.class.getName());
+    private final List<ExecutorService> owned = new ArrayList<>();
+
+    /** A thread factory naming threads {@code prefix-1}, {@code prefix-2}, ... */
+    public static ThreadFactory factory(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setUncaughtExceptionHandler((th, e) ->
+                    LOG.log(Level.SEVERE, "uncaught exception in " + th.getName(), e));
+            return t;
+        };
+    }
+
+    public synchronized ExecutorService cached(String prefix) {
+        return own(Executors.newCachedThreadPool(factory(prefix)));
+    }
+
+    public synchronized ExecutorService fixed(String prefix, int threads) {
+        return own(Executors.newFixedThreadPool(threads, factory(prefix)));
+    }
+
+    public synchronized ScheduledExecutorService scheduled(String prefix, int threads) {
+        return own(Executors.newScheduledThreadPool(threads, factory(prefix)));
+    }
+
+    private <E extends ExecutorService> E own(E e) {
+        owned.add(e);
+        return e;
+    }
+
+    /** Shuts every executor down, waiting briefly for running tasks. */
+    @Override
+    public synchronized void close() {
+        for (ExecutorService e : owned) {
+            e.shutdownNow();
+        }
+        for (ExecutorService e : owned) {
+            try {
+                e.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        owned.clear();
+    }
+}
