@@ -65,7 +65,9 @@ public final class PriceCatalogue {
         this.bundled = List.copyOf(bundled);
         this.overrides = List.copyOf(overrides);
         this.merged = merge(this.bundled, this.overrides);
-        this.aliases = aliasMap(this.merged);
+        List<ModelPrice> all = new ArrayList<>(this.merged);
+        all.addAll(this.bundled);
+        this.aliases = aliasMap(all);
     }
 
     /** Loads the catalogue bundled in the jar, without overrides. */
@@ -245,7 +247,8 @@ public final class PriceCatalogue {
             boolean replaced = false;
             for (int i = 0; i < out.size(); i++) {
                 if (sameEntry(out.get(i), o)) {
-                    out.set(i, o);
+                    // an override without aliases keeps the bundled entry's aliases
+                    out.set(i, o.aliases().isEmpty() ? withAliases(o, out.get(i).aliases()) : o);
                     replaced = true;
                     break;
                 }
@@ -255,6 +258,12 @@ public final class PriceCatalogue {
             }
         }
         return Collections.unmodifiableList(out);
+    }
+
+    private static ModelPrice withAliases(ModelPrice p, List<String> aliases) {
+        return new ModelPrice(p.provider(), p.model(), aliases, p.currency(), p.inputPerM(), p.outputPerM(),
+                p.thinkingOutputPerM(), p.cachedInputPerM(), p.batchDiscount(), p.tiers(), p.contextWindow(),
+                p.maxContextWindow(), p.priceDate(), p.source(), p.verified(), p.userOverride());
     }
 
     private static Map<String, String> aliasMap(List<ModelPrice> prices) {
