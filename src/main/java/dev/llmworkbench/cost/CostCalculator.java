@@ -1,0 +1,141 @@
+package dev.llmworkbench.cost;
+
+import dev.llmworkbench.domain.Currency;
+import dev.llmworkbench.domain.ModelPrice;
+import dev.llmworkbench.domain.Money;
+import dev.llmworkbench.domain.PriceTier;
+import dev.llmworkbench.domain.Usage;
+import java.math.BigDecimal;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Exact request costs from {@link Usage}, with {@link BigDecimal} only.
+ *
+ * <p>Rules: the tier is chosen by the prompt length (the first tier whose {@code maxInputTokens} is at
+ * least the prompt tokens; beyond the last tier, the last one). Uncached input = (prompt − cached) at the
+ * input price; cached input at the cached price (the entry's figure, scaled to the tier by the same
+ * ratio; when absent 40% of the input price); answer output = (completion − reasoning) at the output
+ * price; reasoning at the thinking price (the output price when the entry has none). A batch request gets
+ * the entry's batch discount on every component. Counts that don't add up are clamped at zero (cached
+ * beyond the prompt, reasoning beyond the completion). Stateless and thread-safe.
+ */
+public final class CostCalculator {
+    /** Cached input costs this share of the input price when an entry gives no cached price. */
+    public static final BigDecimal DEFAULT_CACHED_SHARE = new BigDecimal("0.4");
+    /** The worst case reserves the input estimate plus this margin (10%). */
+    public static final BigDecimal INPUT_MARGIN = new BigDecimal("1.1");
+
+    private final PriceCatalogue catalogue;
+    private final ExchangeRate rate;
+
+    public CostCalculator(PriceCatalogue catalogue, ExchangeRate rate) {
+        this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
+        this.rate = Objects.requireNonNull(rate, "rate");
+    }
+
+    public PriceCatalogue catalogue() {
+        return catalogue;
+    }
+
+    public ExchangeRate exchangeRate() {
+        return rate;
+    }
+
+    /** The entry used for {@code provider} (null = the model's first entry) and {@code model}. */
+    public Optional<ModelPrice> entry(String provider, String model) {
+        return catalogue.find(provider, model);
+    }
+
+    /**
+     * The cost of a request from its usage; {@link CostResult#noPrice} when the catalogue has no entry.
+     *
+     * @param provider null = the model's first catalogue entry
+     */
+    public CostResult cost(String provider, String model, Usage usage, boolean batch) {
+        Objects.requireNonNull(usage, "usage");
+        Optional<ModelPrice> found = catalogue.find(provider, model);
+        if (found.isEmpty()) {
+            return CostResult.noPrice(model);
+        }
+        ModelPrice p = found.get();
+        long prompt = Math.max(0, usage.promptOrZero());
+        long cached = Math.min(Math.max(0, usage.cachedOrZero()), prompt);
+        long completion = Math.max(0, usage.completionOrZero());
+        long reasoning = Math.max(0, usage.reasoningOrZero());
+        long answer = Math.max(0, completion - reasoning);
+
+        Rates r = rates(p, prompt);
+        boolean discount = batch && p.batchDiscount() != null;
+        BigDecimal factor = discount ? BigDecimal.ONE.subtract(p.batchDiscount()) : BigDecimal.ONE;
+
+        Money in = amount(prompt - cached, r.input.multiply(factor), p.currency());
+        Money cachedIn = amount(cached, r.cached.multiply(factor), p.currency());
+        Money out = amount(answer, r.output.multiply(factor), p.currency());
+        Money think = amount(reasoning, r.thinking.multiply(factor), p.currency());
+        Money total = in.plus(cachedIn).plus(out).plus(think);
+
+        return new CostResult(p.model(), true, p.provider(), p.priceDate(), p.currency(), p.verified(),
+                rate.toUsd(total), rate.toCny(total), rate.toUsd(in), rate.toUsd(cachedIn), rate.toUsd(out),
+                rate.toUsd(think), total, rate.cnyPerUsd(), batch, discount);
+    }
+
+    /**
+     * What a request may cost at most, in USD, for a budget reservation: the input estimate plus 10% at
+     * the input price, plus {@code maxTokens} at the highest output price of the tier that inflated input
+     * falls in (thinking included). No batch discount.
+     *
+     * @throws NoPriceException when the catalogue has no entry
+     */
+    public Money worstCase(String provider, String model, long inputEstimate, long maxTokens) {
+        ModelPrice p = catalogue.find(provider, model).orElseThrow(() -> new NoPriceException(provider, model));
+        BigDecimal input = BigDecimal.valueOf(Math.max(0, inputEstimate)).multiply(INPUT_MARGIN);
+        long inflated = input.setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        Rates r = rates(p, inflated);
+        BigDecimal highestOutput = r.output.max(r.thinking);
+        BigDecimal native_ = input.multiply(r.input)
+                .add(BigDecimal.valueOf(Math.max(0, maxTokens)).multiply(highestOutput))
+                .movePointLeft(6);
+        return rate.toUsd(new Money(native_, p.currency()));
+    }
+
+    /** {@code money} in {@code target} at this calculator's exchange rate. */
+    public Money convert(Money money, Currency target) {
+        return rate.convert(money, target);
+    }
+
+    private static Money amount(long tokens, BigDecimal perM, Currency currency) {
+        return new Money(BigDecimal.valueOf(tokens).multiply(perM).movePointLeft(6), currency);
+    }
+
+    private record Rates(BigDecimal input, BigDecimal cached, BigDecimal output, BigDecimal thinking) {
+    }
+
+    private static Rates rates(ModelPrice p, long promptTokens) {
+        BigDecimal input = p.inputPerM();
+        BigDecimal output = p.outputPerM();
+        BigDecimal thinking = p.thinkingOrOutputPerM();
+        if (!p.tiers().isEmpty()) {
+            PriceTier tier = p.tiers().get(p.tiers().size() - 1);
+            for (PriceTier t : p.tiers()) {
+                if (promptTokens <= t.maxInputTokens()) {
+                    tier = t;
+                    break;
+                }
+            }
+            input = tier.inputPerM();
+            output = tier.outputPerM();
+            thinking = tier.thinkingOrOutputPerM();
+        }
+        BigDecimal cached;
+        if (p.cachedInputPerM() == null) {
+            cached = input.multiply(DEFAULT_CACHED_SHARE);
+        } else if (input.compareTo(p.inputPerM()) == 0 || p.inputPerM().signum() == 0) {
+            cached = p.cachedInputPerM();
+        } else {
+            // the entry's cached figure belongs to its flat input price: keep the same ratio in this tier
+            cached = input.multiply(p.cachedInputPerM()).divide(p.inputPerM(), java.math.MathContext.DECIMAL128);
+        }
+        return new Rates(input, cached, output, thinking);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.llmworkbench.resilience;
+
+/**
+ * A monotonic nanosecond source: only differences between two readings mean anything. Injected
+ * everywhere time is measured, so tests use {@link FakeTime} and take no real time.
+ */
+@FunctionalInterface
+public interface Ticker {
+    long nanos();
+
+    /** The real ticker: {@link System#nanoTime()}. */
+    static Ticker system() {
+        return System::nanoTime;
+    }
+}
