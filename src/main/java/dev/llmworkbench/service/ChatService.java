@@ -300,7 +300,8 @@ public final class ChatService {
             }
             if (reservation != null) {
                 if (billed) {
-                    reservation.settle(usd == null ? BigDecimal.ZERO : usd.amount(), completion.usage().totalOrSum());
+                    // insist: record the true spend even if a server went past the bound it was given
+                    reservation.settle(usd == null ? BigDecimal.ZERO : usd.amount(), completion.usage().totalOrSum(), true);
                 } else {
                     reservation.release();
                 }
