@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import javafx.animation.PauseTransition;
 import javafx.application.Application;
+import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -30,7 +32,6 @@ import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
-import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
@@ -44,6 +45,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
+import javafx.util.Duration;
 
 /**
  * The main window: a menu bar and a tool bar at the top, the notice line, the navigation sidebar on
@@ -62,6 +64,7 @@ public final class MainWindow {
     static final double DEFAULT_HEIGHT = 760;
     static final double MIN_WIDTH = 720;
     static final double MIN_HEIGHT = 480;
+    static final Duration SAVE_BOUNDS_DELAY = Duration.millis(400);
     static final String STYLESHEET = "/dev/llmworkbench/ui/workbench.css";
 
     private final Stage stage;
@@ -76,10 +79,11 @@ public final class MainWindow {
     private final ListView<String> sidebar = new ListView<>();
     private final StackPane content = new StackPane();
     private final Label viewTitle = new Label();
-    private final ToggleButton themeToggle = new ToggleButton();
+    private final Button themeToggle = new Button();
     private final CheckMenuItem darkThemeItem = new CheckMenuItem("Dark theme");
     private final Map<String, Map<KeyCombination, Runnable>> viewAccelerators = new HashMap<>();
     private final Map<KeyCombination, Runnable> globalAccelerators = new HashMap<>();
+    private final PauseTransition saveBoundsLater = new PauseTransition(SAVE_BOUNDS_DELAY);
     private final Scene scene;
 
     /**
@@ -123,7 +127,23 @@ public final class MainWindow {
                 preferences.put(PREF_VIEW, now);
             }
         });
-        stage.addEventHandler(WindowEvent.WINDOW_HIDING, e -> saveWindowState());
+        // bounds are saved shortly after they stop changing (the app may be killed, not closed)
+        // and at once when the window hides
+        saveBoundsLater.setOnFinished(e -> {
+            if (stage.isShowing()) {
+                saveWindowState();
+            }
+        });
+        InvalidationListener boundsChanged = o -> saveBoundsLater.playFromStart();
+        stage.xProperty().addListener(boundsChanged);
+        stage.yProperty().addListener(boundsChanged);
+        stage.widthProperty().addListener(boundsChanged);
+        stage.heightProperty().addListener(boundsChanged);
+        stage.maximizedProperty().addListener(boundsChanged);
+        stage.addEventHandler(WindowEvent.WINDOW_HIDING, e -> {
+            saveBoundsLater.stop();
+            saveWindowState();
+        });
     }
 
     /** A window over {@code Application.setUserAgentStylesheet}. */
@@ -174,8 +194,7 @@ public final class MainWindow {
         themeToggle.getStyleClass().addAll(Styles.FLAT, "theme-toggle");
         themeToggle.setFocusTraversable(true);
         themeToggle.setTooltip(new Tooltip("Switch between the light and the dark theme (Ctrl+Shift+D)"));
-        themeToggle.setAccessibleText("Dark theme");
-        themeToggle.setOnAction(e -> setTheme(themeToggle.isSelected() ? Theme.DARK : Theme.LIGHT));
+        themeToggle.setOnAction(e -> toggleTheme());
 
         HBox bar = new HBox(8, viewTitle, grow, themeToggle);
         bar.getStyleClass().add("app-toolbar");
@@ -293,8 +312,8 @@ public final class MainWindow {
     private void applyTheme(Theme now, boolean remember) {
         userAgentStylesheetSetter.accept(now.userAgentStylesheet());
         darkThemeItem.setSelected(now == Theme.DARK);
-        themeToggle.setSelected(now == Theme.DARK);
         themeToggle.setText(now == Theme.DARK ? "☀  Light" : "☾  Dark");
+        themeToggle.setAccessibleText(now == Theme.DARK ? "Switch to the light theme" : "Switch to the dark theme");
         scene.getRoot().pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("dark"), now == Theme.DARK);
         if (remember) {
             preferences.put(PREF_THEME, now.id());

@@ -13,7 +13,6 @@ import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
-import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -105,7 +104,7 @@ class WorkbenchAppTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(app.window().navigation().getCurrent()).isEqualTo("Batch");
         assertThat(navCell(robot, "Batch").getAccessibleText()).isEqualTo("Batch, Control 3");
-        assertThat(robot.lookup(".theme-toggle").query().getAccessibleText()).isEqualTo("Dark theme");
+        assertThat(robot.lookup(".theme-toggle").query().getAccessibleText()).isEqualTo("Switch to the dark theme");
     }
 
     @Test
@@ -118,7 +117,8 @@ class WorkbenchAppTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(Application.getUserAgentStylesheet()).isEqualTo(dark);
         assertThat(prefs.get(MainWindow.PREF_THEME)).contains("dark");
-        assertThat(robot.lookup(".theme-toggle").queryAs(ToggleButton.class).isSelected()).isTrue();
+        assertThat(robot.lookup(".theme-toggle").queryButton().getAccessibleText())
+                .isEqualTo("Switch to the light theme");
 
         robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.D);
         WaitForAsyncUtils.waitForFxEvents();
@@ -175,6 +175,18 @@ class WorkbenchAppTest {
                 return null;
             });
         }
+    }
+
+    @Test
+    void resizingIsSavedWithoutClosingTheWindow() throws Exception {
+        onFx(() -> {
+            stage.setWidth(1000);
+            stage.setHeight(640);
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+                () -> prefs.getDouble(MainWindow.PREF_WIDTH, 0) == 1000 && prefs.getDouble(MainWindow.PREF_HEIGHT, 0) == 640);
+        assertThat(stage.isShowing()).isTrue();
     }
 
     @Test
