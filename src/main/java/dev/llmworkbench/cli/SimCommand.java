@@ -1,0 +1,62 @@
+package dev.llmworkbench.cli;
+
+import dev.llmworkbench.sim.FaultSpec;
+import dev.llmworkbench.sim.SimConfig;
+import dev.llmworkbench.sim.Simulator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sim [--port P] [--faults SPEC]}: runs the embedded simulator in the foreground, printing its
+ * base URL as the first line, until Ctrl+C / SIGTERM (or an interrupt) closes it.
+ */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+        description = {"Runs the OpenAI-compatible simulator on 127.0.0.1 until stopped (Ctrl+C).",
+                "Prints its base URL (http://127.0.0.1:PORT/v1) as the first line."})
+public class SimCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "0",
+            description = "Port to listen on (default: a free port).")
+    int port;
+
+    @Option(names = "--faults", paramLabel = "SPEC",
+            description = "Latency overrides and faults, comma-separated name=value: ttft-ms, tps, jitter, rate429, "
+                    + "retry-after-ms, rate5xx, drop, stall, error-event, rpm, tpm, key. "
+                    + "Per request also via the header X-Sim-Faults: SPEC.")
+    String faults;
+
+    @Override
+    public Integer call() {
+        SimConfig config;
+        try {
+            config = SimConfig.defaults().withPort(port).withFaults(FaultSpec.parse(faults));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Simulator sim;
+        try {
+            sim = Simulator.start(config);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage(), e);
+        }
+        try {
+            sim.closeOnShutdown();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(sim.baseUrl());
+            out.flush();
+            sim.awaitClose();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sim.close();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.llmworkbench.sim;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to start a {@link Simulator}.
+ *
+ * @param host       the address to bind, normally {@code 127.0.0.1}
+ * @param port       the port, 0 for a free one
+ * @param faults     the server-wide latency overrides and faults ({@code X-Sim-Faults} is merged over them)
+ * @param models     the models {@code /v1/models} lists, the first being the default; empty gives
+ *                   {@link #BUILT_IN_MODELS}. Any other model name is answered too.
+ * @param randomSeed seeds the fault dice and the latency jitter (the text depends only on the prompt and
+ *                   the request's {@code seed})
+ */
+public record SimConfig(String host, int port, FaultSpec faults, List<String> models, long randomSeed) {
+    /** The models served when none are configured, {@code qwen3-235b-a22b} first. */
+    public static final List<String> BUILT_IN_MODELS = List.of("qwen3-235b-a22b", "qwen3-32b", "qwen3-30b-a3b",
+            "qwen-max", "qwen-plus", "qwen-turbo", "qwen3-coder-plus", "deepseek-v3");
+
+    public SimConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        faults = faults == null ? FaultSpec.NONE : faults;
+        models = models == null || models.isEmpty() ? BUILT_IN_MODELS : List.copyOf(models);
+    }
+
+    /** Loopback, a free port, no faults, the built-in models, seed 42. */
+    public static SimConfig defaults() {
+        return new SimConfig("127.0.0.1", 0, FaultSpec.NONE, List.of(), 42L);
+    }
+
+    public SimConfig withHost(String h) {
+        return new SimConfig(h, port, faults, models, randomSeed);
+    }
+
+    public SimConfig withPort(int p) {
+        return new SimConfig(host, p, faults, models, randomSeed);
+    }
+
+    public SimConfig withFaults(FaultSpec f) {
+        return new SimConfig(host, port, f, models, randomSeed);
+    }
+
+    public SimConfig withModels(List<String> m) {
+        return new SimConfig(host, port, faults, m, randomSeed);
+    }
+
+    public SimConfig withRandomSeed(long s) {
+        return new SimConfig(host, port, faults, models, s);
+    }
+
+    /** The default model: the first configured. */
+    public String defaultModel() {
+        return models.get(0);
+    }
+}
