@@ -41,7 +41,7 @@ class ArchitectureTest {
     void clientImportsDomainOkHttpAndGson() {
         check(classes().that().resideInAPackage(p("client"))
                 .should().onlyDependOnClassesThat().resideInAnyPackage(p("client"), p("domain"), "java..",
-                        "okhttp3..", "okio..", "kotlin..", "com.google.gson.."));
+                        "javax.net.ssl..", "okhttp3..", "okio..", "kotlin..", "com.google.gson.."));
     }
 
     @Test

@@ -286,9 +286,7 @@ public final class OpenAiClient {
                 c = acc.snapshot(req.model(), redact(error), status, headers, st.startNanos, st.now(), streamed);
             }
             st.stopAll();
-            if (!st.cancelled || error == null || error.kind() != ApiError.Kind.CANCELLED) {
-                emit(tail);
-            }
+            emit(tail); // no-op once cancelled
             future.complete(c);
         }
 
