@@ -77,6 +77,9 @@ public final class Redactor {
         if (json == null || json.isBlank()) {
             return json;
         }
+        if (!mayHoldASecret(json)) {
+            return json;
+        }
         JsonElement e;
         try {
             e = JsonParser.parseString(json);
@@ -84,6 +87,24 @@ public final class Redactor {
             return text(json);
         }
         return Json.GSON.toJson(scrub(e));
+    }
+
+    /**
+     * A cheap pre-check: every credential field name contains one of these words, a bearer token its
+     * scheme; {@code \\u} escapes could hide either, so they force the full walk.
+     */
+    private boolean mayHoldASecret(String json) {
+        String l = json.toLowerCase(Locale.ROOT);
+        if (l.contains("auth") || l.contains("key") || l.contains("token") || l.contains("password")
+                || l.contains("secret") || l.contains("bearer") || l.contains("basic") || l.contains("\\u")) {
+            return true;
+        }
+        for (String secret : secrets) {
+            if (json.contains(secret)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A JSON tree with credential-named fields removed and secrets masked in every string (a copy). */
