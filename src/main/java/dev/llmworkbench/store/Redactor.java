@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The last line of defence that keeps API keys out of the database. Callers never pass a key; this
  * still strips fields named like a credential ({@code Authorization}, {@code api_key}, {@code x-api-key},
- * ...), masks {@code Bearer <token>} anywhere, and masks every value equal to a key it was told about
+ * ...), masks {@code Bearer <token>} anywhere (a token: 12+ characters with a digit, so prose
+ * such as "bearer tokens expire" is left alone), and masks every value equal to a key it was told about
  * ({@link #remember(ApiKey)}). Thread-safe.
  */
 public final class Redactor {
@@ -28,7 +29,7 @@ public final class Redactor {
 
     private static final Set<String> SECRET_NAMES = Set.of("authorization", "proxyauthorization", "apikey",
             "xapikey", "apisecret", "accesstoken", "secretkey", "password", "ocpapimsubscriptionkey", "xgoogapikey");
-    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=\\-]{6,}");
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer)\\s+(?=[A-Za-z0-9._~+/=\\-]*\\d)[A-Za-z0-9._~+/=\\-]{12,}");
 
     private final Set<String> secrets = new CopyOnWriteArraySet<>();
 
@@ -96,7 +97,7 @@ public final class Redactor {
     private boolean mayHoldASecret(String json) {
         String l = json.toLowerCase(Locale.ROOT);
         if (l.contains("auth") || l.contains("key") || l.contains("token") || l.contains("password")
-                || l.contains("secret") || l.contains("bearer") || l.contains("basic") || l.contains("\\u")) {
+                || l.contains("secret") || l.contains("bearer") || l.contains("\\u")) {
             return true;
         }
         for (String secret : secrets) {
