@@ -61,6 +61,10 @@ public final class BudgetLedger {
                          BigDecimal remaining) {
     }
 
+    /** This hour's tokens, read together; budget null = unlimited. */
+    public record TokenStatus(Long budget, long spent, long reserved) {
+    }
+
     /** Today's spend, for the store to persist and restore after a restart. */
     public record Snapshot(LocalDate day, Map<Priority, BigDecimal> spentUsd, Instant hourStart,
                            long tokensThisHour) {
@@ -209,6 +213,12 @@ public final class BudgetLedger {
     public synchronized Status status(Priority p) {
         roll();
         return new Status(p, budgets.get(p), spent.get(p), reserved.get(p), remainingToday(p));
+    }
+
+    /** The hourly token budget, used and reserved, read together. */
+    public synchronized TokenStatus tokenStatus() {
+        roll();
+        return new TokenStatus(hourlyTokenBudget, tokensSpent, tokensReserved);
     }
 
     public synchronized Snapshot snapshot() {

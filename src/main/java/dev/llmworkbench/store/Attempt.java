@@ -1,0 +1,14 @@
+package dev.llmworkbench.store;
+
+/**
+ * One attempt of a request, stored in a result's {@code attempts} list (first attempt = 1).
+ *
+ * @param httpStatus   the HTTP status, or null when none arrived
+ * @param errorKind    the {@link dev.llmworkbench.domain.ApiError.Kind#wireName()} of its failure, or null
+ * @param errorMessage the failure's message (never a key), or null
+ * @param durationMs   how long the attempt took
+ * @param backoffMs    the pause before this attempt (0 for the first)
+ */
+public record Attempt(int number, Integer httpStatus, String errorKind, String errorMessage, Double durationMs,
+                      Double backoffMs) {
+}

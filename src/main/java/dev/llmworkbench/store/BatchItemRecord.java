@@ -1,0 +1,26 @@
+package dev.llmworkbench.store;
+
+/**
+ * One input row of a batch job.
+ *
+ * @param id            the database id (what {@link BatchStore#complete} takes)
+ * @param seq           the position in the input, from 0
+ * @param line          the line number in the input file, or null
+ * @param rowJson       the parsed row as JSON (for an invalid row, whatever could be read), or null
+ * @param invalidReason why the row was rejected, or null
+ * @param reservation   what the budget reserved while it is in flight, else {@link Reservation#NONE}
+ */
+public record BatchItemRecord(long id, String jobId, int seq, Integer line, String requestId, ItemStatus status,
+                              String rowJson, String invalidReason, Reservation reservation) {
+
+    /** A row to add to a new job; {@code invalidReason} non-null makes it {@code invalid}. */
+    public record New(Integer line, String requestId, String rowJson, String invalidReason) {
+        public static New valid(Integer line, String requestId, String rowJson) {
+            return new New(line, requestId, rowJson, null);
+        }
+
+        public static New invalid(Integer line, String requestId, String rowJson, String reason) {
+            return new New(line, requestId, rowJson, reason == null ? "invalid" : reason);
+        }
+    }
+}

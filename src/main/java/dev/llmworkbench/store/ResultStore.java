@@ -1,0 +1,193 @@
+package dev.llmworkbench.store;
+
+import com.google.gson.reflect.TypeToken;
+import dev.llmworkbench.domain.ApiError;
+import dev.llmworkbench.domain.Timing;
+import dev.llmworkbench.domain.Usage;
+import java.lang.reflect.Type;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Results of requests. Each insert is its own committed transaction, so a result is durable as soon
+ * as {@link #insert} returns. Batch results go through {@link BatchStore#complete} instead, which
+ * also moves the item. Every text is scrubbed of credentials by the database's {@link Redactor}.
+ */
+public final class ResultStore {
+    private static final Type ATTEMPTS = new TypeToken<List<Attempt>>() { }.getType();
+    private static final Type DOUBLES = new TypeToken<List<Double>>() { }.getType();
+
+    private final Database db;
+
+    public ResultStore(Database db) {
+        this.db = Objects.requireNonNull(db);
+    }
+
+    /** Stores the result (its id is ignored) and returns the stored copy with its new id. */
+    public ResultRecord insert(ResultRecord r) {
+        long id = db.write(c -> insert(c, db.redactor(), r));
+        return r.withId(id);
+    }
+
+    public Optional<ResultRecord> find(long id) {
+        return one("SELECT * FROM results WHERE id = ?", id);
+    }
+
+    /** The result stored for a batch item, if any. */
+    public Optional<ResultRecord> findByItem(long itemId) {
+        return one("SELECT * FROM results WHERE item_id = ?", itemId);
+    }
+
+    /** The results of a run, in the order they were stored. */
+    public List<ResultRecord> listByRun(long runId) {
+        return listByRun(runId, Integer.MAX_VALUE, 0);
+    }
+
+    /** One page of the results of a run, in the order they were stored. */
+    public List<ResultRecord> listByRun(long runId, int limit, int offset) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM results WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, limit);
+                ps.setInt(3, offset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<ResultRecord> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    public int countByRun(long runId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM results WHERE run_id = ?")) {
+                ps.setLong(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    private Optional<ResultRecord> one(String sql, long arg) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, arg);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    static long insert(Connection c, Redactor red, ResultRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO results (run_id, item_id, model, provider, request_json, response_text, reasoning,
+                  tool_calls_json, finish_reason, prompt_tokens, completion_tokens, total_tokens, reasoning_tokens,
+                  cached_tokens, usage_estimated, ttft_ms, ttfo_ms, tpot_ms, e2e_ms, queue_ms, total_ms,
+                  output_tokens, chunk_gaps_json, cost_usd, attempts_json, error_kind, error_status, error_code,
+                  error_message, error_retryable, check_result, check_detail, started_at, ended_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                  ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+            int i = 1;
+            ps.setLong(i++, r.runId());
+            Jdbc.setLong(ps, i++, r.itemId());
+            ps.setString(i++, r.model());
+            ps.setString(i++, r.provider());
+            ps.setString(i++, red.json(r.requestJson()));
+            ps.setString(i++, red.text(r.responseText()));
+            ps.setString(i++, red.text(r.reasoning()));
+            ps.setString(i++, red.json(r.toolCallsJson()));
+            ps.setString(i++, r.finishReason());
+            Usage u = r.usage();
+            Jdbc.setInt(ps, i++, u == null ? null : u.promptTokens());
+            Jdbc.setInt(ps, i++, u == null ? null : u.completionTokens());
+            Jdbc.setInt(ps, i++, u == null ? null : u.totalTokens());
+            Jdbc.setInt(ps, i++, u == null ? null : u.reasoningTokens());
+            Jdbc.setInt(ps, i++, u == null ? null : u.cachedTokens());
+            ps.setInt(i++, u != null && u.estimated() ? 1 : 0);
+            Timing t = r.timing();
+            Jdbc.setDouble(ps, i++, t == null ? null : t.ttftMs());
+            Jdbc.setDouble(ps, i++, t == null ? null : t.ttfoMs());
+            Jdbc.setDouble(ps, i++, t == null ? null : t.tpotMs());
+            Jdbc.setDouble(ps, i++, t == null ? null : t.e2eMs());
+            Jdbc.setDouble(ps, i++, t == null ? null : t.queueMs());
+            Jdbc.setDouble(ps, i++, t == null ? null : t.totalMs());
+            Jdbc.setInt(ps, i++, t == null ? null : t.outputTokens());
+            ps.setString(i++, t == null ? null : Json.GSON.toJson(t.chunkGapsMs()));
+            Jdbc.setDecimal(ps, i++, r.costUsd());
+            List<Attempt> attempts = new ArrayList<>();
+            for (Attempt a : r.attempts()) {
+                attempts.add(new Attempt(a.number(), a.httpStatus(), a.errorKind(), red.text(a.errorMessage()),
+                        a.durationMs(), a.backoffMs()));
+            }
+            ps.setString(i++, Json.GSON.toJson(attempts, ATTEMPTS));
+            ApiError e = r.error();
+            ps.setString(i++, e == null ? null : e.kind().wireName());
+            Jdbc.setInt(ps, i++, e == null ? null : e.status());
+            ps.setString(i++, e == null ? null : red.text(e.code()));
+            ps.setString(i++, e == null ? null : red.text(e.message()));
+            Jdbc.setBool(ps, i++, e == null ? null : e.retryable());
+            ps.setString(i++, r.checkPassed() == null ? null : (r.checkPassed() ? "pass" : "fail"));
+            ps.setString(i++, red.text(r.checkDetail()));
+            Jdbc.setInstant(ps, i++, r.startedAt());
+            Jdbc.setInstant(ps, i, r.endedAt());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    static ResultRecord map(ResultSet rs) throws SQLException {
+        Integer prompt = Jdbc.getInt(rs, "prompt_tokens");
+        Integer completion = Jdbc.getInt(rs, "completion_tokens");
+        Integer total = Jdbc.getInt(rs, "total_tokens");
+        Integer reasoningTokens = Jdbc.getInt(rs, "reasoning_tokens");
+        Integer cached = Jdbc.getInt(rs, "cached_tokens");
+        boolean estimated = rs.getInt("usage_estimated") != 0;
+        Usage usage = prompt == null && completion == null && total == null && reasoningTokens == null
+                && cached == null && !estimated ? null
+                : new Usage(prompt, completion, total, reasoningTokens, cached, estimated);
+
+        Double queue = Jdbc.getDouble(rs, "queue_ms");
+        Double totalMs = Jdbc.getDouble(rs, "total_ms");
+        String gaps = rs.getString("chunk_gaps_json");
+        Timing timing = queue == null && totalMs == null && gaps == null ? null
+                : new Timing(Jdbc.getDouble(rs, "ttft_ms"), Jdbc.getDouble(rs, "ttfo_ms"), Jdbc.getDouble(rs, "e2e_ms"),
+                        Jdbc.getDouble(rs, "tpot_ms"), gaps == null ? List.of() : Json.GSON.fromJson(gaps, DOUBLES),
+                        Jdbc.getInt(rs, "output_tokens"), queue == null ? 0 : queue, totalMs == null ? 0 : totalMs);
+
+        String kind = rs.getString("error_kind");
+        ApiError error = null;
+        if (kind != null) {
+            ApiError.Kind k = ApiError.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+            Boolean retryable = Jdbc.getBool(rs, "error_retryable");
+            error = new ApiError(k, Jdbc.getInt(rs, "error_status"), rs.getString("error_code"),
+                    rs.getString("error_message"), retryable == null ? ApiError.defaultRetryable(k) : retryable,
+                    null, null);
+        }
+        String check = rs.getString("check_result");
+        List<Attempt> attempts = Json.GSON.fromJson(rs.getString("attempts_json"), ATTEMPTS);
+        return new ResultRecord(rs.getLong("id"), rs.getLong("run_id"), Jdbc.getLong(rs, "item_id"),
+                rs.getString("model"), rs.getString("provider"), rs.getString("request_json"),
+                rs.getString("response_text"), rs.getString("reasoning"), rs.getString("tool_calls_json"),
+                rs.getString("finish_reason"), usage, timing, Jdbc.getDecimal(rs, "cost_usd"), attempts, error,
+                check == null ? null : "pass".equals(check), rs.getString("check_detail"),
+                Jdbc.getInstant(rs, "started_at"), Jdbc.getInstant(rs, "ended_at"));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.llmworkbench.store;
+
+import java.util.Locale;
+
+/** What kind of work a run recorded. */
+public enum RunKind {
+    SINGLE, COMPARE, BATCH, BENCHMARK;
+
+    /** {@code single}, {@code compare}, {@code batch}, {@code benchmark}: as stored and printed. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static RunKind parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("unknown run kind '" + s + "' (expected single, compare, batch or benchmark)");
+        }
+    }
+}

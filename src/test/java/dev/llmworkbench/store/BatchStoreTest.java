@@ -1,0 +1,282 @@
+package dev.llmworkbench.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llmworkbench.domain.ApiError;
+import dev.llmworkbench.domain.Usage;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchStoreTest {
+    @TempDir
+    Path dir;
+    Database db;
+    TestClock clock = new TestClock(Instant.parse("2026-11-24T10:00:00Z"));
+    RunStore runs;
+    ResultStore results;
+    BatchStore batches;
+    long runId;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(dir.resolve("wb.db"));
+        runs = new RunStore(db, clock);
+        results = new ResultStore(db);
+        batches = new BatchStore(db, clock);
+        runId = runs.create(RunKind.BATCH, "batch", "in.csv", "sim", List.of("qwen3-8b"), null).id();
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private static List<BatchItemRecord.New> rows(int n) {
+        List<BatchItemRecord.New> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(BatchItemRecord.New.valid(i + 2, "r" + i, "{\"prompt\":\"p" + i + "\"}"));
+        }
+        return out;
+    }
+
+    private ResultRecord ok(String text) {
+        return ResultRecord.builder(0).model("qwen3-8b").responseText(text).usage(Usage.of(3, 4))
+                .costUsd(new BigDecimal("0.0001")).build();
+    }
+
+    private BatchJobRecord job(List<BatchItemRecord.New> items) {
+        return batches.createJob(runId, "/in.csv", "/out.jsonl", "jsonl",
+                "{\"model\":\"qwen3-8b\",\"concurrency\":4,\"api_key_env\":\"DASHSCOPE_API_KEY\"}", items);
+    }
+
+    @Test
+    void createsAJobWithItsItemsIncludingInvalidRows() {
+        List<BatchItemRecord.New> items = new ArrayList<>(rows(3));
+        items.add(BatchItemRecord.New.invalid(9, null, "{\"max_tokens\":\"x\"}", "max_tokens is not a number"));
+        BatchJobRecord job = job(items);
+
+        assertThat(job.id()).matches("b-20261124-[0-9a-f]{6}");
+        assertThat(job.runId()).isEqualTo(runId);
+        assertThat(job.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(job.inputPath()).isEqualTo("/in.csv");
+        assertThat(job.format()).isEqualTo("jsonl");
+        // the NAME of the key's variable is kept: it is not a key
+        assertThat(job.settingsJson()).contains("\"api_key_env\":\"DASHSCOPE_API_KEY\"");
+        List<BatchItemRecord> all = batches.items(job.id());
+        assertThat(all).extracting(BatchItemRecord::seq).containsExactly(0, 1, 2, 3);
+        assertThat(all.get(1).line()).isEqualTo(3);
+        assertThat(all.get(1).requestId()).isEqualTo("r1");
+        assertThat(all.get(1).rowJson()).isEqualTo("{\"prompt\":\"p1\"}");
+        assertThat(all.get(3).status()).isEqualTo(ItemStatus.INVALID);
+        assertThat(all.get(3).invalidReason()).isEqualTo("max_tokens is not a number");
+        assertThat(batches.counts(job.id())).containsEntry(ItemStatus.PENDING, 3).containsEntry(ItemStatus.INVALID, 1)
+                .containsEntry(ItemStatus.DONE, 0);
+        assertThat(batches.pendingItems(job.id(), 10)).extracting(BatchItemRecord::seq).containsExactly(0, 1, 2);
+        assertThat(batches.pendingItems(job.id(), 2)).hasSize(2);
+        assertThat(batches.findJobByRun(runId)).contains(job);
+        assertThat(batches.listJobs()).containsExactly(job);
+        assertThatThrownBy(() -> batches.complete(all.get(3).id(), ok("x"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void tenThousandItemsGoInOneBatchedTransaction() {
+        BatchJobRecord job = job(rows(10_000));
+        assertThat(batches.counts(job.id()).get(ItemStatus.PENDING)).isEqualTo(10_000);
+        List<BatchItemRecord> first = batches.pendingItems(job.id(), 3);
+        assertThat(first).extracting(BatchItemRecord::requestId).containsExactly("r0", "r1", "r2");
+    }
+
+    @Test
+    void completeStoresTheResultAndMovesTheItemTogether() {
+        BatchJobRecord job = job(rows(3));
+        List<BatchItemRecord> items = batches.items(job.id());
+        long a = items.get(0).id();
+        long b = items.get(1).id();
+        assertThat(batches.markInFlight(job.id(), a, new Reservation(new BigDecimal("0.002"), 1100))).isTrue();
+        assertThat(batches.markInFlight(job.id(), a, Reservation.NONE)).as("already in flight").isFalse();
+        assertThat(batches.markInFlight(job.id(), List.of(b))).isEqualTo(1);
+        assertThat(batches.reservedInFlight(job.id()).usd()).isEqualByComparingTo("0.002");
+        assertThat(batches.pendingItems(job.id(), 10)).extracting(BatchItemRecord::id).doesNotContain(a, b);
+
+        ResultRecord stored = batches.complete(a, ok("answer A"));
+        assertThat(stored.runId()).isEqualTo(runId);
+        assertThat(stored.itemId()).isEqualTo(a);
+        assertThat(results.findByItem(a)).contains(stored);
+        BatchItemRecord doneA = batches.item(a).orElseThrow();
+        assertThat(doneA.status()).isEqualTo(ItemStatus.DONE);
+        assertThat(doneA.reservation()).isEqualTo(Reservation.NONE);
+
+        batches.complete(b, ResultRecord.builder(0).error(ApiError.of(ApiError.Kind.AUTH, 401, "bad key")).build());
+        assertThat(batches.item(b).orElseThrow().status()).isEqualTo(ItemStatus.FAILED);
+
+        // a second result for the same item is refused and nothing changes
+        assertThatThrownBy(() -> batches.complete(a, ok("again"))).isInstanceOf(IllegalStateException.class);
+        assertThat(results.countByRun(runId)).isEqualTo(2);
+        assertThat(results.findByItem(a).orElseThrow().responseText()).isEqualTo("answer A");
+        // a done item can't be put in flight again
+        assertThat(batches.markInFlight(job.id(), List.of(a))).isZero();
+        assertThat(batches.release(a)).isFalse();
+    }
+
+    @Test
+    void completeIsAtomicWhenTheStatusUpdateFails() {
+        BatchJobRecord job = job(rows(2));
+        long target = batches.items(job.id()).get(1).id();
+        batches.markInFlight(job.id(), List.of(target));
+        db.write(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TRIGGER boom BEFORE UPDATE OF status ON batch_items WHEN NEW.status = 'done' "
+                        + "AND NEW.seq = 1 BEGIN SELECT RAISE(ABORT, 'boom'); END");
+            }
+            return null;
+        });
+        assertThatThrownBy(() -> batches.complete(target, ok("lost?"))).isInstanceOf(StoreException.class);
+        assertThat(results.findByItem(target)).as("the result insert was rolled back").isEmpty();
+        assertThat(batches.item(target).orElseThrow().status()).isEqualTo(ItemStatus.IN_FLIGHT);
+    }
+
+    @Test
+    void resumeRecoveryRequeuesInFlightItemsAndReportsTheirReservations() {
+        BatchJobRecord job = job(rows(5));
+        List<BatchItemRecord> items = batches.items(job.id());
+        batches.updateJobStatus(job.id(), JobStatus.RUNNING);
+        batches.markInFlight(job.id(), items.get(0).id(), new Reservation(new BigDecimal("0.01"), 100));
+        batches.complete(items.get(0).id(), ok("A"));
+        batches.markInFlight(job.id(), items.get(1).id(), new Reservation(new BigDecimal("0.02"), 200));
+        batches.markInFlight(job.id(), items.get(2).id(), new Reservation(new BigDecimal("0.03"), 300));
+        // "crash": nothing else happens; a new process opens the database
+        db.close();
+        db = Database.open(dir.resolve("wb.db"));
+        batches = new BatchStore(db, clock);
+        results = new ResultStore(db);
+
+        assertThat(batches.markInterrupted()).extracting(BatchJobRecord::id).containsExactly(job.id());
+        assertThat(batches.interruptedJobs()).extracting(BatchJobRecord::status).containsExactly(JobStatus.INTERRUPTED);
+        BatchStore.Recovery rec = batches.resumeRecovery(job.id());
+        assertThat(rec.requeued()).extracting(BatchItemRecord::seq).containsExactly(1, 2);
+        assertThat(rec.reserved()).isEqualTo(new Reservation(new BigDecimal("0.05"), 500));
+        assertThat(batches.counts(job.id())).containsEntry(ItemStatus.PENDING, 4).containsEntry(ItemStatus.DONE, 1)
+                .containsEntry(ItemStatus.IN_FLIGHT, 0);
+        // the done item is never offered again
+        assertThat(batches.pendingItems(job.id(), 100)).extracting(BatchItemRecord::seq).containsExactly(1, 2, 3, 4);
+        assertThat(batches.resumeRecovery(job.id()).requeued()).as("idempotent").isEmpty();
+    }
+
+    @Test
+    void anItemLeftInFlightWithAResultIsNeverSentAgain() {
+        BatchJobRecord job = job(rows(2));
+        long a = batches.items(job.id()).get(0).id();
+        batches.markInFlight(job.id(), List.of(a));
+        // simulate a state complete() cannot produce: a result stored while the item still says in_flight
+        db.write(c -> ResultStore.insert(c, db.redactor(), ok("A").withRunId(runId).withItemId(a)));
+        assertThat(batches.pendingItems(job.id(), 10)).extracting(BatchItemRecord::id).doesNotContain(a);
+        BatchStore.Recovery rec = batches.resumeRecovery(job.id());
+        assertThat(rec.requeued()).isEmpty();
+        assertThat(batches.item(a).orElseThrow().status()).isEqualTo(ItemStatus.DONE);
+        assertThat(batches.pendingItems(job.id(), 10)).extracting(BatchItemRecord::seq).containsExactly(1);
+    }
+
+    @Test
+    void notRunItemsAndReleaseAndExportView() {
+        BatchJobRecord job = job(rows(4));
+        List<BatchItemRecord> items = batches.items(job.id());
+        batches.markInFlight(job.id(), List.of(items.get(0).id(), items.get(1).id()));
+        batches.complete(items.get(0).id(), ok("A"));
+        assertThat(batches.release(items.get(1).id())).isTrue();
+        assertThat(batches.markNotRun(job.id())).isEqualTo(3);
+        assertThat(batches.pendingItems(job.id(), 10)).isEmpty();
+
+        List<BatchStore.ItemResult> view = batches.itemsWithResults(job.id());
+        assertThat(view).hasSize(4);
+        assertThat(view.get(0).item().status()).isEqualTo(ItemStatus.DONE);
+        assertThat(view.get(0).result().responseText()).isEqualTo("A");
+        assertThat(view.get(0).result().usage()).isEqualTo(Usage.of(3, 4));
+        assertThat(view.get(1).item().status()).isEqualTo(ItemStatus.NOT_RUN);
+        assertThat(view.get(1).result()).isNull();
+
+        assertThat(batches.requeueNotRun(job.id())).isEqualTo(3);
+        assertThat(batches.pendingItems(job.id(), 10)).extracting(BatchItemRecord::seq).containsExactly(1, 2, 3);
+        assertThat(batches.markNotRun(job.id(), List.of(items.get(3).id(), items.get(0).id()))).isEqualTo(1);
+        assertThat(batches.updateJobStatus(job.id(), JobStatus.DONE)).isTrue();
+        assertThat(batches.findJob(job.id()).orElseThrow().status()).isEqualTo(JobStatus.DONE);
+        assertThat(batches.markInterrupted()).isEmpty();
+    }
+
+    @Test
+    void manyThreadsCompletingAtOnceLoseNothing() throws Exception {
+        int n = 2000;
+        int threads = 8;
+        BatchJobRecord job = job(rows(n));
+        ConcurrentLinkedQueue<BatchItemRecord> queue = new ConcurrentLinkedQueue<>(batches.pendingItems(job.id(), n));
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        try {
+            List<Future<Integer>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    start.await();
+                    int done = 0;
+                    BatchItemRecord it;
+                    while ((it = queue.poll()) != null) {
+                        if (batches.markInFlight(job.id(), it.id(), new Reservation(new BigDecimal("0.001"), 10))) {
+                            batches.complete(it.id(), ok("answer " + it.requestId()));
+                            done++;
+                        }
+                    }
+                    return done;
+                }));
+            }
+            // a reader (the UI) polls meanwhile
+            Future<Integer> reader = pool.submit(() -> {
+                start.await();
+                int reads = 0;
+                while (writing.get()) {
+                    Map<ItemStatus, Integer> counts = batches.counts(job.id());
+                    assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(n);
+                    reads++;
+                }
+                return reads;
+            });
+            start.countDown();
+            int total = 0;
+            for (Future<Integer> f : workers) {
+                total += f.get(60, TimeUnit.SECONDS);
+            }
+            writing.set(false);
+            assertThat(reader.get(60, TimeUnit.SECONDS)).isPositive();
+            assertThat(total).isEqualTo(n);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(batches.counts(job.id())).containsEntry(ItemStatus.DONE, n).containsEntry(ItemStatus.IN_FLIGHT, 0);
+        List<ResultRecord> all = results.listByRun(runId);
+        assertThat(all).hasSize(n);
+        Set<Long> itemIds = new HashSet<>();
+        for (ResultRecord r : all) {
+            itemIds.add(r.itemId());
+            String rid = batches.item(r.itemId()).orElseThrow().requestId();
+            assertThat(r.responseText()).isEqualTo("answer " + rid);
+        }
+        assertThat(itemIds).hasSize(n);
+    }
+}
