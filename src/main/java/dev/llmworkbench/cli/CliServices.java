@@ -1,0 +1,113 @@
+package dev.llmworkbench.cli;
+
+import dev.llmworkbench.cost.CostCalculator;
+import dev.llmworkbench.cost.ExchangeRate;
+import dev.llmworkbench.cost.PriceCatalogue;
+import dev.llmworkbench.cost.TokenEstimator;
+import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.resilience.BudgetLedger;
+import dev.llmworkbench.resilience.RateLimiter;
+import dev.llmworkbench.resilience.RetryPolicy;
+import dev.llmworkbench.resilience.Scheduler;
+import dev.llmworkbench.resilience.Ticker;
+import dev.llmworkbench.service.ChatService;
+import dev.llmworkbench.service.ClientPool;
+import dev.llmworkbench.service.DaemonThreads;
+import dev.llmworkbench.sim.SimConfig;
+import dev.llmworkbench.sim.Simulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The command line's composition root: builds the service layer (and the embedded simulator when
+ * no base URL is given) for one command, and closes it all afterwards.
+ */
+final class CliServices implements AutoCloseable {
+    static final String SIMULATOR = "simulator";
+    private final DaemonThreads threads = new DaemonThreads();
+    private final ClientPool clients = ClientPool.create();
+    private Simulator simulator;
+    private ChatService chat;
+    private PriceCatalogue catalogue;
+
+    PriceCatalogue catalogue() {
+        if (catalogue == null) {
+            catalogue = PriceCatalogue.loadBundled();
+        }
+        return catalogue;
+    }
+
+    CostCalculator costs() {
+        return new CostCalculator(catalogue(), ExchangeRate.MARKET_DEFAULT);
+    }
+
+    ChatService chat() {
+        if (chat == null) {
+            Scheduler scheduler = Scheduler.of(threads.scheduled("workbench-scheduler", 1));
+            Clock clock = Clock.systemDefaultZone();
+            Ticker ticker = Ticker.system();
+            RateLimiter limiter = new RateLimiter(ticker, scheduler, clock, RateLimiter.Config.defaults());
+            Random random = new SecureRandom();
+            RetryPolicy retry = RetryPolicy.defaults(random::nextDouble);
+            BudgetLedger ledger = new BudgetLedger(clock, ZoneId.systemDefault());
+            chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(), scheduler, ticker,
+                    clock);
+        }
+        return chat;
+    }
+
+    /** The embedded simulator, started on first use, serving the catalogue's models. */
+    Simulator simulator() {
+        if (simulator == null) {
+            try {
+                simulator = Simulator.start(SimConfig.defaults().withModels(catalogue().models()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start the embedded simulator: " + e.getMessage(), e);
+            }
+        }
+        return simulator;
+    }
+
+    /**
+     * The provider to talk to: the given base URL, or the embedded simulator when none is given.
+     */
+    ProviderProfile profile(String baseUrl) {
+        if (baseUrl == null || baseUrl.isBlank()) {
+            return new ProviderProfile(SIMULATOR, simulator().baseUrl(), null, null, Map.of(), Map.of(), null, null);
+        }
+        if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+            throw new UsageException("--base-url must start with http:// or https://, was " + baseUrl);
+        }
+        return ProviderProfile.of("custom", baseUrl);
+    }
+
+    /**
+     * The key from the environment variable {@code envName}: required when the variable was named
+     * explicitly, optional (local servers need none) when it is the default. No other variable is read.
+     */
+    static ApiKey key(String envName, boolean explicit, boolean simulator) {
+        if (simulator && !explicit) {
+            return null;
+        }
+        String value = System.getenv(envName);
+        if ((value == null || value.isBlank()) && explicit) {
+            throw new UsageException("missing key: the environment variable " + envName + " is not set");
+        }
+        return ApiKey.ofNullable(value);
+    }
+
+    @Override
+    public void close() {
+        if (simulator != null) {
+            simulator.close();
+        }
+        clients.close();
+        threads.close();
+    }
+}
