@@ -141,7 +141,7 @@ class ArchitectureTest {
     void uiFeaturesTalkToServiceAndDomainOnly() {
         check(noClasses().that().resideInAPackage(p("ui")).and().resideOutsideOfPackage(p("ui.app"))
                 .should().dependOnClassesThat().resideInAnyPackage(p("client"), p("resilience"), p("store"),
-                        p("sim"), p("metrics")));
+                        p("sim"), p("metrics"), p("cost")));
     }
 
     @Test
