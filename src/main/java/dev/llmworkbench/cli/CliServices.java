@@ -36,9 +36,14 @@ final class CliServices implements AutoCloseable {
     private ChatService chat;
     private PriceCatalogue catalogue;
 
+    /** The user's price overrides, kept apart from the bundled catalogue (may not exist yet). */
+    static java.nio.file.Path priceOverridesFile() {
+        return dev.llmworkbench.store.DataDirs.fromSystem().root().resolve("price-overrides.json");
+    }
+
     PriceCatalogue catalogue() {
         if (catalogue == null) {
-            catalogue = PriceCatalogue.loadBundled();
+            catalogue = PriceCatalogue.loadBundled(priceOverridesFile());
         }
         return catalogue;
     }

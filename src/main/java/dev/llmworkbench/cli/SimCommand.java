@@ -36,7 +36,8 @@ public class SimCommand implements Callable<Integer> {
     public Integer call() {
         SimConfig config;
         try {
-            config = SimConfig.defaults().withPort(port).withFaults(FaultSpec.parse(faults));
+            config = SimConfig.defaults().withPort(port).withFaults(FaultSpec.parse(faults))
+                    .withModels(dev.llmworkbench.cost.PriceCatalogue.loadBundled().models());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

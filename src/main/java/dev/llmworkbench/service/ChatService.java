@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * Runs chat requests through the whole service layer: context-window check, budget reservation
@@ -252,8 +251,9 @@ public final class ChatService {
                     return;
                 }
             }
-            // Not retried: a failure with output was probably billed; count what arrived.
-            finish(priced(completion.withUsage(usageOf(completion)), outputShown));
+            // Not retried: a failure with output was probably billed (count what arrived); one without
+            // output was not, and keeps whatever usage the server reported (usually none).
+            finish(priced(outputShown ? completion.withUsage(usageOf(completion)) : completion, outputShown));
         }
 
         private void finishCancelledOrFailed(Throwable err) {
@@ -289,6 +289,14 @@ public final class ChatService {
             Money usd = null;
             Money cny = null;
             String note;
+            if (!billed) {
+                if (reservation != null) {
+                    reservation.release();
+                }
+                boolean priced = costs.entry(priceProvider, job.request().model()).isPresent();
+                return outcome(completion, priced ? Money.zero(dev.llmworkbench.domain.Currency.USD) : null,
+                        priced ? Money.zero(dev.llmworkbench.domain.Currency.CNY) : null, "not billed: no output arrived");
+            }
             CostResult cost = costs.cost(priceProvider, job.request().model(), completion.usage(), job.batchPrice());
             if (cost.hasPrice()) {
                 usd = cost.totalUsd();
@@ -299,12 +307,8 @@ public final class ChatService {
                 note = "no price for " + job.request().model();
             }
             if (reservation != null) {
-                if (billed) {
-                    // insist: record the true spend even if a server went past the bound it was given
-                    reservation.settle(usd == null ? BigDecimal.ZERO : usd.amount(), completion.usage().totalOrSum(), true);
-                } else {
-                    reservation.release();
-                }
+                // insist: record the true spend even if a server went past the bound it was given
+                reservation.settle(usd == null ? BigDecimal.ZERO : usd.amount(), completion.usage().totalOrSum(), true);
             }
             return outcome(completion, usd, cny, note);
         }
@@ -356,12 +360,10 @@ public final class ChatService {
             if (w != null) {
                 w.cancel(false);
             }
-            Consumer<ChatOutcome> done = result::complete;
             if (c != null && c.result().isDone() && !result.isDone()) {
                 // between attempts: report the last attempt's text as cancelled
-                Completion last = c.result().join();
-                done.accept(priced(last.withError(ApiError.of(ApiError.Kind.CANCELLED, null, "cancelled"))
-                        .withUsage(usageOf(last)), last.hasOutput()));
+                Completion last = c.result().join().withError(ApiError.of(ApiError.Kind.CANCELLED, null, "cancelled"));
+                finish(priced(last.hasOutput() ? last.withUsage(usageOf(last)) : last, last.hasOutput()));
             } else {
                 finish(failure(ApiError.of(ApiError.Kind.CANCELLED, null, "cancelled before the request was sent")));
             }

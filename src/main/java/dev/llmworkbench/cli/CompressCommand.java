@@ -1,0 +1,45 @@
+package dev.llmworkbench.cli;
+
+import com.google.gson.JsonObject;
+import dev.llmworkbench.cost.CompressionResult;
+import dev.llmworkbench.cost.PromptCompressor;
+import dev.llmworkbench.cost.TokenEstimator;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code compress}: a prompt without polite filler, folded white space and runs of repeated characters. */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = "Shorten a prompt (filler, white space, repeated characters) without touching code or quotes.")
+public class CompressCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Parameters(paramLabel = "PROMPT", arity = "1", description = "the prompt")
+    String prompt;
+
+    @Override
+    public Integer call() {
+        CompressionResult r = new PromptCompressor(new TokenEstimator()).compress(prompt);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonObject j = new JsonObject();
+            j.addProperty("text", r.text());
+            j.addProperty("tokens_before", r.tokensBefore());
+            j.addProperty("tokens_after", r.tokensAfter());
+            out.println(Json.print(j));
+        } else {
+            out.println(r.text());
+            spec.commandLine().getErr().printf("tokens: %d → %d%n", r.tokensBefore(), r.tokensAfter());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.llmworkbench.cli;
+
+import com.google.gson.JsonObject;
+import dev.llmworkbench.cost.CostCalculator;
+import dev.llmworkbench.cost.CostResult;
+import dev.llmworkbench.cost.ExchangeRate;
+import dev.llmworkbench.cost.PriceCatalogue;
+import dev.llmworkbench.domain.Currency;
+import dev.llmworkbench.domain.Money;
+import dev.llmworkbench.domain.Usage;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code price}: the exact cost of a request of given token counts. */
+@Command(name = "price", mixinStandardHelpOptions = true,
+        description = "Compute what a request costs from its token counts (no request is sent).")
+public class PriceCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "M", description = "model or alias")
+    String model;
+
+    @Option(names = "--provider", paramLabel = "P", description = "price list (default: the model's first catalogue entry)")
+    String provider;
+
+    @Option(names = "--input-tokens", required = true, paramLabel = "N", description = "prompt tokens")
+    long inputTokens;
+
+    @Option(names = "--output-tokens", required = true, paramLabel = "K", description = "completion tokens (reasoning included)")
+    long outputTokens;
+
+    @Option(names = "--reasoning-tokens", paramLabel = "R", defaultValue = "0", description = "the part of K that was reasoning")
+    long reasoningTokens;
+
+    @Option(names = "--cached-tokens", paramLabel = "C", defaultValue = "0", description = "the part of N read from the cache")
+    long cachedTokens;
+
+    @Option(names = "--currency", paramLabel = "USD|CNY", defaultValue = "USD", description = "currency of the text output (default: ${DEFAULT-VALUE})")
+    String currency;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Currency cur;
+        try {
+            cur = Currency.parse(currency);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (inputTokens < 0 || outputTokens < 0 || reasoningTokens < 0 || cachedTokens < 0) {
+            throw new UsageException("token counts must not be negative");
+        }
+        if (reasoningTokens > outputTokens) {
+            throw new UsageException("--reasoning-tokens (" + reasoningTokens + ") is part of --output-tokens ("
+                    + outputTokens + ") and cannot exceed it");
+        }
+        if (cachedTokens > inputTokens) {
+            throw new UsageException("--cached-tokens (" + cachedTokens + ") is part of --input-tokens ("
+                    + inputTokens + ") and cannot exceed it");
+        }
+        if (inputTokens > Integer.MAX_VALUE || outputTokens > Integer.MAX_VALUE) {
+            throw new UsageException("token counts above " + Integer.MAX_VALUE + " are not supported");
+        }
+        PriceCatalogue catalogue = PriceCatalogue.loadBundled(CliServices.priceOverridesFile());
+        if (catalogue.find(provider, model).isEmpty()) {
+            throw new UsageException(provider == null || catalogue.find(model).isEmpty()
+                    ? "no price for " + model : "no price for " + model + " at provider " + provider);
+        }
+        CostCalculator calc = new CostCalculator(catalogue, ExchangeRate.MARKET_DEFAULT);
+        Usage usage = new Usage((int) inputTokens, (int) outputTokens, (int) (inputTokens + outputTokens),
+                (int) reasoningTokens, (int) cachedTokens, false);
+        CostResult r = calc.cost(provider, model, usage, false);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.print(toJson(r)));
+        } else {
+            Money total = r.total(cur);
+            out.printf("%s at %s (prices of %s%s)%s%n", r.model(), r.provider(), r.priceDate(),
+                    r.verified() ? "" : ", unverified", provider == null ? " — the model's first catalogue entry" : "");
+            out.printf("  input          %s%n", r.inputUsd().format());
+            out.printf("  cached input   %s%n", r.cachedInputUsd().format());
+            out.printf("  output         %s%n", r.outputUsd().format());
+            out.printf("  reasoning      %s%n", r.reasoningUsd().format());
+            out.printf("  total          %s  (%s; ¥%s per $1)%n", total.format(),
+                    cur == Currency.USD ? r.totalCny().format() : r.totalUsd().format(),
+                    r.exchangeRate().stripTrailingZeros().toPlainString());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    static JsonObject toJson(CostResult r) {
+        JsonObject j = new JsonObject();
+        j.addProperty("model", r.model());
+        j.addProperty("provider", r.provider());
+        j.addProperty("price_date", r.priceDate() == null ? null : r.priceDate().toString());
+        j.add("cost_usd", Json.money(r.totalUsd().amount()));
+        j.add("cost_cny", Json.money(r.totalCny().amount()));
+        JsonObject b = new JsonObject();
+        b.add("input_usd", Json.money(r.inputUsd().amount()));
+        b.add("cached_input_usd", Json.money(r.cachedInputUsd().amount()));
+        b.add("output_usd", Json.money(r.outputUsd().amount()));
+        b.add("reasoning_usd", Json.money(r.reasoningUsd().amount()));
+        j.add("breakdown", b);
+        j.add("exchange_rate", Json.money(r.exchangeRate()));
+        return j;
+    }
+
+}
