@@ -445,6 +445,18 @@ class SimulatorTest {
     }
 
     @Test
+    void sequentialRequestsAreNotDelayedByNagle() throws Exception {
+        long[] ms = new long[31];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            assertThat(client.post(body("q" + i, "\"max_tokens\":4")).statusCode()).isEqualTo(200);
+            ms[i] = (System.nanoTime() - t0) / 1_000_000;
+        }
+        java.util.Arrays.sort(ms);
+        assertThat(ms[ms.length / 2]).as("median ms (a delayed ACK would add ~40 ms)").isLessThan(30);
+    }
+
+    @Test
     void closeStopsTheServer() throws Exception {
         int port = sim.port();
         sim.close();
