@@ -84,7 +84,8 @@ final class ChatCompletions {
     void handle(HttpExchange ex, byte[] body, FaultSpec faults, SplittableRandom dice) throws IOException {
         long t0 = System.nanoTime();
         long created = System.currentTimeMillis() / 1000;
-        String id = "chatcmpl-" + Long.toHexString(dice.nextLong() & Long.MAX_VALUE);
+        String id = "chatcmpl-" + Long.toHexString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         double d429 = dice.nextDouble();
         double d5xx = dice.nextDouble();
         double dDrop = dice.nextDouble();

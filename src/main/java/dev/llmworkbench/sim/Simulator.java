@@ -43,6 +43,15 @@ public final class Simulator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Simulator.class.getName());
     private static final AtomicInteger SERVER_IDS = new AtomicInteger();
 
+    static {
+        // The JDK server leaves Nagle's algorithm on by default: every response written in two parts
+        // (headers, then body) would then wait ~40 ms for a delayed ACK. Read once, when the JDK's
+        // server configuration loads, so it is set before the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final SimConfig config;
     private final HttpServer server;
     private final ExecutorService executor;

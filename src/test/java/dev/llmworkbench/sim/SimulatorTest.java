@@ -445,6 +445,60 @@ class SimulatorTest {
     }
 
     @Test
+    void sequentialRequestsAreNotDelayedByNagle() throws Exception {
+        long[] ms = new long[31];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            assertThat(client.post(body("q" + i, "\"max_tokens\":4")).statusCode()).isEqualTo(200);
+            ms[i] = (System.nanoTime() - t0) / 1_000_000;
+        }
+        java.util.Arrays.sort(ms);
+        assertThat(ms[ms.length / 2]).as("median ms (a delayed ACK would add ~40 ms)").isLessThan(30);
+    }
+
+    @Test
+    void keepsTheConnectionAliveBetweenRequests() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", sim.port())) {
+            socket.setSoTimeout(5000);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            for (int i = 0; i < 3; i++) {
+                String content = body("q" + i, "");
+                byte[] bytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(bytes);
+                out.flush();
+                int length = -1;
+                String status = readLine(in);
+                assertThat(status).startsWith("HTTP/1.1 200");
+                for (String h = readLine(in); !h.isEmpty(); h = readLine(in)) {
+                    if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(h.substring(15).strip());
+                    }
+                }
+                byte[] response = new byte[length];
+                in.readFully(response);
+                assertThat(json(new String(response, java.nio.charset.StandardCharsets.UTF_8)).get("object")
+                        .getAsString()).isEqualTo("chat.completion");
+            }
+        }
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("connection closed after: " + sb);
+            }
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
     void closeStopsTheServer() throws Exception {
         int port = sim.port();
         sim.close();
