@@ -442,8 +442,7 @@ public final class PlaygroundView extends BorderPane {
                 tile("tokens out", "Completion tokens", vm.tokensOutProperty(), "metric-out"),
                 tile("cost USD", "Cost of this request in USD", vm.costUsdProperty(), "metric-usd"),
                 tile("cost CNY", "Cost of this request in CNY", vm.costCnyProperty(), "metric-cny"),
-                tile("attempts", "HTTP attempts (retries included)",
-                        vm.attemptsProperty().asString().map(s -> "0".equals(s) ? "" : s), "metric-attempts"));
+                tile("attempts", "HTTP attempts (retries included)", vm.attemptsTextProperty(), "metric-attempts"));
         return strip;
     }
 
@@ -508,6 +507,11 @@ public final class PlaygroundView extends BorderPane {
         g.setHgap(10);
         g.setVgap(6);
         g.setPadding(new Insets(10));
+        javafx.scene.layout.ColumnConstraints labels = new javafx.scene.layout.ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        javafx.scene.layout.ColumnConstraints fields = new javafx.scene.layout.ColumnConstraints();
+        fields.setHgrow(javafx.scene.layout.Priority.ALWAYS);
+        g.getColumnConstraints().addAll(labels, fields);
         int r = 0;
         g.addRow(r++, new Label("Provider"), provider);
         g.addRow(r++, new Label("Model"), model);

@@ -150,6 +150,7 @@ public final class PlaygroundViewModel {
     private final StringProperty costUsd = new SimpleStringProperty(this, "costUsd", "");
     private final StringProperty costCny = new SimpleStringProperty(this, "costCny", "");
     private final IntegerProperty attempts = new SimpleIntegerProperty(this, "attempts", 0);
+    private final StringProperty attemptsText = new SimpleStringProperty(this, "attemptsText", "");
     private final StringProperty errorTitle = new SimpleStringProperty(this, "errorTitle", "");
     private final StringProperty errorText = new SimpleStringProperty(this, "errorText", "");
     private final ObjectProperty<ErrorAdvice.Action> errorAction =
@@ -180,6 +181,7 @@ public final class PlaygroundViewModel {
         this.library = Objects.requireNonNull(library, "library");
         this.background = Objects.requireNonNull(background, "background");
         this.ui = Objects.requireNonNull(ui, "ui");
+        attempts.addListener((o, a, n) -> attemptsText.set(n.intValue() == 0 ? "" : Integer.toString(n.intValue())));
         reloadProfiles();
         profile.addListener((o, was, now) -> {
             if (now != null) {
@@ -441,16 +443,16 @@ public final class PlaygroundViewModel {
         if (isRunning()) {
             return;
         }
+        if (userPrompt.get().isBlank() && conversation.isEmpty()) {
+            showError("Cannot run yet", "Write a prompt first (Ctrl+L goes to the prompt).", ErrorAdvice.Action.NONE);
+            state.set(State.FAILED);
+            return;
+        }
         ChatRequest request;
         try {
             request = buildRequest();
         } catch (RuntimeException e) {
             showError("Cannot run yet", e.getMessage(), ErrorAdvice.Action.NONE);
-            state.set(State.FAILED);
-            return;
-        }
-        if (userPrompt.get().isBlank() && conversation.isEmpty()) {
-            showError("Cannot run yet", "Write a prompt first.", ErrorAdvice.Action.NONE);
             state.set(State.FAILED);
             return;
         }
@@ -788,6 +790,7 @@ public final class PlaygroundViewModel {
     public StringProperty costUsdProperty() { return costUsd; }
     public StringProperty costCnyProperty() { return costCny; }
     public IntegerProperty attemptsProperty() { return attempts; }
+    public StringProperty attemptsTextProperty() { return attemptsText; }
     public StringProperty errorTitleProperty() { return errorTitle; }
     public StringProperty errorTextProperty() { return errorText; }
     public ObjectProperty<ErrorAdvice.Action> errorActionProperty() { return errorAction; }
