@@ -1,5 +1,25 @@
 package dev.llmworkbench.ui.app;
 
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.service.PlaygroundService;
+import dev.llmworkbench.store.DataDirs;
+import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.StatusBar;
+import dev.llmworkbench.ui.compare.CompareView;
+import dev.llmworkbench.ui.compare.CompareViewModel;
+import dev.llmworkbench.ui.playground.PlaygroundView;
+import dev.llmworkbench.ui.playground.PlaygroundViewModel;
+import dev.llmworkbench.ui.settings.SettingsView;
+import dev.llmworkbench.ui.settings.SettingsViewModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.concurrent.ScheduledExecutorService;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.stage.WindowEvent;
+import javafx.util.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -18,27 +38,45 @@ public class WorkbenchApp extends Application {
     public static final String TITLE = "LLM Workbench";
     /** The system property that forces a theme for one run: "light" or "dark". */
     public static final String THEME_PROPERTY = "llmworkbench.theme";
+    static final String PREF_LAST_PROMPT = "playground.lastPrompt";
 
     /** The views in sidebar order (Ctrl+1 .. Ctrl+7). */
     public static final List<String> VIEWS =
             List.of("Playground", "Compare", "Batch", "Charts", "Estimate", "History", "Settings");
 
     private final Supplier<UiPreferences> preferencesFactory;
+    private final Supplier<AppServices> servicesFactory;
     private MainWindow window;
+    private AppServices services;
+    private Timeline statusRefresh;
 
     /** The app as launched: preferences in the user's data folder. */
     public WorkbenchApp() {
-        this(WorkbenchApp::defaultPreferences);
+        this(WorkbenchApp::defaultPreferences, AppServices::createDefault);
     }
 
-    /** The app with the given preferences (tests). */
+    /** The app with the given preferences and services in a fresh temporary data folder (tests). */
     public WorkbenchApp(UiPreferences preferences) {
-        this(() -> preferences);
+        this(preferences, WorkbenchApp::temporaryServices);
+    }
+
+    /** The app with the given preferences and services (tests). */
+    public WorkbenchApp(UiPreferences preferences, Supplier<AppServices> services) {
+        this(() -> preferences, services);
         Objects.requireNonNull(preferences, "preferences");
     }
 
-    private WorkbenchApp(Supplier<UiPreferences> preferencesFactory) {
+    private WorkbenchApp(Supplier<UiPreferences> preferencesFactory, Supplier<AppServices> servicesFactory) {
         this.preferencesFactory = preferencesFactory;
+        this.servicesFactory = servicesFactory;
+    }
+
+    private static AppServices temporaryServices() {
+        try {
+            return new AppServices(DataDirs.at(Files.createTempDirectory("llm-workbench-")), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static UiPreferences defaultPreferences() {
@@ -48,13 +86,26 @@ public class WorkbenchApp extends Application {
     @Override
     public void start(Stage stage) {
         UiPreferences preferences = preferencesFactory.get();
+        services = servicesFactory.get();
         Navigation navigation = new Navigation();
         window = new MainWindow(stage, preferences, navigation);
+        stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> closeServices());
 
-        registerPlaceholder(navigation, "Playground",
-                "Write a prompt, run it and watch the answer stream in, with live metrics and cost.");
-        registerPlaceholder(navigation, "Compare",
-                "The same prompt on two to four provider and model pairs, side by side.");
+        ScheduledExecutorService work = services.threads().scheduled("workbench-ui", 2);
+        FxExecutor fx = FxExecutor.platform();
+        PlaygroundViewModel playground = new PlaygroundViewModel(services.playground(), services.prices(),
+                services.prompts(), work, fx);
+        playground.userPromptProperty().set(preferences.get(PREF_LAST_PROMPT, ""));
+        playground.userPromptProperty().addListener((o, a, b) -> {
+            if (!b.isBlank()) {
+                preferences.put(PREF_LAST_PROMPT, b);
+            }
+        });
+        Runnable openSettings = () -> window.showView("Settings");
+        navigation.register("Playground",
+                () -> new PlaygroundView(playground, window.acceleratorsFor("Playground"), openSettings));
+        CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), work, fx);
+        navigation.register("Compare", () -> new CompareView(compare, window.acceleratorsFor("Compare")));
         registerPlaceholder(navigation, "Batch",
                 "Run a file of prompts under rate limits and a budget, and export the results.");
         registerPlaceholder(navigation, "Charts",
@@ -63,19 +114,68 @@ public class WorkbenchApp extends Application {
                 "What a workload will cost before you run it.");
         registerPlaceholder(navigation, "History",
                 "Every run, searchable, with its request, answer and metrics.");
-        registerPlaceholder(navigation, "Settings",
-                "Providers and keys, rate-limit tiers, budgets, prices and currency.");
-        window.statusBar().providerModelProperty().set("Simulator (built in) · qwen3-235b-a22b");
-        window.statusBar().spendProperty().set("today $0.00 of no budget");
-        window.statusBar().limiterProperty().set("limiter: ready");
-        window.showNotice("Running on the built-in simulator.",
-                "No provider is set up, so answers come from the embedded simulator: no key needed.");
+        SettingsViewModel settings = new SettingsViewModel(services.providers(), services.prices(),
+                services.limits(), work, fx);
+        settings.setOnProfilesChanged(() -> {
+            playground.reloadProfiles();
+            compare.reloadProfiles();
+            updateNotice();
+        });
+        navigation.register("Settings", () -> new SettingsView(settings));
+
+        StatusBar bar = window.statusBar();
+        Runnable refresh = () -> {
+            ProviderProfile p = playground.profileProperty().get();
+            String model = playground.modelProperty().get();
+            bar.providerModelProperty().set((p == null ? "" : p.name()) + " · " + model);
+            bar.spendProperty().set(services.playground().spendText());
+            PlaygroundService.LimiterStatus ls = services.playground().limiterStatus(p == null ? "" : p.name(), model);
+            bar.limiterProperty().set(ls.text());
+            bar.limiterPausedProperty().set(ls.paused());
+        };
+        playground.profileProperty().addListener((o, a, b) -> refresh.run());
+        playground.modelProperty().addListener((o, a, b) -> refresh.run());
+        playground.stateProperty().addListener((o, a, b) -> refresh.run());
+        refresh.run();
+        statusRefresh = new Timeline(new KeyFrame(Duration.millis(500), e -> refresh.run()));
+        statusRefresh.setCycleCount(Animation.INDEFINITE);
+        statusRefresh.play();
+        updateNotice();
 
         String forced = System.getProperty(THEME_PROPERTY);
         if (forced != null) {
             window.setTheme(Theme.fromId(forced, window.getTheme()));
         }
         window.show();
+    }
+
+    private void updateNotice() {
+        if (services.providers().anySaved()) {
+            window.noticeVisibleProperty().set(false);
+        } else {
+            window.showNotice("Running on the built-in simulator.",
+                    "No provider is set up, so answers come from the embedded simulator: no key needed.");
+        }
+    }
+
+    private void closeServices() {
+        if (statusRefresh != null) {
+            statusRefresh.stop();
+        }
+        if (services != null) {
+            services.close();
+            services = null;
+        }
+    }
+
+    @Override
+    public void stop() {
+        closeServices();
+    }
+
+    /** The services (tests). */
+    public AppServices services() {
+        return services;
     }
 
     private static void registerPlaceholder(Navigation navigation, String name, String purpose) {

@@ -194,6 +194,8 @@ class WorkbenchAppTest {
         AtomicInteger compareRuns = new AtomicInteger();
         AtomicInteger playgroundRuns = new AtomicInteger();
         onFx(() -> {
+            // the real views register their own Ctrl+Enter when first created: create them first
+            app.window().navigation().view("Compare");
             app.window().acceleratorsFor("Compare").register(Shortcuts.RUN, compareRuns::incrementAndGet);
             app.window().acceleratorsFor("Playground").register(Shortcuts.RUN, playgroundRuns::incrementAndGet);
             return null;

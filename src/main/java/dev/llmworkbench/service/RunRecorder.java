@@ -1,0 +1,16 @@
+package dev.llmworkbench.service;
+
+/**
+ * Where the desktop records the runs it makes (the history store at merge time). Called on the
+ * service's threads once a run has its outcome; implementations must not throw.
+ */
+@FunctionalInterface
+public interface RunRecorder {
+    /** Records nothing. */
+    RunRecorder NONE = (job, outcome, kind) -> { };
+
+    /**
+     * @param kind "single" for a playground run, "compare" for one lane of a comparison
+     */
+    void recordChat(ChatJob job, ChatOutcome outcome, String kind);
+}

@@ -1,0 +1,213 @@
+package dev.llmworkbench.ui.app;
+
+import dev.llmworkbench.cost.PriceCatalogue;
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.resilience.BudgetLedger;
+import dev.llmworkbench.resilience.RateLimiter;
+import dev.llmworkbench.resilience.RetryPolicy;
+import dev.llmworkbench.resilience.Scheduler;
+import dev.llmworkbench.resilience.Ticker;
+import dev.llmworkbench.service.ChatJob;
+import dev.llmworkbench.service.ChatOutcome;
+import dev.llmworkbench.service.ChatService;
+import dev.llmworkbench.service.ClientPool;
+import dev.llmworkbench.service.DaemonThreads;
+import dev.llmworkbench.service.LimitsService;
+import dev.llmworkbench.service.PlaygroundService;
+import dev.llmworkbench.service.PriceService;
+import dev.llmworkbench.service.PromptLibraryService;
+import dev.llmworkbench.service.ProviderPreset;
+import dev.llmworkbench.service.ProviderService;
+import dev.llmworkbench.service.RunRecorder;
+import dev.llmworkbench.cost.TokenEstimator;
+import dev.llmworkbench.sim.SimConfig;
+import dev.llmworkbench.sim.Simulator;
+import dev.llmworkbench.store.BudgetSpendStore;
+import dev.llmworkbench.store.DataDirs;
+import dev.llmworkbench.store.Database;
+import dev.llmworkbench.store.FileSecretStore;
+import dev.llmworkbench.store.ProfileStore;
+import dev.llmworkbench.store.PromptStore;
+import dev.llmworkbench.store.SecretStores;
+import dev.llmworkbench.store.SettingsStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The desktop's composition root below the UI: threads, the database in the data folder, the
+ * embedded simulator (always started; the default provider when none is set up), the HTTP client
+ * pool, limiter, retry policy, budget ledger (today's spend restored), the chat service and the
+ * façades the views use. {@link #close()} shuts all of it down.
+ */
+public final class AppServices implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AppServices.class.getName());
+
+    private final DaemonThreads threads = new DaemonThreads();
+    private final DataDirs dirs;
+    private final Database db;
+    private final Simulator simulator;
+    private final ClientPool clients;
+    private final RateLimiter limiter;
+    private final RetryPolicy retry;
+    private final BudgetLedger ledger;
+    private final TokenEstimator estimator = new TokenEstimator();
+    private final Scheduler scheduler;
+    private final Ticker ticker = Ticker.system();
+    private final Clock clock = Clock.systemDefaultZone();
+    private final PriceService prices;
+    private final ProviderService providers;
+    private final PromptLibraryService prompts;
+    private final PlaygroundService playground;
+    private final LimitsService limits;
+    private final ExecutorService background;
+    private final BudgetSpendStore spendStore;
+    private volatile ChatService chat;
+    private volatile RunRecorder recorder = RunRecorder.NONE;
+
+    /** Services over the default data folder (honours {@code -Dllmworkbench.data.dir}), keys in the OS keyring if any. */
+    public static AppServices createDefault() {
+        return new AppServices(DataDirs.fromSystem(), true);
+    }
+
+    /**
+     * @param useKeyring false keeps keys in the owner-only file of the data folder (tests)
+     */
+    public AppServices(DataDirs dirs, boolean useKeyring) {
+        this.dirs = dirs;
+        this.db = Database.open(dirs.defaultDatabase());
+        this.background = threads.cached("workbench-ui-work");
+        this.scheduler = Scheduler.of(threads.scheduled("workbench-scheduler", 1));
+        SettingsStore settings = new SettingsStore(db);
+        this.prices = new PriceService(dirs.settingsDir().resolve("price-overrides.json"), settings, estimator);
+        try {
+            this.simulator = Simulator.start(SimConfig.defaults().withModels(prices.models()));
+        } catch (IOException e) {
+            db.close();
+            throw new UncheckedIOException("could not start the embedded simulator: " + e.getMessage(), e);
+        }
+        this.clients = ClientPool.create();
+        this.limiter = new RateLimiter(ticker, scheduler, clock, RateLimiter.Config.defaults());
+        Random random = new SecureRandom();
+        this.retry = RetryPolicy.defaults(random::nextDouble);
+        this.ledger = new BudgetLedger(clock, ZoneId.systemDefault());
+        this.spendStore = new BudgetSpendStore(db);
+        restoreSpend();
+        this.limits = new LimitsService(settings, limiter, ledger);
+        this.chat = newChatService();
+        prices.addListener(() -> chat = newChatService());
+
+        SecretStores.Selection secrets = useKeyring ? SecretStores.chooseDefault(dirs)
+                : new SecretStores.Selection(new FileSecretStore(dirs.secretsFile()), "tests keep keys in a file");
+        ProviderProfile sim = new ProviderProfile(ProviderPreset.SIMULATOR, simulator.baseUrl(),
+                simulator.config().defaultModel(), null, Map.of(), Map.of(), null, null);
+        this.providers = new ProviderService(new ProfileStore(db), secrets.store(), secrets.describe(), sim, clients);
+        this.prompts = new PromptLibraryService(new PromptStore(db));
+        this.playground = new PlaygroundService(() -> chat, clients, providers, this::record, ZoneId.systemDefault());
+        playground.setDailyBudgetSource(limits::dailyBudgetUsd);
+    }
+
+    private ChatService newChatService() {
+        return new ChatService(clients, limiter, retry, ledger, prices.calculator(), estimator, scheduler, ticker, clock);
+    }
+
+    private void restoreSpend() {
+        try {
+            LocalDate today = LocalDate.now(clock);
+            Instant hour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+            ledger.restore(new BudgetLedger.Snapshot(today, spendStore.spentByPriority(today), hour,
+                    spendStore.tokensInHour(clock.instant())));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "today's spend could not be restored", e);
+        }
+    }
+
+    private void record(ChatJob job, ChatOutcome outcome, String kind) {
+        try {
+            if (outcome.costUsd() != null && outcome.costUsd().amount().signum() > 0) {
+                spendStore.addSpend(LocalDate.now(clock), job.priority(), outcome.costUsd().amount());
+            }
+            if (outcome.completion().usage() != null) {
+                spendStore.addTokens(clock.instant(), outcome.completion().usage().totalOrSum());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "spend could not be stored", e);
+        }
+        recorder.recordChat(job, outcome, kind);
+    }
+
+    /** Where runs are recorded besides the spend (the history store, wired at merge). */
+    public void setRunRecorder(RunRecorder r) {
+        this.recorder = r == null ? RunRecorder.NONE : r;
+    }
+
+    public DataDirs dirs() {
+        return dirs;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public Simulator simulator() {
+        return simulator;
+    }
+
+    public PriceCatalogue catalogue() {
+        return prices.catalogue();
+    }
+
+    public ChatService chat() {
+        return chat;
+    }
+
+    public PriceService prices() {
+        return prices;
+    }
+
+    public ProviderService providers() {
+        return providers;
+    }
+
+    public PromptLibraryService prompts() {
+        return prompts;
+    }
+
+    public PlaygroundService playground() {
+        return playground;
+    }
+
+    public LimitsService limits() {
+        return limits;
+    }
+
+    /** Where views run blocking work (estimates, connection tests), off the FX thread. */
+    public ExecutorService background() {
+        return background;
+    }
+
+    public DaemonThreads threads() {
+        return threads;
+    }
+
+    @Override
+    public void close() {
+        try {
+            simulator.close();
+        } finally {
+            clients.close();
+            threads.close();
+            db.close();
+        }
+    }
+}

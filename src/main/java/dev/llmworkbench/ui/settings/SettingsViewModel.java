@@ -1,0 +1,260 @@
+package dev.llmworkbench.ui.settings;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.domain.Currency;
+import dev.llmworkbench.domain.ModelPrice;
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.service.LimitsService;
+import dev.llmworkbench.service.PriceService;
+import dev.llmworkbench.service.ProviderPreset;
+import dev.llmworkbench.service.ProviderService;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** Provider profiles (presets, key, headers, body, proxy, CA), limits and budgets, prices and currency. UI thread. */
+public final class SettingsViewModel {
+    private static final Gson GSON = new Gson();
+
+    private final ProviderService providers;
+    private final PriceService prices;
+    private final LimitsService limits;
+    private final ScheduledExecutorService background;
+    private final Executor ui;
+    private Runnable onProfilesChanged = () -> { };
+
+    private final ObservableList<ProviderProfile> profiles = FXCollections.observableArrayList();
+    private final ObjectProperty<ProviderPreset> preset = new SimpleObjectProperty<>();
+    private final StringProperty name = new SimpleStringProperty("");
+    private final StringProperty baseUrl = new SimpleStringProperty("");
+    private final StringProperty defaultModel = new SimpleStringProperty("");
+    private final StringProperty key = new SimpleStringProperty("");
+    private final StringProperty extraHeaders = new SimpleStringProperty("");
+    private final StringProperty extraBody = new SimpleStringProperty("");
+    private final StringProperty proxy = new SimpleStringProperty("");
+    private final StringProperty caCert = new SimpleStringProperty("");
+    private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty keyStatus = new SimpleStringProperty("");
+
+    private final StringProperty tierName = new SimpleStringProperty("");
+    private final StringProperty rpm = new SimpleStringProperty("");
+    private final StringProperty tpm = new SimpleStringProperty("");
+    private final StringProperty dailyBudget = new SimpleStringProperty("");
+    private final StringProperty hourlyTokens = new SimpleStringProperty("");
+    private final StringProperty limitsMessage = new SimpleStringProperty("");
+
+    private final ObservableList<ModelPrice> priceRows = FXCollections.observableArrayList();
+    private final ObjectProperty<Currency> currency = new SimpleObjectProperty<>();
+    private final StringProperty rate = new SimpleStringProperty("");
+    private final StringProperty pricesMessage = new SimpleStringProperty("");
+
+    public SettingsViewModel(ProviderService providers, PriceService prices, LimitsService limits,
+                             ScheduledExecutorService background, Executor ui) {
+        this.providers = Objects.requireNonNull(providers);
+        this.prices = Objects.requireNonNull(prices);
+        this.limits = Objects.requireNonNull(limits);
+        this.background = Objects.requireNonNull(background);
+        this.ui = Objects.requireNonNull(ui);
+        reload();
+        preset.addListener((o, a, p) -> {
+            if (p != null && !ProviderPreset.SIMULATOR.equals(p.name())) {
+                name.set(p.name());
+                baseUrl.set(p.baseUrl());
+                defaultModel.set(p.defaultModel());
+            }
+        });
+        prices.addListener(() -> ui.execute(this::reloadPrices));
+    }
+
+    public void setOnProfilesChanged(Runnable r) {
+        onProfilesChanged = r == null ? () -> { } : r;
+    }
+
+    private void reload() {
+        profiles.setAll(providers.savedProfiles());
+        LimitsService.Tier t = limits.tier();
+        tierName.set(t.name());
+        rpm.set(Integer.toString(t.requestsPerMinute()));
+        tpm.set(Long.toString(t.tokensPerMinute()));
+        dailyBudget.set(limits.dailyBudgetUsd() == null ? "" : limits.dailyBudgetUsd().toPlainString());
+        hourlyTokens.set(limits.hourlyTokenBudget() == null ? "" : limits.hourlyTokenBudget().toString());
+        keyStatus.set(providers.keyStorage());
+        reloadPrices();
+    }
+
+    private void reloadPrices() {
+        priceRows.setAll(prices.prices());
+        currency.set(prices.currency());
+        rate.set(prices.cnyPerUsd().toPlainString());
+    }
+
+    /** Fills the form from a saved profile (the key stays hidden: blank keeps it). */
+    public void edit(ProviderProfile p) {
+        if (p == null) {
+            return;
+        }
+        name.set(p.name());
+        baseUrl.set(p.baseUrl());
+        defaultModel.set(p.defaultModel() == null ? "" : p.defaultModel());
+        key.set("");
+        StringBuilder h = new StringBuilder();
+        p.extraHeaders().forEach((k, v) -> h.append(k).append(": ").append(v).append('\n'));
+        extraHeaders.set(h.toString().strip());
+        extraBody.set(p.extraBody().isEmpty() ? "" : GSON.toJson(p.extraBody()));
+        proxy.set(p.proxy() == null ? "" : p.proxy());
+        caCert.set(p.caCertPath() == null ? "" : p.caCertPath());
+        message.set(providers.hasKey(p) ? "A key is stored; leave the key field empty to keep it." : "No key stored.");
+    }
+
+    /** The profile the form describes. */
+    ProviderProfile formProfile() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line : extraHeaders.get().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            int c = line.indexOf(':');
+            if (c < 1) {
+                throw new IllegalArgumentException("extra headers are \"Name: value\", one per line");
+            }
+            headers.put(line.substring(0, c).trim(), line.substring(c + 1).trim());
+        }
+        Map<String, Object> body = extraBody.get().isBlank() ? Map.of()
+                : GSON.fromJson(extraBody.get(), new TypeToken<LinkedHashMap<String, Object>>() { }.getType());
+        return new ProviderProfile(name.get().trim(), baseUrl.get().trim(),
+                defaultModel.get().isBlank() ? null : defaultModel.get().trim(), null, headers, body,
+                proxy.get().isBlank() ? null : proxy.get().trim(), caCert.get().isBlank() ? null : caCert.get().trim());
+    }
+
+    /** Saves the form (the key only when typed). */
+    public boolean save() {
+        try {
+            ProviderProfile existing = providers.find(name.get().trim()).orElse(null);
+            ProviderProfile p = formProfile();
+            if (existing != null && existing.keyRef() != null) {
+                p = p.withKeyRef(existing.keyRef());
+            }
+            providers.save(p, key.get().isEmpty() ? null : key.get());
+            key.set("");
+            message.set("Saved " + p.name() + ".");
+            profiles.setAll(providers.savedProfiles());
+            onProfilesChanged.run();
+            return true;
+        } catch (RuntimeException e) {
+            message.set("Not saved: " + e.getMessage());
+            return false;
+        }
+    }
+
+    public void delete(ProviderProfile p) {
+        if (p != null && providers.delete(p.name())) {
+            message.set("Deleted " + p.name() + ".");
+            profiles.setAll(providers.savedProfiles());
+            onProfilesChanged.run();
+        }
+    }
+
+    /** Lists the models of the form's provider, off the UI thread. */
+    public void testConnection() {
+        ProviderProfile p;
+        try {
+            p = formProfile();
+        } catch (RuntimeException e) {
+            message.set(e.getMessage());
+            return;
+        }
+        ProviderProfile saved = providers.find(p.name()).orElse(null);
+        ApiKey typed = ApiKey.ofNullable(key.get());
+        ProviderProfile withRef = saved != null ? p.withKeyRef(saved.keyRef()) : p;
+        message.set("Testing " + p.baseUrl() + " …");
+        background.execute(() -> {
+            ProviderService.ConnectionResult r = providers.testConnection(withRef, typed);
+            ui.execute(() -> message.set(r.ok() ? "Connected: " + r.models().size() + " models: "
+                    + String.join(", ", r.models().subList(0, Math.min(12, r.models().size())))
+                    + (r.models().size() > 12 ? ", …" : "") : "Failed: " + r.error()));
+        });
+    }
+
+    public void applyLimits() {
+        try {
+            limits.setTier(new LimitsService.Tier(tierName.get().trim(), Integer.parseInt(rpm.get().trim()),
+                    Long.parseLong(tpm.get().trim())));
+            limits.setDailyBudgetUsd(dailyBudget.get().isBlank() ? null : new BigDecimal(dailyBudget.get().trim()));
+            limits.setHourlyTokenBudget(hourlyTokens.get().isBlank() ? null : Long.parseLong(hourlyTokens.get().trim()));
+            limitsMessage.set("Applied.");
+        } catch (RuntimeException e) {
+            limitsMessage.set("Not applied: " + e.getMessage());
+        }
+    }
+
+    public void useTier(LimitsService.Tier t) {
+        tierName.set(t.name());
+        rpm.set(Integer.toString(t.requestsPerMinute()));
+        tpm.set(Long.toString(t.tokensPerMinute()));
+    }
+
+    /** Sets a price (per million tokens, in the entry's currency) as the user's override. */
+    public boolean setPrice(ModelPrice row, String inputPerM, String outputPerM) {
+        try {
+            prices.setPrice(row.provider(), row.model(), new BigDecimal(inputPerM.trim()), new BigDecimal(outputPerM.trim()));
+            pricesMessage.set("Override saved for " + row.provider() + " " + row.model() + ".");
+            return true;
+        } catch (RuntimeException e) {
+            pricesMessage.set("Not saved: " + e.getMessage());
+            reloadPrices();
+            return false;
+        }
+    }
+
+    public void removeOverride(ModelPrice row) {
+        if (row != null && prices.removeOverride(row.provider(), row.model())) {
+            pricesMessage.set("Bundled price restored for " + row.provider() + " " + row.model() + ".");
+        }
+    }
+
+    public void applyCurrency() {
+        try {
+            prices.setCnyPerUsd(new BigDecimal(rate.get().trim()));
+            if (currency.get() != null) {
+                prices.setCurrency(currency.get());
+            }
+            pricesMessage.set("Currency and exchange rate saved.");
+        } catch (RuntimeException e) {
+            pricesMessage.set("Not saved: " + e.getMessage());
+        }
+    }
+
+    public ObservableList<ProviderProfile> profiles() { return profiles; }
+    public ObjectProperty<ProviderPreset> presetProperty() { return preset; }
+    public StringProperty nameProperty() { return name; }
+    public StringProperty baseUrlProperty() { return baseUrl; }
+    public StringProperty defaultModelProperty() { return defaultModel; }
+    public StringProperty keyProperty() { return key; }
+    public StringProperty extraHeadersProperty() { return extraHeaders; }
+    public StringProperty extraBodyProperty() { return extraBody; }
+    public StringProperty proxyProperty() { return proxy; }
+    public StringProperty caCertProperty() { return caCert; }
+    public StringProperty messageProperty() { return message; }
+    public StringProperty keyStatusProperty() { return keyStatus; }
+    public StringProperty tierNameProperty() { return tierName; }
+    public StringProperty rpmProperty() { return rpm; }
+    public StringProperty tpmProperty() { return tpm; }
+    public StringProperty dailyBudgetProperty() { return dailyBudget; }
+    public StringProperty hourlyTokensProperty() { return hourlyTokens; }
+    public StringProperty limitsMessageProperty() { return limitsMessage; }
+    public ObservableList<ModelPrice> priceRows() { return priceRows; }
+    public ObjectProperty<Currency> currencyProperty() { return currency; }
+    public StringProperty rateProperty() { return rate; }
+    public StringProperty pricesMessageProperty() { return pricesMessage; }
+}

@@ -1,0 +1,141 @@
+package dev.llmworkbench.ui.playground;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Role;
+import dev.llmworkbench.service.ErrorAdvice;
+import dev.llmworkbench.ui.common.FxExecutor;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The view model without a toolkit: the UI executor is the calling thread, the services are real. */
+class PlaygroundViewModelTest {
+    @TempDir
+    java.nio.file.Path dir;
+    private TestServices services;
+    private ScheduledExecutorService background;
+    private PlaygroundViewModel vm;
+
+    @BeforeEach
+    void setUp() {
+        services = new TestServices(dir);
+        background = Executors.newSingleThreadScheduledExecutor();
+        vm = new PlaygroundViewModel(services.playground, services.prices, services.prompts, background,
+                new SerialUi());
+    }
+
+    @AfterEach
+    void tearDown() {
+        background.shutdownNow();
+        services.close();
+    }
+
+    /** Runs UI tasks one at a time, like the FX thread, on whichever thread calls. */
+    static final class SerialUi implements java.util.concurrent.Executor {
+        @Override
+        public synchronized void execute(Runnable r) {
+            r.run();
+        }
+    }
+
+    private void await(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        CountDownLatch never = new CountDownLatch(1);
+        while (!c.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(end);
+            never.await(10, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void variablesAreFoundAndFilledIntoTheRequest() throws Exception {
+        vm.systemPromptProperty().set("You answer in {{language}}.");
+        vm.userPromptProperty().set("Tell me about {{topic}}.");
+        await(() -> vm.variables().size() == 2);
+        assertThat(vm.variables()).extracting(PlaygroundViewModel.Variable::name).containsExactly("language", "topic");
+        vm.variables().get(0).valueProperty().set("French");
+        vm.variables().get(1).valueProperty().set("cheese");
+        ChatRequest r = vm.buildRequest();
+        assertThat(r.messages().get(0).content()).isEqualTo("You answer in French.");
+        assertThat(r.messages().get(1).content()).isEqualTo("Tell me about cheese.");
+        await(() -> vm.estimateProperty().get().startsWith("≈"));
+    }
+
+    @Test
+    void aRunStreamsIntoTheSinkAndTheConversationContinues() throws Exception {
+        StringBuilder streamed = new StringBuilder();
+        vm.setStreamSink(new PlaygroundViewModel.StreamSink() {
+            @Override
+            public synchronized void content(String delta) {
+                streamed.append(delta);
+            }
+        });
+        vm.userPromptProperty().set("First question");
+        vm.run();
+        await(() -> vm.stateProperty().get() == PlaygroundViewModel.State.DONE);
+        assertThat(vm.answerProperty().get()).isNotBlank().isEqualTo(streamed.toString());
+        assertThat(vm.conversation()).extracting(m -> m.role()).containsExactly(Role.USER, Role.ASSISTANT);
+        assertThat(vm.userPromptProperty().get()).isEmpty();
+        assertThat(vm.costUsdProperty().get()).startsWith("$");
+
+        vm.userPromptProperty().set("Second question");
+        ChatRequest next = vm.buildRequest();
+        assertThat(next.messages()).hasSize(3);
+        vm.editTurn(0, "First question, edited");
+        vm.removeTurn(1);
+        assertThat(vm.buildRequest().messages()).extracting(m -> m.content())
+                .containsExactly("First question, edited", "Second question");
+        vm.newConversation();
+        assertThat(vm.conversation()).isEmpty();
+    }
+
+    @Test
+    void thinkingIsSentAndJsonAnswersAreMarked() throws Exception {
+        vm.thinkingProperty().set(true);
+        vm.responseFormatProperty().set(dev.llmworkbench.domain.ResponseFormat.Type.JSON_OBJECT);
+        vm.userPromptProperty().set("Give me JSON");
+        vm.run();
+        await(() -> vm.stateProperty().get() == PlaygroundViewModel.State.DONE);
+        assertThat(vm.reasoningProperty().get()).isNotBlank();
+        assertThat(vm.jsonValidProperty().get()).isTrue();
+        assertThat(vm.jsonMarkProperty().get()).startsWith("✓");
+        assertThat(vm.requestJsonProperty().get()).contains("enable_thinking");
+    }
+
+    @Test
+    void thinkingWithoutStreamingIsExplainedWithTheWayOut() throws Exception {
+        vm.thinkingProperty().set(true);
+        vm.streamProperty().set(false);
+        vm.userPromptProperty().set("Think");
+        vm.run();
+        await(() -> vm.stateProperty().get() == PlaygroundViewModel.State.FAILED);
+        assertThat(vm.errorActionProperty().get()).isEqualTo(ErrorAdvice.Action.TURN_STREAMING_ON);
+        vm.turnStreamingOn();
+        assertThat(vm.streamProperty().get()).isTrue();
+        assertThat(vm.errorTitleProperty().get()).isEmpty();
+    }
+
+    @Test
+    void savedPromptsReopenAndDiff() {
+        vm.userPromptProperty().set("v1 text");
+        vm.temperatureProperty().set("0.3");
+        var v1 = vm.savePrompt("p");
+        vm.userPromptProperty().set("v2 text");
+        var v2 = vm.savePrompt("p");
+        assertThat(vm.versions()).hasSize(2);
+        assertThat(vm.diff(v1, v2)).contains("- v1 text", "+ v2 text");
+        vm.temperatureProperty().set("");
+        vm.open(v1);
+        assertThat(vm.userPromptProperty().get()).isEqualTo("v1 text");
+        assertThat(vm.temperatureProperty().get()).isEqualTo("0.3");
+        assertThat(vm.codeCurl()).contains("$LLM_WORKBENCH_API_KEY").contains("v1 text");
+        assertThat(FxExecutor.sameThread().isUiThread()).isTrue();
+    }
+}
