@@ -256,7 +256,8 @@ final class ChatCompletions {
 
     private Plan plan(Req r) {
         String conversation = r.messages().toString();
-        long hash = fnv64(conversation) ^ (r.seed() * 0xC2B2AE3D27D4EB4FL);
+        // the model takes part, so that two models compared on one prompt answer differently
+        long hash = fnv64(r.model() + "\n" + conversation) ^ (r.seed() * 0xC2B2AE3D27D4EB4FL);
         SplittableRandom textRnd = new SplittableRandom(hash);
         SplittableRandom reasonRnd = new SplittableRandom(hash ^ 0x5DEECE66DL);
         boolean chinese = lastUserIsChinese(r.messages());

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param faults     the server-wide latency overrides and faults ({@code X-Sim-Faults} is merged over them)
  * @param models     the models {@code /v1/models} lists, the first being the default; empty gives
  *                   {@link #BUILT_IN_MODELS}. Any other model name is answered too.
- * @param randomSeed seeds the fault dice and the latency jitter (the text depends only on the prompt and
+ * @param randomSeed seeds the fault dice and the latency jitter (the text depends only on the model, the prompt and
  *                   the request's {@code seed})
  */
 public record SimConfig(String host, int port, FaultSpec faults, List<String> models, long randomSeed) {
