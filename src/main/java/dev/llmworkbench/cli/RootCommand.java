@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code llm-workbench COMMAND ...}: the commands of the command line. */
 @Command(name = "llm-workbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "LLM Workbench: test prompts, measure latency and estimate costs of OpenAI-compatible APIs.",
-        subcommands = {ChatCommand.class, SimCommand.class})
+        subcommands = {ChatCommand.class, SimCommand.class, BatchCommand.class, EstimateCommand.class, BenchCommand.class, HistoryCommand.class})
 public class RootCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
