@@ -49,6 +49,8 @@ public final class BatchBench {
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        // the JDK HttpServer leaves Nagle on: with it, every streamed reply waits ~40 ms for a delayed ACK
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Path tmp = Files.createTempDirectory("batchbench");
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < items; i++) {
@@ -59,7 +61,7 @@ public final class BatchBench {
         double bestEngine = 0;
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("tps=0,ttft-ms=0")));
              DaemonThreads threads = new DaemonThreads();
-             ClientPool clients = ClientPool.create()) {
+             ClientPool clients = pool()) {
             ProviderProfile profile = ProviderProfile.of("bench", sim.baseUrl());
             Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30),
                     Duration.ofSeconds(30));
@@ -80,6 +82,14 @@ public final class BatchBench {
         if (ratio < 0.75) {
             System.exit(1);
         }
+    }
+
+    private static ClientPool pool() {
+        okhttp3.OkHttpClient base = dev.llmworkbench.client.HttpClients.create(ProviderProfile.of("base",
+                "http://127.0.0.1"), Timeouts.defaults());
+        base.dispatcher().setMaxRequests(512);
+        base.dispatcher().setMaxRequestsPerHost(256);
+        return new ClientPool(base, System::nanoTime);
     }
 
     private static double bare(ClientPool clients, ProviderProfile profile, Timeouts timeouts, int items,

@@ -45,7 +45,16 @@ import java.util.Random;
 final class CliServices implements AutoCloseable {
     static final String SIMULATOR = "simulator";
     private final DaemonThreads threads = new DaemonThreads();
-    private final ClientPool clients = ClientPool.create();
+    private final ClientPool clients = clientPool();
+
+    /** One pool for the command; OkHttp's default of 5 calls per host would cap --concurrency at 5. */
+    static ClientPool clientPool() {
+        okhttp3.OkHttpClient base = dev.llmworkbench.client.HttpClients.create(
+                ProviderProfile.of("base", "http://127.0.0.1"), dev.llmworkbench.domain.Timeouts.defaults());
+        base.dispatcher().setMaxRequests(512);
+        base.dispatcher().setMaxRequestsPerHost(256);
+        return new ClientPool(base, System::nanoTime);
+    }
     private Simulator simulator;
     private ChatService chat;
     private PriceCatalogue catalogue;
