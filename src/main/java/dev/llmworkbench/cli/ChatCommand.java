@@ -35,6 +35,12 @@ public class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "a saved provider profile (base URL, headers, body, key)")
+    String profile;
+
+    @Option(names = "--db", paramLabel = "FILE", description = "the database the chat is recorded in (default: in the user's data folder)")
+    String db;
+
     @Option(names = "--base-url", paramLabel = "URL",
             description = "OpenAI-compatible base URL (e.g. http://localhost:8000/v1); default: the embedded simulator")
     String baseUrl;
@@ -104,8 +110,22 @@ public class ChatCommand implements Callable<Integer> {
         }
         try (CliServices services = new CliServices()) {
             boolean explicitKey = apiKeyEnv != null;
-            ProviderProfile profile = services.profile(baseUrl);
-            ApiKey key = CliServices.key(explicitKey ? apiKeyEnv : DEFAULT_KEY_ENV, explicitKey, baseUrl == null);
+            ProviderProfile profile;
+            ApiKey key;
+            if (this.profile != null) {
+                dev.llmworkbench.service.ProfileService.Resolved r;
+                try {
+                    r = services.profiles(db).resolve(this.profile);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                profile = baseUrl == null ? r.profile() : r.profile().withBaseUrl(baseUrl);
+                key = explicitKey ? CliServices.key(apiKeyEnv, true, false) : r.key();
+            } else {
+                profile = services.profile(baseUrl);
+                key = CliServices.key(explicitKey ? apiKeyEnv : DEFAULT_KEY_ENV, explicitKey, baseUrl == null);
+            }
+            java.time.Instant startedAt = java.time.Instant.now();
             Duration total = Duration.ofMillis(Math.round(timeoutS * 1000));
             Timeouts timeouts = new Timeouts(Duration.ofSeconds(10).compareTo(total) < 0 ? Duration.ofSeconds(10) : total,
                     total, Duration.ofMillis(Math.round(idleTimeoutS * 1000)), total);
@@ -118,6 +138,11 @@ public class ChatCommand implements Callable<Integer> {
                 outcome = run.await();
             } finally {
                 removeHook(hook);
+            }
+            try {
+                services.history(db).recordChat(job, outcome, startedAt);
+            } catch (RuntimeException e) {
+                err.println("warning: the chat was not recorded in the history: " + e.getMessage());
             }
             if (json) {
                 out.println(Json.print(toJson(outcome)));

@@ -16,7 +16,21 @@ import dev.llmworkbench.service.ClientPool;
 import dev.llmworkbench.service.DaemonThreads;
 import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
+import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.service.HistoryService;
+import dev.llmworkbench.service.ProfileService;
+import dev.llmworkbench.service.batch.BatchEngine;
+import dev.llmworkbench.service.batch.BatchService;
+import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.DataDirs;
+import dev.llmworkbench.store.Database;
+import dev.llmworkbench.store.ProfileStore;
+import dev.llmworkbench.store.ResultStore;
+import dev.llmworkbench.store.RunStore;
+import dev.llmworkbench.store.SecretStores;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,10 +45,79 @@ import java.util.Random;
 final class CliServices implements AutoCloseable {
     static final String SIMULATOR = "simulator";
     private final DaemonThreads threads = new DaemonThreads();
-    private final ClientPool clients = ClientPool.create();
+    private final ClientPool clients = clientPool();
+
+    /** One pool for the command; OkHttp's default of 5 calls per host would cap --concurrency at 5. */
+    static ClientPool clientPool() {
+        okhttp3.OkHttpClient base = dev.llmworkbench.client.HttpClients.create(
+                ProviderProfile.of("base", "http://127.0.0.1"), dev.llmworkbench.domain.Timeouts.defaults());
+        base.dispatcher().setMaxRequests(512);
+        base.dispatcher().setMaxRequestsPerHost(256);
+        return new ClientPool(base, System::nanoTime);
+    }
     private Simulator simulator;
     private ChatService chat;
     private PriceCatalogue catalogue;
+    private Database database;
+    private RetryPolicy retryPolicy;
+
+    /** Every executor of the command comes from here (closed with the services). */
+    DaemonThreads threads() {
+        return threads;
+    }
+
+    /** Uses this retry policy instead of the default (call before {@link #chat()}). */
+    CliServices withRetryPolicy(RetryPolicy policy) {
+        this.retryPolicy = policy;
+        return this;
+    }
+
+    /**
+     * The database: {@code dbOption} when given, else the default file in the data folder ({@link DataDirs},
+     * which honours the {@value DataDirs#OVERRIDE_PROPERTY} system property). Opened once.
+     */
+    Database database(String dbOption) {
+        if (database == null) {
+            Path file = dbOption != null && !dbOption.isBlank() ? Path.of(dbOption)
+                    : DataDirs.fromSystem().defaultDatabase();
+            try {
+                Path parent = file.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+            } catch (IOException e) {
+                throw new UsageException("cannot create the folder of the database " + file + ": " + e.getMessage());
+            }
+            try {
+                database = Database.open(file);
+            } catch (RuntimeException e) {
+                throw new UsageException("cannot open the database " + file + ": " + e.getMessage());
+            }
+        }
+        return database;
+    }
+
+    HistoryService history(String dbOption) {
+        Database db = database(dbOption);
+        return new HistoryService(new RunStore(db), new ResultStore(db), new BatchStore(db));
+    }
+
+    BatchService batches(String dbOption) {
+        Database db = database(dbOption);
+        BatchEngine engine = new BatchEngine(chat(), new BatchStore(db), threads.cached("batch-dispatch"),
+                Ticker.system(), Clock.systemUTC());
+        return new BatchService(new BatchStore(db), new RunStore(db), engine);
+    }
+
+    EstimateService estimates() {
+        return new EstimateService(costs(), new TokenEstimator());
+    }
+
+    ProfileService profiles(String dbOption) {
+        Database db = database(dbOption);
+        return ProfileService.withSystemEnv(new ProfileStore(db),
+                () -> SecretStores.chooseDefault(DataDirs.fromSystem()).store());
+    }
 
     /** The user's price overrides, kept apart from the bundled catalogue (may not exist yet). */
     static java.nio.file.Path priceOverridesFile() {
@@ -59,7 +142,7 @@ final class CliServices implements AutoCloseable {
             Ticker ticker = Ticker.system();
             RateLimiter limiter = new RateLimiter(ticker, scheduler, clock, RateLimiter.Config.defaults());
             Random random = new SecureRandom();
-            RetryPolicy retry = RetryPolicy.defaults(random::nextDouble);
+            RetryPolicy retry = retryPolicy != null ? retryPolicy : RetryPolicy.defaults(random::nextDouble);
             BudgetLedger ledger = new BudgetLedger(clock, ZoneId.systemDefault());
             chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(), scheduler, ticker,
                     clock);
@@ -114,5 +197,8 @@ final class CliServices implements AutoCloseable {
         }
         clients.close();
         threads.close();
+        if (database != null) {
+            database.close();
+        }
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "llm-workbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "LLM Workbench: test prompts, measure latency and estimate costs of OpenAI-compatible APIs.",
         subcommands = {ChatCommand.class, SimCommand.class, PriceCommand.class, RouteCommand.class,
-                CompressCommand.class})
+                CompressCommand.class, BatchCommand.class, EstimateCommand.class, BenchCommand.class,
+                HistoryCommand.class})
 public class RootCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -17,7 +17,7 @@ class ChatCommandTest {
 
     @Test
     void withoutABaseUrlItAnswersFromTheEmbeddedSimulatorWithEveryJsonField() {
-        CliRun r = CliRun.of("chat", "--json", "--max-tokens", "40", "Say hello");
+        CliRun.Result r = CliRun.of("chat", "--json", "--max-tokens", "40", "Say hello");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject j = r.json();
         assertThat(j.keySet()).containsExactlyInAnyOrder("text", "reasoning", "tool_calls", "finish_reason", "usage",
@@ -38,7 +38,7 @@ class ChatCommandTest {
     @Test
     void thinkingStreamsReasoningToStderrMarkedAndTheAnswerToStdout() throws Exception {
         try (Simulator s = sim("ttft-ms=0,tps=0")) {
-            CliRun r = CliRun.of("chat", "--base-url", s.baseUrl(), "--thinking", "Why is the sky blue?");
+            CliRun.Result r = CliRun.of("chat", "--base-url", s.baseUrl(), "--thinking", "Why is the sky blue?");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.err()).contains("[reasoning]").contains("[/reasoning]");
             assertThat(r.out()).isNotBlank().doesNotContain("[reasoning]");
@@ -48,7 +48,7 @@ class ChatCommandTest {
     @Test
     void aWrongKeyFailsWithExitOneAndAnAuthError() throws Exception {
         try (Simulator s = sim("key=the-right-one,ttft-ms=0,tps=0")) {
-            CliRun r = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "hi");
+            CliRun.Result r = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "hi");
             assertThat(r.exit()).isEqualTo(1);
             JsonObject err = r.json().getAsJsonObject("error");
             assertThat(err.get("kind").getAsString()).isEqualTo("auth");
@@ -62,7 +62,7 @@ class ChatCommandTest {
         String home = System.getenv("HOME");
         assumeTrue(home != null && !home.isBlank() && !home.contains(","), "needs HOME to carry a key");
         try (Simulator s = sim("key=" + home + ",ttft-ms=0,tps=0")) {
-            CliRun ok = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "--api-key-env", "HOME", "hi");
+            CliRun.Result ok = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "--api-key-env", "HOME", "hi");
             assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
             assertThat(ok.out() + ok.err()).doesNotContain(home);
         }
@@ -70,7 +70,7 @@ class ChatCommandTest {
 
     @Test
     void aMissingKeyVariableIsWrongUsage() {
-        CliRun r = CliRun.of("chat", "--api-key-env", "LLMWB_TEST_SURELY_UNSET", "hi");
+        CliRun.Result r = CliRun.of("chat", "--api-key-env", "LLMWB_TEST_SURELY_UNSET", "hi");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("error: missing key: the environment variable LLMWB_TEST_SURELY_UNSET is not set");
     }
@@ -87,7 +87,7 @@ class ChatCommandTest {
     @Test
     void rateLimitsAreRetriedAndCountedAsAttempts() throws Exception {
         try (Simulator s = sim("rate429=1,retry-after-ms=10,ttft-ms=0,tps=0")) {
-            CliRun r = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "hi");
+            CliRun.Result r = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "hi");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.json().getAsJsonObject("error").get("kind").getAsString()).isEqualTo("rate_limited");
             assertThat(r.json().getAsJsonObject("error").get("status").getAsInt()).isEqualTo(429);
@@ -99,7 +99,7 @@ class ChatCommandTest {
     @Test
     void anIdleStreamTimesOutAndKeepsThePartialText() throws Exception {
         try (Simulator s = sim("stall=1,ttft-ms=0,tps=0")) {
-            CliRun r = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "--idle-timeout-s", "0.3", "hi");
+            CliRun.Result r = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "--idle-timeout-s", "0.3", "hi");
             assertThat(r.exit()).isEqualTo(1);
             JsonObject j = r.json();
             assertThat(j.getAsJsonObject("error").get("kind").getAsString()).isEqualTo("timeout");
@@ -110,7 +110,7 @@ class ChatCommandTest {
     @Test
     void noThinkingTurnsReasoningOff() throws Exception {
         try (Simulator s = sim("ttft-ms=0,tps=0")) {
-            CliRun r = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "--no-thinking", "hi");
+            CliRun.Result r = CliRun.of("chat", "--json", "--base-url", s.baseUrl(), "--no-thinking", "hi");
             assertThat(r.exit()).isZero();
             assertThat(r.json().get("reasoning").getAsString()).isEmpty();
         }

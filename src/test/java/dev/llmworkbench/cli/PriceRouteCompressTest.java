@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PriceRouteCompressTest {
     @Test
     void priceJsonHasTheContractFieldsAndTheCalculatorsFigures() {
-        CliRun r = CliRun.of("price", "--model", "qwen3-32b", "--provider", "dashscope-cn", "--input-tokens", "1000000",
+        CliRun.Result r = CliRun.of("price", "--model", "qwen3-32b", "--provider", "dashscope-cn", "--input-tokens", "1000000",
                 "--output-tokens", "1000000", "--reasoning-tokens", "500000", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject j = r.json();
@@ -34,7 +34,7 @@ class PriceRouteCompressTest {
 
     @Test
     void withoutAProviderTheFirstEntryIsUsedAndNamed() {
-        CliRun r = CliRun.of("price", "--model", "qwen3-235b", "--input-tokens", "10", "--output-tokens", "10");
+        CliRun.Result r = CliRun.of("price", "--model", "qwen3-235b", "--input-tokens", "10", "--output-tokens", "10");
         assertThat(r.exit()).isZero();
         String first = PriceCatalogue.loadBundled().find("qwen3-235b-a22b").orElseThrow().provider();
         assertThat(r.out()).contains("qwen3-235b-a22b at " + first).contains("first catalogue entry");
@@ -42,7 +42,7 @@ class PriceRouteCompressTest {
 
     @Test
     void anUnknownModelIsWrongUsageWithTheContractMessage() {
-        CliRun r = CliRun.of("price", "--model", "no-such-model", "--input-tokens", "1", "--output-tokens", "1");
+        CliRun.Result r = CliRun.of("price", "--model", "no-such-model", "--input-tokens", "1", "--output-tokens", "1");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("no price for no-such-model");
         assertThat(CliRun.of("price", "--model", "qwen-max", "--input-tokens", "1", "--output-tokens", "1",
@@ -53,13 +53,13 @@ class PriceRouteCompressTest {
 
     @Test
     void routeJsonGivesScoreLevelModelAndReason() {
-        CliRun simple = CliRun.of("route", "--json", "What time is it?");
+        CliRun.Result simple = CliRun.of("route", "--json", "What time is it?");
         assertThat(simple.json().keySet()).containsExactlyInAnyOrder("score", "level", "model", "reason");
         assertThat(simple.json().get("level").getAsString()).isEqualTo("simple");
         assertThat(simple.json().get("model").getAsString()).isEqualTo("qwen-turbo");
         String longPrompt = "Implement a concurrent database API with an async algorithm. ".repeat(6)
                 + "```java\nclass A {}\n```";
-        CliRun complex = CliRun.of("route", "--json", longPrompt);
+        CliRun.Result complex = CliRun.of("route", "--json", longPrompt);
         assertThat(complex.json().get("level").getAsString()).isEqualTo("complex");
         assertThat(complex.json().get("model").getAsString()).isEqualTo("qwen3-235b-a22b");
         assertThat(complex.json().get("score").getAsDouble()).isGreaterThanOrEqualTo(50);
@@ -67,7 +67,7 @@ class PriceRouteCompressTest {
 
     @Test
     void compressJsonGivesTextAndTokenCounts() {
-        CliRun r = CliRun.of("compress", "--json", "Could you please   summarise this?????? `please keep`");
+        CliRun.Result r = CliRun.of("compress", "--json", "Could you please   summarise this?????? `please keep`");
         assertThat(r.exit()).isZero();
         JsonObject j = r.json();
         assertThat(j.keySet()).containsExactlyInAnyOrder("text", "tokens_before", "tokens_after");

@@ -1,0 +1,161 @@
+package dev.llmworkbench.cli;
+
+import com.google.gson.JsonObject;
+import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.Timeouts;
+import dev.llmworkbench.metrics.LatencySummary;
+import dev.llmworkbench.metrics.Slo;
+import dev.llmworkbench.resilience.RateLimitTier;
+import dev.llmworkbench.resilience.RetryPolicy;
+import dev.llmworkbench.service.ChatJob;
+import dev.llmworkbench.service.ProfileService;
+import dev.llmworkbench.service.bench.BenchService;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: N requests of one prompt at each concurrency of a sweep, with latency percentiles. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark a provider: N requests at each concurrency level (no retries),",
+                "with TTFT, TTFO, TPOT and end-to-end percentiles, throughput, errors and goodput."})
+public class BenchCommand implements Callable<Integer> {
+    static final String DEFAULT_PROMPT = "Write one short paragraph about the sea.";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--base-url", paramLabel = "URL", description = "OpenAI-compatible base URL; default: the embedded simulator")
+    String baseUrl;
+
+    @Option(names = "--api-key-env", paramLabel = "NAME", description = "environment variable holding the API key")
+    String apiKeyEnv;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "a saved provider profile")
+    String profile;
+
+    @Option(names = "--model", paramLabel = "M", defaultValue = ChatCommand.DEFAULT_MODEL, description = "model (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = DEFAULT_PROMPT, description = "the prompt")
+    String prompt;
+
+    @Option(names = "--requests", paramLabel = "N", required = true, description = "requests at each level")
+    int requests;
+
+    @Option(names = "--concurrency", paramLabel = "1,2,4,8", split = ",", defaultValue = "1,2,4,8",
+            description = "the concurrency levels (default: ${DEFAULT-VALUE})")
+    List<Integer> concurrency;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256", description = "output bound (default: ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--slo-ttft-ms", paramLabel = "X", description = "TTFT objective for goodput")
+    Double sloTtftMs;
+
+    @Option(names = "--slo-tpot-ms", paramLabel = "Y", description = "TPOT objective for goodput")
+    Double sloTpotMs;
+
+    @Option(names = "--db", paramLabel = "FILE", description = "the database the run is recorded in")
+    String db;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (requests < 1) {
+            throw new UsageException("--requests must be at least 1");
+        }
+        if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c == null || c < 1)) {
+            throw new UsageException("--concurrency needs levels of at least 1, e.g. 1,2,4,8");
+        }
+        if (maxTokens < 1) {
+            throw new UsageException("--max-tokens must be at least 1");
+        }
+        ChatRequest request;
+        try {
+            request = ChatRequest.builder(model).user(prompt).maxTokens(maxTokens).stream(true).includeUsage(true).build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        RetryPolicy noRetries = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO, false, () -> 0.0);
+        try (CliServices services = new CliServices().withRetryPolicy(noRetries)) {
+            ProviderProfile p;
+            ApiKey key;
+            if (profile != null) {
+                ProfileService.Resolved r;
+                try {
+                    r = services.profiles(db).resolve(profile);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                p = baseUrl == null ? r.profile() : r.profile().withBaseUrl(baseUrl);
+                key = apiKeyEnv != null ? CliServices.key(apiKeyEnv, true, false) : r.key();
+            } else {
+                p = services.profile(baseUrl);
+                boolean explicit = apiKeyEnv != null;
+                key = CliServices.key(explicit ? apiKeyEnv : ChatCommand.DEFAULT_KEY_ENV, explicit, baseUrl == null);
+            }
+            Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(600), Duration.ofSeconds(60),
+                    Duration.ofSeconds(600));
+            ChatJob job = new ChatJob(p, key, request, Priority.CRITICAL, timeouts, false, false);
+            // measure the server, not our limiter
+            services.chat().limiter().setTier(job.limiterKey(), new RateLimitTier("bench", 1_000_000, 1_000_000_000_000L));
+            Slo slo = new Slo(sloTtftMs, sloTpotMs, null);
+            List<BenchService.Level> levels = new BenchService(services.chat(), Clock.systemUTC())
+                    .run(job, requests, concurrency, slo);
+            JsonObject result = BenchService.toJson(levels);
+            try {
+                JsonObject settings = new JsonObject();
+                settings.addProperty("base_url", p.baseUrl());
+                settings.addProperty("model", model);
+                settings.addProperty("requests", requests);
+                settings.addProperty("concurrency", concurrency.toString());
+                settings.addProperty("max_tokens", maxTokens);
+                settings.addProperty("slo_ttft_ms", sloTtftMs);
+                settings.addProperty("slo_tpot_ms", sloTpotMs);
+                boolean ok = levels.stream().allMatch(l -> l.summary().errors() == 0);
+                services.history(db).recordBenchmark(prompt, p.name(), model, Json.GSON.toJson(settings),
+                        Json.GSON.toJson(result), ok);
+            } catch (RuntimeException e) {
+                err.println("warning: the run was not recorded in the history: " + e.getMessage());
+            }
+            if (json) {
+                out.println(Json.PRETTY.toJson(result));
+            } else {
+                out.printf(Locale.ROOT, "%-5s %6s %6s  %-26s %-26s %-20s %9s %8s%n", "conc", "reqs", "errors",
+                        "ttft ms p50/p95/p99", "e2e ms p50/p95/p99", "tpot ms p50/p95", "tok/s", "goodput");
+                for (BenchService.Level l : levels) {
+                    var s = l.summary();
+                    out.printf(Locale.ROOT, "%-5d %6d %6d  %-26s %-26s %-20s %9s %8s%n", l.concurrency(), s.count(),
+                            s.errors(), three(s.ttft()), three(s.e2e()),
+                            f(s.tpot().p50()) + "/" + f(s.tpot().p95()),
+                            s.outputTokensPerSecond() == null ? "-" : f(s.outputTokensPerSecond()),
+                            s.goodput() == null ? "-" : String.format(Locale.ROOT, "%.1f%%", s.goodput() * 100));
+                }
+            }
+            out.flush();
+            return levels.stream().allMatch(l -> l.summary().errors() == 0) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    private static String three(LatencySummary s) {
+        return f(s.p50()) + "/" + f(s.p95()) + "/" + f(s.p99());
+    }
+
+    private static String f(double d) {
+        return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.1f", d);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.llmworkbench.service;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Completion;
+import dev.llmworkbench.domain.Message;
+import dev.llmworkbench.domain.Role;
+import dev.llmworkbench.service.batch.BatchExport;
+import dev.llmworkbench.store.BatchItemRecord;
+import dev.llmworkbench.store.BatchJobRecord;
+import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.ItemStatus;
+import dev.llmworkbench.store.Reservation;
+import dev.llmworkbench.store.ResultRecord;
+import dev.llmworkbench.store.ResultStore;
+import dev.llmworkbench.store.RunKind;
+import dev.llmworkbench.store.RunQuery;
+import dev.llmworkbench.store.RunRecord;
+import dev.llmworkbench.store.RunStore;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The history of runs (chat, compare, batch, benchmark): records them and lists, shows and exports them.
+ * Used by the command line and the desktop app alike; it prints nothing.
+ */
+public final class HistoryService {
+    private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+    /** A run with its result count and, for a batch, its job. */
+    public record RunDetail(RunRecord run, int results, BatchJobRecord job) {
+    }
+
+    private final RunStore runs;
+    private final ResultStore results;
+    private final BatchStore batches;
+
+    public HistoryService(RunStore runs, ResultStore results, BatchStore batches) {
+        this.runs = runs;
+        this.results = results;
+        this.batches = batches;
+    }
+
+    public RunStore runs() {
+        return runs;
+    }
+
+    /** Records one chat (kind {@code single}) with its result; returns the run. */
+    public RunRecord recordChat(ChatJob job, ChatOutcome o, Instant startedAt) {
+        ChatRequest req = job.request();
+        String prompt = lastUser(req.messages());
+        JsonObject settings = new JsonObject();
+        settings.addProperty("base_url", job.profile().baseUrl());
+        settings.addProperty("model", req.model());
+        settings.addProperty("max_tokens", req.maxTokens());
+        settings.addProperty("temperature", req.temperature());
+        settings.addProperty("priority", job.priority().wireName());
+        RunRecord run = runs.create(RunKind.SINGLE, title(prompt), prompt, job.profile().name(), List.of(req.model()),
+                GSON.toJson(settings));
+        Completion c = o.completion();
+        List<dev.llmworkbench.store.Attempt> attempts = new ArrayList<>();
+        long backoff = 0;
+        for (Attempt a : o.attempts()) {
+            attempts.add(new dev.llmworkbench.store.Attempt(a.number(), a.status(), a.errorKind(),
+                    a.errorKind() == null ? null : a.reason(), null, (double) backoff));
+            backoff = a.waitMs();
+        }
+        results.insert(ResultRecord.builder(run.id()).model(c.model() != null ? c.model() : req.model())
+                .provider(job.profile().name()).responseText(c.text()).reasoning(c.reasoning())
+                .finishReason(c.finishReason()).usage(c.usage()).timing(c.timing())
+                .costUsd(o.costUsd() == null ? null : o.costUsd().amount()).attempts(attempts).error(c.error())
+                .startedAt(startedAt).endedAt(Instant.now()).build());
+        JsonObject summary = new JsonObject();
+        summary.addProperty("ttft_ms", c.timing().ttftMs());
+        summary.addProperty("e2e_ms", c.timing().e2eMs());
+        summary.addProperty("cost_usd", o.costUsd() == null ? null : o.costUsd().amount().toPlainString());
+        summary.addProperty("error", c.error() == null ? null : c.error().message());
+        runs.updateSummary(run.id(), o.ok() ? RunRecord.DONE : RunRecord.FAILED, GSON.toJson(summary));
+        return runs.find(run.id()).orElse(run);
+    }
+
+    /** Records a finished benchmark (kind {@code benchmark}) with its summary. */
+    public RunRecord recordBenchmark(String prompt, String provider, String model, String settingsJson,
+                                     String summaryJson, boolean ok) {
+        RunRecord run = runs.create(RunKind.BENCHMARK, "bench " + model, prompt, provider, List.of(model), settingsJson);
+        runs.updateSummary(run.id(), ok ? RunRecord.DONE : RunRecord.FAILED, summaryJson);
+        return runs.find(run.id()).orElse(run);
+    }
+
+    public List<RunRecord> list(RunQuery q) {
+        return runs.list(q);
+    }
+
+    public Optional<RunDetail> show(long id) {
+        return runs.find(id).map(r -> new RunDetail(r, results.countByRun(id),
+                r.kind() == RunKind.BATCH ? batches.findJobByRun(id).orElse(null) : null));
+    }
+
+    public List<ResultRecord> results(long runId) {
+        return results.listByRun(runId);
+    }
+
+    /**
+     * Exports a run, one line per item (a batch: every input row) or per result, with the batch export's
+     * fields, as {@code jsonl} or {@code csv}; returns how many lines were written.
+     */
+    public int export(long runId, Path output, String format) {
+        RunRecord run = runs.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+        List<BatchStore.ItemResult> items;
+        Optional<BatchJobRecord> job = run.kind() == RunKind.BATCH ? batches.findJobByRun(runId) : Optional.empty();
+        if (job.isPresent()) {
+            items = batches.itemsWithResults(job.get().id());
+        } else {
+            items = new ArrayList<>();
+            int seq = 0;
+            for (ResultRecord r : results.listByRun(runId)) {
+                items.add(new BatchStore.ItemResult(new BatchItemRecord(-1, null, seq++, null, "result-" + r.id(),
+                        r.succeeded() ? ItemStatus.DONE : ItemStatus.FAILED, null, null, Reservation.NONE), r));
+            }
+        }
+        try {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                BatchExport.write(items, w, format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+        }
+        return items.size();
+    }
+
+    private static String lastUser(List<Message> ms) {
+        for (int i = ms.size() - 1; i >= 0; i--) {
+            if (ms.get(i).role() == Role.USER) {
+                return ms.get(i).content();
+            }
+        }
+        return ms.isEmpty() ? "" : ms.get(ms.size() - 1).content();
+    }
+
+    private static String title(String prompt) {
+        String p = prompt == null ? "" : prompt.strip().replaceAll("\\s+", " ");
+        return p.length() <= 60 ? p : p.substring(0, 57) + "...";
+    }
+}

@@ -1,0 +1,413 @@
+package dev.llmworkbench.service.batch;
+
+import dev.llmworkbench.cost.Router;
+import dev.llmworkbench.domain.ApiError;
+import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Completion;
+import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.Timeouts;
+import dev.llmworkbench.domain.Usage;
+import dev.llmworkbench.resilience.RateLimitTier;
+import dev.llmworkbench.resilience.Ticker;
+import dev.llmworkbench.service.Attempt;
+import dev.llmworkbench.service.ChatJob;
+import dev.llmworkbench.service.ChatOutcome;
+import dev.llmworkbench.service.ChatRun;
+import dev.llmworkbench.service.ChatService;
+import dev.llmworkbench.store.BatchItemRecord;
+import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.ItemStatus;
+import dev.llmworkbench.store.JobStatus;
+import dev.llmworkbench.store.Reservation;
+import dev.llmworkbench.store.ResultRecord;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs a stored batch job: sends its pending items through {@link ChatService} (limiter, retries, budget)
+ * with at most {@code concurrency} in flight, commits each result the moment its request ends
+ * ({@link BatchStore#complete}), and never sends an item that has a stored result. Items the run's budget
+ * cannot afford end {@code not_run} and the run stops sending. Starting a job that a crashed process left
+ * behind first requeues its in-flight items and counts their reservations as spent.
+ *
+ * <p>Threads: the dispatcher runs on the executor given to the constructor (one task per run); listeners
+ * are called on it and on the service's and client's threads.
+ */
+public final class BatchEngine {
+    private static final Logger LOG = Logger.getLogger(BatchEngine.class.getName());
+    private static final int PAGE = 512;
+
+    /** Where a run's requests go: a profile, its key (never stored) and timeouts. */
+    public record Target(ProviderProfile profile, ApiKey key, Timeouts timeouts) {
+    }
+
+    /** How a run ended. {@code stopReason}: null when it ran to the end, else {@code budget} or {@code cancelled}. */
+    public record Outcome(String jobId, JobStatus status, String stopReason, BatchProgress progress, Duration wall,
+                          BigDecimal requeuedReservationUsd) {
+    }
+
+    private final ChatService chat;
+    private final BatchStore store;
+    private final Executor dispatcher;
+    private final Ticker ticker;
+    private final Clock clock;
+    private final Router router = new Router();
+
+    public BatchEngine(ChatService chat, BatchStore store, Executor dispatcher, Ticker ticker, Clock clock) {
+        this.chat = chat;
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.ticker = ticker;
+        this.clock = clock;
+    }
+
+    /** Starts (or resumes) the job; returns at once. */
+    public Handle start(String jobId, Target target, BatchSettings settings, BatchListener listener) {
+        Handle h = new Handle(jobId, target, settings, listener == null ? BatchListener.NONE : listener);
+        dispatcher.execute(h::runSafely);
+        return h;
+    }
+
+    /** A run under way: pause, resume, cancel, or wait for its outcome. */
+    public final class Handle {
+        private final String jobId;
+        private final Target target;
+        private final BatchSettings settings;
+        private final BatchListener listener;
+        private final CompletableFuture<Outcome> result = new CompletableFuture<>();
+        private final Map<Long, ChatRun> running = new ConcurrentHashMap<>();
+        private final Set<String> tiered = ConcurrentHashMap.newKeySet();
+        private final Object lock = new Object();
+        private RunBudget budget;
+        private long startNanos;
+        private int total;
+        private int invalid;
+        private int pending;
+        private int inFlight;
+        private int done;
+        private int failed;
+        private int notRun;
+        private int retries;
+        private int finishedHere;
+        private long promptTokens;
+        private long completionTokens;
+        private boolean paused;
+        private boolean cancelled;
+        private String stopReason;
+
+        private Handle(String jobId, Target target, BatchSettings settings, BatchListener listener) {
+            this.jobId = jobId;
+            this.target = target;
+            this.settings = settings;
+            this.listener = listener;
+        }
+
+        public String jobId() {
+            return jobId;
+        }
+
+        public CompletableFuture<Outcome> result() {
+            return result;
+        }
+
+        /** Stops sending new items; those in flight finish. */
+        public void pause() {
+            synchronized (lock) {
+                if (!paused && !cancelled) {
+                    paused = true;
+                    store.updateJobStatus(jobId, JobStatus.PAUSED);
+                }
+                lock.notifyAll();
+            }
+            listener.onProgress(progress());
+        }
+
+        public void resume() {
+            synchronized (lock) {
+                if (paused && !cancelled) {
+                    paused = false;
+                    store.updateJobStatus(jobId, JobStatus.RUNNING);
+                }
+                lock.notifyAll();
+            }
+            listener.onProgress(progress());
+        }
+
+        /** Stops sending, cancels the requests in flight; the items not finished end {@code not_run}. */
+        public void cancel() {
+            List<ChatRun> runs;
+            synchronized (lock) {
+                if (cancelled) {
+                    return;
+                }
+                cancelled = true;
+                if (stopReason == null) {
+                    stopReason = "cancelled";
+                }
+                runs = new ArrayList<>(running.values());
+                lock.notifyAll();
+            }
+            runs.forEach(ChatRun::cancel);
+        }
+
+        public BatchProgress progress() {
+            synchronized (lock) {
+                Duration elapsed = Duration.ofNanos(Math.max(0, ticker.nanos() - startNanos));
+                Duration eta = null;
+                if (finishedHere > 0) {
+                    long left = pending + inFlight;
+                    eta = Duration.ofNanos((long) ((double) elapsed.toNanos() / finishedHere * left));
+                }
+                return new BatchProgress(total, pending, inFlight, done, failed, notRun, invalid, retries,
+                        promptTokens, completionTokens, budget == null ? BigDecimal.ZERO : budget.spent(), elapsed,
+                        eta, paused);
+            }
+        }
+
+        private void runSafely() {
+            try {
+                run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.SEVERE, "batch " + jobId + " stopped by an error", e);
+                try {
+                    store.updateJobStatus(jobId, JobStatus.INTERRUPTED);
+                } catch (RuntimeException ignored) {
+                    // the database may be gone
+                }
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void run() {
+            startNanos = ticker.nanos();
+            BatchStore.Recovery recovery = store.resumeRecovery(jobId);
+            if (store.requeueNotRun(jobId) > 0) {
+                LOG.fine("requeued not-run items of " + jobId);
+            }
+            budget = new RunBudget(settings.budgetUsd());
+            budget.addSpent(recovery.reserved().usd());
+            for (BatchStore.ItemResult ir : store.itemsWithResults(jobId)) {
+                if (ir.result() != null && ir.result().costUsd() != null) {
+                    budget.addSpent(ir.result().costUsd());
+                }
+            }
+            Map<ItemStatus, Integer> counts = store.counts(jobId);
+            synchronized (lock) {
+                for (int n : counts.values()) {
+                    total += n;
+                }
+                invalid = counts.get(ItemStatus.INVALID);
+                pending = counts.get(ItemStatus.PENDING);
+                done = counts.get(ItemStatus.DONE);
+                failed = counts.get(ItemStatus.FAILED);
+            }
+            store.updateJobStatus(jobId, JobStatus.RUNNING);
+            listener.onProgress(progress());
+            dispatch();
+            awaitIdle();
+            String reason;
+            synchronized (lock) {
+                reason = stopReason;
+            }
+            if (reason != null) {
+                int skipped = store.markNotRun(jobId);
+                synchronized (lock) {
+                    notRun += skipped;
+                    pending -= skipped;
+                }
+                listener.onStopped(reason);
+            }
+            JobStatus status = "cancelled".equals(reason) ? JobStatus.CANCELLED : JobStatus.DONE;
+            store.updateJobStatus(jobId, status);
+            BatchProgress p = progress();
+            listener.onProgress(p);
+            result.complete(new Outcome(jobId, status, reason, p, p.elapsed(), recovery.reserved().usd()));
+        }
+
+        private void dispatch() {
+            while (true) {
+                List<BatchItemRecord> page = store.pendingItems(jobId, PAGE);
+                if (page.isEmpty()) {
+                    return;
+                }
+                for (BatchItemRecord item : page) {
+                    if (!awaitSlot()) {
+                        return;
+                    }
+                    if (!send(item)) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** Waits for a free slot while not paused; false when the run must stop sending. */
+        private boolean awaitSlot() {
+            synchronized (lock) {
+                while (!cancelled && stopReason == null && (paused || inFlight >= settings.concurrency())) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        cancelled = true;
+                        stopReason = "cancelled";
+                    }
+                }
+                return !cancelled && stopReason == null;
+            }
+        }
+
+        private void awaitIdle() {
+            synchronized (lock) {
+                while (inFlight > 0) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** Sends one item; false when the budget cannot afford it (the run stops sending). */
+        private boolean send(BatchItemRecord item) {
+            BatchRow row = BatchRow.fromJson(item.rowJson());
+            String model = row.model() != null ? row.model()
+                    : settings.model() != null ? settings.model()
+                    : settings.route() ? router.route(row.prompt()).model()
+                    : target.profile().defaultModel() != null ? target.profile().defaultModel()
+                    : BatchSettings.DEFAULT_MODEL;
+            int maxTokens = row.maxTokens() != null ? row.maxTokens() : settings.effectiveMaxTokens();
+            ChatRequest request = ChatRequest.builder(model).messages(row.messages()).maxTokens(maxTokens)
+                    .temperature(row.temperature()).stream(true).includeUsage(true).build();
+            Priority priority = row.priority() != null ? row.priority() : settings.priority();
+            ChatJob job = new ChatJob(target.profile(), target.key(), request, priority, target.timeouts(), false, false);
+            applyTier(job.limiterKey());
+            int inputTokens = chat.estimateInput(request).tokens();
+            String pp = chat.priceProvider(target.profile().name(), model);
+            BigDecimal worst = chat.costs().entry(pp, model).isPresent()
+                    ? chat.costs().worstCase(pp, model, inputTokens, maxTokens).amount() : BigDecimal.ZERO;
+            if (!budget.tryReserve(worst)) {
+                synchronized (lock) {
+                    if (stopReason == null) {
+                        stopReason = "budget";
+                    }
+                }
+                return false;
+            }
+            Reservation reservation = new Reservation(worst, (long) inputTokens + maxTokens);
+            if (!store.markInFlight(jobId, item.id(), reservation)) {
+                budget.settle(worst, BigDecimal.ZERO);
+                return true;
+            }
+            synchronized (lock) {
+                inFlight++;
+                pending--;
+            }
+            Instant startedAt = clock.instant();
+            ChatRun run = chat.start(job, null);
+            running.put(item.id(), run);
+            boolean cancelNow;
+            synchronized (lock) {
+                cancelNow = cancelled;
+            }
+            if (cancelNow) {
+                run.cancel();
+            }
+            run.result().whenComplete((o, err) -> finished(item, row, job, worst, startedAt, o));
+            return true;
+        }
+
+        private void applyTier(String key) {
+            if ((settings.rpm() == null && settings.tpm() == null) || !tiered.add(key)) {
+                return;
+            }
+            RateLimitTier current = chat.limiter().tier(key);
+            chat.limiter().setTier(key, new RateLimitTier("run",
+                    settings.rpm() != null ? settings.rpm() : current.requestsPerMinute(),
+                    settings.tpm() != null ? settings.tpm() : current.tokensPerMinute()));
+        }
+
+        private void finished(BatchItemRecord item, BatchRow row, ChatJob job, BigDecimal worst, Instant startedAt,
+                              ChatOutcome o) {
+            running.remove(item.id());
+            BigDecimal cost = o == null || o.costUsd() == null ? BigDecimal.ZERO : o.costUsd().amount();
+            boolean stoppedHere;
+            try {
+                ApiError e = o == null ? ApiError.of(ApiError.Kind.NETWORK, null, "no outcome") : o.completion().error();
+                boolean cancelledItem = e != null && e.kind() == ApiError.Kind.CANCELLED && isCancelled();
+                if (cancelledItem) {
+                    store.markNotRun(jobId, List.of(item.id()));
+                    stoppedHere = true;
+                } else {
+                    store.complete(item.id(), record(item, row, job, startedAt, o));
+                    stoppedHere = false;
+                }
+            } catch (RuntimeException ex) {
+                LOG.log(Level.SEVERE, "could not store the result of item " + item.requestId(), ex);
+                stoppedHere = true;
+            } finally {
+                budget.settle(worst, cost);
+            }
+            synchronized (lock) {
+                inFlight--;
+                finishedHere++;
+                if (o != null) {
+                    retries += Math.max(0, o.attempts().size() - 1);
+                    Usage u = o.completion().usage();
+                    if (u != null) {
+                        promptTokens += u.promptOrZero();
+                        completionTokens += u.completionOrZero();
+                    }
+                }
+                if (stoppedHere) {
+                    notRun++;
+                } else if (o != null && o.ok()) {
+                    done++;
+                } else {
+                    failed++;
+                }
+                lock.notifyAll();
+            }
+            listener.onProgress(progress());
+        }
+
+        private boolean isCancelled() {
+            synchronized (lock) {
+                return cancelled;
+            }
+        }
+
+        private ResultRecord record(BatchItemRecord item, BatchRow row, ChatJob job, Instant startedAt, ChatOutcome o) {
+            Completion c = o.completion();
+            Checks.Verdict v = c.ok() ? Checks.evaluate(row.expected(), row.checks(), c.text()) : null;
+            List<dev.llmworkbench.store.Attempt> attempts = new ArrayList<>(o.attempts().size());
+            long backoff = 0;
+            for (Attempt a : o.attempts()) {
+                attempts.add(new dev.llmworkbench.store.Attempt(a.number(), a.status(), a.errorKind(),
+                        a.errorKind() == null ? null : a.reason(), null, (double) backoff));
+                backoff = a.waitMs();
+            }
+            return ResultRecord.builder(0).itemId(item.id()).model(c.model() != null ? c.model() : job.request().model())
+                    .provider(job.profile().name()).responseText(c.text()).reasoning(c.reasoning())
+                    .finishReason(c.finishReason()).usage(c.usage()).timing(c.timing())
+                    .costUsd(o.costUsd() == null ? null : o.costUsd().amount()).attempts(attempts).error(c.error())
+                    .check(v == null ? null : v.passed(), v == null ? null : v.detail())
+                    .startedAt(startedAt).endedAt(clock.instant()).build();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.llmworkbench.service.batch;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import dev.llmworkbench.domain.Timing;
+import dev.llmworkbench.domain.Usage;
+import dev.llmworkbench.metrics.Percentiles;
+import dev.llmworkbench.store.BatchItemRecord;
+import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.ItemStatus;
+import dev.llmworkbench.store.ResultRecord;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Exports a batch job, one line per item (invalid rows included), as JSONL or CSV with the fields
+ * {@link #FIELDS}, and computes its {@link BatchSummary}.
+ */
+public final class BatchExport {
+    /** The export's fields, in order. */
+    public static final List<String> FIELDS = List.of("request_id", "line", "status", "model", "response",
+            "reasoning", "finish_reason", "latency_ms", "ttft_ms", "prompt_tokens", "completion_tokens", "cost_usd",
+            "attempts", "check", "error");
+
+    private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+    private BatchExport() {
+    }
+
+    /** The export format named by {@code jsonl}/{@code csv}, or by a file's extension. */
+    public static String formatOf(String format, Path output) {
+        String f = format;
+        if (f == null) {
+            String name = output.getFileName() == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
+            int dot = name.lastIndexOf('.');
+            f = dot < 0 ? "" : name.substring(dot + 1);
+        }
+        f = f.toLowerCase(Locale.ROOT);
+        if (!f.equals("jsonl") && !f.equals("csv")) {
+            throw new IllegalArgumentException("unknown export format '" + f + "' (expected jsonl or csv)");
+        }
+        return f;
+    }
+
+    /** One item's export line as JSON (fields in order, nulls kept). */
+    public static JsonObject line(BatchStore.ItemResult ir) {
+        BatchItemRecord item = ir.item();
+        ResultRecord r = ir.result();
+        JsonObject o = new JsonObject();
+        o.addProperty("request_id", item.requestId());
+        o.add("line", item.line() == null ? JsonNull.INSTANCE : new JsonPrimitive(item.line()));
+        o.addProperty("status", status(item.status()));
+        String model = r != null ? r.model() : rowModel(item);
+        o.add("model", str(model));
+        o.add("response", str(r == null ? null : r.responseText()));
+        o.add("reasoning", str(r == null || r.reasoning() == null || r.reasoning().isEmpty() ? null : r.reasoning()));
+        o.add("finish_reason", str(r == null ? null : r.finishReason()));
+        Timing t = r == null ? null : r.timing();
+        o.add("latency_ms", BatchSummary.num(t == null ? null : t.e2eMs()));
+        o.add("ttft_ms", BatchSummary.num(t == null ? null : t.ttftMs()));
+        Usage u = r == null ? null : r.usage();
+        o.add("prompt_tokens", u == null || u.promptTokens() == null ? JsonNull.INSTANCE : new JsonPrimitive(u.promptTokens()));
+        o.add("completion_tokens", u == null || u.completionTokens() == null ? JsonNull.INSTANCE
+                : new JsonPrimitive(u.completionTokens()));
+        o.add("cost_usd", BatchSummary.money(r == null ? null : r.costUsd()));
+        o.addProperty("attempts", r == null ? 0 : r.attempts().size());
+        o.add("check", str(r == null || r.checkPassed() == null ? null : r.checkPassed() ? "pass" : "fail"));
+        o.add("error", str(error(item, r)));
+        return o;
+    }
+
+    private static String status(ItemStatus s) {
+        return switch (s) {
+            case DONE -> "done";
+            case FAILED -> "failed";
+            case INVALID -> "invalid";
+            default -> "not_run";
+        };
+    }
+
+    private static String error(BatchItemRecord item, ResultRecord r) {
+        if (item.status() == ItemStatus.INVALID) {
+            return item.line() == null ? item.invalidReason() : "line " + item.line() + ": " + item.invalidReason();
+        }
+        if (r != null) {
+            return r.error() == null ? null : r.error().message();
+        }
+        return item.status() == ItemStatus.DONE ? null : "not run";
+    }
+
+    private static String rowModel(BatchItemRecord item) {
+        if (item.status() == ItemStatus.INVALID || item.rowJson() == null) {
+            return null;
+        }
+        try {
+            return BatchRow.fromJson(item.rowJson()).model();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static JsonElement str(String s) {
+        return s == null ? JsonNull.INSTANCE : new JsonPrimitive(s);
+    }
+
+    /** Writes the export of every item of the job to {@code output}. */
+    public static void write(BatchStore store, String jobId, Path output, String format) {
+        List<BatchStore.ItemResult> items = store.itemsWithResults(jobId);
+        try {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                write(items, w, format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void write(List<BatchStore.ItemResult> items, Writer w, String format) throws IOException {
+        if (format.equals("csv")) {
+            try (CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(FIELDS.toArray(String[]::new))
+                    .get())) {
+                for (BatchStore.ItemResult ir : items) {
+                    JsonObject o = line(ir);
+                    List<String> values = new ArrayList<>(FIELDS.size());
+                    for (String f : FIELDS) {
+                        JsonElement e = o.get(f);
+                        values.add(e == null || e.isJsonNull() ? "" : e.getAsString());
+                    }
+                    p.printRecord(values);
+                }
+            }
+            return;
+        }
+        for (BatchStore.ItemResult ir : items) {
+            w.write(GSON.toJson(line(ir)));
+            w.write('\n');
+        }
+        w.flush();
+    }
+
+    /** The job's summary over all its items; {@code wallS} is the run's wall-clock time. */
+    public static BatchSummary summary(List<BatchStore.ItemResult> items, double wallS) {
+        int total = items.size();
+        int done = 0;
+        int failed = 0;
+        int notRun = 0;
+        int invalid = 0;
+        int passed = 0;
+        int checked = 0;
+        int costed = 0;
+        BigDecimal cost = BigDecimal.ZERO;
+        long prompt = 0;
+        long completion = 0;
+        List<Double> latency = new ArrayList<>();
+        List<Double> ttft = new ArrayList<>();
+        for (BatchStore.ItemResult ir : items) {
+            switch (ir.item().status()) {
+                case DONE -> done++;
+                case FAILED -> failed++;
+                case INVALID -> invalid++;
+                default -> notRun++;
+            }
+            ResultRecord r = ir.result();
+            if (r == null) {
+                continue;
+            }
+            if (r.costUsd() != null) {
+                cost = cost.add(r.costUsd());
+                costed++;
+            }
+            if (r.usage() != null) {
+                prompt += r.usage().promptOrZero();
+                completion += r.usage().completionOrZero();
+            }
+            if (r.checkPassed() != null) {
+                checked++;
+                if (r.checkPassed()) {
+                    passed++;
+                }
+            }
+            if (r.succeeded() && r.timing() != null) {
+                if (r.timing().e2eMs() != null) {
+                    latency.add(r.timing().e2eMs());
+                }
+                if (r.timing().ttftMs() != null) {
+                    ttft.add(r.timing().ttftMs());
+                }
+            }
+        }
+        int valid = total - invalid;
+        return new BatchSummary(total, done, failed, notRun, invalid, valid == 0 ? null : (double) done / valid,
+                checked == 0 ? null : (double) passed / checked, cost,
+                costed == 0 ? null : cost.divide(BigDecimal.valueOf(costed), MathContext.DECIMAL64), prompt, completion,
+                Percentiles.of(latency), Percentiles.of(ttft), wallS > 0 ? completion / wallS : null, wallS);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.llmworkbench.service.batch;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+
+/**
+ * A snapshot of a running batch: items queued (pending), in flight, done, failed, not run and invalid,
+ * retries so far, tokens, spend so far (this job, earlier sessions included), elapsed time and an ETA
+ * (null until something finished).
+ */
+public record BatchProgress(int total, int queued, int inFlight, int done, int failed, int notRun, int invalid,
+                            int retries, long promptTokens, long completionTokens, BigDecimal spentUsd,
+                            Duration elapsed, Duration eta, boolean paused) {
+    /** One line for a terminal. */
+    public String describe() {
+        return String.format(java.util.Locale.ROOT,
+                "%d/%d done, %d failed, %d in flight, %d queued, %d retries, %d tokens, $%s spent, ETA %s%s",
+                done, total - invalid, failed, inFlight, queued, retries, promptTokens + completionTokens,
+                spentUsd.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
+                eta == null ? "?" : eta.toSeconds() + " s", paused ? " (paused)" : "");
+    }
+}

@@ -1,0 +1,126 @@
+package dev.llmworkbench.service.batch;
+
+import dev.llmworkbench.domain.Message;
+import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.store.BatchItemRecord;
+import dev.llmworkbench.store.BatchJobRecord;
+import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.RunKind;
+import dev.llmworkbench.store.RunRecord;
+import dev.llmworkbench.store.RunStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Batch use cases: turn an input file into a stored job, run or resume it with the {@link BatchEngine},
+ * then export it and record its summary into the run.
+ */
+public final class BatchService {
+    /** A new job and the parsed input it came from. */
+    public record Prepared(BatchJobRecord job, BatchInput.Parsed input) {
+    }
+
+    private final BatchStore store;
+    private final RunStore runs;
+    private final BatchEngine engine;
+
+    public BatchService(BatchStore store, RunStore runs, BatchEngine engine) {
+        this.store = store;
+        this.runs = runs;
+        this.engine = engine;
+    }
+
+    public BatchStore store() {
+        return store;
+    }
+
+    /** Reads the input and stores a new job (a {@code batch} run with all its rows). */
+    public Prepared create(Path input, Path output, String format, BatchSettings settings, String provider) {
+        BatchInput.Parsed parsed = BatchInput.read(input);
+        List<String> models = new ArrayList<>();
+        if (settings.model() != null) {
+            models.add(settings.model());
+        }
+        for (BatchInput.Row r : parsed.validRows()) {
+            if (r.row().model() != null && !models.contains(r.row().model())) {
+                models.add(r.row().model());
+            }
+        }
+        String abs = input.toAbsolutePath().toString();
+        RunRecord run = runs.create(RunKind.BATCH, "batch " + input.getFileName(), abs, provider, models,
+                settings.toJson());
+        List<BatchItemRecord.New> items = new ArrayList<>(parsed.rows().size());
+        for (BatchInput.Row r : parsed.rows()) {
+            items.add(r.valid() ? BatchItemRecord.New.valid(r.line(), r.requestId(), r.rowJson())
+                    : BatchItemRecord.New.invalid(r.line(), r.requestId(), r.rowJson(), r.invalidReason()));
+        }
+        BatchJobRecord job = store.createJob(run.id(), abs, output.toAbsolutePath().toString(), format,
+                settings.toJson(), items);
+        return new Prepared(job, parsed);
+    }
+
+    public Optional<BatchJobRecord> job(String jobId) {
+        return store.findJob(jobId);
+    }
+
+    public BatchEngine.Handle start(String jobId, BatchEngine.Target target, BatchSettings settings,
+                                    BatchListener listener) {
+        return engine.start(jobId, target, settings, listener);
+    }
+
+    /**
+     * After a run: writes the export to the job's output, the JSON summary where the settings say, and
+     * records the summary into the run.
+     */
+    public BatchSummary finish(BatchJobRecord job, BatchSettings settings, BatchEngine.Outcome outcome) {
+        List<BatchStore.ItemResult> items = store.itemsWithResults(job.id());
+        BatchSummary summary = BatchExport.summary(items, outcome.wall().toNanos() / 1e9);
+        BatchExport.write(store, job.id(), Path.of(job.outputPath()), job.format());
+        if (settings.summaryJson() != null) {
+            try {
+                Path p = Path.of(settings.summaryJson());
+                Path parent = p.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(p, summary.toJsonText() + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + settings.summaryJson() + ": " + e.getMessage(), e);
+            }
+        }
+        String status = outcome.stopReason() == null ? RunRecord.DONE
+                : "cancelled".equals(outcome.stopReason()) ? RunRecord.CANCELLED : RunRecord.DONE;
+        runs.updateSummary(job.runId(), status, summary.toJson().toString());
+        return summary;
+    }
+
+    /**
+     * The dry-run estimate of a parsed input: per model (a row's own, else {@code defaultModel}) its valid
+     * rows priced at their worst-case output ({@code max_tokens}).
+     */
+    public static Map<String, List<List<Message>>> requestsByModel(BatchInput.Parsed parsed, String defaultModel) {
+        Map<String, List<List<Message>>> out = new LinkedHashMap<>();
+        for (BatchInput.Row r : parsed.validRows()) {
+            String m = r.row().model() != null ? r.row().model() : defaultModel;
+            out.computeIfAbsent(m, k -> new ArrayList<>()).add(r.row().messages());
+        }
+        return out;
+    }
+
+    /** Per model: the estimate of its rows, at {@code outputTokens} each. */
+    public static List<EstimateService.ModelEstimate> dryRun(EstimateService estimates, BatchInput.Parsed parsed,
+                                                             String defaultModel, int outputTokens) {
+        List<EstimateService.ModelEstimate> out = new ArrayList<>();
+        requestsByModel(parsed, defaultModel).forEach((model, reqs) ->
+                out.addAll(estimates.estimate(reqs, List.of(model), reqs.size(), outputTokens)));
+        return out;
+    }
+}
