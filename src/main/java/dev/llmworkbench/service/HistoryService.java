@@ -57,6 +57,11 @@ public final class HistoryService {
 
     /** Records one chat (kind {@code single}) with its result; returns the run. */
     public RunRecord recordChat(ChatJob job, ChatOutcome o, Instant startedAt) {
+        return recordChat(job, o, startedAt, RunKind.SINGLE);
+    }
+
+    /** Records one chat of the given kind ({@code SINGLE}, or {@code COMPARE} for one lane). */
+    public RunRecord recordChat(ChatJob job, ChatOutcome o, Instant startedAt, RunKind kind) {
         ChatRequest req = job.request();
         String prompt = lastUser(req.messages());
         JsonObject settings = new JsonObject();
@@ -65,7 +70,7 @@ public final class HistoryService {
         settings.addProperty("max_tokens", req.maxTokens());
         settings.addProperty("temperature", req.temperature());
         settings.addProperty("priority", job.priority().wireName());
-        RunRecord run = runs.create(RunKind.SINGLE, title(prompt), prompt, job.profile().name(), List.of(req.model()),
+        RunRecord run = runs.create(kind, title(prompt), prompt, job.profile().name(), List.of(req.model()),
                 GSON.toJson(settings));
         Completion c = o.completion();
         List<dev.llmworkbench.store.Attempt> attempts = new ArrayList<>();

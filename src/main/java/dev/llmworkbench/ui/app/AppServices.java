@@ -24,7 +24,12 @@ import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.store.BudgetSpendStore;
 import dev.llmworkbench.store.DataDirs;
+import dev.llmworkbench.service.HistoryService;
+import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
+import dev.llmworkbench.store.ResultStore;
+import dev.llmworkbench.store.RunKind;
+import dev.llmworkbench.store.RunStore;
 import dev.llmworkbench.store.FileSecretStore;
 import dev.llmworkbench.store.ProfileStore;
 import dev.llmworkbench.store.PromptStore;
@@ -73,7 +78,8 @@ public final class AppServices implements AutoCloseable {
     private final ExecutorService background;
     private final BudgetSpendStore spendStore;
     private volatile ChatService chat;
-    private volatile RunRecorder recorder = RunRecorder.NONE;
+    private volatile RunRecorder recorder;
+    private final HistoryService history;
 
     /** Services over the default data folder (honours {@code -Dllmworkbench.data.dir}), keys in the OS keyring if any. */
     public static AppServices createDefault() {
@@ -113,6 +119,10 @@ public final class AppServices implements AutoCloseable {
                 simulator.config().defaultModel(), null, Map.of(), Map.of(), null, null);
         this.providers = new ProviderService(new ProfileStore(db), secrets.store(), secrets.describe(), sim, clients);
         this.prompts = new PromptLibraryService(new PromptStore(db));
+        this.history = new HistoryService(new RunStore(db), new ResultStore(db), new BatchStore(db));
+        this.recorder = (job, outcome, kind) -> history.recordChat(job, outcome,
+                clock.instant().minusMillis((long) outcome.totalMs()),
+                "compare".equals(kind) ? RunKind.COMPARE : RunKind.SINGLE);
         this.playground = new PlaygroundService(() -> chat, clients, providers, this::record, ZoneId.systemDefault());
         playground.setDailyBudgetSource(limits::dailyBudgetUsd);
     }
@@ -143,10 +153,19 @@ public final class AppServices implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "spend could not be stored", e);
         }
-        recorder.recordChat(job, outcome, kind);
+        try {
+            recorder.recordChat(job, outcome, kind);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the run could not be recorded in the history", e);
+        }
     }
 
-    /** Where runs are recorded besides the spend (the history store, wired at merge). */
+    /** The history of runs (single, compare, batch, benchmark). */
+    public HistoryService history() {
+        return history;
+    }
+
+    /** Where runs are recorded besides the spend (the history store by default). */
     public void setRunRecorder(RunRecorder r) {
         this.recorder = r == null ? RunRecorder.NONE : r;
     }
