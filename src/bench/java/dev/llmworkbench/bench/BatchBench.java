@@ -85,11 +85,9 @@ public final class BatchBench {
     }
 
     private static ClientPool pool() {
-        okhttp3.OkHttpClient base = dev.llmworkbench.client.HttpClients.create(ProviderProfile.of("base",
-                "http://127.0.0.1"), Timeouts.defaults());
-        base.dispatcher().setMaxRequests(512);
-        base.dispatcher().setMaxRequestsPerHost(256);
-        return new ClientPool(base, System::nanoTime);
+        ClientPool pool = ClientPool.create();
+        pool.setMaxRequests(256, 512);
+        return pool;
     }
 
     private static double bare(ClientPool clients, ProviderProfile profile, Timeouts timeouts, int items,

@@ -47,13 +47,11 @@ final class CliServices implements AutoCloseable {
     private final DaemonThreads threads = new DaemonThreads();
     private final ClientPool clients = clientPool();
 
-    /** One pool for the command; OkHttp's default of 5 calls per host would cap --concurrency at 5. */
+    /** One pool for the command, with room for many requests per host (for --concurrency). */
     static ClientPool clientPool() {
-        okhttp3.OkHttpClient base = dev.llmworkbench.client.HttpClients.create(
-                ProviderProfile.of("base", "http://127.0.0.1"), dev.llmworkbench.domain.Timeouts.defaults());
-        base.dispatcher().setMaxRequests(512);
-        base.dispatcher().setMaxRequestsPerHost(256);
-        return new ClientPool(base, System::nanoTime);
+        ClientPool pool = ClientPool.create();
+        pool.setMaxRequests(256, 512);
+        return pool;
     }
     private Simulator simulator;
     private ChatService chat;

@@ -5,16 +5,30 @@ import dev.llmworkbench.client.OpenAiClient;
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /**
  * Makes wire clients that share one connection pool and dispatcher (the base {@link OkHttpClient}
- * built by the composition root), each with its profile's proxy, CA and timeouts.
+ * built by the composition root), each with its profile's proxy, CA and timeouts. Clients are kept
+ * (a few dozen at most, least recently used dropped) so that a batch does not build an HTTP client
+ * per request.
  */
 public final class ClientPool implements AutoCloseable {
+    private static final int MAX_CLIENTS = 64;
     private final OkHttpClient base;
     private final LongSupplier nanoTicker;
+    private final Map<Key, OpenAiClient> clients = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, OpenAiClient> eldest) {
+            return size() > MAX_CLIENTS;
+        }
+    };
 
     public ClientPool(OkHttpClient base, LongSupplier nanoTicker) {
         this.base = base;
@@ -24,16 +38,69 @@ public final class ClientPool implements AutoCloseable {
     /** A pool with a fresh base client (HTTP/1.1, default timeouts). */
     public static ClientPool create() {
         ProviderProfile none = ProviderProfile.of("base", "http://127.0.0.1");
-        return new ClientPool(HttpClients.create(none, Timeouts.defaults()), System::nanoTime);
+        // keep as many idle connections as a batch may run at once (OkHttp keeps 5 by default, so a
+        // concurrency of 16 would open a new connection for most requests)
+        OkHttpClient base = HttpClients.create(none, Timeouts.defaults()).newBuilder()
+                .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES)).build();
+        // one desktop or batch may keep many requests to one host in flight (OkHttp's default is 5)
+        base.dispatcher().setMaxRequestsPerHost(256);
+        base.dispatcher().setMaxRequests(256);
+        return new ClientPool(base, System::nanoTime);
+    }
+
+    /** The base client's dispatcher limits (requests in flight per host and in all). */
+    public void setMaxRequests(int perHost, int total) {
+        base.dispatcher().setMaxRequestsPerHost(perHost);
+        base.dispatcher().setMaxRequests(total);
     }
 
     public OpenAiClient client(ProviderProfile profile, ApiKey key, Timeouts timeouts) {
-        return new OpenAiClient(profile, key, timeouts, HttpClients.create(profile, timeouts, base), nanoTicker);
+        Key k = new Key(profile, key == null ? null : key.reveal(), timeouts);
+        synchronized (clients) {
+            OpenAiClient c = clients.get(k);
+            if (c == null) {
+                c = new OpenAiClient(profile, key, timeouts, HttpClients.create(profile, timeouts, base), nanoTicker);
+                clients.put(k, c);
+            }
+            return c;
+        }
     }
 
     @Override
     public void close() {
+        synchronized (clients) {
+            clients.clear();
+        }
         base.dispatcher().executorService().shutdown();
         base.connectionPool().evictAll();
+    }
+
+    /** Not a record: its string form must never show the key. */
+    private static final class Key {
+        private final ProviderProfile profile;
+        private final String secret;
+        private final Timeouts timeouts;
+
+        Key(ProviderProfile profile, String secret, Timeouts timeouts) {
+            this.profile = profile;
+            this.secret = secret;
+            this.timeouts = timeouts;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && profile.equals(k.profile) && Objects.equals(secret, k.secret)
+                    && timeouts.equals(k.timeouts);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(profile, secret, timeouts);
+        }
+
+        @Override
+        public String toString() {
+            return "Key[" + profile.name() + "]";
+        }
     }
 }

@@ -211,6 +211,39 @@ public final class BatchStore {
         });
     }
 
+    /** One item to mark in flight with its reservation, for {@link #markInFlightAll}. */
+    public record Launch(long itemId, Reservation reservation) {
+    }
+
+    /**
+     * Marks several pending items in flight in ONE transaction; returns, in order, whether each one
+     * moved (an item that was not {@code pending} did not, and must not be sent).
+     */
+    public boolean[] markInFlightAll(String jobId, List<Launch> launches) {
+        boolean[] moved = new boolean[launches.size()];
+        if (launches.isEmpty()) {
+            return moved;
+        }
+        long now = clock.millis();
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE batch_items SET status = 'in_flight', reserved_usd = ?, reserved_tokens = ?,
+                      updated_at = ? WHERE id = ? AND job_id = ? AND status = 'pending'""")) {
+                for (int i = 0; i < launches.size(); i++) {
+                    Launch l = launches.get(i);
+                    ps.setString(1, l.reservation().usd().toPlainString());
+                    ps.setLong(2, l.reservation().tokens());
+                    ps.setLong(3, now);
+                    ps.setLong(4, l.itemId());
+                    ps.setString(5, jobId);
+                    moved[i] = ps.executeUpdate() > 0;
+                }
+            }
+            return null;
+        });
+        return moved;
+    }
+
     /**
      * Marks one pending item in flight with what the budget reserved for it; returns false when the item
      * was not {@code pending} (then nothing changed and it must not be sent).
@@ -248,7 +281,47 @@ public final class BatchStore {
             throw new IllegalArgumentException("an item with a result is done or failed, not " + status.wireName());
         }
         long now = clock.millis();
+        return db.write(c -> completeIn(c, itemId, status, result, now));
+    }
+
+    /** One item's result for {@link #completeAll}. */
+    public record Completed(long itemId, ResultRecord result) {
+    }
+
+    /**
+     * Stores several items' results in ONE transaction (group commit), committed on return; each item
+     * becomes {@code done} or {@code failed} as {@link #complete(long, ResultRecord)} does. An item that
+     * cannot take a result (already has one, invalid, missing) is skipped and reported in the returned
+     * list as null, without failing the others.
+     */
+    public List<ResultRecord> completeAll(List<Completed> results) {
+        if (results.isEmpty()) {
+            return List.of();
+        }
+        long now = clock.millis();
         return db.write(c -> {
+            List<ResultRecord> stored = new ArrayList<>(results.size());
+            for (Completed r : results) {
+                ItemStatus st = r.result().succeeded() ? ItemStatus.DONE : ItemStatus.FAILED;
+                try (java.sql.Statement sp = c.createStatement()) {
+                    sp.execute("SAVEPOINT one_result");
+                    try {
+                        stored.add(completeIn(c, r.itemId(), st, r.result(), now));
+                        sp.execute("RELEASE one_result");
+                    } catch (IllegalStateException e) {
+                        sp.execute("ROLLBACK TO one_result");
+                        sp.execute("RELEASE one_result");
+                        stored.add(null);
+                    }
+                }
+            }
+            return stored;
+        });
+    }
+
+    private ResultRecord completeIn(Connection c, long itemId, ItemStatus status, ResultRecord result, long now)
+            throws SQLException {
+        {
             long runId;
             ItemStatus current;
             try (PreparedStatement ps = c.prepareStatement("""
@@ -278,7 +351,7 @@ public final class BatchStore {
                 ps.executeUpdate();
             }
             return stored.withId(id);
-        });
+        }
     }
 
     /** Puts an in-flight item back to pending (it was not sent after all, e.g. on pause); returns whether it moved. */

@@ -279,4 +279,30 @@ class BatchStoreTest {
         }
         assertThat(itemIds).hasSize(n);
     }
+
+    @Test
+    void groupCommitStoresSeveralResultsInOneGoAndSkipsOnesThatCannotTakeAResult() {
+        BatchJobRecord job = job(rows(4));
+        List<BatchItemRecord> items = batches.pendingItems(job.id(), 10);
+        Reservation res = new Reservation(new BigDecimal("0.01"), 100);
+        boolean[] moved = batches.markInFlightAll(job.id(), List.of(new BatchStore.Launch(items.get(0).id(), res),
+                new BatchStore.Launch(items.get(1).id(), res), new BatchStore.Launch(items.get(2).id(), res)));
+        assertThat(moved).containsExactly(true, true, true);
+        // a second launch of the same item does not move it again
+        assertThat(batches.markInFlightAll(job.id(), List.of(new BatchStore.Launch(items.get(0).id(), res))))
+                .containsExactly(false);
+        batches.complete(items.get(2).id(), ok("early"));
+        List<ResultRecord> stored = batches.completeAll(List.of(
+                new BatchStore.Completed(items.get(0).id(), ok("a")),
+                new BatchStore.Completed(items.get(1).id(), ok("b")),
+                new BatchStore.Completed(items.get(2).id(), ok("again"))));
+        assertThat(stored).hasSize(3);
+        assertThat(stored.get(0).responseText()).isEqualTo("a");
+        assertThat(stored.get(1).responseText()).isEqualTo("b");
+        assertThat(stored.get(2)).isNull();
+        assertThat(batches.counts(job.id())).containsEntry(ItemStatus.DONE, 3).containsEntry(ItemStatus.PENDING, 1);
+        assertThat(batches.pendingItems(job.id(), 10)).extracting(BatchItemRecord::id).containsExactly(items.get(3).id());
+        assertThat(results.listByRun(runId)).extracting(ResultRecord::responseText)
+                .containsExactlyInAnyOrder("early", "a", "b");
+    }
 }

@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -243,19 +245,35 @@ public final class BatchEngine {
                 if (page.isEmpty()) {
                     return;
                 }
-                for (BatchItemRecord item : page) {
-                    if (!awaitSlot()) {
+                int i = 0;
+                while (i < page.size()) {
+                    int free = awaitSlots();
+                    if (free <= 0) {
                         return;
                     }
-                    if (!send(item)) {
+                    List<Prepared> group = new ArrayList<>(Math.min(free, page.size() - i));
+                    boolean budgetLeft = true;
+                    while (group.size() < free && i < page.size()) {
+                        Prepared p = prepare(page.get(i));
+                        if (p == null) {
+                            budgetLeft = false;
+                            break;
+                        }
+                        group.add(p);
+                        i++;
+                    }
+                    launch(group);
+                    if (!budgetLeft) {
                         return;
                     }
                 }
             }
         }
 
-        /** Waits for a free slot while not paused; false when the run must stop sending. */
-        private boolean awaitSlot() {
+        /**
+         * Waits for free slots while not paused; returns how many (0 when the run must stop sending).
+         */
+        private int awaitSlots() {
             synchronized (lock) {
                 while (!cancelled && stopReason == null && (paused || inFlight >= settings.concurrency())) {
                     try {
@@ -266,7 +284,7 @@ public final class BatchEngine {
                         stopReason = "cancelled";
                     }
                 }
-                return !cancelled && stopReason == null;
+                return cancelled || stopReason != null ? 0 : settings.concurrency() - inFlight;
             }
         }
 
@@ -283,8 +301,13 @@ public final class BatchEngine {
             }
         }
 
-        /** Sends one item; false when the budget cannot afford it (the run stops sending). */
-        private boolean send(BatchItemRecord item) {
+        /** An item ready to send, its budget reserved. */
+        private record Prepared(BatchItemRecord item, BatchRow row, ChatJob job, BigDecimal worst,
+                                Reservation reservation) {
+        }
+
+        /** Builds an item's job and reserves its worst case; null when the budget cannot afford it. */
+        private Prepared prepare(BatchItemRecord item) {
             BatchRow row = BatchRow.fromJson(item.rowJson());
             String model = row.model() != null ? row.model()
                     : settings.model() != null ? settings.model()
@@ -307,29 +330,46 @@ public final class BatchEngine {
                         stopReason = "budget";
                     }
                 }
-                return false;
+                return null;
             }
-            Reservation reservation = new Reservation(worst, (long) inputTokens + maxTokens);
-            if (!store.markInFlight(jobId, item.id(), reservation)) {
-                budget.settle(worst, BigDecimal.ZERO);
-                return true;
+            return new Prepared(item, row, job, worst, new Reservation(worst, (long) inputTokens + maxTokens));
+        }
+
+        /**
+         * Marks a group of items in flight in one transaction (a crash after this re-sends them on
+         * resume, their reservations counted as spent), then sends them.
+         */
+        private void launch(List<Prepared> group) {
+            if (group.isEmpty()) {
+                return;
             }
-            synchronized (lock) {
-                inFlight++;
-                pending--;
+            List<BatchStore.Launch> launches = new ArrayList<>(group.size());
+            for (Prepared p : group) {
+                launches.add(new BatchStore.Launch(p.item().id(), p.reservation()));
             }
-            Instant startedAt = clock.instant();
-            ChatRun run = chat.start(job, null);
-            running.put(item.id(), run);
-            boolean cancelNow;
-            synchronized (lock) {
-                cancelNow = cancelled;
+            boolean[] moved = store.markInFlightAll(jobId, launches);
+            for (int k = 0; k < group.size(); k++) {
+                Prepared p = group.get(k);
+                if (!moved[k]) {
+                    budget.settle(p.worst(), BigDecimal.ZERO);
+                    continue;
+                }
+                synchronized (lock) {
+                    inFlight++;
+                    pending--;
+                }
+                Instant startedAt = clock.instant();
+                ChatRun run = chat.start(p.job(), null);
+                running.put(p.item().id(), run);
+                boolean cancelNow;
+                synchronized (lock) {
+                    cancelNow = cancelled;
+                }
+                if (cancelNow) {
+                    run.cancel();
+                }
+                run.result().whenComplete((o, err) -> finished(p.item(), p.row(), p.job(), p.worst(), startedAt, o));
             }
-            if (cancelNow) {
-                run.cancel();
-            }
-            run.result().whenComplete((o, err) -> finished(item, row, job, worst, startedAt, o));
-            return true;
         }
 
         private void applyTier(String key) {
@@ -342,27 +382,88 @@ public final class BatchEngine {
                     settings.tpm() != null ? settings.tpm() : current.tokensPerMinute()));
         }
 
+        /** A finished item waiting for the group commit. */
+        private record Finished(BatchItemRecord item, ResultRecord record, BigDecimal worst, BigDecimal cost,
+                                ChatOutcome outcome) {
+        }
+
+        private final ConcurrentLinkedQueue<Finished> toWrite = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean writing = new AtomicBoolean();
+
         private void finished(BatchItemRecord item, BatchRow row, ChatJob job, BigDecimal worst, Instant startedAt,
                               ChatOutcome o) {
             running.remove(item.id());
             BigDecimal cost = o == null || o.costUsd() == null ? BigDecimal.ZERO : o.costUsd().amount();
-            boolean stoppedHere;
-            try {
-                ApiError e = o == null ? ApiError.of(ApiError.Kind.NETWORK, null, "no outcome") : o.completion().error();
-                boolean cancelledItem = e != null && e.kind() == ApiError.Kind.CANCELLED && isCancelled();
-                if (cancelledItem) {
+            ApiError e = o == null ? ApiError.of(ApiError.Kind.NETWORK, null, "no outcome") : o.completion().error();
+            boolean cancelledItem = e != null && e.kind() == ApiError.Kind.CANCELLED && isCancelled();
+            if (cancelledItem || o == null) {
+                boolean stored = false;
+                try {
                     store.markNotRun(jobId, List.of(item.id()));
-                    stoppedHere = true;
-                } else {
-                    store.complete(item.id(), record(item, row, job, startedAt, o));
-                    stoppedHere = false;
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.SEVERE, "could not mark item " + item.requestId() + " not run", ex);
+                } finally {
+                    budget.settle(worst, cost);
                 }
-            } catch (RuntimeException ex) {
-                LOG.log(Level.SEVERE, "could not store the result of item " + item.requestId(), ex);
-                stoppedHere = true;
-            } finally {
-                budget.settle(worst, cost);
+                account(item, o, !stored);
+                listener.onProgress(progress());
+                return;
             }
+            ResultRecord record;
+            try {
+                record = record(item, row, job, startedAt, o);
+            } catch (RuntimeException ex) {
+                LOG.log(Level.SEVERE, "could not record the result of item " + item.requestId(), ex);
+                budget.settle(worst, cost);
+                account(item, o, true);
+                listener.onProgress(progress());
+                return;
+            }
+            toWrite.add(new Finished(item, record, worst, cost, o));
+            if (writing.compareAndSet(false, true)) {
+                dispatcher.execute(this::writeResults);
+            }
+        }
+
+        /**
+         * Group commit: stores every result that finished meanwhile in one transaction, then counts
+         * them. An item is counted done (and its slot freed) only once its result is committed.
+         */
+        private void writeResults() {
+            while (true) {
+                List<Finished> batch = new ArrayList<>();
+                Finished f;
+                while (batch.size() < 512 && (f = toWrite.poll()) != null) {
+                    batch.add(f);
+                }
+                if (batch.isEmpty()) {
+                    writing.set(false);
+                    if (toWrite.isEmpty() || !writing.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
+                List<ResultRecord> stored = null;
+                try {
+                    List<BatchStore.Completed> rows = new ArrayList<>(batch.size());
+                    for (Finished b : batch) {
+                        rows.add(new BatchStore.Completed(b.item().id(), b.record()));
+                    }
+                    stored = store.completeAll(rows);
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.SEVERE, "could not store " + batch.size() + " results of " + jobId, ex);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    Finished b = batch.get(i);
+                    budget.settle(b.worst(), b.cost());
+                    account(b.item(), b.outcome(), stored == null || stored.get(i) == null);
+                }
+                listener.onProgress(progress());
+            }
+        }
+
+        /** Counts a finished item and frees its slot. */
+        private void account(BatchItemRecord item, ChatOutcome o, boolean stoppedHere) {
             synchronized (lock) {
                 inFlight--;
                 finishedHere++;
@@ -383,7 +484,6 @@ public final class BatchEngine {
                 }
                 lock.notifyAll();
             }
-            listener.onProgress(progress());
         }
 
         private boolean isCancelled() {
