@@ -76,6 +76,9 @@ public class WorkbenchApp extends Application {
             window.setTheme(Theme.fromId(forced, window.getTheme()));
         }
         window.show();
+        if (SmokeTest.requested(getParameters())) {
+            SmokeTest.start(window);
+        }
     }
 
     private static void registerPlaceholder(Navigation navigation, String name, String purpose) {
