@@ -147,6 +147,9 @@ public class WorkbenchApp extends Application {
             window.setTheme(Theme.fromId(forced, window.getTheme()));
         }
         window.show();
+        if (SmokeTest.requested(getParameters())) {
+            SmokeTest.start(window);
+        }
     }
 
     private void updateNotice() {
