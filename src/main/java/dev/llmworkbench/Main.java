@@ -13,9 +13,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // "--version" (alone) prints "LLM Workbench <version>" through the command line and exits 0
-        if (Cli.isCommandLine(args) || (args.length == 1 && "--version".equals(args[0]))) {
+        // a command, --help or --version (which prints "LLM Workbench <version>") go to the command line
+        if (Cli.isCommandLine(args)) {
             System.exit(Cli.run(args));
+        }
+        String noDisplay = Launcher.whyNoDisplay();
+        if (noDisplay != null) {
+            System.exit(Cli.usageError(noDisplay));
         }
         Launcher.main(args);
     }

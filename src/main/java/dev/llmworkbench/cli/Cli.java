@@ -9,7 +9,18 @@ public final class Cli {
 
     /** True when {@code args} name a command (anything but desktop options). */
     public static boolean isCommandLine(String[] args) {
-        return args.length > 0 && !args[0].startsWith("-");
+        if (args.length == 0) {
+            return false;
+        }
+        String first = args[0];
+        return !first.startsWith("-") || first.equals("--help") || first.equals("-h")
+                || first.equals("--version") || first.equals("-V");
+    }
+
+    /** Prints one clear line on stderr and returns the wrong-usage exit code (2). */
+    public static int usageError(String message) {
+        System.err.println("error: " + message);
+        return ExitCodes.USAGE;
     }
 
     /** Runs the command line and returns the exit code (0 ok, 1 request failed, 2 wrong usage). */
