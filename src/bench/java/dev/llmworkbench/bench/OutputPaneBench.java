@@ -10,6 +10,7 @@ import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
 import dev.llmworkbench.ui.app.InMemoryUiPreferences;
 import dev.llmworkbench.ui.app.WorkbenchApp;
+import dev.llmworkbench.ui.playground.OutputTextView;
 import dev.llmworkbench.ui.playground.PlaygroundView;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel;
 import java.io.IOException;
@@ -28,7 +29,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
-import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
 
 /**
@@ -128,7 +128,7 @@ public final class OutputPaneBench {
         });
         PlaygroundView view = onFx(() -> (PlaygroundView) stage.getScene().lookup("#view-playground"));
         PlaygroundViewModel vm = view.viewModel();
-        TextArea answerArea = onFx(() -> (TextArea) stage.getScene().lookup("#answer-area"));
+        OutputTextView answerArea = onFx(() -> (OutputTextView) stage.getScene().lookup("#answer-area"));
         ChatRequest request = onFx(() -> {
             vm.profileProperty().set(vm.profiles().stream().filter(p -> p.name().equals(PROFILE)).findFirst()
                     .orElseThrow());
