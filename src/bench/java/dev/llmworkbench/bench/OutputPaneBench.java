@@ -54,6 +54,8 @@ public final class OutputPaneBench {
     static final class PulseRecorder extends AnimationTimer {
         private long last;
         private long[] gaps = new long[1 << 14];
+        private long[] at = new long[1 << 14];
+        private long first;
         private int n;
         private volatile boolean recording;
 
@@ -62,7 +64,12 @@ public final class OutputPaneBench {
             if (last != 0 && recording) {
                 if (n == gaps.length) {
                     gaps = Arrays.copyOf(gaps, n * 2);
+                    at = Arrays.copyOf(at, n * 2);
                 }
+                if (n == 0) {
+                    first = last;
+                }
+                at[n] = now - first;
                 gaps[n++] = now - last;
             }
             last = now;
@@ -72,6 +79,20 @@ public final class OutputPaneBench {
         void begin() {
             n = 0;
             recording = true;
+        }
+
+        /** The {@code k} longest gaps of the series: "gap ms @ s since the series began" (FX thread). */
+        String longest(int k) {
+            Integer[] idx = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = i;
+            }
+            Arrays.sort(idx, (a, b) -> Long.compare(gaps[b], gaps[a]));
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < Math.min(k, n); i++) {
+                sb.append(String.format(Locale.ROOT, " %.0f@%.1fs", gaps[idx[i]] / 1e6, at[idx[i]] / 1e9));
+            }
+            return sb.toString();
         }
 
         /** Ends the series and returns the gaps in ms (FX thread). */
@@ -167,6 +188,7 @@ public final class OutputPaneBench {
         });
         Thread.sleep(idleSeconds * 1000L);
         Figures idle = Figures.of(onFx(pulses::end));
+        String idleLongest = onFx(() -> pulses.longest(8));
 
         // the stream
         CompletableFuture<PlaygroundViewModel.State> finished = new CompletableFuture<>();
@@ -185,13 +207,26 @@ public final class OutputPaneBench {
             pulses.begin();
             return null;
         });
+        long[] gc0 = gc();
+        String shot = System.getProperty("bench.snapshot");
+        if (shot != null) {
+            onFx(() -> {
+                savePng(stage.getScene().snapshot(null), Paths.get(shot));
+                return null;
+            });
+        }
         PlaygroundViewModel.State end = finished.get(10, TimeUnit.MINUTES);
         long wallNanos = System.nanoTime() - t0;
+        long[] gc1 = gc();
         Figures streaming = Figures.of(onFx(pulses::end));
+        String streamLongest = onFx(() -> pulses.longest(8));
         long[] charsInPane = new long[1];
         String shown = onFx(() -> {
             pulses.stop();
             String t = answerArea.getText();
+            System.out.printf(Locale.ROOT, "pane: %d blocks, %d cells%n", answerArea.lookupAll(".output-block").size() == 0 ? -1
+                    : answerArea.listView().getItems().size(), answerArea.lookupAll(".output-block").size());
+
             charsInPane[0] = t.length();
             return t;
         });
@@ -206,8 +241,12 @@ public final class OutputPaneBench {
                 + "tokens out " + tokensOut);
         System.out.println(idle.line("idle"));
         System.out.println(streaming.line("stream"));
+        System.out.println("longest idle gaps (ms@s):  " + idleLongest);
+        System.out.println("longest stream gaps (ms@s):" + streamLongest);
         System.out.printf(Locale.ROOT, "ratio    p50 %.2fx  p99 %.2fx  max %.2fx (stream / idle)%n",
                 streaming.p50 / idle.p50, streaming.p99 / idle.p99, streaming.max / idle.max);
+        System.out.printf(Locale.ROOT, "GC while recording the stream: %d collections, %d ms in total%n",
+                gc1[0] - gc0[0], gc1[1] - gc0[1]);
         System.out.println("memory before: " + before);
         System.out.println("memory after:  " + after);
         System.out.printf(Locale.ROOT, "text: pane %,d chars, run %,d chars, reference %,d chars: %s%n", charsInPane[0],
@@ -229,6 +268,17 @@ public final class OutputPaneBench {
         System.exit(code);
     }
 
+    /** Collections so far and their total time in ms, over all collectors. */
+    private static long[] gc() {
+        long count = 0;
+        long ms = 0;
+        for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, b.getCollectionCount());
+            ms += Math.max(0, b.getCollectionTime());
+        }
+        return new long[] {count, ms};
+    }
+
     record Memory(long heapUsedMb, long rssMb) {
         static Memory now() throws IOException {
             for (int i = 0; i < 3; i++) {
@@ -248,6 +298,19 @@ public final class OutputPaneBench {
         public String toString() {
             return String.format(Locale.ROOT, "heap used after GC %d MB, RSS %d MB", heapUsedMb, rssMb);
         }
+    }
+
+    private static void savePng(javafx.scene.image.Image img, Path file) throws IOException {
+        int w = (int) img.getWidth();
+        int h = (int) img.getHeight();
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        javafx.scene.image.PixelReader r = img.getPixelReader();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out.setRGB(x, y, r.getArgb(x, y));
+            }
+        }
+        javax.imageio.ImageIO.write(out, "png", file.toFile());
     }
 
     private static <T> T onFx(Callable<T> c) throws Exception {

@@ -19,6 +19,7 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 import javafx.scene.layout.StackPane;
+import javafx.scene.text.Text;
 
 /**
  * A read-only, virtualized view of streamed text that stays cheap however long the text grows.
@@ -52,19 +53,7 @@ public final class OutputTextView extends StackPane {
         list.getStyleClass().add("output-text");
         list.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         list.setFocusTraversable(true);
-        list.setCellFactory(lv -> new ListCell<>() {
-            {
-                setWrapText(true);
-                setPrefWidth(0);
-                getStyleClass().add("output-block");
-            }
-
-            @Override
-            protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty || item == null ? null : item.endsWith("\n") ? item.substring(0, item.length() - 1) : item);
-            }
-        });
+        list.setCellFactory(lv -> new BlockCell());
         list.addEventFilter(ScrollEvent.SCROLL, e -> Platform.runLater(this::updateFollow));
         list.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> updateFollow());
         list.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
@@ -82,6 +71,48 @@ public final class OutputTextView extends StackPane {
         list.setContextMenu(new ContextMenu(copySel, copyAll));
         blocks.add("");
         getChildren().add(list);
+    }
+
+    /**
+     * One block as a {@link Text} node: it keeps its layout until its text or wrapping width
+     * changes, so the list asking the height again and again costs nothing, unlike a label's
+     * wrapped text, which is measured anew on each call.
+     */
+    private static final class BlockCell extends ListCell<String> {
+        private final Text text = new Text();
+
+        BlockCell() {
+            getStyleClass().add("output-block");
+            text.getStyleClass().add("output-block-text");
+            text.setStyle("-fx-fill: -color-fg-default;");
+            setPrefWidth(0);
+            setText(null);
+            setGraphic(text);
+        }
+
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            text.setText(empty || item == null ? "" : item.endsWith("\n") ? item.substring(0, item.length() - 1) : item);
+        }
+
+        @Override
+        protected double computePrefHeight(double width) {
+            double w = (width > 0 ? width : getWidth()) - snappedLeftInset() - snappedRightInset();
+            if (w > 0) {
+                text.setWrappingWidth(w);
+            }
+            return snapSizeY(text.getLayoutBounds().getHeight()) + snappedTopInset() + snappedBottomInset();
+        }
+
+        @Override
+        protected void layoutChildren() {
+            double w = getWidth() - snappedLeftInset() - snappedRightInset();
+            if (w > 0) {
+                text.setWrappingWidth(w);
+            }
+            super.layoutChildren();
+        }
     }
 
     /** Appends text (FX thread). */

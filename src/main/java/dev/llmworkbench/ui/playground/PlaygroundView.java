@@ -551,12 +551,17 @@ public final class PlaygroundView extends BorderPane {
         request.textProperty().bind(vm.requestJsonProperty());
         TextArea headers = readOnly("inspector-headers");
         headers.textProperty().bind(vm.responseHeadersProperty());
-        TextArea events = readOnly("inspector-events");
-        events.textProperty().bind(vm.rawEventsProperty());
+        // up to ~1,200 lines: a text area would lay all of them out again in the pulse that sets them
+        OutputTextView events = output("inspector-events", "Raw stream events with their arrival times");
+        events.appendText(vm.rawEventsProperty().get());
+        vm.rawEventsProperty().addListener((o, a, b) -> {
+            events.clear();
+            events.appendText(b);
+        });
         VBox box = new VBox(6, caption("Request (key never included)"), request, caption("Response headers"), headers,
                 caption("Stream events (arrival time)"), events);
         box.setPadding(new Insets(8));
-        for (TextArea a : List.of(request, headers, events)) {
+        for (Region a : List.<Region>of(request, headers, events)) {
             VBox.setVgrow(a, javafx.scene.layout.Priority.ALWAYS);
         }
         return box;

@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -521,11 +520,14 @@ public final class PlaygroundViewModel {
             }
         };
         current = service.start(job, observer, "single");
-        current.result().thenAccept(o -> ui.execute(() -> {
-            rawEvents.set(events.text());
-            responseHeaders.set(headers.get());
-            finish(o, sentUser);
-        }));
+        current.result().thenAccept(o -> {
+            String eventsText = events.text(); // formatted here, off the UI thread
+            ui.execute(() -> {
+                rawEvents.set(eventsText);
+                responseHeaders.set(headers.get());
+                finish(o, sentUser);
+            });
+        });
     }
 
     /**
