@@ -61,15 +61,22 @@ public final class PlaygroundView extends BorderPane {
     private final Runnable openSettings;
     private final CodeArea systemEditor = new CodeArea();
     private final CodeArea userEditor = new CodeArea();
-    private final TextArea reasoningArea = readOnly("reasoning-area");
-    private final TextArea answerArea = readOnly("answer-area");
+    private final OutputTextView reasoningArea = output("reasoning-area", "Reasoning of the answer");
+    private final OutputTextView answerArea = output("answer-area", "The answer");
     private final TitledPane reasoningPane = new TitledPane("Reasoning", reasoningArea);
     private final StreamingTextBuffer reasoningBuffer;
     private final StreamingTextBuffer answerBuffer;
+    /** The live metrics change at most every {@value #TICK_MS} ms: a label change per frame re-lays out the strip. */
+    static final long TICK_MS = 100;
     private final AnimationTimer ticker = new AnimationTimer() {
+        private long last;
+
         @Override
         public void handle(long now) {
-            vm.tick();
+            if (now - last >= TICK_MS * 1_000_000L) {
+                last = now;
+                vm.tick();
+            }
         }
     };
 
@@ -354,8 +361,8 @@ public final class PlaygroundView extends BorderPane {
         reasoningPane.setExpanded(true);
         reasoningPane.setVisible(false);
         reasoningPane.setManaged(false);
-        reasoningArea.setPrefRowCount(6);
-        answerArea.setPrefRowCount(14);
+        reasoningArea.setPrefHeight(140);
+        answerArea.setPrefHeight(320);
         VBox.setVgrow(answerArea, javafx.scene.layout.Priority.ALWAYS);
 
         VBox errorBox = new VBox(4);
@@ -544,12 +551,17 @@ public final class PlaygroundView extends BorderPane {
         request.textProperty().bind(vm.requestJsonProperty());
         TextArea headers = readOnly("inspector-headers");
         headers.textProperty().bind(vm.responseHeadersProperty());
-        TextArea events = readOnly("inspector-events");
-        events.textProperty().bind(vm.rawEventsProperty());
+        // up to ~1,200 lines: a text area would lay all of them out again in the pulse that sets them
+        OutputTextView events = output("inspector-events", "Raw stream events with their arrival times");
+        events.appendText(vm.rawEventsProperty().get());
+        vm.rawEventsProperty().addListener((o, a, b) -> {
+            events.clear();
+            events.appendText(b);
+        });
         VBox box = new VBox(6, caption("Request (key never included)"), request, caption("Response headers"), headers,
                 caption("Stream events (arrival time)"), events);
         box.setPadding(new Insets(8));
-        for (TextArea a : List.of(request, headers, events)) {
+        for (Region a : List.<Region>of(request, headers, events)) {
             VBox.setVgrow(a, javafx.scene.layout.Priority.ALWAYS);
         }
         return box;
@@ -596,6 +608,14 @@ public final class PlaygroundView extends BorderPane {
         a.getDialogPane().setContent(t);
         a.setResizable(true);
         a.show();
+    }
+
+    private static OutputTextView output(String id, String accessible) {
+        OutputTextView v = new OutputTextView();
+        v.setId(id);
+        v.listView().setAccessibleText(accessible);
+        v.listView().setPlaceholder(new Label(""));
+        return v;
     }
 
     private static TextArea readOnly(String id) {

@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -467,7 +466,7 @@ public final class PlaygroundViewModel {
         liveChunks.set(0);
         liveFirst.set(false);
         String sentUser = PromptTemplates.fill(userPrompt.get(), variableValues());
-        ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+        RawEvents events = new RawEvents();
         AtomicReference<String> headers = new AtomicReference<>("");
         ChatObserver observer = new ChatObserver() {
             @Override
@@ -492,7 +491,7 @@ public final class PlaygroundViewModel {
 
             @Override
             public void onRawEvent(long nanosSinceStart, String data) {
-                events.add(String.format(Locale.ROOT, "%9.1f ms  %s", nanosSinceStart / 1e6, data));
+                events.add(nanosSinceStart, data);
             }
 
             @Override
@@ -521,11 +520,65 @@ public final class PlaygroundViewModel {
             }
         };
         current = service.start(job, observer, "single");
-        current.result().thenAccept(o -> ui.execute(() -> {
-            rawEvents.set(String.join("\n", events));
-            responseHeaders.set(headers.get());
-            finish(o, sentUser);
-        }));
+        current.result().thenAccept(o -> {
+            String eventsText = events.text(); // formatted here, off the UI thread
+            ui.execute(() -> {
+                rawEvents.set(eventsText);
+                responseHeaders.set(headers.get());
+                finish(o, sentUser);
+            });
+        });
+    }
+
+    /**
+     * The raw stream events kept for the inspector: the first {@value #HEAD} and the last
+     * {@value #TAIL}, with the number left out between them, so a stream of 100,000 chunks neither
+     * fills the heap nor puts megabytes into a text area. Written by the one thread that delivers
+     * the stream, read once at the end.
+     */
+    static final class RawEvents {
+        static final int HEAD = 1_000;
+        static final int TAIL = 200;
+        private record Event(long nanos, String data) { }
+
+        private final List<Event> head = new ArrayList<>();
+        private final java.util.ArrayDeque<Event> tail = new java.util.ArrayDeque<>();
+        private long count;
+
+        synchronized void add(long nanosSinceStart, String data) {
+            count++;
+            Event e = new Event(nanosSinceStart, data);
+            if (head.size() < HEAD) {
+                head.add(e);
+                return;
+            }
+            if (tail.size() == TAIL) {
+                tail.removeFirst();
+            }
+            tail.addLast(e);
+        }
+
+        synchronized String text() {
+            StringBuilder sb = new StringBuilder();
+            for (Event e : head) {
+                line(sb, e);
+            }
+            long skipped = count - head.size() - tail.size();
+            if (skipped > 0) {
+                sb.append(String.format(Locale.ROOT, "… %,d events not shown …\n", skipped));
+            }
+            for (Event e : tail) {
+                line(sb, e);
+            }
+            if (sb.length() > 0) {
+                sb.setLength(sb.length() - 1);
+            }
+            return sb.toString();
+        }
+
+        private static void line(StringBuilder sb, Event e) {
+            sb.append(String.format(Locale.ROOT, "%9.1f ms  %s", e.nanos() / 1e6, e.data())).append('\n');
+        }
     }
 
     /** Called once per frame by the view while running: live tokens out and elapsed time. */

@@ -9,6 +9,7 @@ import dev.llmworkbench.sim.FaultSpec;
 import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.store.DataDirs;
+import dev.llmworkbench.ui.playground.OutputTextView;
 import dev.llmworkbench.ui.playground.PlaygroundView;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel;
 import java.math.BigDecimal;
@@ -69,7 +70,8 @@ class DesktopFlowsTest {
     }
 
     private static String text(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(TextArea.class).getText();
+        javafx.scene.Node n = robot.lookup(id).query();
+        return n instanceof OutputTextView o ? o.getText() : ((TextArea) n).getText();
     }
 
     private static String tile(FxRobot robot, String id) {
