@@ -147,13 +147,9 @@ final class StreamAccumulator {
     }
 
     private Emission applyDelta(JsonObject delta, long now) {
-        StringBuilder r = new StringBuilder();
         String rc = Json.str(delta, "reasoning_content");
         if (rc == null) {
             rc = Json.str(delta, "reasoning");
-        }
-        if (rc != null) {
-            r.append(rc);
         }
         ThinkTagSplitter.Out out = splitter.accept(Json.str(delta, "content"));
         if (out.relabelEarlier()) {
@@ -161,13 +157,15 @@ final class StreamAccumulator {
             text.setLength(0);
             firstAnswer = null;
         }
-        r.append(out.reasoning());
+        // no StringBuilder per chunk: this runs for every chunk of every stream
+        String r = rc == null ? out.reasoning() : out.reasoning().isEmpty() ? rc : rc + out.reasoning();
         reasoning.append(r);
         text.append(out.answer());
 
-        List<ToolCall> changed = new ArrayList<>();
+        List<ToolCall> changed = List.of();
         JsonArray calls = Json.arr(delta, "tool_calls");
         if (calls != null) {
+            changed = new ArrayList<>();
             int position = 0;
             for (JsonElement el : calls) {
                 if (!el.isJsonObject()) {
@@ -202,7 +200,7 @@ final class StreamAccumulator {
             }
         }
         boolean anyAnswer = !out.answer().isEmpty() || !changed.isEmpty();
-        boolean anyText = r.length() > 0 || anyAnswer;
+        boolean anyText = !r.isEmpty() || anyAnswer;
         if (anyText) {
             textChunks++;
             if (firstText == null) {
@@ -216,7 +214,7 @@ final class StreamAccumulator {
         if (anyAnswer && firstAnswer == null) {
             firstAnswer = now;
         }
-        return new Emission(r.toString(), out.answer(), changed);
+        return new Emission(r, out.answer(), changed);
     }
 
     static Usage parseUsage(JsonObject u) {

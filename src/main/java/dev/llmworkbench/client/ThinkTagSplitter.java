@@ -31,6 +31,16 @@ final class ThinkTagSplitter {
         if (mode == Mode.ANSWER && pending.isEmpty()) {
             return new Out("", trim(piece), false);
         }
+        if (pending.isEmpty() && piece.indexOf('<') < 0) {
+            // fast path: no tag can start in this piece (nearly every chunk of a stream)
+            if (mode == Mode.THINK) {
+                return new Out(piece, "", false);
+            }
+            if (answerSoFarBlank && !piece.isBlank()) {
+                answerSoFarBlank = false;
+            }
+            return new Out("", piece, false);
+        }
         String buf = pending + piece;
         pending = "";
         StringBuilder r = new StringBuilder();
