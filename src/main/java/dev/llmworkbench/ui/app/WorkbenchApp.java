@@ -3,6 +3,8 @@ package dev.llmworkbench.ui.app;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.PlaygroundService;
 import dev.llmworkbench.store.DataDirs;
+import dev.llmworkbench.ui.batch.BatchView;
+import dev.llmworkbench.ui.batch.BatchViewModel;
 import dev.llmworkbench.ui.common.FxExecutor;
 import dev.llmworkbench.ui.common.StatusBar;
 import dev.llmworkbench.ui.compare.CompareView;
@@ -49,6 +51,7 @@ public class WorkbenchApp extends Application {
     private MainWindow window;
     private AppServices services;
     private Timeline statusRefresh;
+    private BatchViewModel batchViewModel;
 
     /** The app as launched: preferences in the user's data folder. */
     public WorkbenchApp() {
@@ -106,8 +109,11 @@ public class WorkbenchApp extends Application {
                 () -> new PlaygroundView(playground, window.acceleratorsFor("Playground"), openSettings));
         CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), work, fx);
         navigation.register("Compare", () -> new CompareView(compare, window.acceleratorsFor("Compare")));
-        registerPlaceholder(navigation, "Batch",
-                "Run a file of prompts under rate limits and a budget, and export the results.");
+        BatchViewModel batch = new BatchViewModel(services.batches(), services.prices().models(),
+                services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), work, fx);
+        batch.offerInterrupted(services.interruptedBatchesAtStart());
+        batchViewModel = batch;
+        navigation.register("Batch", () -> new BatchView(batch));
         registerPlaceholder(navigation, "Charts",
                 "Latency, throughput and cost over runs and models.");
         registerPlaceholder(navigation, "Estimate",
@@ -119,6 +125,8 @@ public class WorkbenchApp extends Application {
         settings.setOnProfilesChanged(() -> {
             playground.reloadProfiles();
             compare.reloadProfiles();
+            batch.profiles().setAll(services.providers().savedProfiles().stream().map(ProviderProfile::name)
+                    .toList());
             updateNotice();
         });
         navigation.register("Settings", () -> new SettingsView(settings));
@@ -162,6 +170,9 @@ public class WorkbenchApp extends Application {
         if (statusRefresh != null) {
             statusRefresh.stop();
         }
+        if (batchViewModel != null) {
+            batchViewModel.dispose();
+        }
         if (services != null) {
             services.close();
             services = null;
@@ -181,6 +192,11 @@ public class WorkbenchApp extends Application {
     private static void registerPlaceholder(Navigation navigation, String name, String purpose) {
         Supplier<Node> view = () -> PlaceholderView.create(name, purpose);
         navigation.register(name, view);
+    }
+
+    /** The batch panel's view model (tests). */
+    public BatchViewModel batchViewModel() {
+        return batchViewModel;
     }
 
     /** The main window, once {@link #start(Stage)} ran. */
