@@ -6,6 +6,8 @@ import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.history.HistoryView;
+import dev.llmworkbench.ui.history.HistoryViewModel;
 import dev.llmworkbench.ui.common.StatusBar;
 import dev.llmworkbench.ui.compare.CompareView;
 import dev.llmworkbench.ui.compare.CompareViewModel;
@@ -118,8 +120,11 @@ public class WorkbenchApp extends Application {
                 "Latency, throughput and cost over runs and models.");
         registerPlaceholder(navigation, "Estimate",
                 "What a workload will cost before you run it.");
-        registerPlaceholder(navigation, "History",
-                "Every run, searchable, with its request, answer and metrics.");
+        HistoryViewModel history = new HistoryViewModel(services.historyBrowser(), work, fx, request -> {
+            playground.reopen(request);
+            window.showView("Playground");
+        }, java.time.ZoneId.systemDefault());
+        navigation.register("History", () -> new HistoryView(history));
         SettingsViewModel settings = new SettingsViewModel(services.providers(), services.prices(),
                 services.limits(), work, fx);
         settings.setOnProfilesChanged(() -> {

@@ -10,6 +10,10 @@ import dev.llmworkbench.service.BatchJobs;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
+import dev.llmworkbench.ui.history.HistoryView;
+import dev.llmworkbench.ui.history.HistoryViewModel;
+import dev.llmworkbench.ui.playground.PlaygroundView;
+import dev.llmworkbench.ui.playground.PlaygroundViewModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,5 +162,43 @@ class AnalystFlowsTest {
                 assertThat(o.get("attempts").getAsInt()).isEqualTo(r.attempts());
             }
         }
+    }
+
+    @Test
+    void theHistoryReopensARunInThePlayground(FxRobot robot) throws Exception {
+        PlaygroundViewModel pg = robot.lookup("#view-playground").queryAs(PlaygroundView.class).viewModel();
+        onFx(() -> {
+            pg.userPromptProperty().set("Remember this prompt for later");
+            pg.maxTokensProperty().set("77");
+            pg.run();
+            return null;
+        });
+        waitFor(20, () -> pg.stateProperty().get() == PlaygroundViewModel.State.DONE);
+        onFx(() -> {
+            pg.newConversation();
+            pg.userPromptProperty().set("something else");
+            pg.maxTokensProperty().set("");
+            return null;
+        });
+        robot.push(KeyCode.CONTROL, KeyCode.DIGIT6);
+        waitFor(5, () -> robot.lookup("#view-history").tryQuery().isPresent());
+        HistoryViewModel vm = robot.lookup("#view-history").queryAs(HistoryView.class).viewModel();
+        waitFor(10, () -> {
+            vm.refresh();
+            return !vm.runs().isEmpty();
+        });
+        TableView<?> table = robot.lookup("#history-table").queryAs(TableView.class);
+        onFx(() -> {
+            table.getSelectionModel().select(0);
+            return null;
+        });
+        waitFor(10, () -> vm.detailsProperty().get().contains("TTFT"));
+        assertThat(onFx(() -> vm.requestProperty().get())).contains("Remember this prompt for later")
+                .doesNotContainIgnoringCase("authorization");
+        assertThat(onFx(() -> vm.responseProperty().get())).isNotBlank();
+        robot.clickOn("#history-reopen");
+        waitFor(10, () -> "Playground".equals(app.window().navigation().getCurrent()));
+        assertThat(onFx(() -> pg.userPromptProperty().get())).isEqualTo("Remember this prompt for later");
+        assertThat(onFx(() -> pg.maxTokensProperty().get())).isEqualTo("77");
     }
 }
