@@ -6,6 +6,8 @@ import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.estimate.EstimateView;
+import dev.llmworkbench.ui.estimate.EstimateViewModel;
 import dev.llmworkbench.ui.history.HistoryView;
 import dev.llmworkbench.ui.history.HistoryViewModel;
 import dev.llmworkbench.ui.common.StatusBar;
@@ -118,8 +120,9 @@ public class WorkbenchApp extends Application {
         navigation.register("Batch", () -> new BatchView(batch));
         registerPlaceholder(navigation, "Charts",
                 "Latency, throughput and cost over runs and models.");
-        registerPlaceholder(navigation, "Estimate",
-                "What a workload will cost before you run it.");
+        EstimateViewModel estimate = new EstimateViewModel(services.estimatePlanner(), services.prices().models(),
+                work, fx);
+        navigation.register("Estimate", () -> new EstimateView(estimate));
         HistoryViewModel history = new HistoryViewModel(services.historyBrowser(), work, fx, request -> {
             playground.reopen(request);
             window.showView("Playground");
