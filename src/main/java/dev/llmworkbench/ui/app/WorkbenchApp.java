@@ -5,6 +5,8 @@ import dev.llmworkbench.service.PlaygroundService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
+import dev.llmworkbench.ui.charts.ChartsView;
+import dev.llmworkbench.ui.charts.ChartsViewModel;
 import dev.llmworkbench.ui.common.FxExecutor;
 import dev.llmworkbench.ui.estimate.EstimateView;
 import dev.llmworkbench.ui.estimate.EstimateViewModel;
@@ -118,8 +120,8 @@ public class WorkbenchApp extends Application {
         batch.offerInterrupted(services.interruptedBatchesAtStart());
         batchViewModel = batch;
         navigation.register("Batch", () -> new BatchView(batch));
-        registerPlaceholder(navigation, "Charts",
-                "Latency, throughput and cost over runs and models.");
+        ChartsViewModel charts = new ChartsViewModel(services.charts(), work, fx, java.time.Clock.systemDefaultZone());
+        navigation.register("Charts", () -> new ChartsView(charts));
         EstimateViewModel estimate = new EstimateViewModel(services.estimatePlanner(), services.prices().models(),
                 work, fx);
         navigation.register("Estimate", () -> new EstimateView(estimate));

@@ -10,6 +10,8 @@ import dev.llmworkbench.service.BatchJobs;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
+import dev.llmworkbench.ui.charts.ChartsView;
+import dev.llmworkbench.ui.charts.ChartsViewModel;
 import dev.llmworkbench.ui.history.HistoryView;
 import dev.llmworkbench.ui.history.HistoryViewModel;
 import dev.llmworkbench.ui.playground.PlaygroundView;
@@ -145,6 +147,35 @@ class AnalystFlowsTest {
         });
         TableView<?> results = robot.lookup("#batch-results").queryAs(TableView.class);
         assertThat(onFx(() -> results.getItems().size())).isEqualTo(2);
+
+        long runId = s.batches().info(vm.jobIdProperty().get()).runId();
+        robot.push(KeyCode.CONTROL, KeyCode.DIGIT4);
+        waitFor(5, () -> robot.lookup("#view-charts").tryQuery().isPresent());
+        ChartsView charts = robot.lookup("#view-charts").queryAs(ChartsView.class);
+        ChartsViewModel cvm = charts.viewModel();
+        assertThat(onFx(charts::isLive)).isTrue();
+        waitFor(10, () -> cvm.runs().stream().anyMatch(r -> r.id() == runId));
+        onFx(() -> {
+            cvm.runProperty().set(cvm.runs().stream().filter(r -> r.id() == runId).findFirst().orElseThrow());
+            return null;
+        });
+        waitFor(10, () -> cvm.snapshotProperty().get().samples() == 48);
+        ChartsViewModel.Snapshot snap = cvm.snapshotProperty().get();
+        assertThat(snap.ttftVsOutput().values().stream().mapToInt(List::size).sum()).isEqualTo(48);
+        assertThat(snap.percentiles()).isNotEmpty();
+        assertThat(snap.cumulativeSpend()).isNotEmpty();
+        assertThat(onFx(charts::shownPoints)).isGreaterThan(48);
+        Path png = dir.resolve("chart-" + n + ".png");
+        onFx(() -> {
+            ChartsView.writePng(robot.lookup("#chart-ttft-vs-output").query(), png);
+            return null;
+        });
+        assertThat(Files.size(png)).isPositive();
+        Path csv = dir.resolve("chart-" + n + ".csv");
+        cvm.exportCsv(ChartsViewModel.Chart.TTFT_VS_OUTPUT, csv);
+        assertThat(Files.readAllLines(csv)).hasSize(49);
+        robot.push(KeyCode.CONTROL, KeyCode.DIGIT3);
+        waitFor(5, () -> !charts.isLive());
 
         Path out = dir.resolve("export-" + n + ".jsonl");
         onFx(() -> vm.export(out, "jsonl")).get(10, TimeUnit.SECONDS);
