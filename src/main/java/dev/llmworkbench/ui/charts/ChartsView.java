@@ -84,6 +84,10 @@ public final class ChartsView extends BorderPane {
         perDay.setId("chart-spend-per-day");
         priceOut.setId("chart-price-output");
         perDollar.setId("chart-tokens-per-dollar");
+        ttftHist.setCategoryGap(1);
+        ttftHist.setBarGap(0);
+        e2eHist.setCategoryGap(1);
+        e2eHist.setBarGap(0);
         ttftHist.setLegendVisible(false);
         e2eHist.setLegendVisible(false);
         perDay.setLegendVisible(false);

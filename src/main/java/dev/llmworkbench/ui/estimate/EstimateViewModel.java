@@ -121,7 +121,13 @@ public final class EstimateViewModel {
         return String.format(Locale.ROOT,
                 "Router saving, replaying %d prompts of the history: $%s a month at %s vs $%s routed (%s) — saves $%s (%.0f %%)",
                 s.prompts(), usd(s.baselinePerMonthUsd()), s.baselineModel(), usd(s.routedPerMonthUsd()),
-                s.routedModels(), usd(s.savingPerMonthUsd()), s.savingShare() * 100);
+                routed(s.routedModels()), usd(s.savingPerMonthUsd()), s.savingShare() * 100);
+    }
+
+    private static String routed(java.util.Map<String, Integer> m) {
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(" × ").append(v));
+        return sb.toString();
     }
 
     static String usd(BigDecimal v) {

@@ -32,7 +32,7 @@ import javafx.stage.FileChooser;
 
 /** The history browser: filters, the runs, the selected run's details, reopen, delete, export. */
 public final class HistoryView extends BorderPane {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
     private final HistoryViewModel vm;
 
@@ -77,8 +77,8 @@ public final class HistoryView extends BorderPane {
         TableView<HistoryBrowser.RunRow> table = new TableView<>(vm.runs());
         table.setId("history-table");
         table.setPlaceholder(new Label("No runs yet: runs from the Playground, Compare, Batch and benchmarks appear here."));
-        table.getColumns().add(col("#", 50, r -> new ReadOnlyStringWrapper(String.valueOf(r.id()))));
-        table.getColumns().add(col("When", 150, r -> new ReadOnlyStringWrapper(TIME.format(r.createdAt()))));
+        table.getColumns().add(col("#", 40, r -> new ReadOnlyStringWrapper(String.valueOf(r.id()))));
+        table.getColumns().add(col("When", 110, r -> new ReadOnlyStringWrapper(TIME.format(r.createdAt()))));
         table.getColumns().add(col("Kind", 80, r -> new ReadOnlyStringWrapper(r.kind())));
         table.getColumns().add(col("Status", 80, r -> new ReadOnlyStringWrapper(r.status())));
         table.getColumns().add(col("Models", 170, r -> new ReadOnlyStringWrapper(String.join(", ", r.models()))));
@@ -123,7 +123,7 @@ public final class HistoryView extends BorderPane {
         right.setPadding(new Insets(0, 0, 0, 8));
         SplitPane split = new SplitPane(table, right);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.55);
+        split.setDividerPositions(0.6);
         setCenter(split);
         sceneProperty().addListener((o, a, b) -> {
             if (b != null) {
