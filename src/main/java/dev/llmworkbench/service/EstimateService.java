@@ -52,37 +52,88 @@ public final class EstimateService {
      */
     public List<ModelEstimate> estimate(List<List<Message>> requests, List<String> models, long requestsPerDay,
                                         int outputTokens) {
+        return estimate(requests, models, requestsPerDay, outputTokens, BigDecimal.ZERO, BigDecimal.ZERO);
+    }
+
+    /**
+     * As {@link #estimate(List, List, long, int)}, with a share of each request's input read from the cache
+     * ({@code cacheHitRate}, 0..1, priced at the cached-input price) and a share of the requests run at the
+     * provider's batch price ({@code batchShare}, 0..1). Each request costs
+     * {@code (1 - batchShare) * cost(online) + batchShare * cost(batch)} by the {@link CostCalculator}.
+     */
+    public List<ModelEstimate> estimate(List<List<Message>> requests, List<String> models, long requestsPerDay,
+                                        int outputTokens, BigDecimal cacheHitRate, BigDecimal batchShare) {
         if (requests.isEmpty()) {
             throw new IllegalArgumentException("nothing to estimate: no requests");
         }
         List<ModelEstimate> out = new ArrayList<>();
         for (String model : models) {
-            if (costs.entry(null, model).isEmpty()) {
-                throw new NoPrice(model);
-            }
-            BigDecimal usd = BigDecimal.ZERO;
-            BigDecimal cny = BigDecimal.ZERO;
-            long input = 0;
-            String provider = null;
+            List<Long> tokens = new ArrayList<>(requests.size());
             for (List<Message> messages : requests) {
-                int tokens = estimator.estimate(model, messages).tokens();
-                input += tokens;
-                CostResult c = costs.cost(null, model, Usage.of(tokens, outputTokens), false);
-                provider = c.provider();
-                usd = usd.add(c.totalUsd().amount());
-                cny = cny.add(c.totalCny().amount());
+                tokens.add((long) estimator.estimate(model, messages).tokens());
             }
-            BigDecimal n = BigDecimal.valueOf(requests.size());
-            BigDecimal perUsd = requests.size() == 1 ? usd : usd.divide(n, MathContext.DECIMAL64);
-            BigDecimal perCny = requests.size() == 1 ? cny : cny.divide(n, MathContext.DECIMAL64);
-            BigDecimal day = BigDecimal.valueOf(requestsPerDay);
-            BigDecimal month = day.multiply(BigDecimal.valueOf(DAYS_PER_MONTH));
-            long meanInput = BigDecimal.valueOf(input).divide(n, 0, RoundingMode.HALF_UP).longValue();
-            out.add(new ModelEstimate(model, provider, meanInput, outputTokens, requests.size(),
-                    new Money(perUsd, Currency.USD), new Money(perCny, Currency.CNY),
-                    new Money(perUsd.multiply(day), Currency.USD), new Money(perCny.multiply(day), Currency.CNY),
-                    new Money(perUsd.multiply(month), Currency.USD), new Money(perCny.multiply(month), Currency.CNY)));
+            out.add(estimateTokens(model, tokens, requestsPerDay, outputTokens, cacheHitRate, batchShare));
         }
         return out;
+    }
+
+    /**
+     * One model's projection for requests of known input sizes (typed in, or from history): no token
+     * estimation, the same pricing as {@link #estimate(List, List, long, int, BigDecimal, BigDecimal)}.
+     */
+    public ModelEstimate estimateTokens(String model, List<Long> inputTokens, long requestsPerDay, int outputTokens,
+                                        BigDecimal cacheHitRate, BigDecimal batchShare) {
+        if (inputTokens.isEmpty()) {
+            throw new IllegalArgumentException("nothing to estimate: no requests");
+        }
+        checkShare("cache hit rate", cacheHitRate);
+        checkShare("batch share", batchShare);
+        if (costs.entry(null, model).isEmpty()) {
+            throw new NoPrice(model);
+        }
+        BigDecimal online = BigDecimal.ONE.subtract(batchShare);
+        BigDecimal usd = BigDecimal.ZERO;
+        BigDecimal cny = BigDecimal.ZERO;
+        long input = 0;
+        String provider = null;
+        for (long t : inputTokens) {
+            int tokens = (int) Math.min(Integer.MAX_VALUE, Math.max(0, t));
+            input += tokens;
+            Usage u = usage(tokens, outputTokens, cacheHitRate);
+            CostResult c = costs.cost(null, model, u, false);
+            provider = c.provider();
+            if (batchShare.signum() == 0) {
+                usd = usd.add(c.totalUsd().amount());
+                cny = cny.add(c.totalCny().amount());
+            } else {
+                CostResult b = costs.cost(null, model, u, true);
+                usd = usd.add(c.totalUsd().amount().multiply(online)).add(b.totalUsd().amount().multiply(batchShare));
+                cny = cny.add(c.totalCny().amount().multiply(online)).add(b.totalCny().amount().multiply(batchShare));
+            }
+        }
+        int n0 = inputTokens.size();
+        BigDecimal n = BigDecimal.valueOf(n0);
+        BigDecimal perUsd = n0 == 1 ? usd : usd.divide(n, MathContext.DECIMAL64);
+        BigDecimal perCny = n0 == 1 ? cny : cny.divide(n, MathContext.DECIMAL64);
+        BigDecimal day = BigDecimal.valueOf(requestsPerDay);
+        BigDecimal month = day.multiply(BigDecimal.valueOf(DAYS_PER_MONTH));
+        long meanInput = BigDecimal.valueOf(input).divide(n, 0, RoundingMode.HALF_UP).longValue();
+        return new ModelEstimate(model, provider, meanInput, outputTokens, n0,
+                new Money(perUsd, Currency.USD), new Money(perCny, Currency.CNY),
+                new Money(perUsd.multiply(day), Currency.USD), new Money(perCny.multiply(day), Currency.CNY),
+                new Money(perUsd.multiply(month), Currency.USD), new Money(perCny.multiply(month), Currency.CNY));
+    }
+
+    /** The usage a request of {@code input} tokens is priced with: {@code cacheHitRate} of its input cached. */
+    public static Usage usage(int input, int output, BigDecimal cacheHitRate) {
+        int cached = cacheHitRate.signum() == 0 ? 0
+                : BigDecimal.valueOf(input).multiply(cacheHitRate).setScale(0, RoundingMode.HALF_UP).intValue();
+        return new Usage(input, output, input + output, null, cached == 0 ? null : cached, false);
+    }
+
+    private static void checkShare(String what, BigDecimal v) {
+        if (v == null || v.signum() < 0 || v.compareTo(BigDecimal.ONE) > 0) {
+            throw new IllegalArgumentException("the " + what + " must be between 0 and 1, was " + v);
+        }
     }
 }

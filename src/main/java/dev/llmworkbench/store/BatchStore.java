@@ -391,6 +391,29 @@ public final class BatchStore {
         });
     }
 
+    /**
+     * Puts the job's {@code failed} items back to {@code pending} and deletes their results, in one
+     * transaction, so a run retries the failed items only; returns how many.
+     */
+    public int requeueFailed(String jobId) {
+        long now = clock.millis();
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM results WHERE item_id IN
+                      (SELECT id FROM batch_items WHERE job_id = ? AND status = 'failed')""")) {
+                ps.setString(1, jobId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE batch_items SET status = 'pending', reserved_usd = NULL, reserved_tokens = NULL,
+                      updated_at = ? WHERE job_id = ? AND status = 'failed'""")) {
+                ps.setLong(1, now);
+                ps.setString(2, jobId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Puts the job's {@code not_run} items back to {@code pending} (to resume with a new budget); returns how many. */
     public int requeueNotRun(String jobId) {
         return moveAll(jobId, ItemStatus.NOT_RUN, ItemStatus.PENDING);

@@ -7,6 +7,17 @@ import dev.llmworkbench.resilience.RateLimiter;
 import dev.llmworkbench.resilience.RetryPolicy;
 import dev.llmworkbench.resilience.Scheduler;
 import dev.llmworkbench.resilience.Ticker;
+import dev.llmworkbench.cost.Router;
+import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.domain.Timeouts;
+import dev.llmworkbench.service.BatchJobs;
+import dev.llmworkbench.service.ChartData;
+import dev.llmworkbench.service.EstimatePlanner;
+import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.service.HistoryBrowser;
+import dev.llmworkbench.service.RoutingService;
+import dev.llmworkbench.service.batch.BatchEngine;
+import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.ChatJob;
 import dev.llmworkbench.service.ChatOutcome;
 import dev.llmworkbench.service.ChatService;
@@ -43,6 +54,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -80,6 +92,13 @@ public final class AppServices implements AutoCloseable {
     private volatile ChatService chat;
     private volatile RunRecorder recorder;
     private final HistoryService history;
+    private final BatchStore batchStore;
+    private final ExecutorService batchDispatch;
+    private final BatchJobs batchJobs;
+    private final HistoryBrowser historyBrowser;
+    private final ChartData chartData;
+    private final EstimatePlanner estimatePlanner;
+    private final List<BatchJobs.JobInfo> interruptedAtStart;
 
     /** Services over the default data folder (honours {@code -Dllmworkbench.data.dir}), keys in the OS keyring if any. */
     public static AppServices createDefault() {
@@ -90,6 +109,14 @@ public final class AppServices implements AutoCloseable {
      * @param useKeyring false keeps keys in the owner-only file of the data folder (tests)
      */
     public AppServices(DataDirs dirs, boolean useKeyring) {
+        this(dirs, useKeyring, null);
+    }
+
+    /**
+     * @param useKeyring  false keeps keys in the owner-only file of the data folder (tests)
+     * @param retryPolicy the retry policy of every request, or null for {@link RetryPolicy#defaults}
+     */
+    public AppServices(DataDirs dirs, boolean useKeyring, RetryPolicy retryPolicy) {
         this.dirs = dirs;
         this.db = Database.open(dirs.defaultDatabase());
         this.background = threads.cached("workbench-ui-work");
@@ -105,7 +132,7 @@ public final class AppServices implements AutoCloseable {
         this.clients = ClientPool.create();
         this.limiter = new RateLimiter(ticker, scheduler, clock, RateLimiter.Config.defaults());
         Random random = new SecureRandom();
-        this.retry = RetryPolicy.defaults(random::nextDouble);
+        this.retry = retryPolicy != null ? retryPolicy : RetryPolicy.defaults(random::nextDouble);
         this.ledger = new BudgetLedger(clock, ZoneId.systemDefault());
         this.spendStore = new BudgetSpendStore(db);
         restoreSpend();
@@ -119,7 +146,27 @@ public final class AppServices implements AutoCloseable {
                 simulator.config().defaultModel(), null, Map.of(), Map.of(), null, null);
         this.providers = new ProviderService(new ProfileStore(db), secrets.store(), secrets.describe(), sim, clients);
         this.prompts = new PromptLibraryService(new PromptStore(db));
-        this.history = new HistoryService(new RunStore(db), new ResultStore(db), new BatchStore(db));
+        this.batchStore = new BatchStore(db);
+        RunStore runStore = new RunStore(db);
+        ResultStore resultStore = new ResultStore(db);
+        this.history = new HistoryService(runStore, resultStore, batchStore);
+        this.batchDispatch = threads.cached("batch-dispatch");
+        this.batchJobs = new BatchJobs(() -> new BatchService(batchStore, runStore,
+                new BatchEngine(chat, batchStore, batchDispatch, ticker, clock)), estimates(), this::batchTarget,
+                dirs.root().resolve("batches"));
+        List<BatchJobs.JobInfo> interrupted;
+        try {
+            batchStore.markInterrupted();
+            interrupted = batchJobs.interrupted();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "interrupted batch jobs could not be read", e);
+            interrupted = List.of();
+        }
+        this.interruptedAtStart = interrupted;
+        this.historyBrowser = new HistoryBrowser(history, resultStore);
+        this.chartData = new ChartData(runStore, resultStore, prices, ZoneId.systemDefault());
+        this.estimatePlanner = new EstimatePlanner(estimates(),
+                new RoutingService(new Router(), prices.calculator(), estimator, ledger), runStore);
         this.recorder = (job, outcome, kind) -> history.recordChat(job, outcome,
                 clock.instant().minusMillis((long) outcome.totalMs()),
                 "compare".equals(kind) ? RunKind.COMPARE : RunKind.SINGLE);
@@ -158,6 +205,40 @@ public final class AppServices implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the run could not be recorded in the history", e);
         }
+    }
+
+    private BatchEngine.Target batchTarget(String profileName) {
+        ProviderProfile p = profileName == null ? providers.defaultProfile()
+                : providers.find(profileName).orElseGet(providers::defaultProfile);
+        ApiKey key = providers.key(p).orElse(null);
+        return new BatchEngine.Target(p, key, Timeouts.defaults());
+    }
+
+    /** A fresh estimator over the current prices. */
+    public EstimateService estimates() {
+        return new EstimateService(prices.calculator(), estimator);
+    }
+
+    /** Batch jobs: preview, dry run, create, run, retry, export. */
+    public BatchJobs batches() {
+        return batchJobs;
+    }
+
+    /** The jobs found interrupted when these services started (offered for resuming). */
+    public List<BatchJobs.JobInfo> interruptedBatchesAtStart() {
+        return interruptedAtStart;
+    }
+
+    public HistoryBrowser historyBrowser() {
+        return historyBrowser;
+    }
+
+    public ChartData charts() {
+        return chartData;
+    }
+
+    public EstimatePlanner estimatePlanner() {
+        return estimatePlanner;
     }
 
     /** The history of runs (single, compare, batch, benchmark). */

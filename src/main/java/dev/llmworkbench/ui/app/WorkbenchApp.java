@@ -3,7 +3,15 @@ package dev.llmworkbench.ui.app;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.PlaygroundService;
 import dev.llmworkbench.store.DataDirs;
+import dev.llmworkbench.ui.batch.BatchView;
+import dev.llmworkbench.ui.batch.BatchViewModel;
+import dev.llmworkbench.ui.charts.ChartsView;
+import dev.llmworkbench.ui.charts.ChartsViewModel;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.estimate.EstimateView;
+import dev.llmworkbench.ui.estimate.EstimateViewModel;
+import dev.llmworkbench.ui.history.HistoryView;
+import dev.llmworkbench.ui.history.HistoryViewModel;
 import dev.llmworkbench.ui.common.StatusBar;
 import dev.llmworkbench.ui.compare.CompareView;
 import dev.llmworkbench.ui.compare.CompareViewModel;
@@ -49,6 +57,7 @@ public class WorkbenchApp extends Application {
     private MainWindow window;
     private AppServices services;
     private Timeline statusRefresh;
+    private BatchViewModel batchViewModel;
 
     /** The app as launched: preferences in the user's data folder. */
     public WorkbenchApp() {
@@ -106,19 +115,28 @@ public class WorkbenchApp extends Application {
                 () -> new PlaygroundView(playground, window.acceleratorsFor("Playground"), openSettings));
         CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), work, fx);
         navigation.register("Compare", () -> new CompareView(compare, window.acceleratorsFor("Compare")));
-        registerPlaceholder(navigation, "Batch",
-                "Run a file of prompts under rate limits and a budget, and export the results.");
-        registerPlaceholder(navigation, "Charts",
-                "Latency, throughput and cost over runs and models.");
-        registerPlaceholder(navigation, "Estimate",
-                "What a workload will cost before you run it.");
-        registerPlaceholder(navigation, "History",
-                "Every run, searchable, with its request, answer and metrics.");
+        BatchViewModel batch = new BatchViewModel(services.batches(), services.prices().models(),
+                services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), work, fx);
+        batch.offerInterrupted(services.interruptedBatchesAtStart());
+        batchViewModel = batch;
+        navigation.register("Batch", () -> new BatchView(batch));
+        ChartsViewModel charts = new ChartsViewModel(services.charts(), work, fx, java.time.Clock.systemDefaultZone());
+        navigation.register("Charts", () -> new ChartsView(charts));
+        EstimateViewModel estimate = new EstimateViewModel(services.estimatePlanner(), services.prices().models(),
+                work, fx);
+        navigation.register("Estimate", () -> new EstimateView(estimate));
+        HistoryViewModel history = new HistoryViewModel(services.historyBrowser(), work, fx, request -> {
+            playground.reopen(request);
+            window.showView("Playground");
+        }, java.time.ZoneId.systemDefault());
+        navigation.register("History", () -> new HistoryView(history));
         SettingsViewModel settings = new SettingsViewModel(services.providers(), services.prices(),
                 services.limits(), work, fx);
         settings.setOnProfilesChanged(() -> {
             playground.reloadProfiles();
             compare.reloadProfiles();
+            batch.profiles().setAll(services.providers().savedProfiles().stream().map(ProviderProfile::name)
+                    .toList());
             updateNotice();
         });
         navigation.register("Settings", () -> new SettingsView(settings));
@@ -165,6 +183,9 @@ public class WorkbenchApp extends Application {
         if (statusRefresh != null) {
             statusRefresh.stop();
         }
+        if (batchViewModel != null) {
+            batchViewModel.dispose();
+        }
         if (services != null) {
             services.close();
             services = null;
@@ -184,6 +205,11 @@ public class WorkbenchApp extends Application {
     private static void registerPlaceholder(Navigation navigation, String name, String purpose) {
         Supplier<Node> view = () -> PlaceholderView.create(name, purpose);
         navigation.register(name, view);
+    }
+
+    /** The batch panel's view model (tests). */
+    public BatchViewModel batchViewModel() {
+        return batchViewModel;
     }
 
     /** The main window, once {@link #start(Stage)} ran. */

@@ -773,6 +773,22 @@ public final class PlaygroundViewModel {
         notice.set("Opened " + p.label() + ".");
     }
 
+    /** Opens a recorded run (from the History): its provider, model, prompts and settings; a new conversation. */
+    public void reopen(dev.llmworkbench.service.ReopenRequest r) {
+        newConversation();
+        if (r.provider() != null) {
+            profiles.stream().filter(x -> x.name().equals(r.provider())).findFirst().ifPresent(profile::set);
+        }
+        if (r.model() != null) {
+            model.set(r.model());
+        }
+        systemPrompt.set(r.systemPrompt() == null ? "" : r.systemPrompt());
+        userPrompt.set(r.userPrompt());
+        temperature.set(r.temperature() == null ? "" : String.valueOf(r.temperature()));
+        maxTokens.set(r.maxTokens() == null ? "" : String.valueOf(r.maxTokens()));
+        notice.set("Opened run #" + r.runId() + " from the history.");
+    }
+
     /** The line diff between two versions, one line each, prefixed "+ ", "- " or "  ". */
     public String diff(SavedPrompt older, SavedPrompt newer) {
         StringBuilder sb = new StringBuilder();

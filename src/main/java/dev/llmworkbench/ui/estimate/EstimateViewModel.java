@@ -1,0 +1,193 @@
+package dev.llmworkbench.ui.estimate;
+
+import dev.llmworkbench.service.EstimatePlanner;
+import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.ui.common.FxExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * The estimator's state: a workload (requests per day, input and output tokens per request, cache hit
+ * rate and batch share in percent), the chosen models, each model's cost per request, day and month in
+ * USD and CNY (by {@link EstimateService}, so equal to the cost calculator's), and the router's saving from
+ * replaying the history's prompts.
+ */
+public final class EstimateViewModel {
+    static final int HISTORY_PROMPTS = 200;
+    public static final List<String> CSV_HEADER = List.of("model", "provider", "input_tokens", "output_tokens",
+            "usd_per_request", "usd_per_day", "usd_per_month", "cny_per_request", "cny_per_day", "cny_per_month");
+
+    private final EstimatePlanner planner;
+    private final Executor work;
+    private final FxExecutor fx;
+
+    private final ObservableList<String> models = FXCollections.observableArrayList();
+    private final ObservableList<String> chosen = FXCollections.observableArrayList();
+    private final StringProperty requestsPerDay = new SimpleStringProperty(this, "requestsPerDay", "10000");
+    private final StringProperty inputTokens = new SimpleStringProperty(this, "inputTokens", "800");
+    private final StringProperty outputTokens = new SimpleStringProperty(this, "outputTokens", "300");
+    private final StringProperty cacheHitPercent = new SimpleStringProperty(this, "cacheHit", "0");
+    private final StringProperty batchPercent = new SimpleStringProperty(this, "batchShare", "0");
+    private final ObservableList<EstimateService.ModelEstimate> rows = FXCollections.observableArrayList();
+    private final StringProperty routerSaving = new SimpleStringProperty(this, "routerSaving", "");
+    private final StringProperty error = new SimpleStringProperty(this, "error", "");
+
+    public EstimateViewModel(EstimatePlanner planner, List<String> models, Executor work, FxExecutor fx) {
+        this.planner = planner;
+        this.work = work;
+        this.fx = fx;
+        this.models.setAll(models);
+        chosen.setAll(models.stream().limit(4).toList());
+    }
+
+    /** The workload from the form. @throws IllegalArgumentException for a wrong field */
+    public EstimatePlanner.Workload workload() {
+        return new EstimatePlanner.Workload(parseLong(requestsPerDay.get(), "requests per day"),
+                parseLong(inputTokens.get(), "input tokens"), (int) parseLong(outputTokens.get(), "output tokens"),
+                percent(cacheHitPercent.get(), "cache hit rate"), percent(batchPercent.get(), "batch share"));
+    }
+
+    private static long parseLong(String s, String what) {
+        try {
+            return Long.parseLong(s.strip().replace("_", "").replace(",", ""));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, was '" + s + "'");
+        }
+    }
+
+    private static BigDecimal percent(String s, String what) {
+        try {
+            BigDecimal p = new BigDecimal(s == null || s.isBlank() ? "0" : s.strip().replace("%", ""));
+            if (p.signum() < 0 || p.compareTo(BigDecimal.valueOf(100)) > 0) {
+                throw new IllegalArgumentException(what + " must be between 0 and 100 %");
+            }
+            return p.movePointLeft(2);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number of percent, was '" + s + "'");
+        }
+    }
+
+    /** Prices the workload for the chosen models and replays the history through the router. */
+    public CompletableFuture<Void> compute() {
+        fx.checkUiThread();
+        EstimatePlanner.Workload w;
+        try {
+            w = workload();
+        } catch (IllegalArgumentException e) {
+            error.set(e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+        List<String> ms = List.copyOf(chosen);
+        String baseline = ms.isEmpty() ? null : ms.get(0);
+        return CompletableFuture.supplyAsync(() -> {
+            List<EstimateService.ModelEstimate> est = planner.estimate(w, ms);
+            String saving = baseline == null ? "" : describe(planner.routerSaving(
+                    planner.historyPrompts(HISTORY_PROMPTS), baseline, w));
+            return new Object[] {est, saving};
+        }, work).handleAsync((r, err) -> {
+            if (err != null) {
+                error.set(err.getCause() != null ? err.getCause().getMessage() : err.getMessage());
+            } else {
+                error.set("");
+                @SuppressWarnings("unchecked")
+                List<EstimateService.ModelEstimate> est = (List<EstimateService.ModelEstimate>) r[0];
+                rows.setAll(est);
+                routerSaving.set((String) r[1]);
+            }
+            return null;
+        }, fx);
+    }
+
+    private static String describe(EstimatePlanner.RouterSaving s) {
+        if (s.prompts() == 0) {
+            return "Router saving: no prompts in the history yet to replay through the router.";
+        }
+        return String.format(Locale.ROOT,
+                "Router saving, replaying %d prompts of the history: $%s a month at %s vs $%s routed (%s) — saves $%s (%.0f %%)",
+                s.prompts(), usd(s.baselinePerMonthUsd()), s.baselineModel(), usd(s.routedPerMonthUsd()),
+                routed(s.routedModels()), usd(s.savingPerMonthUsd()), s.savingShare() * 100);
+    }
+
+    private static String routed(java.util.Map<String, Integer> m) {
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(" × ").append(v));
+        return sb.toString();
+    }
+
+    static String usd(BigDecimal v) {
+        return v.setScale(2, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    /** Input tokens per request from a prompt file (for the first chosen model's tokenizer). */
+    public CompletableFuture<Void> inputFromFile(Path file) {
+        String m = chosen.isEmpty() ? models.get(0) : chosen.get(0);
+        return CompletableFuture.supplyAsync(() -> planner.inputTokensOfFile(file, m), work)
+                .handleAsync((t, err) -> {
+                    if (err != null) {
+                        error.set(err.getCause() != null ? err.getCause().getMessage() : err.getMessage());
+                    } else {
+                        inputTokens.set(String.valueOf(t));
+                    }
+                    return null;
+                }, fx);
+    }
+
+    /** Input tokens per request: the mean of the history's prompts. */
+    public CompletableFuture<Void> inputFromHistory() {
+        String m = chosen.isEmpty() ? models.get(0) : chosen.get(0);
+        return CompletableFuture.supplyAsync(() -> planner.inputTokensOfHistory(m, HISTORY_PROMPTS), work)
+                .handleAsync((t, err) -> {
+                    if (err != null) {
+                        error.set(err.getMessage());
+                    } else if (t == 0) {
+                        error.set("The history has no prompts yet.");
+                    } else {
+                        inputTokens.set(String.valueOf(t));
+                    }
+                    return null;
+                }, fx);
+    }
+
+    /** Writes the table as CSV. */
+    public void exportCsv(Path out) {
+        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+             CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(CSV_HEADER.toArray(String[]::new))
+                     .get())) {
+            for (EstimateService.ModelEstimate e : rows) {
+                p.printRecord(e.model(), e.provider(), e.inputTokens(), e.outputTokens(),
+                        e.perRequestUsd().amount().toPlainString(), e.perDayUsd().amount().toPlainString(),
+                        e.perMonthUsd().amount().toPlainString(), e.perRequestCny().amount().toPlainString(),
+                        e.perDayCny().amount().toPlainString(), e.perMonthCny().amount().toPlainString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ObservableList<String> models() { return models; }
+    public ObservableList<String> chosen() { return chosen; }
+    public StringProperty requestsPerDayProperty() { return requestsPerDay; }
+    public StringProperty inputTokensProperty() { return inputTokens; }
+    public StringProperty outputTokensProperty() { return outputTokens; }
+    public StringProperty cacheHitPercentProperty() { return cacheHitPercent; }
+    public StringProperty batchPercentProperty() { return batchPercent; }
+    public ObservableList<EstimateService.ModelEstimate> rows() { return rows; }
+    public StringProperty routerSavingProperty() { return routerSaving; }
+    public StringProperty errorProperty() { return error; }
+}

@@ -1,0 +1,39 @@
+package dev.llmworkbench.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ChartDataTest {
+    @Test
+    void largeSeriesAreDownSampledKeepingTheEnds() {
+        List<Integer> big = IntStream.range(0, 100_000).boxed().toList();
+        List<Integer> d = ChartData.downsample(big, ChartData.MAX_POINTS);
+        assertThat(d).hasSize(ChartData.MAX_POINTS);
+        assertThat(d.get(0)).isEqualTo(0);
+        assertThat(d.get(d.size() - 1)).isEqualTo(99_999);
+        assertThat(ChartData.downsample(List.of(1, 2, 3), 10)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void histogramCountsEveryValueOnceAndSeriesStayBounded() {
+        List<ChartData.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            samples.add(new ChartData.Sample(1, i % 2 == 0 ? "a" : "b", Instant.ofEpochSecond(i), 10.0 + i, 100.0 + i,
+                    i, 5.0, new BigDecimal("0.001"), true));
+        }
+        List<ChartData.Bin> h = ChartData.histogram(samples.stream().map(ChartData.Sample::ttftMs).toList(), 20);
+        assertThat(h).hasSize(20);
+        assertThat(h.stream().mapToInt(ChartData.Bin::count).sum()).isEqualTo(5_000);
+        assertThat(ChartData.ttftVsOutput(samples).get("a")).hasSize(2_000);
+        var cum = ChartData.cumulativeSpend(samples).get("b");
+        assertThat(cum.get(cum.size() - 1).y()).isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(ChartData.e2ePercentiles(samples)).extracting(ChartData.ModelPercentiles::model)
+                .containsExactly("a", "b");
+    }
+}
