@@ -85,9 +85,23 @@ class SimCommandTest {
             runner.shutdown();
             assertThat(runner.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
             int port = URI.create(url).getPort();
-            assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+            // the listening socket's close is finished by the server's selector thread: await it
+            assertThat(eventuallyRefused(port, Duration.ofSeconds(5))).as("port %d closed", port).isTrue();
         } finally {
             runner.shutdownNow();
         }
+    }
+
+    private static boolean eventuallyRefused(int port, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                never.await(20, TimeUnit.MILLISECONDS); // still open: look again shortly
+            } catch (IOException refused) {
+                return true;
+            }
+        }
+        return false;
     }
 }
