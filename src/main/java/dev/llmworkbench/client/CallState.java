@@ -28,7 +28,7 @@ final class CallState {
     private final Timeouts timeouts;
     private final AtomicReference<String> timeoutCode = new AtomicReference<>();
     private final Watchdog firstByte;
-    private final Watchdog idle;
+    private final IdleWatch idle;
     private final Watchdog total;
     volatile long startNanos;
     volatile Errors.Phase phase = Errors.Phase.CONNECT;
@@ -67,7 +67,7 @@ final class CallState {
         @Override
         public void callEnd(Call c) {
             firstByte.end();
-            idle.end();
+            idle.stop();
         }
     };
 
@@ -76,7 +76,7 @@ final class CallState {
         this.timeouts = timeouts;
         this.startNanos = ticker.getAsLong();
         this.firstByte = new Watchdog(timeouts.firstByte(), "first_byte_timeout");
-        this.idle = new Watchdog(timeouts.idle(), "idle_timeout");
+        this.idle = new IdleWatch(timeouts.idle());
         this.total = new Watchdog(timeouts.total(), "total_timeout");
     }
 
@@ -91,7 +91,7 @@ final class CallState {
 
     void stopAll() {
         firstByte.end();
-        idle.end();
+        idle.stop();
         total.end();
     }
 
@@ -101,14 +101,15 @@ final class CallState {
 
     /** A body source whose every blocking read is bounded by the idle timeout. */
     Source idleSource(Source delegate) {
+        idle.start();
         return new ForwardingSource(delegate) {
             @Override
             public long read(Buffer sink, long byteCount) throws IOException {
-                idle.begin();
+                idle.beginRead();
                 try {
                     return super.read(sink, byteCount);
                 } finally {
-                    idle.end();
+                    idle.endRead();
                 }
             }
         };
@@ -185,6 +186,94 @@ final class CallState {
                 if (c != null) {
                     c.cancel();
                 }
+            }
+        }
+    }
+
+    /**
+     * The idle timeout without a timer operation per read (a stream makes thousands of reads): a read
+     * only stamps when it starts and ends, and one okio watchdog, re-armed once per idle period, fires
+     * when a read has been waiting for longer than the timeout. Real time, as for every network timeout.
+     */
+    private final class IdleWatch {
+        private final long idleNanos;
+        private final Object armLock = new Object();
+        private volatile long readStartNanos;
+        private volatile boolean reading;
+        private boolean started;
+        private boolean stopped;
+        private AsyncTimeout current;
+
+        IdleWatch(Duration d) {
+            this.idleNanos = d.toNanos();
+        }
+
+        void start() {
+            synchronized (armLock) {
+                if (idleNanos <= 0 || started) {
+                    return;
+                }
+                started = true;
+            }
+            arm(idleNanos);
+        }
+
+        void beginRead() {
+            readStartNanos = System.nanoTime();
+            reading = true;
+        }
+
+        void endRead() {
+            reading = false;
+        }
+
+        void stop() {
+            synchronized (armLock) {
+                stopped = true;
+                if (current != null) {
+                    current.exit();
+                    current = null;
+                }
+            }
+        }
+
+        private void arm(long delayNanos) {
+            synchronized (armLock) {
+                if (stopped) {
+                    return;
+                }
+                AsyncTimeout t = new AsyncTimeout() {
+                    @Override
+                    protected void timedOut() {
+                        check();
+                    }
+                };
+                t.timeout(Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+                t.enter();
+                current = t;
+            }
+        }
+
+        private void check() {
+            synchronized (armLock) {
+                if (stopped) {
+                    return;
+                }
+            }
+            if (reading) {
+                long waited = System.nanoTime() - readStartNanos;
+                if (waited >= idleNanos) {
+                    if (timeoutCode.compareAndSet(null, "idle_timeout")) {
+                        Call c = call;
+                        if (c != null) {
+                            c.cancel();
+                        }
+                    }
+                    return;
+                }
+                arm(idleNanos - waited);
+            } else {
+                arm(idleNanos);
             }
         }
     }

@@ -422,11 +422,7 @@ public final class OpenAiClient {
             }
             JsonObject o;
             try {
-                JsonElement el = JsonParser.parseString(d);
-                if (!el.isJsonObject()) {
-                    throw new JsonParseException("not an object");
-                }
-                o = el.getAsJsonObject();
+                o = ChunkParser.parse(d);
             } catch (JsonParseException e) {
                 stopWith(es, malformed("an event is not JSON: " + Errors.excerpt(d)));
                 return;
