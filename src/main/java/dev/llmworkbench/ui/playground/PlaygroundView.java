@@ -8,6 +8,7 @@ import dev.llmworkbench.domain.ResponseFormat;
 import dev.llmworkbench.service.ErrorAdvice;
 import dev.llmworkbench.service.PromptLibraryService.SavedPrompt;
 import dev.llmworkbench.service.PromptTemplates;
+import dev.llmworkbench.ui.common.Fields;
 import dev.llmworkbench.ui.common.AcceleratorRegistry;
 import dev.llmworkbench.ui.common.MetricTile;
 import dev.llmworkbench.ui.common.Shortcuts;
@@ -522,11 +523,11 @@ public final class PlaygroundView extends BorderPane {
         int r = 0;
         g.addRow(r++, new Label("Provider"), provider);
         g.addRow(r++, new Label("Model"), model);
-        g.addRow(r++, new Label("Temperature"), field("temperature", vm.temperatureProperty(), "0 – 2"));
-        g.addRow(r++, new Label("top_p"), field("top-p", vm.topPProperty(), "0 – 1"));
-        g.addRow(r++, new Label("max_tokens"), field("max-tokens", vm.maxTokensProperty(), "no limit"));
-        g.addRow(r++, thinking, field("thinking-budget", vm.thinkingBudgetProperty(), "thinking budget (tokens)"));
-        g.addRow(r++, new Label("Seed"), field("seed", vm.seedProperty(), "random"));
+        g.addRow(r++, new Label("Temperature"), Fields.bound("temperature", vm.temperatureProperty(), "0 – 2"));
+        g.addRow(r++, new Label("top_p"), Fields.bound("top-p", vm.topPProperty(), "0 – 1"));
+        g.addRow(r++, new Label("max_tokens"), Fields.bound("max-tokens", vm.maxTokensProperty(), "no limit"));
+        g.addRow(r++, thinking, Fields.bound("thinking-budget", vm.thinkingBudgetProperty(), "thinking budget (tokens)"));
+        g.addRow(r++, new Label("Seed"), Fields.bound("seed", vm.seedProperty(), "random"));
         g.addRow(r++, stream, new Label(""));
         g.addRow(r++, new Label("Priority"), priority);
         g.addRow(r++, new Label("Response format"), format);
@@ -535,15 +536,6 @@ public final class PlaygroundView extends BorderPane {
         ScrollPane sp = new ScrollPane(g);
         sp.setFitToWidth(true);
         return sp;
-    }
-
-    private static TextField field(String id, StringProperty p, String prompt) {
-        TextField f = new TextField();
-        f.setId(id);
-        f.setPromptText(prompt);
-        f.setAccessibleText(id.replace('-', ' '));
-        f.textProperty().bindBidirectional(p);
-        return f;
     }
 
     private Node inspector() {

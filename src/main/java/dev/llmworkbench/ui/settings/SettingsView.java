@@ -1,5 +1,6 @@
 package dev.llmworkbench.ui.settings;
 
+import dev.llmworkbench.ui.common.Fields;
 import atlantafx.base.theme.Styles;
 import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.ModelPrice;
@@ -93,14 +94,14 @@ public final class SettingsView extends BorderPane {
         g.setVgap(6);
         int r = 0;
         g.addRow(r++, new Label("Preset"), preset);
-        g.addRow(r++, new Label("Name"), field("profile-name", vm.nameProperty(), "My provider"));
-        g.addRow(r++, new Label("Base URL"), field("base-url", vm.baseUrlProperty(), "https://…/v1"));
-        g.addRow(r++, new Label("Default model"), field("default-model", vm.defaultModelProperty(), "qwen3-235b-a22b"));
+        g.addRow(r++, new Label("Name"), Fields.bound("profile-name", vm.nameProperty(), "My provider"));
+        g.addRow(r++, new Label("Base URL"), Fields.bound("base-url", vm.baseUrlProperty(), "https://…/v1"));
+        g.addRow(r++, new Label("Default model"), Fields.bound("default-model", vm.defaultModelProperty(), "qwen3-235b-a22b"));
         g.addRow(r++, new Label("API key"), key);
         g.addRow(r++, new Label("Extra headers"), headers);
         g.addRow(r++, new Label("Extra body"), body);
-        g.addRow(r++, new Label("HTTP(S) proxy"), field("proxy", vm.proxyProperty(), "http://proxy.example:3128"));
-        g.addRow(r++, new Label("Extra CA certificate"), field("ca-cert", vm.caCertProperty(), "/path/to/company-ca.pem"));
+        g.addRow(r++, new Label("HTTP(S) proxy"), Fields.bound("proxy", vm.proxyProperty(), "http://proxy.example:3128"));
+        g.addRow(r++, new Label("Extra CA certificate"), Fields.bound("ca-cert", vm.caCertProperty(), "/path/to/company-ca.pem"));
         for (Node n : g.getChildren()) {
             if (n instanceof TextField || n instanceof TextArea || n instanceof ComboBox) {
                 GridPane.setHgrow(n, Priority.ALWAYS);
@@ -159,11 +160,11 @@ public final class SettingsView extends BorderPane {
         g.setVgap(6);
         int r = 0;
         g.addRow(r++, new Label("Rate-limit tier"), tiers);
-        g.addRow(r++, new Label("Tier name"), field("tier-name", vm.tierNameProperty(), "custom"));
-        g.addRow(r++, new Label("Requests per minute"), field("rpm", vm.rpmProperty(), "60"));
-        g.addRow(r++, new Label("Tokens per minute"), field("tpm", vm.tpmProperty(), "100000"));
-        g.addRow(r++, new Label("Daily budget (USD)"), field("daily-budget", vm.dailyBudgetProperty(), "none"));
-        g.addRow(r++, new Label("Tokens per hour"), field("hourly-tokens", vm.hourlyTokensProperty(), "no limit"));
+        g.addRow(r++, new Label("Tier name"), Fields.bound("tier-name", vm.tierNameProperty(), "custom"));
+        g.addRow(r++, new Label("Requests per minute"), Fields.bound("rpm", vm.rpmProperty(), "60"));
+        g.addRow(r++, new Label("Tokens per minute"), Fields.bound("tpm", vm.tpmProperty(), "100000"));
+        g.addRow(r++, new Label("Daily budget (USD)"), Fields.bound("daily-budget", vm.dailyBudgetProperty(), "none"));
+        g.addRow(r++, new Label("Tokens per hour"), Fields.bound("hourly-tokens", vm.hourlyTokensProperty(), "no limit"));
         Button apply = new Button("Apply");
         apply.setId("apply-limits");
         apply.getStyleClass().add(Styles.ACCENT);
@@ -203,7 +204,7 @@ public final class SettingsView extends BorderPane {
         ComboBox<Currency> currency = new ComboBox<>(FXCollections.observableArrayList(Currency.values()));
         currency.setAccessibleText("Display currency");
         currency.valueProperty().bindBidirectional(vm.currencyProperty());
-        TextField rate = field("exchange-rate", vm.rateProperty(), "7.3");
+        TextField rate = Fields.bound("exchange-rate", vm.rateProperty(), "7.3");
         rate.setPrefColumnCount(6);
         Button apply = new Button("Apply");
         apply.setOnAction(e -> vm.applyCurrency());
@@ -224,15 +225,6 @@ public final class SettingsView extends BorderPane {
         c.setPrefWidth(width);
         c.setEditable(false);
         return c;
-    }
-
-    private static TextField field(String id, StringProperty p, String prompt) {
-        TextField f = new TextField();
-        f.setId(id);
-        f.setPromptText(prompt);
-        f.setAccessibleText(id.replace('-', ' '));
-        f.textProperty().bindBidirectional(p);
-        return f;
     }
 
     private static TextArea area(String id, StringProperty p, String prompt) {
