@@ -1,0 +1,154 @@
+package dev.llmworkbench.service.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmworkbench.cost.CostCalculator;
+import dev.llmworkbench.cost.ExchangeRate;
+import dev.llmworkbench.cost.PriceCatalogue;
+import dev.llmworkbench.cost.TokenEstimator;
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.Timeouts;
+import dev.llmworkbench.resilience.BudgetLedger;
+import dev.llmworkbench.resilience.RateLimitTier;
+import dev.llmworkbench.resilience.RateLimiter;
+import dev.llmworkbench.resilience.RetryPolicy;
+import dev.llmworkbench.resilience.Scheduler;
+import dev.llmworkbench.resilience.Ticker;
+import dev.llmworkbench.service.ChatService;
+import dev.llmworkbench.service.ClientPool;
+import dev.llmworkbench.service.DaemonThreads;
+import dev.llmworkbench.sim.FaultSpec;
+import dev.llmworkbench.sim.SimConfig;
+import dev.llmworkbench.sim.Simulator;
+import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.Database;
+import dev.llmworkbench.store.ItemStatus;
+import dev.llmworkbench.store.JobStatus;
+import dev.llmworkbench.store.RunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pause, resume and cancel of a running batch, against the simulator over real HTTP. */
+class BatchEngineControlTest {
+    @TempDir
+    Path dir;
+    private DaemonThreads threads;
+    private ClientPool clients;
+    private Database db;
+    private BatchService service;
+
+    @BeforeEach
+    void setUp() {
+        threads = new DaemonThreads();
+        clients = ClientPool.create();
+        Scheduler scheduler = Scheduler.of(threads.scheduled("test-scheduler", 1));
+        Clock clock = Clock.systemUTC();
+        RateLimiter limiter = new RateLimiter(Ticker.system(), scheduler, clock,
+                RateLimiter.Config.defaults().withDefaultTier(new RateLimitTier("unbound", 1_000_000, 1_000_000_000L)));
+        ChatService chat = new ChatService(clients, limiter, RetryPolicy.defaults(() -> 0.5),
+                new BudgetLedger(clock, ZoneOffset.UTC),
+                new CostCalculator(PriceCatalogue.loadBundled(), ExchangeRate.MARKET_DEFAULT), new TokenEstimator(),
+                scheduler, Ticker.system(), clock);
+        db = Database.open(dir.resolve("wb.db"));
+        BatchStore store = new BatchStore(db);
+        service = new BatchService(store, new RunStore(db),
+                new BatchEngine(chat, store, threads.cached("test-dispatch"), Ticker.system(), clock));
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+        clients.close();
+        threads.close();
+    }
+
+    private record Started(BatchService.Prepared prepared, BatchEngine.Handle handle,
+                           CompletableFuture<BatchProgress> watched) {
+    }
+
+    private Started start(Simulator sim, int rows, int concurrency, Predicate<BatchProgress> watch) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            sb.append("{\"prompt\":\"question ").append(i).append("\",\"max_tokens\":20}\n");
+        }
+        Path input = Files.writeString(dir.resolve("in.jsonl"), sb.toString());
+        ProviderProfile profile = ProviderProfile.of("sim", sim.baseUrl());
+        BatchSettings settings = new BatchSettings("qwen3-235b-a22b", false, null, concurrency, null, null, null, null,
+                profile.baseUrl(), null, null, null);
+        BatchService.Prepared p = service.create(input, dir.resolve("out.jsonl"), "jsonl", settings, profile.name());
+        CompletableFuture<BatchProgress> watched = new CompletableFuture<>();
+        BatchEngine.Handle h = service.start(p.job().id(), new BatchEngine.Target(profile, null, Timeouts.defaults()),
+                settings, new BatchListener() {
+                    @Override
+                    public void onProgress(BatchProgress progress) {
+                        if (watch.test(progress)) {
+                            watched.complete(progress);
+                        }
+                    }
+                });
+        return new Started(p, h, watched);
+    }
+
+    @Test
+    void pausedRunsSendNothingNewAndResumeFinishesEveryItemOnce() throws Exception {
+        try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=400")))) {
+            Started s = start(sim, 12, 2, p -> p.done() >= 2);
+            s.watched().get(20, TimeUnit.SECONDS);
+            s.handle().pause();
+            // the requests in flight finish; then nothing is in flight while paused
+            awaitTrue(() -> s.handle().progress().inFlight() == 0);
+            BatchProgress paused = s.handle().progress();
+            assertThat(paused.paused()).isTrue();
+            assertThat(service.job(s.prepared().job().id()).orElseThrow().status()).isEqualTo(JobStatus.PAUSED);
+            assertThat(sim.requestCount()).isEqualTo(paused.done() + paused.failed());
+            assertThat(paused.done()).isLessThan(12);
+
+            s.handle().resume();
+            BatchEngine.Outcome o = s.handle().result().get(30, TimeUnit.SECONDS);
+            assertThat(o.progress().done()).isEqualTo(12);
+            assertThat(sim.requestCount()).isEqualTo(12);
+            assertThat(service.store().counts(o.jobId())).containsEntry(ItemStatus.DONE, 12);
+        }
+    }
+
+    @Test
+    void cancellingStopsTheRequestsInFlightAndMarksTheRestNotRun() throws Exception {
+        try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=5")))) {
+            Started s = start(sim, 10, 2, p -> false);
+            awaitTrue(() -> sim.requestCount() >= 2); // two slow requests under way
+            s.handle().cancel();
+            BatchEngine.Outcome o = s.handle().result().get(20, TimeUnit.SECONDS);
+            assertThat(o.status()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(o.stopReason()).isEqualTo("cancelled");
+            var counts = service.store().counts(o.jobId());
+            assertThat(counts.get(ItemStatus.NOT_RUN)).isEqualTo(10 - counts.get(ItemStatus.DONE) - counts.get(ItemStatus.FAILED));
+            int finished = counts.get(ItemStatus.DONE) + counts.get(ItemStatus.FAILED);
+            assertThat(counts.get(ItemStatus.NOT_RUN)).isGreaterThanOrEqualTo(2);
+            assertThat(counts.get(ItemStatus.IN_FLIGHT)).isZero();
+            assertThat(counts.get(ItemStatus.PENDING)).isZero();
+            // only the two requests in flight at the cancel were sent beyond those that finished
+            assertThat(sim.requestCount()).isLessThanOrEqualTo(finished + 2L);
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met in 20 s");
+            }
+            never.await(10, TimeUnit.MILLISECONDS);
+        }
+    }
+}
