@@ -171,12 +171,34 @@ class DesktopFlowsTest {
         });
         waitFor(() -> robot.lookup("#estimate").queryAs(Label.class).getText().contains("$"));
         String before = robot.lookup("#estimate").queryAs(Label.class).getText();
-        onFx(() -> {
-            String model = vm(robot).modelProperty().get();
-            ModelPrice p = app.services().prices().find(null, model).orElseThrow();
-            app.services().prices().setPrice(p.provider(), p.model(), new BigDecimal("1000"), p.outputPerM());
-            return null;
+        String model = vm(robot).modelProperty().get();
+        ModelPrice entry = app.services().prices().find(null, model).orElseThrow();
+        // through the window: Settings → Prices, edit the input price cell of the model's entry, Enter
+        robot.push(KeyCode.CONTROL, KeyCode.DIGIT7);
+        robot.clickOn("Prices");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<ModelPrice> table = robot.lookup("#price-table").queryAs(javafx.scene.control.TableView.class);
+        int row = onFx(() -> {
+            for (int i = 0; i < table.getItems().size(); i++) {
+                ModelPrice p = table.getItems().get(i);
+                if (p.provider().equals(entry.provider()) && p.model().equals(entry.model())) {
+                    table.scrollTo(i);
+                    table.layout();
+                    table.getSelectionModel().select(i);
+                    javafx.scene.control.TableColumn<ModelPrice, ?> input = table.getColumns().stream()
+                            .filter(c -> "price-input".equals(c.getId())).findFirst().orElseThrow();
+                    table.edit(i, input);
+                    return i;
+                }
+            }
+            return -1;
         });
+        assertThat(row).isNotNegative();
+        waitFor(() -> table.getEditingCell() != null);
+        robot.push(KeyCode.CONTROL, KeyCode.A).write("1000").push(KeyCode.ENTER);
+        waitFor(() -> table.getItems().get(row).inputPerM().compareTo(new BigDecimal("1000")) == 0);
+        assertThat(table.getItems().get(row).userOverride()).isTrue();
+        robot.push(KeyCode.CONTROL, KeyCode.DIGIT1);
         waitFor(() -> !robot.lookup("#estimate").queryAs(Label.class).getText().equals(before));
         String after = robot.lookup("#estimate").queryAs(Label.class).getText();
         assertThat(after).startsWith("≈").contains("$");
