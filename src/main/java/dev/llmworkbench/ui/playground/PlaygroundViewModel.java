@@ -172,6 +172,7 @@ public final class PlaygroundViewModel {
     private long runStartNanos;
     private final AtomicLong liveChunks = new AtomicLong();
     private final AtomicBoolean liveFirst = new AtomicBoolean();
+    private final AtomicBoolean liveFirstAnswer = new AtomicBoolean();
 
     public PlaygroundViewModel(PlaygroundService service, PriceService prices, PromptLibraryService library,
                                ScheduledExecutorService background, Executor ui) {
@@ -465,6 +466,7 @@ public final class PlaygroundViewModel {
         runStartNanos = System.nanoTime();
         liveChunks.set(0);
         liveFirst.set(false);
+        liveFirstAnswer.set(false);
         String sentUser = PromptTemplates.fill(userPrompt.get(), variableValues());
         RawEvents events = new RawEvents();
         AtomicReference<String> headers = new AtomicReference<>("");
@@ -479,6 +481,10 @@ public final class PlaygroundViewModel {
             public void onContent(String delta) {
                 s.content(delta);
                 seen();
+                if (liveFirstAnswer.compareAndSet(false, true)) {
+                    double ms = (System.nanoTime() - runStartNanos) / 1e6;
+                    ui.execute(() -> ttfo.set(ms(ms)));
+                }
             }
 
             private void seen() {
