@@ -453,7 +453,17 @@ public final class BatchViewModel {
         if (id == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.supplyAsync(() -> jobs.items(id), work).thenAcceptAsync(this::applyItems, fx);
+        // the rows are shown already: an update will do (applyItems reads them in full when they are not)
+        boolean shown = !entries.isEmpty() && entries.size() == byItem.size();
+        return CompletableFuture.supplyAsync(() -> shown ? jobs.itemUpdates(id) : jobs.items(id), work)
+                .thenComposeAsync(rows -> {
+                    if (!rows.isEmpty() && rows.get(0).prompt() == null && entries.size() != rows.size()) {
+                        return CompletableFuture.supplyAsync(() -> jobs.items(id), work)
+                                .thenAcceptAsync(this::applyItems, fx);
+                    }
+                    applyItems(rows);
+                    return CompletableFuture.completedFuture(null);
+                }, fx);
     }
 
     private void applyItems(List<BatchJobs.ItemRow> rows) {
@@ -464,8 +474,7 @@ public final class BatchViewModel {
                     byItem.put(rows.get(i).itemId(), entries.get(i));
                 }
             } else if (!rows.isEmpty() && rows.get(0).prompt() == null) {
-                refreshItemsNow(); // an update without the prompts cannot make the rows: read them in full
-                return;
+                return; // an update without the prompts cannot make the rows: the next full read will
             } else {
                 loadEntries(rows);
                 return;
