@@ -1,11 +1,13 @@
 package dev.llmworkbench.bench;
 
+import dev.llmworkbench.bench.FxPulseProbe.Figures;
+import dev.llmworkbench.bench.FxPulseProbe.Memory;
+import dev.llmworkbench.bench.FxPulseProbe.PulseRecorder;
 import dev.llmworkbench.client.OpenAiClient;
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
-import dev.llmworkbench.metrics.Percentiles;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
 import dev.llmworkbench.ui.app.InMemoryUiPreferences;
@@ -13,28 +15,26 @@ import dev.llmworkbench.ui.app.WorkbenchApp;
 import dev.llmworkbench.ui.playground.OutputTextView;
 import dev.llmworkbench.ui.playground.PlaygroundView;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.stage.Stage;
+
+import static dev.llmworkbench.bench.FxPulseProbe.gc;
+import static dev.llmworkbench.bench.FxPulseProbe.onFx;
+import static dev.llmworkbench.bench.FxPulseProbe.savePng;
 
 /**
  * Issue 5's output-pane benchmark: the real desktop window (the app's composition root, a temporary
  * data folder) streams 100,000 tokens at 5,000 tokens/s from the embedded simulator through the
- * playground's output pane, while an {@link AnimationTimer} records the gap between successive FX
+ * playground's output pane, while an {@link javafx.animation.AnimationTimer} records the gap between successive FX
  * pulses. Baseline: the same window idle for 10 s. Stream: the first 5 s are a warm-up and are not
  * counted. Reports p50/p99/max of the gaps, heap (after GC) and RSS before and after, the wall time,
  * and checks that the text in the pane equals the text the simulator sends for the same request
@@ -49,76 +49,6 @@ import javafx.stage.Stage;
  */
 public final class OutputPaneBench {
     private static final String PROFILE = "Bench simulator";
-
-    /** Gaps between successive pulses, in ns, recorded on the FX thread without allocating. */
-    static final class PulseRecorder extends AnimationTimer {
-        private long last;
-        private long[] gaps = new long[1 << 14];
-        private long[] at = new long[1 << 14];
-        private long first;
-        private int n;
-        private volatile boolean recording;
-
-        @Override
-        public void handle(long now) {
-            if (last != 0 && recording) {
-                if (n == gaps.length) {
-                    gaps = Arrays.copyOf(gaps, n * 2);
-                    at = Arrays.copyOf(at, n * 2);
-                }
-                if (n == 0) {
-                    first = last;
-                }
-                at[n] = now - first;
-                gaps[n++] = now - last;
-            }
-            last = now;
-        }
-
-        /** Starts a new series (FX thread). */
-        void begin() {
-            n = 0;
-            recording = true;
-        }
-
-        /** The {@code k} longest gaps of the series: "gap ms @ s since the series began" (FX thread). */
-        String longest(int k) {
-            Integer[] idx = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                idx[i] = i;
-            }
-            Arrays.sort(idx, (a, b) -> Long.compare(gaps[b], gaps[a]));
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < Math.min(k, n); i++) {
-                sb.append(String.format(Locale.ROOT, " %.0f@%.1fs", gaps[idx[i]] / 1e6, at[idx[i]] / 1e9));
-            }
-            return sb.toString();
-        }
-
-        /** Ends the series and returns the gaps in ms (FX thread). */
-        double[] end() {
-            recording = false;
-            double[] ms = new double[n];
-            for (int i = 0; i < n; i++) {
-                ms[i] = gaps[i] / 1e6;
-            }
-            return ms;
-        }
-    }
-
-    record Figures(int pulses, double p50, double p99, double max, double mean) {
-        static Figures of(double[] gapsMs) {
-            Percentiles p = Percentiles.of(gapsMs);
-            double max = Arrays.stream(gapsMs).max().orElse(Double.NaN);
-            double mean = Arrays.stream(gapsMs).average().orElse(Double.NaN);
-            return new Figures(gapsMs.length, p.p50(), p.percentile(99), max, mean);
-        }
-
-        String line(String name) {
-            return String.format(Locale.ROOT, "%-8s pulses %6d  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  mean %6.2f ms",
-                    name, pulses, p50, p99, max, mean);
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -244,7 +174,7 @@ public final class OutputPaneBench {
         System.out.println("longest idle gaps (ms@s):  " + idleLongest);
         System.out.println("longest stream gaps (ms@s):" + streamLongest);
         System.out.printf(Locale.ROOT, "ratio    p50 %.2fx  p99 %.2fx  max %.2fx (stream / idle)%n",
-                streaming.p50 / idle.p50, streaming.p99 / idle.p99, streaming.max / idle.max);
+                streaming.p50() / idle.p50(), streaming.p99() / idle.p99(), streaming.max() / idle.max());
         System.out.printf(Locale.ROOT, "GC while recording the stream: %d collections, %d ms in total%n",
                 gc1[0] - gc0[0], gc1[1] - gc0[1]);
         System.out.println("memory before: " + before);
@@ -253,9 +183,9 @@ public final class OutputPaneBench {
                 runText.length(), reference.text().length(), exact ? "EXACT" : "DIFFERENT");
 
         Map<String, Boolean> targets = new LinkedHashMap<>();
-        targets.put("stream p99 <= 33 ms", streaming.p99 <= 33);
-        targets.put("stream p99 <= 1.5x idle p99", streaming.p99 <= 1.5 * idle.p99);
-        targets.put("stream max < 100 ms", streaming.max < 100);
+        targets.put("stream p99 <= 33 ms", streaming.p99() <= 33);
+        targets.put("stream p99 <= 1.5x idle p99", streaming.p99() <= 1.5 * idle.p99());
+        targets.put("stream max < 100 ms", streaming.max() < 100);
         targets.put("final text exact", exact);
         targets.forEach((k, v) -> System.out.println((v ? "PASS  " : "FAIL  ") + k));
 
@@ -266,62 +196,5 @@ public final class OutputPaneBench {
         Platform.exit();
         int code = !exact ? 1 : targets.containsValue(false) ? 2 : 0;
         System.exit(code);
-    }
-
-    /** Collections so far and their total time in ms, over all collectors. */
-    private static long[] gc() {
-        long count = 0;
-        long ms = 0;
-        for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
-            count += Math.max(0, b.getCollectionCount());
-            ms += Math.max(0, b.getCollectionTime());
-        }
-        return new long[] {count, ms};
-    }
-
-    record Memory(long heapUsedMb, long rssMb) {
-        static Memory now() throws IOException {
-            for (int i = 0; i < 3; i++) {
-                System.gc();
-            }
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            long rssKb = -1;
-            for (String line : List.copyOf(Files.readAllLines(Paths.get("/proc/self/status")))) {
-                if (line.startsWith("VmRSS:")) {
-                    rssKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-            return new Memory(heap >> 20, rssKb >> 10);
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "heap used after GC %d MB, RSS %d MB", heapUsedMb, rssMb);
-        }
-    }
-
-    private static void savePng(javafx.scene.image.Image img, Path file) throws IOException {
-        int w = (int) img.getWidth();
-        int h = (int) img.getHeight();
-        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
-        javafx.scene.image.PixelReader r = img.getPixelReader();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                out.setRGB(x, y, r.getArgb(x, y));
-            }
-        }
-        javax.imageio.ImageIO.write(out, "png", file.toFile());
-    }
-
-    private static <T> T onFx(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(60, TimeUnit.SECONDS);
     }
 }

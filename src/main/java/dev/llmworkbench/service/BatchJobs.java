@@ -138,6 +138,19 @@ public final class BatchJobs {
         return out;
     }
 
+    /**
+     * Every item of the job in input order with its result, as {@link #items} but without the prompts (null)
+     * and the rows' models: a cheaper read for following a running job whose rows are already shown.
+     */
+    public List<ItemRow> itemUpdates(String jobId) {
+        List<BatchStore.ItemResult> all = service().store().itemsWithResults(jobId);
+        List<ItemRow> out = new ArrayList<>(all.size());
+        for (BatchStore.ItemResult ir : all) {
+            out.add(row(ir, false));
+        }
+        return out;
+    }
+
     /** Jobs left interrupted by a process that ended while they ran, newest first. */
     public List<JobInfo> interrupted() {
         return service().store().interruptedJobs().stream().map(BatchJobs::info).toList();
@@ -168,11 +181,17 @@ public final class BatchJobs {
     }
 
     static ItemRow row(BatchStore.ItemResult ir) {
+        return row(ir, true);
+    }
+
+    private static ItemRow row(BatchStore.ItemResult ir, boolean withPrompt) {
         BatchItemRecord it = ir.item();
         ResultRecord r = ir.result();
         String prompt;
         String model = null;
-        if (it.invalidReason() == null && it.rowJson() != null) {
+        if (!withPrompt) {
+            prompt = null;
+        } else if (it.invalidReason() == null && it.rowJson() != null) {
             BatchRow br;
             try {
                 br = BatchRow.fromJson(it.rowJson());

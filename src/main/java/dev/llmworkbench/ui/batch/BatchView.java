@@ -214,6 +214,7 @@ public final class BatchView extends BorderPane {
         SortedList<BatchViewModel.Entry> sorted = new SortedList<>(vm.results());
         TableView<BatchViewModel.Entry> t = new TableView<>(sorted);
         sorted.comparatorProperty().bind(t.comparatorProperty());
+        vm.liveSortProperty().bind(t.comparatorProperty().isNotNull());
         t.setId("batch-results");
         t.setPlaceholder(new Label("No results yet."));
         t.getColumns().add(col("Line", 55, e -> new javafx.beans.property.SimpleObjectProperty<>(e.line())));

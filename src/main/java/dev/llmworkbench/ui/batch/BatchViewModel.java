@@ -56,6 +56,8 @@ public final class BatchViewModel {
             "invalid");
     static final long REFRESH_MS = 100;
     static final long ITEMS_REFRESH_MS = 400;
+    /** Reading the items takes at most 1/ITEMS_READ_SHARE of the time between two reads (a big job's read is slow). */
+    static final long ITEMS_READ_SHARE = 10;
 
     /** One input row and, once run, its result. Updated in place. */
     public static final class Entry {
@@ -157,6 +159,9 @@ public final class BatchViewModel {
     private final AtomicBoolean itemsDirty = new AtomicBoolean();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile long lastItemsNanos;
+    /** How long the last read of the items took: the next read waits {@link #ITEMS_READ_SHARE} times as long. */
+    private volatile long lastReadNanos;
+    private final BooleanProperty liveSort = new SimpleBooleanProperty(this, "liveSort", false);
     private volatile String currentJob;
     private ScheduledFuture<?> poller;
     private BatchEngine.Handle handle;
@@ -417,15 +422,18 @@ public final class BatchViewModel {
         List<BatchJobs.ItemRow> items = null;
         String id = currentJob;
         long now = System.nanoTime();
-        if (id != null && itemsDirty.get() && now - lastItemsNanos >= ITEMS_REFRESH_MS * 1_000_000L
+        long interval = Math.max(ITEMS_REFRESH_MS * 1_000_000L, ITEMS_READ_SHARE * lastReadNanos);
+        if (id != null && itemsDirty.get() && now - lastItemsNanos >= interval
                 && refreshing.compareAndSet(false, true)) {
             itemsDirty.set(false);
-            lastItemsNanos = now;
             try {
-                items = jobs.items(id);
+                items = jobs.itemUpdates(id);
             } catch (RuntimeException e) {
                 items = null;
             } finally {
+                long end = System.nanoTime();
+                lastReadNanos = end - now;
+                lastItemsNanos = end;
                 refreshing.set(false);
             }
         }
@@ -445,7 +453,17 @@ public final class BatchViewModel {
         if (id == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.supplyAsync(() -> jobs.items(id), work).thenAcceptAsync(this::applyItems, fx);
+        // the rows are shown already: an update will do (applyItems reads them in full when they are not)
+        boolean shown = !entries.isEmpty() && entries.size() == byItem.size();
+        return CompletableFuture.supplyAsync(() -> shown ? jobs.itemUpdates(id) : jobs.items(id), work)
+                .thenComposeAsync(rows -> {
+                    if (!rows.isEmpty() && rows.get(0).prompt() == null && entries.size() != rows.size()) {
+                        return CompletableFuture.supplyAsync(() -> jobs.items(id), work)
+                                .thenAcceptAsync(this::applyItems, fx);
+                    }
+                    applyItems(rows);
+                    return CompletableFuture.completedFuture(null);
+                }, fx);
     }
 
     private void applyItems(List<BatchJobs.ItemRow> rows) {
@@ -455,21 +473,29 @@ public final class BatchViewModel {
                 for (int i = 0; i < rows.size(); i++) {
                     byItem.put(rows.get(i).itemId(), entries.get(i));
                 }
+            } else if (!rows.isEmpty() && rows.get(0).prompt() == null) {
+                return; // an update without the prompts cannot make the rows: the next full read will
             } else {
                 loadEntries(rows);
                 return;
             }
         }
+        boolean statusChanged = false;
         for (BatchJobs.ItemRow r : rows) {
             Entry e = byItem.get(r.itemId());
-            if (e != null && (!r.status().equals(e.statusProperty().get()) || r.attempts() != 0
-                    && e.attemptsProperty().get() == null)) {
-                e.update(r);
+            if (e != null) {
+                boolean changed = !r.status().equals(e.statusProperty().get());
+                if (changed || r.attempts() != 0 && e.attemptsProperty().get() == null) {
+                    e.update(r);
+                    statusChanged |= changed;
+                }
             }
         }
+        // the rows update in place; only a status filter or a sorted table needs the list redone
         String f = statusFilter.get();
-        results.setPredicate(null);
-        results.setPredicate(e -> f == null || ALL.equals(f) || f.equals(e.statusProperty().get()));
+        if (statusChanged && (liveSort.get() || f != null && !ALL.equals(f))) {
+            results.setPredicate(e -> f == null || ALL.equals(f) || f.equals(e.statusProperty().get()));
+        }
     }
 
     private void applyProgress(BatchProgress p) {
@@ -571,6 +597,8 @@ public final class BatchViewModel {
     public ObservableList<Entry> entries() { return entries; }
     public FilteredList<Entry> results() { return results; }
     public StringProperty statusFilterProperty() { return statusFilter; }
+    /** True while the results table is sorted: a refresh then re-sorts it (set by the view). */
+    public BooleanProperty liveSortProperty() { return liveSort; }
     public ObservableList<String> models() { return models; }
     public ObservableList<String> profiles() { return profiles; }
     public StringProperty modelProperty() { return model; }
