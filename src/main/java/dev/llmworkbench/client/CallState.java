@@ -19,17 +19,15 @@ import okio.Source;
 /**
  * The per-call bookkeeping shared with OkHttp's {@link EventListener}: when the request was sent
  * (request start = {@code requestHeadersStart}, updated if OkHttp retries on a fresh connection;
- * the moment of enqueueing until then), which phase the call is in, and three watchdogs (okio
- * {@link AsyncTimeout}s) that cancel the call when the first-byte, idle or total timeout passes and
- * remember which one fired. The connect timeout is OkHttp's own.
+ * the moment of enqueueing until then), which phase the call is in, and one watchdog over the
+ * first-byte, idle and total timeouts (an okio {@link AsyncTimeout}, see {@link CallWatch}) that
+ * cancels the call when one passes and remembers which one fired. The connect timeout is OkHttp's own.
  */
 final class CallState {
     private final LongSupplier ticker;
     private final Timeouts timeouts;
     private final AtomicReference<String> timeoutCode = new AtomicReference<>();
-    private final Watchdog firstByte;
-    private final IdleWatch idle;
-    private final Watchdog total;
+    private final CallWatch watch;
     volatile long startNanos;
     volatile Errors.Phase phase = Errors.Phase.CONNECT;
     volatile boolean cancelled;
@@ -40,23 +38,23 @@ final class CallState {
         public void requestHeadersStart(Call c) {
             startNanos = ticker.getAsLong();
             phase = Errors.Phase.WAITING_FOR_HEADERS;
-            firstByte.begin();
+            watch.requestSent();
         }
 
         @Override
         public void responseHeadersStart(Call c) {
-            firstByte.end();
+            watch.headersArrived();
             phase = Errors.Phase.BODY;
         }
 
         @Override
         public void responseHeadersEnd(Call c, Response response) {
-            firstByte.end();
+            watch.headersArrived();
         }
 
         @Override
         public void requestFailed(Call c, IOException ioe) {
-            firstByte.end();
+            watch.headersArrived();
         }
 
         @Override
@@ -66,8 +64,7 @@ final class CallState {
 
         @Override
         public void callEnd(Call c) {
-            firstByte.end();
-            idle.stop();
+            watch.stop();
         }
     };
 
@@ -75,9 +72,7 @@ final class CallState {
         this.ticker = ticker;
         this.timeouts = timeouts;
         this.startNanos = ticker.getAsLong();
-        this.firstByte = new Watchdog(timeouts.firstByte(), "first_byte_timeout");
-        this.idle = new IdleWatch(timeouts.idle());
-        this.total = new Watchdog(timeouts.total(), "total_timeout");
+        this.watch = new CallWatch(timeouts);
     }
 
     /** Tags the request so that the client's event-listener factory finds this state. */
@@ -86,13 +81,11 @@ final class CallState {
     }
 
     void startTotal() {
-        total.begin();
+        watch.start();
     }
 
     void stopAll() {
-        firstByte.end();
-        idle.stop();
-        total.end();
+        watch.stop();
     }
 
     long now() {
@@ -101,15 +94,14 @@ final class CallState {
 
     /** A body source whose every blocking read is bounded by the idle timeout. */
     Source idleSource(Source delegate) {
-        idle.start();
         return new ForwardingSource(delegate) {
             @Override
             public long read(Buffer sink, long byteCount) throws IOException {
-                idle.beginRead();
+                watch.beginRead();
                 try {
                     return super.read(sink, byteCount);
                 } finally {
-                    idle.endRead();
+                    watch.endRead();
                 }
             }
         };
@@ -151,71 +143,46 @@ final class CallState {
         return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
     }
 
-    /** Cancels the call when it fires; remembers which timeout it was (the first to fire wins). */
-    private final class Watchdog extends AsyncTimeout {
-        private final String code;
-        private final boolean enabled;
-        private boolean entered;
-
-        Watchdog(Duration d, String code) {
-            this.code = code;
-            this.enabled = !d.isZero();
-            if (enabled) {
-                timeout(d.toNanos(), TimeUnit.NANOSECONDS);
-            }
-        }
-
-        synchronized void begin() {
-            if (enabled && !entered) {
-                entered = true;
-                enter();
-            }
-        }
-
-        synchronized void end() {
-            if (entered) {
-                entered = false;
-                exit();
-            }
-        }
-
-        @Override
-        protected void timedOut() {
-            if (timeoutCode.compareAndSet(null, code)) {
-                Call c = call;
-                if (c != null) {
-                    c.cancel();
-                }
-            }
-        }
-    }
-
     /**
-     * The idle timeout without a timer operation per read (a stream makes thousands of reads): a read
-     * only stamps when it starts and ends, and one okio watchdog, re-armed once per idle period, fires
-     * when a read has been waiting for longer than the timeout. Real time, as for every network timeout.
+     * The first-byte, idle and total timeouts of one call with ONE okio watchdog, armed for the
+     * nearest deadline that could pass and re-armed when it fires early: a request costs one timer
+     * operation, not one per phase or per read (a stream makes thousands of reads). The phases only
+     * stamp volatile fields. Real time, as for every network timeout; the first to pass wins and
+     * cancels the call.
      */
-    private final class IdleWatch {
+    private final class CallWatch {
+        private final long totalNanos;
+        private final long firstByteNanos;
         private final long idleNanos;
-        private final Object armLock = new Object();
+        private final long startNanos = System.nanoTime();
+        private final Object lock = new Object();
+        private volatile long requestSentNanos;
+        private volatile boolean waitingForHeaders;
         private volatile long readStartNanos;
         private volatile boolean reading;
-        private boolean started;
         private boolean stopped;
         private AsyncTimeout current;
 
-        IdleWatch(Duration d) {
-            this.idleNanos = d.toNanos();
+        CallWatch(Timeouts t) {
+            this.totalNanos = t.total().toNanos();
+            this.firstByteNanos = t.firstByte().toNanos();
+            this.idleNanos = t.idle().toNanos();
         }
 
         void start() {
-            synchronized (armLock) {
-                if (idleNanos <= 0 || started) {
-                    return;
-                }
-                started = true;
+            long d = nextCheck(System.nanoTime());
+            if (d > 0) {
+                arm(d);
             }
-            arm(idleNanos);
+        }
+
+        void requestSent() {
+            requestSentNanos = System.nanoTime();
+            waitingForHeaders = true;
+        }
+
+        void headersArrived() {
+            waitingForHeaders = false;
         }
 
         void beginRead() {
@@ -228,7 +195,7 @@ final class CallState {
         }
 
         void stop() {
-            synchronized (armLock) {
+            synchronized (lock) {
                 stopped = true;
                 if (current != null) {
                     current.exit();
@@ -237,8 +204,24 @@ final class CallState {
             }
         }
 
+        /** Nanoseconds until the nearest deadline that could pass (never before it); 0 = none to watch. */
+        private long nextCheck(long now) {
+            long next = Long.MAX_VALUE;
+            if (totalNanos > 0) {
+                next = Math.min(next, startNanos + totalNanos - now);
+            }
+            if (firstByteNanos > 0) {
+                // before the request is sent, the first byte cannot be due sooner than a full period
+                next = Math.min(next, waitingForHeaders ? requestSentNanos + firstByteNanos - now : firstByteNanos);
+            }
+            if (idleNanos > 0) {
+                next = Math.min(next, reading ? readStartNanos + idleNanos - now : idleNanos);
+            }
+            return next == Long.MAX_VALUE ? 0 : Math.max(next, 1_000_000L);
+        }
+
         private void arm(long delayNanos) {
-            synchronized (armLock) {
+            synchronized (lock) {
                 if (stopped) {
                     return;
                 }
@@ -248,32 +231,36 @@ final class CallState {
                         check();
                     }
                 };
-                t.timeout(Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+                t.timeout(delayNanos, TimeUnit.NANOSECONDS);
                 t.enter();
                 current = t;
             }
         }
 
         private void check() {
-            synchronized (armLock) {
+            synchronized (lock) {
                 if (stopped) {
                     return;
                 }
             }
-            if (reading) {
-                long waited = System.nanoTime() - readStartNanos;
-                if (waited >= idleNanos) {
-                    if (timeoutCode.compareAndSet(null, "idle_timeout")) {
-                        Call c = call;
-                        if (c != null) {
-                            c.cancel();
-                        }
-                    }
-                    return;
-                }
-                arm(idleNanos - waited);
+            long now = System.nanoTime();
+            if (totalNanos > 0 && now - startNanos >= totalNanos) {
+                fire("total_timeout");
+            } else if (firstByteNanos > 0 && waitingForHeaders && now - requestSentNanos >= firstByteNanos) {
+                fire("first_byte_timeout");
+            } else if (idleNanos > 0 && reading && now - readStartNanos >= idleNanos) {
+                fire("idle_timeout");
             } else {
-                arm(idleNanos);
+                arm(nextCheck(now));
+            }
+        }
+
+        private void fire(String code) {
+            if (timeoutCode.compareAndSet(null, code)) {
+                Call c = call;
+                if (c != null) {
+                    c.cancel();
+                }
             }
         }
     }
