@@ -50,6 +50,7 @@ public final class ChatService {
     private final Scheduler scheduler;
     private final Ticker ticker;
     private final Clock clock;
+    private final ContextWindowCheck windows;
 
     public ChatService(ClientPool clients, RateLimiter limiter, RetryPolicy retryPolicy, BudgetLedger ledger,
                        CostCalculator costs, TokenEstimator estimator, Scheduler scheduler, Ticker ticker,
@@ -63,6 +64,7 @@ public final class ChatService {
         this.scheduler = scheduler;
         this.ticker = ticker;
         this.clock = clock;
+        this.windows = new ContextWindowCheck(costs.catalogue());
     }
 
     public RateLimiter limiter() {
@@ -109,7 +111,16 @@ public final class ChatService {
 
     /** Starts a job; the outcome future never completes exceptionally. */
     public ChatRun start(ChatJob job, ChatObserver observer) {
+        return start(job, observer, null);
+    }
+
+    /**
+     * As {@link #start(ChatJob, ChatObserver)} with the input estimate the caller already made for
+     * this very request (a batch estimates each item for its own budget first), or null.
+     */
+    public ChatRun start(ChatJob job, ChatObserver observer, TokenEstimate knownInputEstimate) {
         Run run = new Run(job, observer == null ? ChatObserver.NONE : observer);
+        run.inputEstimate = knownInputEstimate;
         run.begin();
         return run;
     }
@@ -145,15 +156,16 @@ public final class ChatService {
         void begin() {
             ChatRequest req = job.request();
             try {
-                inputEstimate = estimator.estimate(req);
+                if (inputEstimate == null) {
+                    inputEstimate = estimator.estimate(req);
+                }
             } catch (RuntimeException e) {
                 finish(failure(ApiError.of(ApiError.Kind.BAD_REQUEST, null,
                         "could not estimate the request's tokens: " + e.getMessage())));
                 return;
             }
             maxTokens = req.maxTokens() != null ? req.maxTokens() : DEFAULT_MAX_TOKENS_FOR_LIMITS;
-            ContextWindowCheck.Result window = new ContextWindowCheck(costs.catalogue())
-                    .check(priceProvider, req.model(), inputEstimate.tokens(), req.maxTokens() == null ? 0 : maxTokens);
+            ContextWindowCheck.Result window = windows.check(priceProvider, req.model(), inputEstimate.tokens(), req.maxTokens() == null ? 0 : maxTokens);
             if (!window.allowed()) {
                 finish(failure(new ApiError(ApiError.Kind.BAD_REQUEST, null, "context_window", window.message(),
                         false, null, "shorten the prompt or lower max_tokens")));

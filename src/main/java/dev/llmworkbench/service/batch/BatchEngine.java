@@ -15,6 +15,7 @@ import dev.llmworkbench.service.Attempt;
 import dev.llmworkbench.service.ChatJob;
 import dev.llmworkbench.service.ChatOutcome;
 import dev.llmworkbench.service.ChatRun;
+import dev.llmworkbench.cost.TokenEstimate;
 import dev.llmworkbench.service.ChatService;
 import dev.llmworkbench.store.BatchItemRecord;
 import dev.llmworkbench.store.BatchStore;
@@ -303,7 +304,7 @@ public final class BatchEngine {
 
         /** An item ready to send, its budget reserved. */
         private record Prepared(BatchItemRecord item, BatchRow row, ChatJob job, BigDecimal worst,
-                                Reservation reservation) {
+                                Reservation reservation, TokenEstimate estimate) {
         }
 
         /** Builds an item's job and reserves its worst case; null when the budget cannot afford it. */
@@ -320,7 +321,8 @@ public final class BatchEngine {
             Priority priority = row.priority() != null ? row.priority() : settings.priority();
             ChatJob job = new ChatJob(target.profile(), target.key(), request, priority, target.timeouts(), false, false);
             applyTier(job.limiterKey());
-            int inputTokens = chat.estimateInput(request).tokens();
+            TokenEstimate estimate = chat.estimateInput(request);
+            int inputTokens = estimate.tokens();
             String pp = chat.priceProvider(target.profile().name(), model);
             BigDecimal worst = chat.costs().entry(pp, model).isPresent()
                     ? chat.costs().worstCase(pp, model, inputTokens, maxTokens).amount() : BigDecimal.ZERO;
@@ -332,7 +334,7 @@ public final class BatchEngine {
                 }
                 return null;
             }
-            return new Prepared(item, row, job, worst, new Reservation(worst, (long) inputTokens + maxTokens));
+            return new Prepared(item, row, job, worst, new Reservation(worst, (long) inputTokens + maxTokens), estimate);
         }
 
         /**
@@ -359,7 +361,7 @@ public final class BatchEngine {
                     pending--;
                 }
                 Instant startedAt = clock.instant();
-                ChatRun run = chat.start(p.job(), null);
+                ChatRun run = chat.start(p.job(), null, p.estimate());
                 running.put(p.item().id(), run);
                 boolean cancelNow;
                 synchronized (lock) {
