@@ -114,13 +114,22 @@ public class BatchCommand implements Callable<Integer> {
             BatchService batches = services.batches(db);
             BatchJobRecord job;
             BatchSettings settings;
+            BatchEngine.Target target;
             if (resume != null) {
-                if (input != null || output != null) {
-                    throw new UsageException("--resume takes no --input or --output: the job remembers them");
+                java.util.List<String> others = new java.util.ArrayList<>();
+                for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+                    if (!o.longestName().equals("--resume") && !o.longestName().equals("--db")) {
+                        others.add(o.longestName());
+                    }
+                }
+                if (!others.isEmpty()) {
+                    throw new UsageException("--resume takes only --db: the job remembers its input, output and "
+                            + "settings (remove " + String.join(", ", others) + ")");
                 }
                 job = batches.job(resume).orElseThrow(() -> new UsageException("no batch job '" + resume + "' in "
                         + services.database(db).file()));
                 settings = BatchSettings.fromJson(job.settingsJson());
+                target = target(services, settings);
                 err.println("job: " + job.id());
                 err.flush();
             } else {
@@ -141,6 +150,8 @@ public class BatchCommand implements Callable<Integer> {
                 if (dryRun) {
                     return dryRun(services, settings, out);
                 }
+                // the key and profile are checked before anything is created: wrong usage leaves no job behind
+                target = target(services, settings);
                 BatchService.Prepared prepared;
                 try {
                     prepared = batches.create(input, output, fmt, settings, providerName(settings));
@@ -154,7 +165,6 @@ public class BatchCommand implements Callable<Integer> {
                 }
                 err.flush();
             }
-            BatchEngine.Target target = target(services, settings);
             Progress progress = new Progress(err, System.console() != null);
             BatchListener listener = extraListener == null ? progress : new BatchListener() {
                 @Override

@@ -32,7 +32,8 @@ public final class Cli {
         CommandLine cl = new CommandLine(new RootCommand());
         cl.setExitCodeExceptionMapper(t -> ExitCodes.USAGE);
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            String m = String.valueOf(ex.getMessage());
+            ex.getCommandLine().getErr().println("error: " + (m.startsWith("Error: ") ? m.substring(7) : m));
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -27,8 +27,9 @@ public class HistoryCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ACTION", description = "list (default), show or export")
     String action;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "the run's id (show, export)")
-    Long id;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ID",
+            description = "the run's id, or a batch job's id (show, export)")
+    String id;
 
     @Option(names = "--output", paramLabel = "FILE", description = "export: where to write (.jsonl or .csv)")
     Path output;
@@ -68,7 +69,7 @@ public class HistoryCommand implements Callable<Integer> {
                 }
                 case "show" -> {
                     HistoryService h = services.history(db);
-                    HistoryService.RunDetail d = h.show(requireId()).orElseThrow(() -> noRun());
+                    HistoryService.RunDetail d = h.show(requireId(h)).orElseThrow(() -> noRun());
                     JsonObject o = runJson(d.run());
                     o.addProperty("results", d.results());
                     o.add("job_id", Json.str(d.job() == null ? null : d.job().id()));
@@ -91,7 +92,7 @@ public class HistoryCommand implements Callable<Integer> {
                     }
                 }
                 case "export" -> {
-                    long runId = requireId();
+                    long runId = requireId(services.history(db));
                     if (output == null) {
                         throw new UsageException("export needs --output FILE");
                     }
@@ -123,11 +124,11 @@ public class HistoryCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private long requireId() {
+    private long requireId(HistoryService h) {
         if (id == null) {
             throw new UsageException(action + " needs a run ID");
         }
-        return id;
+        return h.resolveRunId(id).orElseThrow(this::noRun);
     }
 
     private UsageException noRun() {

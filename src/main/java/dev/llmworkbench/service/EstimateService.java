@@ -118,7 +118,7 @@ public final class EstimateService {
         BigDecimal day = BigDecimal.valueOf(requestsPerDay);
         BigDecimal month = day.multiply(BigDecimal.valueOf(DAYS_PER_MONTH));
         long meanInput = BigDecimal.valueOf(input).divide(n, 0, RoundingMode.HALF_UP).longValue();
-        return new ModelEstimate(model, provider, meanInput, outputTokens, n0,
+        return new ModelEstimate(costs.catalogue().resolveAlias(model), provider, meanInput, outputTokens, n0,
                 new Money(perUsd, Currency.USD), new Money(perCny, Currency.CNY),
                 new Money(perUsd.multiply(day), Currency.USD), new Money(perCny.multiply(day), Currency.CNY),
                 new Money(perUsd.multiply(month), Currency.USD), new Money(perCny.multiply(month), Currency.CNY));

@@ -51,6 +51,18 @@ public final class HistoryService {
         this.batches = batches;
     }
 
+    /** A run's id from its number, or from a batch job's id ({@code b-20261124-1a2b3c}); empty when neither. */
+    public java.util.Optional<Long> resolveRunId(String idOrJob) {
+        if (idOrJob == null || idOrJob.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Long.parseLong(idOrJob.trim()));
+        } catch (NumberFormatException notANumber) {
+            return batches.findJob(idOrJob.trim()).map(j -> j.runId());
+        }
+    }
+
     public RunStore runs() {
         return runs;
     }

@@ -308,4 +308,47 @@ class BatchCommandTest {
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).contains("2 succeeded");
     }
+
+    @Test
+    void aMissingKeyIsWrongUsageBeforeAnyJobIsCreated() throws Exception {
+        Path in = Files.writeString(dir.resolve("k.csv"), "prompt\nhello\n");
+        Path db = dir.resolve("k.db");
+        CliRun.Result r = CliRun.run("batch", "--input", in.toString(), "--output", dir.resolve("k.jsonl").toString(),
+                "--api-key-env", "LLMWB_TEST_SURELY_UNSET", "--db", db.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).doesNotContain("job: ").contains("LLMWB_TEST_SURELY_UNSET");
+        CliRun.Result h = CliRun.run("history", "list", "--json", "--db", db.toString());
+        assertThat(h.json().getAsJsonArray("runs")).isEmpty();
+    }
+
+    @Test
+    void resumeTakesOnlyTheDbAndHistoryShowsAJobByItsId() throws Exception {
+        Path in = Files.writeString(dir.resolve("r.csv"), "prompt,max_tokens\nhello,5\nworld,5\n");
+        Path db = dir.resolve("r.db");
+        CliRun.Result first = CliRun.run("batch", "--input", in.toString(), "--output", dir.resolve("r.jsonl").toString(),
+                "--db", db.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        String job = first.err().lines().filter(l -> l.startsWith("job: ")).findFirst().orElseThrow().substring(5).trim();
+
+        CliRun.Result extra = CliRun.run("batch", "--resume", job, "--concurrency", "9", "--db", db.toString());
+        assertThat(extra.code()).isEqualTo(2);
+        assertThat(extra.err().strip()).startsWith("error: --resume takes only --db").contains("--concurrency");
+
+        CliRun.Result again = CliRun.run("batch", "--resume", job, "--db", db.toString(), "--summary-json",
+                dir.resolve("ignored.json").toString());
+        assertThat(again.code()).isEqualTo(2);
+
+        Path summary = dir.resolve("r-summary.json");
+        double firstWall = CliRun.run("history", "show", job, "--json", "--db", db.toString()).json()
+                .getAsJsonObject("summary").get("wall_s").getAsDouble();
+        CliRun.Result resumed = CliRun.run("batch", "--resume", job, "--db", db.toString());
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        CliRun.Result show = CliRun.run("history", "show", job, "--json", "--db", db.toString());
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.json().get("job_id").getAsString()).isEqualTo(job);
+        // resuming a finished job keeps the run's wall time (the earlier session's span counts)
+        double wall = show.json().getAsJsonObject("summary").get("wall_s").getAsDouble();
+        assertThat(wall).isGreaterThanOrEqualTo(firstWall * 0.9);
+        assertThat(summary).doesNotExist();
+    }
 }

@@ -82,7 +82,7 @@ public final class BatchService {
      */
     public BatchSummary finish(BatchJobRecord job, BatchSettings settings, BatchEngine.Outcome outcome) {
         List<BatchStore.ItemResult> items = store.itemsWithResults(job.id());
-        BatchSummary summary = BatchExport.summary(items, outcome.wall().toNanos() / 1e9);
+        BatchSummary summary = BatchExport.summary(items, wallSeconds(items, outcome.wall()));
         BatchExport.write(store, job.id(), Path.of(job.outputPath()), job.format());
         if (settings.summaryJson() != null) {
             try {
@@ -100,6 +100,27 @@ public final class BatchService {
                 : "cancelled".equals(outcome.stopReason()) ? RunRecord.CANCELLED : RunRecord.DONE;
         runs.updateSummary(job.runId(), status, summary.toJson().toString());
         return summary;
+    }
+
+    /**
+     * The run's wall time across sessions: this session's, plus, for a resumed job, the span of the
+     * results stored by earlier sessions (first request start to last end; the time the job lay
+     * interrupted is not counted).
+     */
+    static double wallSeconds(List<BatchStore.ItemResult> items, java.time.Duration session) {
+        java.time.Instant sessionStart = java.time.Instant.now().minus(session);
+        java.time.Instant first = null;
+        java.time.Instant last = null;
+        for (BatchStore.ItemResult ir : items) {
+            if (ir.result() == null || ir.result().startedAt() == null || ir.result().endedAt() == null
+                    || !ir.result().startedAt().isBefore(sessionStart)) {
+                continue;
+            }
+            first = first == null || ir.result().startedAt().isBefore(first) ? ir.result().startedAt() : first;
+            last = last == null || ir.result().endedAt().isAfter(last) ? ir.result().endedAt() : last;
+        }
+        double earlier = first == null ? 0 : java.time.Duration.between(first, last).toNanos() / 1e9;
+        return session.toNanos() / 1e9 + Math.max(0, earlier);
     }
 
     /**
