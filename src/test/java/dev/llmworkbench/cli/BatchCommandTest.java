@@ -346,6 +346,7 @@ class BatchCommandTest {
         CliRun.Result show = CliRun.run("history", "show", job, "--json", "--db", db.toString());
         assertThat(show.code()).as(show.err()).isZero();
         assertThat(show.json().get("job_id").getAsString()).isEqualTo(job);
+        assertThat(show.json().getAsJsonArray("models").toString()).contains("qwen3-235b-a22b");
         // resuming a finished job keeps the run's wall time (the earlier session's span counts)
         double wall = show.json().getAsJsonObject("summary").get("wall_s").getAsDouble();
         assertThat(wall).isGreaterThanOrEqualTo(firstWall * 0.9);

@@ -49,10 +49,17 @@ public final class BatchService {
         if (settings.model() != null) {
             models.add(settings.model());
         }
+        boolean rowWithoutModel = false;
         for (BatchInput.Row r : parsed.validRows()) {
             if (r.row().model() != null && !models.contains(r.row().model())) {
                 models.add(r.row().model());
             }
+            rowWithoutModel |= r.row().model() == null;
+        }
+        if (settings.model() == null && !settings.route() && rowWithoutModel
+                && !models.contains(BatchSettings.DEFAULT_MODEL)) {
+            // rows without a model of their own go to the default model (the engine does the same)
+            models.add(0, BatchSettings.DEFAULT_MODEL);
         }
         String abs = input.toAbsolutePath().toString();
         RunRecord run = runs.create(RunKind.BATCH, "batch " + input.getFileName(), abs, provider, models,
