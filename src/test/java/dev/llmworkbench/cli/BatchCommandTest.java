@@ -339,17 +339,16 @@ class BatchCommandTest {
         assertThat(again.code()).isEqualTo(2);
 
         Path summary = dir.resolve("r-summary.json");
-        double firstWall = CliRun.run("history", "show", job, "--json", "--db", db.toString()).json()
-                .getAsJsonObject("summary").get("wall_s").getAsDouble();
         CliRun.Result resumed = CliRun.run("batch", "--resume", job, "--db", db.toString());
         assertThat(resumed.code()).as(resumed.err()).isZero();
         CliRun.Result show = CliRun.run("history", "show", job, "--json", "--db", db.toString());
         assertThat(show.code()).as(show.err()).isZero();
         assertThat(show.json().get("job_id").getAsString()).isEqualTo(job);
         assertThat(show.json().getAsJsonArray("models").toString()).contains("qwen3-235b-a22b");
-        // resuming a finished job keeps the run's wall time (the earlier session's span counts)
+        // resuming a finished job keeps the run's wall time: the earlier session's requests (each at
+        // least the embedded simulator's ~450 ms time to first token) count, not only the resume itself
         double wall = show.json().getAsJsonObject("summary").get("wall_s").getAsDouble();
-        assertThat(wall).isGreaterThanOrEqualTo(firstWall * 0.9);
+        assertThat(wall).isGreaterThanOrEqualTo(0.35);
         assertThat(summary).doesNotExist();
     }
 }
