@@ -121,7 +121,11 @@ public final class BatchExport {
 
     /** Writes the export of every item of the job to {@code output}. */
     public static void write(BatchStore store, String jobId, Path output, String format) {
-        List<BatchStore.ItemResult> items = store.itemsWithResults(jobId);
+        write(store.itemsWithResults(jobId), output, format);
+    }
+
+    /** Writes the export of these items (as read by {@link BatchStore#itemsWithResults}) to {@code output}. */
+    public static void write(List<BatchStore.ItemResult> items, Path output, String format) {
         try {
             Path parent = output.toAbsolutePath().getParent();
             if (parent != null) {

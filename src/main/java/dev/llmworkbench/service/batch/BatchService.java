@@ -90,7 +90,7 @@ public final class BatchService {
     public BatchSummary finish(BatchJobRecord job, BatchSettings settings, BatchEngine.Outcome outcome) {
         List<BatchStore.ItemResult> items = store.itemsWithResults(job.id());
         BatchSummary summary = BatchExport.summary(items, wallSeconds(items, outcome.wall()));
-        BatchExport.write(store, job.id(), Path.of(job.outputPath()), job.format());
+        BatchExport.write(items, Path.of(job.outputPath()), job.format()); // one read of the results for both
         if (settings.summaryJson() != null) {
             try {
                 Path p = Path.of(settings.summaryJson());
