@@ -17,9 +17,9 @@ import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.StreamListener;
 import dev.llmworkbench.domain.Timeouts;
+import dev.llmworkbench.metrics.Percentiles;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -148,8 +148,8 @@ public final class ClientBench {
                 lat[i] = (System.nanoTime() - s) / 1e6;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            Arrays.sort(lat);
-            return new double[] {n / secs, percentile(lat, 50), percentile(lat, 99)};
+            Percentiles p = Percentiles.of(lat);
+            return new double[] {n / secs, p.p50(), p.p99()};
         }
     }
 
@@ -271,19 +271,6 @@ public final class ClientBench {
     }
 
     private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return percentile(s, 50);
-    }
-
-    /** Linear interpolation between closest ranks on sorted data (numpy's default). */
-    static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        double rank = p / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = (int) Math.ceil(rank);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+        return Percentiles.of(xs).p50();
     }
 }
