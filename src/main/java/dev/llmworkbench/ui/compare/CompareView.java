@@ -2,6 +2,7 @@ package dev.llmworkbench.ui.compare;
 
 import atlantafx.base.theme.Styles;
 import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.ui.common.ProfileNames;
 import dev.llmworkbench.ui.common.AcceleratorRegistry;
 import dev.llmworkbench.ui.common.MetricTile;
 import dev.llmworkbench.ui.common.Shortcuts;
@@ -20,7 +21,6 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
 
 /** Side-by-side comparison: one prompt, 2 to 4 lanes, each streaming with its own metrics strip. */
 public final class CompareView extends BorderPane {
@@ -85,17 +85,7 @@ public final class CompareView extends BorderPane {
         ComboBox<ProviderProfile> provider = new ComboBox<>(vm.profiles());
         provider.setAccessibleText("Provider of lane " + n);
         provider.valueProperty().bindBidirectional(lane.profileProperty());
-        provider.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(ProviderProfile p) {
-                return p == null ? "" : p.name();
-            }
-
-            @Override
-            public ProviderProfile fromString(String s) {
-                return null;
-            }
-        });
+        provider.setConverter(new ProfileNames(vm.profiles()));
         provider.setMaxWidth(Double.MAX_VALUE);
         ComboBox<String> model = new ComboBox<>(vm.models());
         model.setId("compare-model-" + n);

@@ -8,6 +8,7 @@ import dev.llmworkbench.domain.ResponseFormat;
 import dev.llmworkbench.service.ErrorAdvice;
 import dev.llmworkbench.service.PromptLibraryService.SavedPrompt;
 import dev.llmworkbench.service.PromptTemplates;
+import dev.llmworkbench.ui.common.ProfileNames;
 import dev.llmworkbench.ui.common.Fields;
 import dev.llmworkbench.ui.common.AcceleratorRegistry;
 import dev.llmworkbench.ui.common.MetricTile;
@@ -468,17 +469,7 @@ public final class PlaygroundView extends BorderPane {
         provider.setId("provider");
         provider.setAccessibleText("Provider");
         provider.valueProperty().bindBidirectional(vm.profileProperty());
-        provider.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(ProviderProfile p) {
-                return p == null ? "" : p.name();
-            }
-
-            @Override
-            public ProviderProfile fromString(String s) {
-                return vm.profiles().stream().filter(p -> p.name().equals(s)).findFirst().orElse(null);
-            }
-        });
+        provider.setConverter(new ProfileNames(vm.profiles()));
         ComboBox<String> model = new ComboBox<>(vm.models());
         model.setId("model");
         model.setEditable(true);
