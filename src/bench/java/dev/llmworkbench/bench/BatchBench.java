@@ -61,7 +61,7 @@ public final class BatchBench {
         double bestEngine = 0;
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("tps=0,ttft-ms=0")));
              DaemonThreads threads = new DaemonThreads();
-             ClientPool clients = pool()) {
+             ClientPool clients = ClientPool.create()) {
             ProviderProfile profile = ProviderProfile.of("bench", sim.baseUrl());
             Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30),
                     Duration.ofSeconds(30));
@@ -82,12 +82,6 @@ public final class BatchBench {
         if (ratio < 0.75) {
             System.exit(1);
         }
-    }
-
-    private static ClientPool pool() {
-        ClientPool pool = ClientPool.create();
-        pool.setMaxRequests(256, 512);
-        return pool;
     }
 
     private static double bare(ClientPool clients, ProviderProfile profile, Timeouts timeouts, int items,

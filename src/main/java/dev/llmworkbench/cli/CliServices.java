@@ -45,14 +45,7 @@ import java.util.Random;
 final class CliServices implements AutoCloseable {
     static final String SIMULATOR = "simulator";
     private final DaemonThreads threads = new DaemonThreads();
-    private final ClientPool clients = clientPool();
-
-    /** One pool for the command, with room for many requests per host (for --concurrency). */
-    static ClientPool clientPool() {
-        ClientPool pool = ClientPool.create();
-        pool.setMaxRequests(256, 512);
-        return pool;
-    }
+    private final ClientPool clients = ClientPool.create();
     private Simulator simulator;
     private ChatService chat;
     private PriceCatalogue catalogue;

@@ -44,14 +44,8 @@ public final class ClientPool implements AutoCloseable {
                 .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES)).build();
         // one desktop or batch may keep many requests to one host in flight (OkHttp's default is 5)
         base.dispatcher().setMaxRequestsPerHost(256);
-        base.dispatcher().setMaxRequests(256);
+        base.dispatcher().setMaxRequests(512);
         return new ClientPool(base, System::nanoTime);
-    }
-
-    /** The base client's dispatcher limits (requests in flight per host and in all). */
-    public void setMaxRequests(int perHost, int total) {
-        base.dispatcher().setMaxRequestsPerHost(perHost);
-        base.dispatcher().setMaxRequests(total);
     }
 
     public OpenAiClient client(ProviderProfile profile, ApiKey key, Timeouts timeouts) {

@@ -399,7 +399,6 @@ public final class BatchEngine {
             ApiError e = o == null ? ApiError.of(ApiError.Kind.NETWORK, null, "no outcome") : o.completion().error();
             boolean cancelledItem = e != null && e.kind() == ApiError.Kind.CANCELLED && isCancelled();
             if (cancelledItem || o == null) {
-                boolean stored = false;
                 try {
                     store.markNotRun(jobId, List.of(item.id()));
                 } catch (RuntimeException ex) {
@@ -407,7 +406,7 @@ public final class BatchEngine {
                 } finally {
                     budget.settle(worst, cost);
                 }
-                account(item, o, !stored);
+                account(item, o, true);
                 listener.onProgress(progress());
                 return;
             }
