@@ -115,4 +115,24 @@ class ChatCommandTest {
             assertThat(r.json().get("reasoning").getAsString()).isEmpty();
         }
     }
+
+    @Test
+    void thinkingFlagsSetEnableThinkingAndWithoutThemItIsNotSent() throws Exception {
+        String stream = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: [DONE]\n\n";
+        try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+            server.start();
+            for (int i = 0; i < 3; i++) {
+                server.enqueue(new mockwebserver3.MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+                        .body(stream).build());
+            }
+            String url = server.url("/v1").toString();
+            assertThat(CliRun.of("chat", "--json", "--base-url", url, "--no-thinking", "hi").exit()).isZero();
+            assertThat(server.takeRequest().getBody().utf8()).contains("\"enable_thinking\":false");
+            assertThat(CliRun.of("chat", "--json", "--base-url", url, "--thinking", "hi").exit()).isZero();
+            assertThat(server.takeRequest().getBody().utf8()).contains("\"enable_thinking\":true");
+            assertThat(CliRun.of("chat", "--json", "--base-url", url, "hi").exit()).isZero();
+            assertThat(server.takeRequest().getBody().utf8()).doesNotContain("enable_thinking");
+        }
+    }
 }
