@@ -235,6 +235,8 @@ public final class OpenAiClient {
     private final class Exchange extends EventSourceListener implements ChatCall, Callback {
         private final CompletableFuture<Completion> future = new CompletableFuture<>();
         private final StreamAccumulator acc = new StreamAccumulator();
+        /** Every chunk of this exchange goes through one parser (one thread at a time: OkHttp's reader). */
+        private final ChunkParser chunks = new ChunkParser();
         private final ChatRequest req;
         private final StreamListener listener;
         private final CallState st;
@@ -422,7 +424,7 @@ public final class OpenAiClient {
             }
             JsonObject o;
             try {
-                o = ChunkParser.parse(d);
+                o = chunks.parse(d);
             } catch (JsonParseException e) {
                 stopWith(es, malformed("an event is not JSON: " + Errors.excerpt(d)));
                 return;
