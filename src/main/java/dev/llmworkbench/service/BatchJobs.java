@@ -138,17 +138,29 @@ public final class BatchJobs {
         return out;
     }
 
+    /** What {@link #itemUpdates} read: the changed rows (without prompts) and the cursor for the next read. */
+    public record ItemUpdates(List<ItemRow> rows, long next) {
+        public ItemUpdates {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** The cursor that asks {@link #itemUpdates} for every item. */
+    public static final long ALL_ITEMS = Long.MIN_VALUE;
+
     /**
-     * Every item of the job in input order with its result, as {@link #items} but without the prompts (null)
-     * and the rows' models: a cheaper read for following a running job whose rows are already shown.
+     * The items of the job that changed since {@code cursor} ({@link #ALL_ITEMS}, or a previous read's
+     * {@link ItemUpdates#next()}), in input order with their results, as {@link #items} but without the
+     * prompts (null) and the rows' models: what a view that already shows the rows reads to follow a
+     * running job. An item may come again in the next read.
      */
-    public List<ItemRow> itemUpdates(String jobId) {
-        List<BatchStore.ItemResult> all = service().store().itemsWithResults(jobId);
-        List<ItemRow> out = new ArrayList<>(all.size());
-        for (BatchStore.ItemResult ir : all) {
+    public ItemUpdates itemUpdates(String jobId, long cursor) {
+        BatchStore.Changes changes = service().store().changedSince(jobId, cursor);
+        List<ItemRow> out = new ArrayList<>(changes.items().size());
+        for (BatchStore.ItemResult ir : changes.items()) {
             out.add(row(ir, false));
         }
-        return out;
+        return new ItemUpdates(out, changes.next());
     }
 
     /** Jobs left interrupted by a process that ended while they ran, newest first. */

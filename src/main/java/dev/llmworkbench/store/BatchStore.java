@@ -507,6 +507,36 @@ public final class BatchStore {
 
     /** Every item with its result (null when none), in input order: what an export walks through. */
     public List<ItemResult> itemsWithResults(String jobId) {
+        return itemsWithResults(jobId, Long.MIN_VALUE);
+    }
+
+    /**
+     * How far a reader of {@link #changedSince} looks back behind its last read: an item's time is taken
+     * just before its transaction, so a slow commit may carry a time a little older than a read that
+     * came before it.
+     */
+    static final long CHANGES_OVERLAP_MS = 2_000;
+
+    /** The items {@link #changedSince} found, in input order, and the cursor to pass next time. */
+    public record Changes(List<ItemResult> items, long next) {
+        public Changes {
+            items = List.copyOf(items);
+        }
+    }
+
+    /**
+     * The items of a job (with their results) that changed since {@code cursor}, a value from a previous
+     * call's {@link Changes#next()} ({@link Long#MIN_VALUE}: every item). A changed item is returned at
+     * least once, possibly again in the next call; a reader that follows a running job this way reads
+     * what changed, not the whole job.
+     */
+    public Changes changedSince(String jobId, long cursor) {
+        long next = clock.millis() - CHANGES_OVERLAP_MS;
+        return new Changes(itemsWithResults(jobId, cursor), next);
+    }
+
+    private List<ItemResult> itemsWithResults(String jobId, long changedSince) {
+        boolean all = changedSince == Long.MIN_VALUE;
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT i.id AS i_id, i.job_id AS i_job_id, i.seq AS i_seq, i.line AS i_line,
@@ -514,8 +544,11 @@ public final class BatchStore {
                       i.invalid_reason AS i_invalid_reason, i.reserved_usd AS i_reserved_usd,
                       i.reserved_tokens AS i_reserved_tokens, r.*
                     FROM batch_items i LEFT JOIN results r ON r.item_id = i.id
-                    WHERE i.job_id = ? ORDER BY i.seq""")) {
+                    WHERE i.job_id = ?""" + (all ? "" : " AND i.updated_at >= ?") + " ORDER BY i.seq")) {
                 ps.setString(1, jobId);
+                if (!all) {
+                    ps.setLong(2, changedSince);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     List<ItemResult> out = new ArrayList<>();
                     while (rs.next()) {

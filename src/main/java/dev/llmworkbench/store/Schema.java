@@ -157,7 +157,9 @@ public final class Schema {
                       parameters_json TEXT NOT NULL DEFAULT '{}',
                       created_at INTEGER NOT NULL,
                       UNIQUE (name, version)
-                    )""")));
+                    )""")),
+            new Migration(4, "a running batch's changed items read by time", List.of(
+                    "CREATE INDEX batch_items_updated ON batch_items(job_id, updated_at)")));
 
     /** The version a fully migrated database has. */
     public static int latestVersion() {

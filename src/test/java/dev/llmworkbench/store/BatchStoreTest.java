@@ -106,6 +106,39 @@ class BatchStoreTest {
     }
 
     @Test
+    void changedSinceReadsWhatChangedAfterTheLastReadWithAnOverlapAndNothingOlder() {
+        BatchJobRecord job = job(rows(5));
+        List<BatchItemRecord> items = batches.items(job.id());
+        BatchStore.Changes all = batches.changedSince(job.id(), Long.MIN_VALUE);
+        assertThat(all.items()).hasSize(5);
+        assertThat(all.next()).isEqualTo(clock.millis() - BatchStore.CHANGES_OVERLAP_MS);
+
+        // the next read looks back over the overlap, so the items written just before the first read come
+        // again; a read after that, with nothing changed, reads nothing
+        clock.advance(java.time.Duration.ofSeconds(10));
+        BatchStore.Changes again = batches.changedSince(job.id(), all.next());
+        assertThat(again.items()).hasSize(5);
+        BatchStore.Changes none = batches.changedSince(job.id(), again.next());
+        assertThat(none.items()).isEmpty();
+
+        clock.advance(java.time.Duration.ofSeconds(10));
+        batches.markInFlight(job.id(), List.of(items.get(3).id(), items.get(1).id()));
+        batches.complete(items.get(3).id(), ok("answer 3"));
+        BatchStore.Changes some = batches.changedSince(job.id(), none.next());
+        assertThat(some.items()).extracting(ir -> ir.item().requestId()).containsExactly("r1", "r3");
+        assertThat(some.items().get(1).result().responseText()).isEqualTo("answer 3");
+        assertThat(some.items().get(0).result()).isNull();
+
+        // within the overlap the same items come again (a commit may land after a read that started later)
+        clock.advance(java.time.Duration.ofMillis(500));
+        assertThat(batches.changedSince(job.id(), some.next()).items()).hasSize(2);
+        clock.advance(java.time.Duration.ofSeconds(5));
+        BatchStore.Changes later = batches.changedSince(job.id(), some.next());
+        assertThat(later.items()).hasSize(2);
+        assertThat(batches.changedSince(job.id(), later.next()).items()).isEmpty();
+    }
+
+    @Test
     void completeStoresTheResultAndMovesTheItemTogether() {
         BatchJobRecord job = job(rows(3));
         List<BatchItemRecord> items = batches.items(job.id());

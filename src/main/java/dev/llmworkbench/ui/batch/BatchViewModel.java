@@ -161,6 +161,8 @@ public final class BatchViewModel {
     private volatile long lastItemsNanos;
     /** How long the last read of the items took: the next read waits {@link #ITEMS_READ_SHARE} times as long. */
     private volatile long lastReadNanos;
+    /** Where the next read of a running job's items starts ({@link BatchJobs#ALL_ITEMS}: every item). */
+    private volatile long itemsCursor = BatchJobs.ALL_ITEMS;
     private final BooleanProperty liveSort = new SimpleBooleanProperty(this, "liveSort", false);
     private volatile String currentJob;
     private ScheduledFuture<?> poller;
@@ -370,6 +372,7 @@ public final class BatchViewModel {
                 }
             });
             handle = h;
+            itemsCursor = BatchJobs.ALL_ITEMS;
             startPolling();
             h.result().thenApplyAsync(outcome -> jobs.finish(info.jobId(), s, outcome), work)
                     .whenCompleteAsync((summary, err) -> {
@@ -415,11 +418,15 @@ public final class BatchViewModel {
         }
     }
 
-    /** Off the FX thread: at most one FX hop per period, the items read at most every ITEMS_REFRESH_MS. */
+    /**
+     * Off the FX thread: at most one FX hop per period, the items read at most every ITEMS_REFRESH_MS; the
+     * first read of a run takes every item, the next ones what changed since the one before.
+     */
     private void poll() {
         BatchEngine.Handle h = handle;
         BatchProgress p = h == null ? latest.get() : h.progress();
         List<BatchJobs.ItemRow> items = null;
+        boolean full = false;
         String id = currentJob;
         long now = System.nanoTime();
         long interval = Math.max(ITEMS_REFRESH_MS * 1_000_000L, ITEMS_READ_SHARE * lastReadNanos);
@@ -427,7 +434,11 @@ public final class BatchViewModel {
                 && refreshing.compareAndSet(false, true)) {
             itemsDirty.set(false);
             try {
-                items = jobs.itemUpdates(id);
+                long cursor = itemsCursor;
+                BatchJobs.ItemUpdates u = jobs.itemUpdates(id, cursor);
+                itemsCursor = u.next();
+                items = u.rows();
+                full = cursor == BatchJobs.ALL_ITEMS;
             } catch (RuntimeException e) {
                 items = null;
             } finally {
@@ -438,12 +449,13 @@ public final class BatchViewModel {
             }
         }
         List<BatchJobs.ItemRow> rows = items;
+        boolean allRows = full;
         fx.execute(() -> {
             if (p != null) {
                 applyProgress(p);
             }
             if (rows != null) {
-                applyItems(rows);
+                applyItems(rows, allRows);
             }
         });
     }
@@ -453,27 +465,39 @@ public final class BatchViewModel {
         if (id == null) {
             return CompletableFuture.completedFuture(null);
         }
-        // the rows are shown already: an update will do (applyItems reads them in full when they are not)
-        boolean shown = !entries.isEmpty() && entries.size() == byItem.size();
-        return CompletableFuture.supplyAsync(() -> shown ? jobs.itemUpdates(id) : jobs.items(id), work)
-                .thenComposeAsync(rows -> {
-                    if (!rows.isEmpty() && rows.get(0).prompt() == null && entries.size() != rows.size()) {
-                        return CompletableFuture.supplyAsync(() -> jobs.items(id), work)
-                                .thenAcceptAsync(this::applyItems, fx);
-                    }
-                    applyItems(rows);
-                    return CompletableFuture.completedFuture(null);
-                }, fx);
+        if (rowsMapped()) {
+            // the rows are shown already: what changed since the last read will do
+            long cursor = itemsCursor;
+            return CompletableFuture.supplyAsync(() -> jobs.itemUpdates(id, cursor), work)
+                    .thenAcceptAsync(u -> {
+                        itemsCursor = u.next();
+                        applyItems(u.rows(), cursor == BatchJobs.ALL_ITEMS);
+                    }, fx);
+        }
+        return CompletableFuture.supplyAsync(() -> jobs.items(id), work)
+                .thenAcceptAsync(rows -> applyItems(rows, true), fx);
     }
 
-    private void applyItems(List<BatchJobs.ItemRow> rows) {
-        if (byItem.isEmpty() || byItem.size() != rows.size()) {
+    /** True when every row shown is tied to its stored item (FX thread). */
+    private boolean rowsMapped() {
+        return !entries.isEmpty() && entries.size() == byItem.size();
+    }
+
+    /** {@code all}: the rows are every item of the job; otherwise some of them, changed since a read before. */
+    private void applyItems(List<BatchJobs.ItemRow> rows, boolean all) {
+        if (!all) {
+            if (!rowsMapped()) {
+                itemsCursor = BatchJobs.ALL_ITEMS; // the rows are not tied to the items yet: read them all
+                return;
+            }
+        } else if (byItem.isEmpty() || byItem.size() != rows.size()) {
             if (entries.size() == rows.size()) {
                 byItem.clear();
                 for (int i = 0; i < rows.size(); i++) {
                     byItem.put(rows.get(i).itemId(), entries.get(i));
                 }
             } else if (!rows.isEmpty() && rows.get(0).prompt() == null) {
+                itemsCursor = BatchJobs.ALL_ITEMS;
                 return; // an update without the prompts cannot make the rows: the next full read will
             } else {
                 loadEntries(rows);

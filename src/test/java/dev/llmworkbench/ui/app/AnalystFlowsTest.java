@@ -196,6 +196,51 @@ class AnalystFlowsTest {
     }
 
     @Test
+    void theResultsTableFollowsARunningJobRowByRowAndEndsWithWhatIsStored(FxRobot robot) throws Exception {
+        AppServices s = app.services();
+        s.providers().save(new ProviderProfile("Slow simulator", s.simulator().baseUrl(), "qwen3-235b-a22b", null,
+                Map.of("X-Sim-Faults", "ttft-ms=120,tps=0"), Map.of(), null, null), null);
+        robot.push(KeyCode.CONTROL, KeyCode.DIGIT3);
+        waitFor(5, () -> robot.lookup("#view-batch").tryQuery().isPresent());
+        BatchViewModel vm = robot.lookup("#view-batch").queryAs(BatchView.class).viewModel();
+        List<String> lines = new ArrayList<>();
+        lines.add("request_id,prompt");
+        for (int i = 1; i <= 30; i++) {
+            lines.add("q" + i + ",Live question " + i);
+        }
+        Path input = Files.write(dir.resolve("live-" + n + ".csv"), lines, StandardCharsets.UTF_8);
+        onFx(() -> vm.importFile(input));
+        waitFor(10, () -> vm.stateProperty().get() == BatchViewModel.State.LOADED);
+        onFx(() -> {
+            vm.profileProperty().set("Slow simulator");
+            vm.rpmProperty().set("100000");
+            vm.tpmProperty().set("1000000000");
+            vm.concurrencyProperty().set("2");
+            return null;
+        });
+
+        onFx(vm::start);
+        // while the job runs (30 rows, two at a time, 120 ms each) the table shows rows done and rows not yet
+        waitFor(30, () -> {
+            long done = vm.entries().stream().filter(e -> "done".equals(e.statusProperty().get())).count();
+            return vm.stateProperty().get() == BatchViewModel.State.RUNNING && done >= 2 && done <= 24;
+        });
+        waitFor(60, () -> vm.stateProperty().get() == BatchViewModel.State.FINISHED);
+        onFx(vm::finished).get(10, TimeUnit.SECONDS);
+
+        List<BatchJobs.ItemRow> stored = s.batches().items(vm.jobIdProperty().get());
+        List<BatchViewModel.Entry> shown = onFx(() -> List.copyOf(vm.entries()));
+        assertThat(shown).hasSize(30);
+        for (int i = 0; i < 30; i++) {
+            BatchViewModel.Entry e = shown.get(i);
+            BatchJobs.ItemRow r = stored.get(i);
+            assertThat(e.statusProperty().get()).isEqualTo("done").isEqualTo(r.status());
+            assertThat(e.responseProperty().get()).isNotBlank().isEqualTo(r.response());
+            assertThat(e.attemptsProperty().get()).isEqualTo(r.attempts());
+        }
+    }
+
+    @Test
     void theHistoryReopensARunInThePlayground(FxRobot robot) throws Exception {
         PlaygroundViewModel pg = robot.lookup("#view-playground").queryAs(PlaygroundView.class).viewModel();
         onFx(() -> {
