@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
@@ -40,7 +41,9 @@ public final class ClientPool implements AutoCloseable {
         ProviderProfile none = ProviderProfile.of("base", "http://127.0.0.1");
         // keep as many idle connections as a batch may run at once (OkHttp keeps 5 by default, so a
         // concurrency of 16 would open a new connection for most requests)
+        // the dispatcher's threads read every response: background work, below the UI (DaemonThreads)
         OkHttpClient base = HttpClients.create(none, Timeouts.defaults()).newBuilder()
+                .dispatcher(new Dispatcher(DaemonThreads.unownedCached("OkHttp Dispatcher")))
                 .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES)).build();
         // one desktop or batch may keep many requests to one host in flight (OkHttp's default is 5)
         base.dispatcher().setMaxRequestsPerHost(256);

@@ -15,9 +15,18 @@ import java.util.logging.Logger;
  * The one place threads are made (ArchitectureTest): named daemon threads with an uncaught-exception
  * handler, and the executors built from them. A composition root owns one instance and closes it on
  * exit, which shuts every executor it made down.
+ *
+ * <p>Every thread made here does background work (HTTP, batches, the store, the simulator), so it runs at
+ * {@link #BACKGROUND_PRIORITY}, below the UI's threads (the FX thread and the renderer, at the normal
+ * priority): when a batch keeps every core busy the window still gets a core as soon as it needs one. On
+ * Windows and macOS Java priorities reach the OS as they are; on Linux only with
+ * {@code -XX:ThreadPriorityPolicy=1}, which the desktop launchers pass (a lower priority is a higher
+ * nice value, which needs no privilege).
  */
 public final class DaemonThreads implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DaemonThreads.class.getName());
+    /** The priority of every thread made here: below {@link Thread#NORM_PRIORITY}, the UI's. */
+    public static final int BACKGROUND_PRIORITY = Thread.MIN_PRIORITY;
     private final List<ExecutorService> owned = new ArrayList<>();
 
     /** A thread factory naming threads {@code prefix-1}, {@code prefix-2}, ... */
@@ -26,10 +35,19 @@ public final class DaemonThreads implements AutoCloseable {
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            t.setPriority(BACKGROUND_PRIORITY);
             t.setUncaughtExceptionHandler((th, e) ->
                     LOG.log(Level.SEVERE, "uncaught exception in " + th.getName(), e));
             return t;
         };
+    }
+
+    /**
+     * A cached pool that nobody here shuts down: its owner does (an HTTP client's dispatcher, whose idle
+     * threads end after a minute).
+     */
+    public static ExecutorService unownedCached(String prefix) {
+        return Executors.newCachedThreadPool(factory(prefix));
     }
 
     public synchronized ExecutorService cached(String prefix) {

@@ -77,6 +77,8 @@ public final class Simulator implements AutoCloseable {
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "sim-" + id + "-http-" + threadIds.incrementAndGet());
             t.setDaemon(true);
+            // an embedded simulator is background work: below the UI's threads (see DaemonThreads)
+            t.setPriority(Thread.MIN_PRIORITY);
             t.setUncaughtExceptionHandler((th, e) ->
                     LOG.log(System.Logger.Level.WARNING, "simulator thread " + th.getName() + " failed", e));
             return t;
@@ -85,7 +87,18 @@ public final class Simulator implements AutoCloseable {
         Simulator sim = new Simulator(config, server, executor);
         server.setExecutor(executor);
         server.createContext("/", sim::handle);
-        server.start();
+        // started from one of its own threads, so that the server's dispatcher thread (made by start()) has
+        // their priority too
+        try {
+            executor.submit(server::start).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sim.close();
+            throw new IOException("interrupted while starting the simulator", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            sim.close();
+            throw new IOException("the simulator did not start: " + e.getCause(), e.getCause());
+        }
         return sim;
     }
 
