@@ -144,6 +144,8 @@ public final class BatchUiBench {
             return null;
         });
         long[] gc0 = gc();
+        String nice = FxPulseProbe.niceValues(List.of("JavaFX Application Thread", "QuantumRenderer", "batch-dispatch",
+                "OkHttp Dispatcher", "sim-", "HTTP-Dispatcher", "workbench-ui-work"));
         String shot = System.getProperty("bench.snapshot");
         if (shot != null) {
             onFx(() -> {
@@ -164,6 +166,7 @@ public final class BatchUiBench {
         long[] gc1 = gc();
         Figures running = Figures.of(onFx(pulses::end));
         String runLongest = onFx(() -> pulses.longest(8));
+        long runBegan = onFx(pulses::beganAtUptimeMs);
         if (capped) {
             System.out.printf(Locale.ROOT, "cap of %d s reached: recording stopped, waiting for the run to end%n",
                     capSeconds);
@@ -194,10 +197,12 @@ public final class BatchUiBench {
                 wallNanos / 1e9, items / (wallNanos / 1e9), counts);
         System.out.printf(Locale.ROOT, "recorded %.1f s after a %d s warm-up%s%n", recordedNanos / 1e9 - warmupSeconds,
                 warmupSeconds, capped ? " (capped)" : "");
+        System.out.println("threads' nice values during the run: " + nice);
         System.out.println(idle.line("idle"));
         System.out.println(running.line("running"));
         System.out.println("longest idle gaps (ms@s):   " + idleLongest);
         System.out.println("longest running gaps (ms@s):" + runLongest);
+        System.out.printf(Locale.ROOT, "(the run's series began at JVM uptime %.3f s)%n", runBegan / 1e3);
         System.out.printf(Locale.ROOT, "ratio    p50 %.2fx  p99 %.2fx  max %.2fx (running / idle)%n",
                 running.p50() / idle.p50(), running.p99() / idle.p99(), running.max() / idle.max());
         System.out.printf(Locale.ROOT, "GC while recording the run: %d collections, %d ms in total%n",

@@ -32,6 +32,7 @@ final class FxPulseProbe {
         private long first;
         private int n;
         private volatile boolean recording;
+        private long beganAtUptimeMs;
 
         @Override
         public void handle(long now) {
@@ -52,6 +53,7 @@ final class FxPulseProbe {
         /** Starts a new series (FX thread). */
         void begin() {
             n = 0;
+            beganAtUptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
             recording = true;
         }
 
@@ -67,6 +69,11 @@ final class FxPulseProbe {
                 sb.append(String.format(Locale.ROOT, " %.0f@%.1fs", gaps[idx[i]] / 1e6, at[idx[i]] / 1e9));
             }
             return sb.toString();
+        }
+
+        /** The JVM's uptime when the series began, in ms (to match gaps with a GC or safepoint log). */
+        long beganAtUptimeMs() {
+            return beganAtUptimeMs;
         }
 
         /** Ends the series and returns the gaps in ms (FX thread). */
@@ -115,6 +122,44 @@ final class FxPulseProbe {
         public String toString() {
             return String.format(Locale.ROOT, "heap used after GC %d MB, RSS %d MB", heapUsedMb, rssMb);
         }
+    }
+
+    /**
+     * The nice values of this process's threads by name prefix (Linux, from /proc/self/task), e.g.
+     * "batch-dispatch 4, JavaFX Application Thread 0": shows whether the background threads run below the
+     * window's (which takes {@code -XX:ThreadPriorityPolicy=1}, as the launchers pass).
+     */
+    static String niceValues(List<String> prefixes) {
+        Path tasks = Paths.get("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return "(no /proc: not Linux)";
+        }
+        java.util.Map<String, java.util.SortedSet<Integer>> seen = new java.util.LinkedHashMap<>();
+        prefixes.forEach(p -> seen.put(p, new java.util.TreeSet<>()));
+        try (var dirs = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    String stat = Files.readString(t.resolve("stat"));
+                    // fields after the ")" that ends the name: state is field 3, nice field 19
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    int nice = Integer.parseInt(f[16]);
+                    for (String p : prefixes) {
+                        if (comm.startsWith(p.length() > 15 ? p.substring(0, 15) : p)) {
+                            seen.get(p).add(nice);
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return "(cannot read /proc/self/task: " + e.getMessage() + ")";
+        }
+        StringBuilder sb = new StringBuilder();
+        seen.forEach((p, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(p).append(' ')
+                .append(n.isEmpty() ? "-" : n.size() == 1 ? n.first().toString() : n.toString()));
+        return sb.toString();
     }
 
     /** Collections so far and their total time in ms, over all collectors. */
