@@ -127,7 +127,7 @@ public final class ResultStore {
             Jdbc.setDouble(ps, i++, t == null ? null : t.queueMs());
             Jdbc.setDouble(ps, i++, t == null ? null : t.totalMs());
             Jdbc.setInt(ps, i++, t == null ? null : t.outputTokens());
-            ps.setString(i++, t == null ? null : Json.GSON.toJson(t.chunkGapsMs()));
+            ps.setString(i++, t == null ? null : Json.GSON.toJson(toMicros(t.chunkGapsMs())));
             Jdbc.setDecimal(ps, i++, r.costUsd());
             List<Attempt> attempts = new ArrayList<>();
             for (Attempt a : r.attempts()) {
@@ -189,5 +189,17 @@ public final class ResultStore {
                 rs.getString("finish_reason"), usage, timing, Jdbc.getDecimal(rs, "cost_usd"), attempts, error,
                 check == null ? null : "pass".equals(check), rs.getString("check_detail"),
                 Jdbc.getInstant(rs, "started_at"), Jdbc.getInstant(rs, "ended_at"));
+    }
+
+    /**
+     * Milliseconds kept to the microsecond, as decimals: "12.345" rather than a double's 17 digits, which
+     * were most of the time of storing a result (a gap per streamed chunk).
+     */
+    private static List<Number> toMicros(List<Double> ms) {
+        List<Number> out = new ArrayList<>(ms.size());
+        for (Double v : ms) {
+            out.add(v != null && Double.isFinite(v) ? java.math.BigDecimal.valueOf(Math.round(v * 1000), 3) : v);
+        }
+        return out;
     }
 }

@@ -121,6 +121,13 @@ class RunAndResultStoreTest {
         assertThat(results.listByRun(run.id())).extracting(ResultRecord::id).containsExactly(stored.id(), failed.id());
         assertThat(results.listByRun(run.id(), 1, 1)).extracting(ResultRecord::id).containsExactly(failed.id());
         assertThat(results.countByRun(run.id())).isEqualTo(2);
+
+        // the chunk gaps are kept to the microsecond
+        ResultRecord precise = results.insert(ResultRecord.builder(run.id()).model("qwen3-8b")
+                .timing(new Timing(1.0, 1.0, 2.0, 0.5, List.of(0.123456789, 1234.5678912, 0.0004, 7.0), 4, 0, 2))
+                .build());
+        assertThat(results.find(precise.id()).orElseThrow().timing().chunkGapsMs())
+                .containsExactly(0.123, 1234.568, 0.0, 7.0);
     }
 
     @Test
