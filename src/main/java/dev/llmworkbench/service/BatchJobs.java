@@ -152,7 +152,7 @@ public final class BatchJobs {
      * The items of the job that changed since {@code cursor} ({@link #ALL_ITEMS}, or a previous read's
      * {@link ItemUpdates#next()}), in input order with their results, as {@link #items} but without the
      * prompts (null) and the rows' models: what a view that already shows the rows reads to follow a
-     * running job. An item may come again in the next read.
+     * running job. An item may come again in the next read (the store's {@code changedSince}).
      */
     public ItemUpdates itemUpdates(String jobId, long cursor) {
         BatchStore.Changes changes = service().store().changedSince(jobId, cursor);
@@ -180,7 +180,7 @@ public final class BatchJobs {
 
     /** The summary of the job as it stands. */
     public BatchSummary summary(String jobId, double wallS) {
-        return BatchExport.summary(service().store().itemsWithResults(jobId), wallS);
+        return BatchExport.summary(service().store(), jobId, wallS);
     }
 
     private BatchJobRecord job(String jobId) {

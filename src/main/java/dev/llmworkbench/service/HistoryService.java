@@ -19,11 +19,6 @@ import dev.llmworkbench.store.RunKind;
 import dev.llmworkbench.store.RunQuery;
 import dev.llmworkbench.store.RunRecord;
 import dev.llmworkbench.store.RunStore;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,30 +128,27 @@ public final class HistoryService {
      */
     public int export(long runId, Path output, String format) {
         RunRecord run = runs.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
-        List<BatchStore.ItemResult> items;
         Optional<BatchJobRecord> job = run.kind() == RunKind.BATCH ? batches.findJobByRun(runId) : Optional.empty();
-        if (job.isPresent()) {
-            items = batches.itemsWithResults(job.get().id());
-        } else {
-            items = new ArrayList<>();
-            int seq = 0;
-            for (ResultRecord r : results.listByRun(runId)) {
-                items.add(new BatchStore.ItemResult(new BatchItemRecord(-1, null, seq++, null, "result-" + r.id(),
-                        r.succeeded() ? ItemStatus.DONE : ItemStatus.FAILED, null, null, Reservation.NONE), r));
+        int[] lines = {0};
+        BatchExport.writeTo(output, w -> {
+            try (BatchExport.LineWriter out = new BatchExport.LineWriter(w, format)) {
+                if (job.isPresent()) {
+                    // a batch: every input row, read one at a time
+                    batches.forEachItemWithResult(job.get().id(), ir -> {
+                        out.writeUnchecked(ir);
+                        lines[0]++;
+                    });
+                } else {
+                    int seq = 0;
+                    for (ResultRecord r : results.listByRun(runId)) {
+                        out.write(new BatchStore.ItemResult(new BatchItemRecord(-1, null, seq++, null, "result-" + r.id(),
+                                r.succeeded() ? ItemStatus.DONE : ItemStatus.FAILED, null, null, Reservation.NONE), r));
+                        lines[0]++;
+                    }
+                }
             }
-        }
-        try {
-            Path parent = output.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                BatchExport.write(items, w, format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
-        }
-        return items.size();
+        });
+        return lines[0];
     }
 
     private static String lastUser(List<Message> ms) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Batch jobs and their items, crash-safe. The life of an item:
@@ -66,8 +67,8 @@ public final class BatchStore {
                                     String settingsJson, List<BatchItemRecord.New> items) {
         Redactor red = db.redactor();
         String settings = settingsJson == null || settingsJson.isBlank() ? "{}" : red.json(settingsJson);
-        long now = clock.millis();
         String id = db.write(c -> {
+            long now = clock.millis(); // under the write lock: times follow the commits' order
             String jobId = uniqueId(c, now);
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO batch_jobs (id, run_id, input_path, output_path, format, settings_json, status,
@@ -173,8 +174,8 @@ public final class BatchStore {
      * (to offer resuming them). Two processes sharing a database must not both call this while one runs a job.
      */
     public List<BatchJobRecord> markInterrupted() {
-        long now = clock.millis();
         db.write(c -> {
+            long now = clock.millis(); // under the write lock: times follow the commits' order
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE batch_jobs SET status = 'interrupted', updated_at = ? WHERE status IN ('running', 'paused')")) {
                 ps.setLong(1, now);
@@ -194,8 +195,8 @@ public final class BatchStore {
      * {@code pending}, e.g. already done, are left alone).
      */
     public int markInFlight(String jobId, Collection<Long> itemIds) {
-        long now = clock.millis();
         return db.write(c -> {
+            long now = clock.millis(); // under the write lock: times follow the commits' order
             int moved = 0;
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE batch_items SET status = 'in_flight', reserved_usd = '0', reserved_tokens = 0,
@@ -224,8 +225,8 @@ public final class BatchStore {
         if (launches.isEmpty()) {
             return moved;
         }
-        long now = clock.millis();
         db.write(c -> {
+            long now = clock.millis(); // under the write lock: times follow the commits' order
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE batch_items SET status = 'in_flight', reserved_usd = ?, reserved_tokens = ?,
                       updated_at = ? WHERE id = ? AND job_id = ? AND status = 'pending'""")) {
@@ -280,8 +281,7 @@ public final class BatchStore {
         if (!status.hasResult()) {
             throw new IllegalArgumentException("an item with a result is done or failed, not " + status.wireName());
         }
-        long now = clock.millis();
-        return db.write(c -> completeIn(c, itemId, status, result, now));
+        return db.write(c -> completeIn(c, itemId, status, result, clock.millis()));
     }
 
     /** One item's result for {@link #completeAll}. */
@@ -298,8 +298,8 @@ public final class BatchStore {
         if (results.isEmpty()) {
             return List.of();
         }
-        long now = clock.millis();
         return db.write(c -> {
+            long now = clock.millis(); // under the write lock: times follow the commits' order
             List<ResultRecord> stored = new ArrayList<>(results.size());
             for (Completed r : results) {
                 ItemStatus st = r.result().succeeded() ? ItemStatus.DONE : ItemStatus.FAILED;
@@ -374,8 +374,8 @@ public final class BatchStore {
 
     /** Marks these items {@code not_run} when they are {@code pending} or {@code in_flight}; returns how many. */
     public int markNotRun(String jobId, Collection<Long> itemIds) {
-        long now = clock.millis();
         return db.write(c -> {
+            long now = clock.millis(); // under the write lock: times follow the commits' order
             int moved = 0;
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE batch_items SET status = 'not_run', reserved_usd = NULL, reserved_tokens = NULL,
@@ -396,8 +396,8 @@ public final class BatchStore {
      * transaction, so a run retries the failed items only; returns how many.
      */
     public int requeueFailed(String jobId) {
-        long now = clock.millis();
         return db.write(c -> {
+            long now = clock.millis(); // under the write lock: times follow the commits' order
             try (PreparedStatement ps = c.prepareStatement("""
                     DELETE FROM results WHERE item_id IN
                       (SELECT id FROM batch_items WHERE job_id = ? AND status = 'failed')""")) {
@@ -439,8 +439,8 @@ public final class BatchStore {
      * are those of the requeued items: count them as spent.
      */
     public Recovery resumeRecovery(String jobId) {
-        long now = clock.millis();
         return db.write(c -> {
+            long now = clock.millis(); // under the write lock: times follow the commits' order
             List<BatchItemRecord> stuck = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT * FROM batch_items i WHERE job_id = ? AND status = 'in_flight'
@@ -507,15 +507,20 @@ public final class BatchStore {
 
     /** Every item with its result (null when none), in input order: what an export walks through. */
     public List<ItemResult> itemsWithResults(String jobId) {
-        return itemsWithResults(jobId, Long.MIN_VALUE);
+        return db.read(c -> itemsWithResults(c, jobId, Long.MIN_VALUE));
     }
 
     /**
-     * How far a reader of {@link #changedSince} looks back behind its last read: an item's time is taken
-     * just before its transaction, so a slow commit may carry a time a little older than a read that
-     * came before it.
+     * Every item with its result, in input order, handed to {@code each} one at a time as they are read:
+     * the way through a big job (an export, a summary) that holds nothing but the current item. Runs under
+     * the database's lock: {@code each} must not use the database.
      */
-    static final long CHANGES_OVERLAP_MS = 2_000;
+    public void forEachItemWithResult(String jobId, Consumer<ItemResult> each) {
+        db.read(c -> {
+            scan(c, jobId, Long.MIN_VALUE, each);
+            return null;
+        });
+    }
 
     /** The items {@link #changedSince} found, in input order, and the cursor to pass next time. */
     public record Changes(List<ItemResult> items, long next) {
@@ -526,41 +531,51 @@ public final class BatchStore {
 
     /**
      * The items of a job (with their results) that changed since {@code cursor}, a value from a previous
-     * call's {@link Changes#next()} ({@link Long#MIN_VALUE}: every item). A changed item is returned at
-     * least once, possibly again in the next call; a reader that follows a running job this way reads
-     * what changed, not the whole job.
+     * call's {@link Changes#next()} ({@link Long#MIN_VALUE}: every item); a reader that follows a running
+     * job this way reads what changed, not the whole job. Exact within this process: every write takes its
+     * time under the database's lock, which reads take too, so whatever commits after a read carries a
+     * time at or after that read's cursor (an item changed in the same millisecond comes twice). If the
+     * clock went back since {@code cursor}, every item comes. Writes of another process (a command-line
+     * batch on the same file) are not ordered with this one's reads: read them all.
      */
     public Changes changedSince(String jobId, long cursor) {
-        long next = clock.millis() - CHANGES_OVERLAP_MS;
-        return new Changes(itemsWithResults(jobId, cursor), next);
+        return db.read(c -> {
+            long now = clock.millis();
+            long since = now < cursor ? Long.MIN_VALUE : cursor;
+            return new Changes(itemsWithResults(c, jobId, since), now);
+        });
     }
 
-    private List<ItemResult> itemsWithResults(String jobId, long changedSince) {
+    private static List<ItemResult> itemsWithResults(Connection c, String jobId, long changedSince)
+            throws SQLException {
+        List<ItemResult> out = new ArrayList<>();
+        scan(c, jobId, changedSince, out::add);
+        return out;
+    }
+
+    private static void scan(Connection c, String jobId, long changedSince, Consumer<ItemResult> each)
+            throws SQLException {
         boolean all = changedSince == Long.MIN_VALUE;
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT i.id AS i_id, i.job_id AS i_job_id, i.seq AS i_seq, i.line AS i_line,
-                      i.request_id AS i_request_id, i.status AS i_status, i.row_json AS i_row_json,
-                      i.invalid_reason AS i_invalid_reason, i.reserved_usd AS i_reserved_usd,
-                      i.reserved_tokens AS i_reserved_tokens, r.*
-                    FROM batch_items i LEFT JOIN results r ON r.item_id = i.id
-                    WHERE i.job_id = ?""" + (all ? "" : " AND i.updated_at >= ?") + " ORDER BY i.seq")) {
-                ps.setString(1, jobId);
-                if (!all) {
-                    ps.setLong(2, changedSince);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<ItemResult> out = new ArrayList<>();
-                    while (rs.next()) {
-                        BatchItemRecord item = mapItem(rs, "i_");
-                        rs.getLong("id");
-                        ResultRecord r = rs.wasNull() ? null : ResultStore.map(rs);
-                        out.add(new ItemResult(item, r));
-                    }
-                    return out;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT i.id AS i_id, i.job_id AS i_job_id, i.seq AS i_seq, i.line AS i_line,
+                  i.request_id AS i_request_id, i.status AS i_status, i.row_json AS i_row_json,
+                  i.invalid_reason AS i_invalid_reason, i.reserved_usd AS i_reserved_usd,
+                  i.reserved_tokens AS i_reserved_tokens, r.*
+                FROM batch_items i LEFT JOIN results r ON r.item_id = i.id
+                WHERE i.job_id = ?""" + (all ? "" : " AND i.updated_at >= ?") + " ORDER BY i.seq")) {
+            ps.setString(1, jobId);
+            if (!all) {
+                ps.setLong(2, changedSince);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    BatchItemRecord item = mapItem(rs, "i_");
+                    rs.getLong("id");
+                    ResultRecord r = rs.wasNull() ? null : ResultStore.map(rs);
+                    each.accept(new ItemResult(item, r));
                 }
             }
-        });
+        }
     }
 
     /** How many items are in each state (every state present, zero when none). */

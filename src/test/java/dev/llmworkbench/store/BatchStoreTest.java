@@ -106,16 +106,15 @@ class BatchStoreTest {
     }
 
     @Test
-    void changedSinceReadsWhatChangedAfterTheLastReadWithAnOverlapAndNothingOlder() {
+    void changedSinceReadsWhatChangedFromTheLastReadOnAndEverythingWhenTheClockWentBack() {
         BatchJobRecord job = job(rows(5));
         List<BatchItemRecord> items = batches.items(job.id());
         BatchStore.Changes all = batches.changedSince(job.id(), Long.MIN_VALUE);
         assertThat(all.items()).hasSize(5);
-        assertThat(all.next()).isEqualTo(clock.millis() - BatchStore.CHANGES_OVERLAP_MS);
+        assertThat(all.next()).isEqualTo(clock.millis());
 
-        // the next read looks back over the overlap, so the items written just before the first read come
-        // again; a read after that, with nothing changed, reads nothing
-        clock.advance(java.time.Duration.ofSeconds(10));
+        // what was written in the cursor's millisecond comes once more; after that, nothing changed, nothing comes
+        clock.advance(java.time.Duration.ofMillis(1));
         BatchStore.Changes again = batches.changedSince(job.id(), all.next());
         assertThat(again.items()).hasSize(5);
         BatchStore.Changes none = batches.changedSince(job.id(), again.next());
@@ -123,19 +122,27 @@ class BatchStoreTest {
 
         clock.advance(java.time.Duration.ofSeconds(10));
         batches.markInFlight(job.id(), List.of(items.get(3).id(), items.get(1).id()));
+        clock.advance(java.time.Duration.ofMillis(5));
         batches.complete(items.get(3).id(), ok("answer 3"));
         BatchStore.Changes some = batches.changedSince(job.id(), none.next());
         assertThat(some.items()).extracting(ir -> ir.item().requestId()).containsExactly("r1", "r3");
         assertThat(some.items().get(1).result().responseText()).isEqualTo("answer 3");
         assertThat(some.items().get(0).result()).isNull();
+        clock.advance(java.time.Duration.ofMillis(1));
+        BatchStore.Changes last = batches.changedSince(job.id(), some.next());
+        assertThat(last.items()).extracting(ir -> ir.item().requestId()).as("written in the cursor's millisecond")
+                .containsExactly("r3");
 
-        // within the overlap the same items come again (a commit may land after a read that started later)
-        clock.advance(java.time.Duration.ofMillis(500));
-        assertThat(batches.changedSince(job.id(), some.next()).items()).hasSize(2);
-        clock.advance(java.time.Duration.ofSeconds(5));
-        BatchStore.Changes later = batches.changedSince(job.id(), some.next());
-        assertThat(later.items()).hasSize(2);
-        assertThat(batches.changedSince(job.id(), later.next()).items()).isEmpty();
+        // a write after a read is found by the next read, even in the read's millisecond
+        BatchStore.Changes before = batches.changedSince(job.id(), last.next());
+        assertThat(before.items()).isEmpty();
+        batches.complete(items.get(1).id(), ok("answer 1"));
+        assertThat(batches.changedSince(job.id(), before.next()).items()).extracting(ir -> ir.item().requestId())
+                .containsExactly("r1");
+
+        // the clock went back (a time-server step): everything, rather than miss a change
+        clock.advance(java.time.Duration.ofMinutes(-5));
+        assertThat(batches.changedSince(job.id(), before.next()).items()).hasSize(5);
     }
 
     @Test

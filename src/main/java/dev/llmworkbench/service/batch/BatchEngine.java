@@ -202,11 +202,11 @@ public final class BatchEngine {
             }
             budget = new RunBudget(settings.budgetUsd());
             budget.addSpent(recovery.reserved().usd());
-            for (BatchStore.ItemResult ir : store.itemsWithResults(jobId)) {
+            store.forEachItemWithResult(jobId, ir -> {
                 if (ir.result() != null && ir.result().costUsd() != null) {
                     budget.addSpent(ir.result().costUsd());
                 }
-            }
+            });
             Map<ItemStatus, Integer> counts = store.counts(jobId);
             synchronized (lock) {
                 for (int n : counts.values()) {

@@ -14,6 +14,7 @@ import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.ItemStatus;
 import dev.llmworkbench.store.ResultRecord;
 import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -119,65 +120,134 @@ public final class BatchExport {
         return s == null ? JsonNull.INSTANCE : new JsonPrimitive(s);
     }
 
-    /** Writes the export of every item of the job to {@code output}. */
+    /**
+     * Writes the export of every item of the job to {@code output}, one item at a time as the store reads
+     * them (a big job's results are never all in memory at once).
+     */
     public static void write(BatchStore store, String jobId, Path output, String format) {
-        write(store.itemsWithResults(jobId), output, format);
+        writeTo(output, w -> {
+            try (LineWriter lines = new LineWriter(w, format)) {
+                store.forEachItemWithResult(jobId, lines::writeUnchecked);
+            }
+        });
     }
 
     /** Writes the export of these items (as read by {@link BatchStore#itemsWithResults}) to {@code output}. */
     public static void write(List<BatchStore.ItemResult> items, Path output, String format) {
+        writeTo(output, w -> write(items, w, format));
+    }
+
+    /** What writes a file's content. */
+    @FunctionalInterface
+    public interface FileContent {
+        void writeTo(Writer w) throws IOException;
+    }
+
+    /** Creates {@code output} (and its folder) and writes it; an I/O error says which file. */
+    public static void writeTo(Path output, FileContent content) {
         try {
             Path parent = output.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
             try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                write(items, w, format);
+                content.writeTo(w);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot write " + output + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 
     public static void write(List<BatchStore.ItemResult> items, Writer w, String format) throws IOException {
-        if (format.equals("csv")) {
-            try (CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(FIELDS.toArray(String[]::new))
-                    .get())) {
-                for (BatchStore.ItemResult ir : items) {
-                    JsonObject o = line(ir);
-                    List<String> values = new ArrayList<>(FIELDS.size());
-                    for (String f : FIELDS) {
-                        JsonElement e = o.get(f);
-                        values.add(e == null || e.isJsonNull() ? "" : e.getAsString());
-                    }
-                    p.printRecord(values);
-                }
+        try (LineWriter lines = new LineWriter(w, format)) {
+            for (BatchStore.ItemResult ir : items) {
+                lines.write(ir);
             }
-            return;
         }
-        for (BatchStore.ItemResult ir : items) {
-            w.write(GSON.toJson(line(ir)));
-            w.write('\n');
+    }
+
+    /**
+     * Writes export lines one item at a time, JSONL or CSV (with its header); {@link #close()} flushes and
+     * leaves the writer open.
+     */
+    public static final class LineWriter implements Closeable {
+        private final Writer w;
+        private final CSVPrinter csv;
+
+        public LineWriter(Writer w, String format) throws IOException {
+            this.w = w;
+            this.csv = format.equals("csv")
+                    ? new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(FIELDS.toArray(String[]::new)).get())
+                    : null;
         }
-        w.flush();
+
+        public void write(BatchStore.ItemResult ir) throws IOException {
+            JsonObject o = line(ir);
+            if (csv != null) {
+                List<String> values = new ArrayList<>(FIELDS.size());
+                for (String f : FIELDS) {
+                    JsonElement e = o.get(f);
+                    values.add(e == null || e.isJsonNull() ? "" : e.getAsString());
+                }
+                csv.printRecord(values);
+            } else {
+                w.write(GSON.toJson(o));
+                w.write('\n');
+            }
+        }
+
+        /** {@link #write}, for a callback that cannot throw checked exceptions. */
+        public void writeUnchecked(BatchStore.ItemResult ir) {
+            try {
+                write(ir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (csv != null) {
+                csv.flush();
+            }
+            w.flush();
+        }
     }
 
     /** The job's summary over all its items; {@code wallS} is the run's wall-clock time. */
     public static BatchSummary summary(List<BatchStore.ItemResult> items, double wallS) {
-        int total = items.size();
-        int done = 0;
-        int failed = 0;
-        int notRun = 0;
-        int invalid = 0;
-        int passed = 0;
-        int checked = 0;
-        int costed = 0;
-        BigDecimal cost = BigDecimal.ZERO;
-        long prompt = 0;
-        long completion = 0;
-        List<Double> latency = new ArrayList<>();
-        List<Double> ttft = new ArrayList<>();
-        for (BatchStore.ItemResult ir : items) {
+        Tally t = new Tally();
+        items.forEach(t::add);
+        return t.summary(wallS);
+    }
+
+    /** The job's summary of every item, read one at a time. */
+    public static BatchSummary summary(BatchStore store, String jobId, double wallS) {
+        Tally t = new Tally();
+        store.forEachItemWithResult(jobId, t::add);
+        return t.summary(wallS);
+    }
+
+    /** A job's counts, cost, tokens and latencies, added up one item at a time (keeps a few numbers per item). */
+    public static final class Tally {
+        private int total;
+        private int done;
+        private int failed;
+        private int notRun;
+        private int invalid;
+        private int passed;
+        private int checked;
+        private int costed;
+        private BigDecimal cost = BigDecimal.ZERO;
+        private long prompt;
+        private long completion;
+        private final List<Double> latency = new ArrayList<>();
+        private final List<Double> ttft = new ArrayList<>();
+
+        public void add(BatchStore.ItemResult ir) {
+            total++;
             switch (ir.item().status()) {
                 case DONE -> done++;
                 case FAILED -> failed++;
@@ -186,7 +256,7 @@ public final class BatchExport {
             }
             ResultRecord r = ir.result();
             if (r == null) {
-                continue;
+                return;
             }
             if (r.costUsd() != null) {
                 cost = cost.add(r.costUsd());
@@ -211,10 +281,14 @@ public final class BatchExport {
                 }
             }
         }
-        int valid = total - invalid;
-        return new BatchSummary(total, done, failed, notRun, invalid, valid == 0 ? null : (double) done / valid,
-                checked == 0 ? null : (double) passed / checked, cost,
-                costed == 0 ? null : cost.divide(BigDecimal.valueOf(costed), MathContext.DECIMAL64), prompt, completion,
-                Percentiles.of(latency), Percentiles.of(ttft), wallS > 0 ? completion / wallS : null, wallS);
+
+        public BatchSummary summary(double wallS) {
+            int valid = total - invalid;
+            return new BatchSummary(total, done, failed, notRun, invalid, valid == 0 ? null : (double) done / valid,
+                    checked == 0 ? null : (double) passed / checked, cost,
+                    costed == 0 ? null : cost.divide(BigDecimal.valueOf(costed), MathContext.DECIMAL64), prompt,
+                    completion, Percentiles.of(latency), Percentiles.of(ttft), wallS > 0 ? completion / wallS : null,
+                    wallS);
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.llmworkbench.service.EstimateService;
 import dev.llmworkbench.store.BatchItemRecord;
 import dev.llmworkbench.store.BatchJobRecord;
 import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.ResultRecord;
 import dev.llmworkbench.store.RunKind;
 import dev.llmworkbench.store.RunRecord;
 import dev.llmworkbench.store.RunStore;
@@ -88,9 +89,19 @@ public final class BatchService {
      * records the summary into the run.
      */
     public BatchSummary finish(BatchJobRecord job, BatchSettings settings, BatchEngine.Outcome outcome) {
-        List<BatchStore.ItemResult> items = store.itemsWithResults(job.id());
-        BatchSummary summary = BatchExport.summary(items, wallSeconds(items, outcome.wall()));
-        BatchExport.write(items, Path.of(job.outputPath()), job.format()); // one read of the results for both
+        // one pass over the stored items, one at a time, for the export, the summary and the wall time
+        BatchExport.Tally tally = new BatchExport.Tally();
+        WallSpan span = new WallSpan(java.time.Instant.now().minus(outcome.wall()));
+        BatchExport.writeTo(Path.of(job.outputPath()), w -> {
+            try (BatchExport.LineWriter lines = new BatchExport.LineWriter(w, job.format())) {
+                store.forEachItemWithResult(job.id(), ir -> {
+                    tally.add(ir);
+                    span.add(ir);
+                    lines.writeUnchecked(ir);
+                });
+            }
+        });
+        BatchSummary summary = tally.summary(span.seconds(outcome.wall()));
         if (settings.summaryJson() != null) {
             try {
                 Path p = Path.of(settings.summaryJson());
@@ -112,22 +123,30 @@ public final class BatchService {
     /**
      * The run's wall time across sessions: this session's, plus, for a resumed job, the span of the
      * results stored by earlier sessions (first request start to last end; the time the job lay
-     * interrupted is not counted).
+     * interrupted is not counted). Fed one item at a time.
      */
-    static double wallSeconds(List<BatchStore.ItemResult> items, java.time.Duration session) {
-        java.time.Instant sessionStart = java.time.Instant.now().minus(session);
-        java.time.Instant first = null;
-        java.time.Instant last = null;
-        for (BatchStore.ItemResult ir : items) {
-            if (ir.result() == null || ir.result().startedAt() == null || ir.result().endedAt() == null
-                    || !ir.result().startedAt().isBefore(sessionStart)) {
-                continue;
-            }
-            first = first == null || ir.result().startedAt().isBefore(first) ? ir.result().startedAt() : first;
-            last = last == null || ir.result().endedAt().isAfter(last) ? ir.result().endedAt() : last;
+    static final class WallSpan {
+        private final java.time.Instant sessionStart;
+        private java.time.Instant first;
+        private java.time.Instant last;
+
+        WallSpan(java.time.Instant sessionStart) {
+            this.sessionStart = sessionStart;
         }
-        double earlier = first == null ? 0 : java.time.Duration.between(first, last).toNanos() / 1e9;
-        return session.toNanos() / 1e9 + Math.max(0, earlier);
+
+        void add(BatchStore.ItemResult ir) {
+            ResultRecord r = ir.result();
+            if (r == null || r.startedAt() == null || r.endedAt() == null || !r.startedAt().isBefore(sessionStart)) {
+                return;
+            }
+            first = first == null || r.startedAt().isBefore(first) ? r.startedAt() : first;
+            last = last == null || r.endedAt().isAfter(last) ? r.endedAt() : last;
+        }
+
+        double seconds(java.time.Duration session) {
+            double earlier = first == null ? 0 : java.time.Duration.between(first, last).toNanos() / 1e9;
+            return session.toNanos() / 1e9 + Math.max(0, earlier);
+        }
     }
 
     /**

@@ -466,7 +466,7 @@ public final class BatchViewModel {
             return CompletableFuture.completedFuture(null);
         }
         if (rowsMapped()) {
-            // the rows are shown already: what changed since the last read will do
+            // the rows are shown already: what changed since the last read (the store's cursor is exact)
             long cursor = itemsCursor;
             return CompletableFuture.supplyAsync(() -> jobs.itemUpdates(id, cursor), work)
                     .thenAcceptAsync(u -> {
