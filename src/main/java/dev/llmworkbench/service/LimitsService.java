@@ -26,6 +26,11 @@ public final class LimitsService {
     private final SettingsStore settings;
     private final RateLimiter limiter;
     private final BudgetLedger ledger;
+    /**
+     * The daily budget, kept here as well as in the store: the window's status bar reads it twice a second
+     * on the FX thread, which must never wait for the database (a batch's export holds it for a while).
+     */
+    private volatile BigDecimal dailyUsd;
 
     public LimitsService(SettingsStore settings, RateLimiter limiter, BudgetLedger ledger) {
         this.settings = settings;
@@ -33,7 +38,9 @@ public final class LimitsService {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         Tier t = tier();
         limiter.setDefaultTier(new RateLimitTier(t.name(), t.requestsPerMinute(), t.tokensPerMinute()));
-        ledger.setDailyTotalBudget(dailyBudgetUsd());
+        String stored = settings == null ? null : settings.getString(DAILY_USD, null);
+        dailyUsd = stored == null || stored.isBlank() ? null : new BigDecimal(stored);
+        ledger.setDailyTotalBudget(dailyUsd);
         ledger.setHourlyTokenBudget(hourlyTokenBudget());
     }
 
@@ -64,11 +71,11 @@ public final class LimitsService {
 
     /** The daily budget across all priorities, null = none. */
     public BigDecimal dailyBudgetUsd() {
-        String s = settings == null ? null : settings.getString(DAILY_USD, null);
-        return s == null || s.isBlank() ? null : new BigDecimal(s);
+        return dailyUsd;
     }
 
     public void setDailyBudgetUsd(BigDecimal usd) {
+        dailyUsd = usd;
         ledger.setDailyTotalBudget(usd);
         if (settings != null) {
             settings.put(DAILY_USD, usd == null ? null : usd.toPlainString());
