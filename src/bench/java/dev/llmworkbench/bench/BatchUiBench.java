@@ -44,10 +44,12 @@ import static dev.llmworkbench.bench.FxPulseProbe.savePng;
  * heap (after GC) and RSS before and after, and whether every item ended done (in the panel and in the
  * store); exits 1 if not, 2 if a responsiveness target is missed.
  *
- * <p>Run under a real X server (software rendering):
+ * <p>Run under a real X server (software rendering), as a normal user, with the JVM option the desktop
+ * launchers pass on Linux (background threads below the window's; the program prints the nice values):
  * <pre>
- * xvfb-run -a -s "-screen 0 1400x900x24" mvn -B -o -Pbench test-compile exec:java \
- *   -Dexec.mainClass=dev.llmworkbench.bench.BatchUiBench -Dprism.order=sw
+ * mvn -B -o -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-cp.txt
+ * xvfb-run -a -s "-screen 0 1400x900x24" java -Dprism.order=sw -XX:ThreadPriorityPolicy=1 \
+ *   -cp target/test-classes:target/classes:$(cat target/bench-cp.txt) dev.llmworkbench.bench.BatchUiBench
  * </pre>
  * Optional args: items (10000), concurrency (16), idle seconds (10), warm-up seconds (5), cap seconds (120).
  * {@code -Dbench.snapshot=file.png} saves a picture of the window just after the warm-up.
