@@ -6,6 +6,7 @@ import java.io.File;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
@@ -33,6 +34,7 @@ import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
@@ -134,8 +136,13 @@ public final class BatchView extends BorderPane {
         Label eta = new Label();
         eta.setId("batch-eta");
         eta.textProperty().bind(vm.etaTextProperty());
-        HBox progressRow = new HBox(12, bar, counts, retries, spend, eta);
-        progressRow.setAlignment(Pos.CENTER_LEFT);
+        // the short figures never shorten; the counts get a line of their own under the bar
+        for (Label l : List.of(eta, spend, retries)) {
+            l.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox barRow = new HBox(12, bar, eta, spend, retries);
+        barRow.setAlignment(Pos.CENTER_LEFT);
+        VBox progressRow = new VBox(4, barRow, counts);
 
         Label error = new Label();
         error.setId("batch-error");
