@@ -510,16 +510,30 @@ public final class BatchStore {
         return db.read(c -> itemsWithResults(c, jobId, Long.MIN_VALUE));
     }
 
+    /** How many items {@link #forEachItemWithResult} reads under the lock at a time. */
+    static final int PAGE = 500;
+
     /**
-     * Every item with its result, in input order, handed to {@code each} one at a time as they are read:
-     * the way through a big job (an export, a summary) that holds nothing but the current item. Runs under
-     * the database's lock: {@code each} must not use the database.
+     * Every item with its result, in input order, handed to {@code each} one at a time: the way through a
+     * big job (an export, a summary) that holds no more than a page of items. The pages are read under the
+     * database's lock, {@code each} runs outside it (it may use the store); an item that changes while the
+     * walk goes on is seen as it was when its page was read.
      */
     public void forEachItemWithResult(String jobId, Consumer<ItemResult> each) {
-        db.read(c -> {
-            scan(c, jobId, Long.MIN_VALUE, each);
-            return null;
-        });
+        long after = -1; // seq starts at 0
+        while (true) {
+            long from = after;
+            List<ItemResult> page = db.read(c -> {
+                List<ItemResult> out = new ArrayList<>(PAGE);
+                scan(c, jobId, Long.MIN_VALUE, from, PAGE, out::add);
+                return out;
+            });
+            page.forEach(each);
+            if (page.size() < PAGE) {
+                return;
+            }
+            after = page.get(page.size() - 1).item().seq();
+        }
     }
 
     /** The items {@link #changedSince} found, in input order, and the cursor to pass next time. */
@@ -549,12 +563,16 @@ public final class BatchStore {
     private static List<ItemResult> itemsWithResults(Connection c, String jobId, long changedSince)
             throws SQLException {
         List<ItemResult> out = new ArrayList<>();
-        scan(c, jobId, changedSince, out::add);
+        scan(c, jobId, changedSince, -1, 0, out::add);
         return out;
     }
 
-    private static void scan(Connection c, String jobId, long changedSince, Consumer<ItemResult> each)
-            throws SQLException {
+    /**
+     * The items of a job changed since {@code changedSince} (MIN_VALUE: any), after {@code afterSeq} (-1: from the
+     * first), at most {@code limit} (0: all), in input order.
+     */
+    private static void scan(Connection c, String jobId, long changedSince, long afterSeq, int limit,
+                             Consumer<ItemResult> each) throws SQLException {
         boolean all = changedSince == Long.MIN_VALUE;
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT i.id AS i_id, i.job_id AS i_job_id, i.seq AS i_seq, i.line AS i_line,
@@ -562,10 +580,15 @@ public final class BatchStore {
                   i.invalid_reason AS i_invalid_reason, i.reserved_usd AS i_reserved_usd,
                   i.reserved_tokens AS i_reserved_tokens, r.*
                 FROM batch_items i LEFT JOIN results r ON r.item_id = i.id
-                WHERE i.job_id = ?""" + (all ? "" : " AND i.updated_at >= ?") + " ORDER BY i.seq")) {
-            ps.setString(1, jobId);
+                WHERE i.job_id = ?""" + (afterSeq >= 0 ? " AND i.seq > ?" : "")
+                + (all ? "" : " AND i.updated_at >= ?") + " ORDER BY i.seq" + (limit > 0 ? " LIMIT " + limit : ""))) {
+            int k = 1;
+            ps.setString(k++, jobId);
+            if (afterSeq >= 0) {
+                ps.setLong(k++, afterSeq);
+            }
             if (!all) {
-                ps.setLong(2, changedSince);
+                ps.setLong(k, changedSince);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

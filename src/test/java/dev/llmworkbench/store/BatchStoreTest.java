@@ -236,6 +236,37 @@ class BatchStoreTest {
     }
 
     @Test
+    void forEachItemWithResultWalksEveryItemInOrderAPageAtATimeWithoutHoldingTheDatabase() throws Exception {
+        int n = BatchStore.PAGE * 2 + 34;
+        BatchJobRecord job = job(rows(n));
+        List<BatchItemRecord> items = batches.items(job.id());
+        batches.markInFlight(job.id(), List.of(items.get(n - 1).id()));
+        batches.complete(items.get(n - 1).id(), ok("last"));
+        List<String> seen = new ArrayList<>();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            batches.forEachItemWithResult(job.id(), ir -> {
+                seen.add(ir.item().requestId());
+                if (seen.size() == BatchStore.PAGE + 1) {
+                    // another thread writes while the walk is under way: it must not wait for the walk's end
+                    Future<?> write = other.submit(() -> batches.markInFlight(job.id(), List.of(items.get(0).id())));
+                    try {
+                        write.get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new AssertionError("a write waited for the walk", e);
+                    }
+                }
+            });
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(seen).hasSize(n).first().isEqualTo("r0");
+        assertThat(seen).last().isEqualTo("r" + (n - 1));
+        assertThat(seen).doesNotHaveDuplicates();
+        assertThat(batches.itemsWithResults(job.id()).get(n - 1).result().responseText()).isEqualTo("last");
+    }
+
+    @Test
     void notRunItemsAndReleaseAndExportView() {
         BatchJobRecord job = job(rows(4));
         List<BatchItemRecord> items = batches.items(job.id());
