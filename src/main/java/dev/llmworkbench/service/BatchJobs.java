@@ -120,6 +120,11 @@ public final class BatchJobs {
         return service().start(jobId, targets.apply(settings.profile()), settings, listener);
     }
 
+    /** Puts the job's failed items back and runs them, and only them (items left not run stay so). */
+    public BatchEngine.Handle retryFailed(String jobId, BatchSettings settings, BatchListener listener) {
+        return service().retryFailed(jobId, targets.apply(settings.profile()), settings, listener);
+    }
+
     /** After a run: writes the job's export, records the summary into its run. */
     public BatchSummary finish(String jobId, BatchSettings settings, BatchEngine.Outcome outcome) {
         return service().finish(job(jobId), settings, outcome);
@@ -168,19 +173,17 @@ public final class BatchJobs {
         return service().store().interruptedJobs().stream().map(BatchJobs::info).toList();
     }
 
-    /** Puts the failed items back in the queue (their results dropped); returns how many. */
-    public int retryFailed(String jobId) {
-        return service().store().requeueFailed(jobId);
-    }
-
     /** Writes the job's items as the batch engine exports them ({@code jsonl} or {@code csv}). */
     public void export(String jobId, Path output, String format) {
         BatchExport.write(service().store(), jobId, output, format);
     }
 
-    /** The summary of the job as it stands. */
-    public BatchSummary summary(String jobId, double wallS) {
-        return BatchExport.summary(service().store(), jobId, wallS);
+    /**
+     * The summary of the job as it stands, its wall time the span of its stored results (first request's
+     * start to last one's end).
+     */
+    public BatchSummary summary(String jobId) {
+        return service().summary(job(jobId));
     }
 
     private BatchJobRecord job(String jobId) {

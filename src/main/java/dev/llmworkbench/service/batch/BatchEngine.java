@@ -77,9 +77,22 @@ public final class BatchEngine {
         this.clock = clock;
     }
 
-    /** Starts (or resumes) the job; returns at once. */
+    /**
+     * Starts (or resumes) the job; returns at once. Items an earlier run left {@code not_run} (a cancel, a
+     * budget stop) are sent too.
+     */
     public Handle start(String jobId, Target target, BatchSettings settings, BatchListener listener) {
-        Handle h = new Handle(jobId, target, settings, listener == null ? BatchListener.NONE : listener);
+        return start(jobId, target, settings, listener, false);
+    }
+
+    /**
+     * As {@link #start(String, Target, BatchSettings, BatchListener)}; with {@code pendingOnly} the items
+     * left {@code not_run} stay so and only the pending ones are sent (a retry of the failed items, which
+     * the store has put back to pending).
+     */
+    public Handle start(String jobId, Target target, BatchSettings settings, BatchListener listener,
+                        boolean pendingOnly) {
+        Handle h = new Handle(jobId, target, settings, listener == null ? BatchListener.NONE : listener, pendingOnly);
         dispatcher.execute(h::runSafely);
         return h;
     }
@@ -90,6 +103,7 @@ public final class BatchEngine {
         private final Target target;
         private final BatchSettings settings;
         private final BatchListener listener;
+        private final boolean pendingOnly;
         private final CompletableFuture<Outcome> result = new CompletableFuture<>();
         private final Map<Long, ChatRun> running = new ConcurrentHashMap<>();
         private final Set<String> tiered = ConcurrentHashMap.newKeySet();
@@ -111,11 +125,13 @@ public final class BatchEngine {
         private boolean cancelled;
         private String stopReason;
 
-        private Handle(String jobId, Target target, BatchSettings settings, BatchListener listener) {
+        private Handle(String jobId, Target target, BatchSettings settings, BatchListener listener,
+                       boolean pendingOnly) {
             this.jobId = jobId;
             this.target = target;
             this.settings = settings;
             this.listener = listener;
+            this.pendingOnly = pendingOnly;
         }
 
         public String jobId() {
@@ -197,7 +213,7 @@ public final class BatchEngine {
         private void run() {
             startNanos = ticker.nanos();
             BatchStore.Recovery recovery = store.resumeRecovery(jobId);
-            if (store.requeueNotRun(jobId) > 0) {
+            if (!pendingOnly && store.requeueNotRun(jobId) > 0) {
                 LOG.fine("requeued not-run items of " + jobId);
             }
             budget = new RunBudget(settings.budgetUsd());

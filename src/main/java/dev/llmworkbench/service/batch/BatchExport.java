@@ -132,11 +132,6 @@ public final class BatchExport {
         });
     }
 
-    /** Writes the export of these items (as read by {@link BatchStore#itemsWithResults}) to {@code output}. */
-    public static void write(List<BatchStore.ItemResult> items, Path output, String format) {
-        writeTo(output, w -> write(items, w, format));
-    }
-
     /** What writes a file's content. */
     @FunctionalInterface
     public interface FileContent {
@@ -157,14 +152,6 @@ public final class BatchExport {
             throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
         } catch (UncheckedIOException e) {
             throw new UncheckedIOException("cannot write " + output + ": " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    public static void write(List<BatchStore.ItemResult> items, Writer w, String format) throws IOException {
-        try (LineWriter lines = new LineWriter(w, format)) {
-            for (BatchStore.ItemResult ir : items) {
-                lines.write(ir);
-            }
         }
     }
 
@@ -214,20 +201,6 @@ public final class BatchExport {
             }
             w.flush();
         }
-    }
-
-    /** The job's summary over all its items; {@code wallS} is the run's wall-clock time. */
-    public static BatchSummary summary(List<BatchStore.ItemResult> items, double wallS) {
-        Tally t = new Tally();
-        items.forEach(t::add);
-        return t.summary(wallS);
-    }
-
-    /** The job's summary of every item, read one at a time. */
-    public static BatchSummary summary(BatchStore store, String jobId, double wallS) {
-        Tally t = new Tally();
-        store.forEachItemWithResult(jobId, t::add);
-        return t.summary(wallS);
     }
 
     /** A job's counts, cost, tokens and latencies, added up one item at a time (keeps a few numbers per item). */

@@ -84,6 +84,13 @@ public final class BatchService {
         return engine.start(jobId, target, settings, listener);
     }
 
+    /** Puts the job's failed items back and runs them, and only them (items left not run stay so). */
+    public BatchEngine.Handle retryFailed(String jobId, BatchEngine.Target target, BatchSettings settings,
+                                          BatchListener listener) {
+        store.requeueFailed(jobId);
+        return engine.start(jobId, target, settings, listener, true);
+    }
+
     /**
      * After a run: writes the export to the job's output, the JSON summary where the settings say, and
      * records the summary into the run.
@@ -118,6 +125,17 @@ public final class BatchService {
                 : "cancelled".equals(outcome.stopReason()) ? RunRecord.CANCELLED : RunRecord.DONE;
         runs.updateSummary(job.runId(), status, summary.toJson().toString());
         return summary;
+    }
+
+    /** The job's summary from its stored items; the wall time is the span of its results. */
+    public BatchSummary summary(BatchJobRecord job) {
+        BatchExport.Tally tally = new BatchExport.Tally();
+        WallSpan span = new WallSpan(java.time.Instant.now());
+        store.forEachItemWithResult(job.id(), ir -> {
+            tally.add(ir);
+            span.add(ir);
+        });
+        return tally.summary(span.seconds(java.time.Duration.ZERO));
     }
 
     /**

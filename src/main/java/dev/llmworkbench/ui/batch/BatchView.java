@@ -108,6 +108,7 @@ public final class BatchView extends BorderPane {
         Button retry = new Button("Retry failed");
         retry.setId("batch-retry");
         retry.disableProperty().bind(vm.stateProperty().isNotEqualTo(BatchViewModel.State.FINISHED)
+                .and(vm.stateProperty().isNotEqualTo(BatchViewModel.State.FAILED))
                 .or(vm.jobIdProperty().isNull()));
         retry.setOnAction(e -> vm.retryFailed());
         Button export = new Button("Export…");

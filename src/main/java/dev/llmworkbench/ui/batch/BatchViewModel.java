@@ -168,6 +168,9 @@ public final class BatchViewModel {
     private ScheduledFuture<?> poller;
     private BatchEngine.Handle handle;
     private BatchSettings runningSettings;
+    /** The summary of the last run that finished here (with its wall time), and its job. */
+    private BatchSummary lastSummary;
+    private String lastSummaryJob;
     private final Map<Long, Entry> byItem = new HashMap<>();
     private volatile CompletableFuture<BatchSummary> finished = CompletableFuture.completedFuture(null);
 
@@ -334,11 +337,8 @@ public final class BatchViewModel {
         }
         BatchSettings s = runningSettings;
         state.set(State.RUNNING);
-        CompletableFuture<BatchJobs.JobInfo> requeued = CompletableFuture.supplyAsync(() -> {
-            jobs.retryFailed(id);
-            return jobs.info(id);
-        }, work);
-        return run(requeued, s != null ? s : null);
+        error.set("");
+        return run(CompletableFuture.supplyAsync(() -> jobs.info(id), work), s, true);
     }
 
     private void loadEntries(List<BatchJobs.ItemRow> items) {
@@ -355,22 +355,40 @@ public final class BatchViewModel {
         entries.setAll(list);
     }
 
+    /** A job the engine has taken, with the settings it runs with. */
+    private record Started(BatchJobs.JobInfo info, BatchSettings settings, BatchEngine.Handle handle) {
+    }
+
     private CompletableFuture<BatchSummary> run(CompletableFuture<BatchJobs.JobInfo> job, BatchSettings given) {
+        return run(job, given, false);
+    }
+
+    /** {@code failedOnly}: put the job's failed items back and run them, nothing else. */
+    private CompletableFuture<BatchSummary> run(CompletableFuture<BatchJobs.JobInfo> job, BatchSettings given,
+                                                boolean failedOnly) {
         CompletableFuture<BatchSummary> done = new CompletableFuture<>();
         finished = done;
-        job.thenAcceptAsync(info -> {
+        job.thenApplyAsync(info -> {
+            // on the worker: starting reads the provider's profile and its key (the database, the keyring)
             BatchSettings s = given != null ? given : info.settings();
-            runningSettings = s;
-            jobId.set(info.jobId());
-            currentJob = info.jobId();
             latest.set(null);
-            BatchEngine.Handle h = jobs.start(info.jobId(), s, new BatchListener() {
+            currentJob = info.jobId();
+            BatchListener listener = new BatchListener() {
                 @Override
                 public void onProgress(BatchProgress p) {
                     latest.set(p);
                     itemsDirty.set(true);
                 }
-            });
+            };
+            BatchEngine.Handle h = failedOnly ? jobs.retryFailed(info.jobId(), s, listener)
+                    : jobs.start(info.jobId(), s, listener);
+            return new Started(info, s, h);
+        }, work).thenAcceptAsync(started -> {
+            BatchJobs.JobInfo info = started.info();
+            BatchSettings s = started.settings();
+            BatchEngine.Handle h = started.handle();
+            runningSettings = s;
+            jobId.set(info.jobId());
             handle = h;
             itemsCursor = BatchJobs.ALL_ITEMS;
             startPolling();
@@ -384,6 +402,8 @@ public final class BatchViewModel {
                             error.set("The batch stopped: " + rootMessage(err) + ". It can be resumed.");
                             state.set(State.FAILED);
                         } else {
+                            lastSummary = summary;
+                            lastSummaryJob = info.jobId();
                             summaryText.set(summary.describe().strip());
                             state.set(State.FINISHED);
                         }
@@ -582,9 +602,12 @@ public final class BatchViewModel {
         if (id == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("nothing run yet"));
         }
+        // the summary the run ended with (its wall time is the run's); else one made from the stored results
+        BatchSummary known = id.equals(lastSummaryJob) ? lastSummary : null;
         return CompletableFuture.runAsync(() -> {
             try {
-                Files.writeString(output, jobs.summary(id, 0).toJsonText() + "\n", StandardCharsets.UTF_8);
+                BatchSummary summary = known != null ? known : jobs.summary(id);
+                Files.writeString(output, summary.toJsonText() + "\n", StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -141,6 +141,42 @@ class BatchEngineControlTest {
         }
     }
 
+    @Test
+    void retryingTheFailedItemsSendsThemAndNothingElse() throws Exception {
+        try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0")))) {
+            Started s = start(sim, 8, 2, p -> false);
+            BatchEngine.Outcome first = s.handle().result().get(30, TimeUnit.SECONDS);
+            String job = first.jobId();
+            BatchStore store = service.store();
+            assertThat(store.counts(job)).containsEntry(ItemStatus.DONE, 8);
+            // as if two had failed and a cancel had left two not run
+            var items = store.items(job);
+            db.write(c -> {
+                try (var st = c.createStatement()) {
+                    st.executeUpdate("UPDATE batch_items SET status = 'failed' WHERE id IN (" + items.get(1).id() + ", "
+                            + items.get(5).id() + ")");
+                    st.executeUpdate("UPDATE batch_items SET status = 'not_run' WHERE id IN (" + items.get(6).id() + ", "
+                            + items.get(7).id() + ")");
+                    st.executeUpdate("DELETE FROM results WHERE item_id IN (" + items.get(6).id() + ", "
+                            + items.get(7).id() + ")");
+                }
+                return null;
+            });
+            long sent = sim.requestCount();
+            ProviderProfile profile = ProviderProfile.of("sim", sim.baseUrl());
+            BatchSettings settings = new BatchSettings("qwen3-235b-a22b", false, null, 2, null, null, null, null,
+                    profile.baseUrl(), null, null, null);
+            BatchEngine.Outcome retried = service.retryFailed(job, new BatchEngine.Target(profile, null,
+                    Timeouts.defaults()), settings, null).result().get(30, TimeUnit.SECONDS);
+            assertThat(sim.requestCount() - sent).as("only the two failed items were sent").isEqualTo(2);
+            assertThat(store.item(items.get(1).id()).orElseThrow().status()).isEqualTo(ItemStatus.DONE);
+            assertThat(store.item(items.get(5).id()).orElseThrow().status()).isEqualTo(ItemStatus.DONE);
+            assertThat(store.item(items.get(6).id()).orElseThrow().status()).isEqualTo(ItemStatus.NOT_RUN);
+            assertThat(store.item(items.get(7).id()).orElseThrow().status()).isEqualTo(ItemStatus.NOT_RUN);
+            assertThat(retried.progress().done()).isEqualTo(6);
+        }
+    }
+
     private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);

@@ -177,6 +177,13 @@ class AnalystFlowsTest {
         robot.push(KeyCode.CONTROL, KeyCode.DIGIT3);
         waitFor(5, () -> !charts.isLive());
 
+        Path summaryFile = dir.resolve("summary-" + n + ".json");
+        onFx(() -> vm.exportSummary(summaryFile)).get(10, TimeUnit.SECONDS);
+        JsonObject summary = JsonParser.parseString(Files.readString(summaryFile)).getAsJsonObject();
+        assertThat(summary.get("succeeded").getAsInt()).isEqualTo(48);
+        assertThat(summary.get("invalid").getAsInt()).isEqualTo(2);
+        assertThat(summary.get("wall_s").getAsDouble()).as("the run's wall time").isPositive();
+
         Path out = dir.resolve("export-" + n + ".jsonl");
         onFx(() -> vm.export(out, "jsonl")).get(10, TimeUnit.SECONDS);
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
