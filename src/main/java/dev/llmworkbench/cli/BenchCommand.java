@@ -11,6 +11,7 @@ import dev.llmworkbench.metrics.Slo;
 import dev.llmworkbench.resilience.RateLimitTier;
 import dev.llmworkbench.resilience.RetryPolicy;
 import dev.llmworkbench.service.ChatJob;
+import dev.llmworkbench.service.HistoryService;
 import dev.llmworkbench.service.ProfileService;
 import dev.llmworkbench.service.bench.BenchService;
 import java.io.PrintWriter;
@@ -114,23 +115,38 @@ public class BenchCommand implements Callable<Integer> {
             // measure the server, not our limiter
             services.chat().limiter().setTier(job.limiterKey(), new RateLimitTier("bench", 1_000_000, 1_000_000_000_000L));
             Slo slo = new Slo(sloTtftMs, sloTpotMs, null);
-            List<BenchService.Level> levels = new BenchService(services.chat(), Clock.systemUTC())
-                    .run(job, requests, concurrency, slo);
-            JsonObject result = BenchService.toJson(levels);
+            JsonObject settings = new JsonObject();
+            settings.addProperty("base_url", p.baseUrl());
+            settings.addProperty("model", model);
+            settings.addProperty("requests", requests);
+            settings.addProperty("concurrency", concurrency.toString());
+            settings.addProperty("max_tokens", maxTokens);
+            settings.addProperty("slo_ttft_ms", sloTtftMs);
+            settings.addProperty("slo_tpot_ms", sloTpotMs);
+            // the run is opened first and every request's result stored as it ends: the history holds each
+            // request, and the desktop's charts follow the benchmark while it runs
+            HistoryService history = null;
+            long opened = -1;
             try {
-                JsonObject settings = new JsonObject();
-                settings.addProperty("base_url", p.baseUrl());
-                settings.addProperty("model", model);
-                settings.addProperty("requests", requests);
-                settings.addProperty("concurrency", concurrency.toString());
-                settings.addProperty("max_tokens", maxTokens);
-                settings.addProperty("slo_ttft_ms", sloTtftMs);
-                settings.addProperty("slo_tpot_ms", sloTpotMs);
-                boolean ok = levels.stream().allMatch(l -> l.summary().errors() == 0);
-                services.history(db).recordBenchmark(prompt, p.name(), model, Json.GSON.toJson(settings),
-                        Json.GSON.toJson(result), ok);
+                history = services.history(db);
+                opened = history.startBenchmark(prompt, p.name(), model, Json.GSON.toJson(settings)).id();
             } catch (RuntimeException e) {
-                err.println("warning: the run was not recorded in the history: " + e.getMessage());
+                err.println("warning: the run is not recorded in the history: " + e.getMessage());
+            }
+            HistoryService recorder = history;
+            long runId = opened;
+            BenchService.ResultSink sink = runId < 0 ? null
+                    : (outcome, startedAt) -> recorder.recordResult(runId, job, outcome, startedAt);
+            List<BenchService.Level> levels = new BenchService(services.chat(), Clock.systemUTC())
+                    .run(job, requests, concurrency, slo, sink);
+            JsonObject result = BenchService.toJson(levels);
+            if (runId >= 0) {
+                try {
+                    boolean ok = levels.stream().allMatch(l -> l.summary().errors() == 0);
+                    recorder.finishBenchmark(runId, Json.GSON.toJson(result), ok);
+                } catch (RuntimeException e) {
+                    err.println("warning: the run's summary was not recorded in the history: " + e.getMessage());
+                }
             }
             if (json) {
                 out.println(Json.PRETTY.toJson(result));

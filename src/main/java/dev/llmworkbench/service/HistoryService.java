@@ -80,18 +80,7 @@ public final class HistoryService {
         RunRecord run = runs.create(kind, title(prompt), prompt, job.profile().name(), List.of(req.model()),
                 GSON.toJson(settings));
         Completion c = o.completion();
-        List<dev.llmworkbench.store.Attempt> attempts = new ArrayList<>();
-        long backoff = 0;
-        for (Attempt a : o.attempts()) {
-            attempts.add(new dev.llmworkbench.store.Attempt(a.number(), a.status(), a.errorKind(),
-                    a.errorKind() == null ? null : a.reason(), null, (double) backoff));
-            backoff = a.waitMs();
-        }
-        results.insert(ResultRecord.builder(run.id()).model(c.model() != null ? c.model() : req.model())
-                .provider(job.profile().name()).responseText(c.text()).reasoning(c.reasoning())
-                .finishReason(c.finishReason()).usage(c.usage()).timing(c.timing())
-                .costUsd(o.costUsd() == null ? null : o.costUsd().amount()).attempts(attempts).error(c.error())
-                .startedAt(startedAt).endedAt(Instant.now()).build());
+        recordResult(run.id(), job, o, startedAt);
         JsonObject summary = new JsonObject();
         summary.addProperty("ttft_ms", c.timing().ttftMs());
         summary.addProperty("e2e_ms", c.timing().e2eMs());
@@ -101,12 +90,36 @@ public final class HistoryService {
         return runs.find(run.id()).orElse(run);
     }
 
-    /** Records a finished benchmark (kind {@code benchmark}) with its summary. */
-    public RunRecord recordBenchmark(String prompt, String provider, String model, String settingsJson,
-                                     String summaryJson, boolean ok) {
-        RunRecord run = runs.create(RunKind.BENCHMARK, "bench " + model, prompt, provider, List.of(model), settingsJson);
-        runs.updateSummary(run.id(), ok ? RunRecord.DONE : RunRecord.FAILED, summaryJson);
-        return runs.find(run.id()).orElse(run);
+    /** Stores one request's result (response, timings, usage, cost, attempts) into a run. */
+    public ResultRecord recordResult(long runId, ChatJob job, ChatOutcome o, Instant startedAt) {
+        ChatRequest req = job.request();
+        Completion c = o.completion();
+        List<dev.llmworkbench.store.Attempt> attempts = new ArrayList<>();
+        long backoff = 0;
+        for (Attempt a : o.attempts()) {
+            attempts.add(new dev.llmworkbench.store.Attempt(a.number(), a.status(), a.errorKind(),
+                    a.errorKind() == null ? null : a.reason(), null, (double) backoff));
+            backoff = a.waitMs();
+        }
+        return results.insert(ResultRecord.builder(runId).model(c.model() != null ? c.model() : req.model())
+                .provider(job.profile().name()).responseText(c.text()).reasoning(c.reasoning())
+                .finishReason(c.finishReason()).usage(c.usage()).timing(c.timing())
+                .costUsd(o.costUsd() == null ? null : o.costUsd().amount()).attempts(attempts).error(c.error())
+                .startedAt(startedAt).endedAt(Instant.now()).build());
+    }
+
+    /**
+     * Opens a benchmark's run (kind {@code benchmark}, status running) before its requests go out, so that
+     * each request's result can be stored as it ends ({@link #recordResult}) and the charts follow it live.
+     */
+    public RunRecord startBenchmark(String prompt, String provider, String model, String settingsJson) {
+        return runs.create(RunKind.BENCHMARK, "bench " + model, prompt, provider, List.of(model), settingsJson);
+    }
+
+    /** Closes a benchmark's run with its summary. */
+    public RunRecord finishBenchmark(long runId, String summaryJson, boolean ok) {
+        runs.updateSummary(runId, ok ? RunRecord.DONE : RunRecord.FAILED, summaryJson);
+        return runs.find(runId).orElseThrow();
     }
 
     public List<RunRecord> list(RunQuery q) {

@@ -111,6 +111,16 @@ class EstimateBenchHistoryTest {
             JsonArray runs = json(h.out()).getAsJsonArray("runs");
             assertThat(runs).hasSize(1);
             assertThat(runs.get(0).getAsJsonObject().get("kind").getAsString()).isEqualTo("benchmark");
+            // every request is in the history as it ended (the charts read them), with its timings
+            long runId = runs.get(0).getAsJsonObject().get("id").getAsLong();
+            try (Database d = Database.open(db)) {
+                var results = new dev.llmworkbench.store.ResultStore(d).listByRun(runId);
+                assertThat(results).hasSize(12).allSatisfy(res -> {
+                    assertThat(res.succeeded()).isTrue();
+                    assertThat(res.timing().e2eMs()).isPositive();
+                    assertThat(res.usage().completionTokens()).isPositive();
+                });
+            }
         }
     }
 

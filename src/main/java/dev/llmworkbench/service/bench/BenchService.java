@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * TTFT, TTFO, TPOT and end-to-end percentiles, throughput, errors and goodput per level.
  */
 public final class BenchService {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(BenchService.class.getName());
     /** One level of the sweep. */
     public record Level(int concurrency, RunSummary summary) {
         public JsonObject toJson() {
@@ -79,6 +80,21 @@ public final class BenchService {
 
     /** Runs every level in turn; blocks until done. */
     public List<Level> run(ChatJob job, int requests, List<Integer> concurrencies, Slo slo) throws InterruptedException {
+        return run(job, requests, concurrencies, slo, null);
+    }
+
+    /** What to do with each request's outcome as it ends (e.g. store it); called on the client's threads. */
+    @FunctionalInterface
+    public interface ResultSink {
+        void accept(ChatOutcome outcome, java.time.Instant startedAt);
+    }
+
+    /**
+     * As {@link #run(ChatJob, int, List, Slo)}, handing every request's outcome to {@code sink} (may be null)
+     * as it ends; a sink that throws does not stop the benchmark.
+     */
+    public List<Level> run(ChatJob job, int requests, List<Integer> concurrencies, Slo slo, ResultSink sink)
+            throws InterruptedException {
         if (requests < 1) {
             throw new IllegalArgumentException("requests must be at least 1");
         }
@@ -87,32 +103,40 @@ public final class BenchService {
             if (c < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1, was " + c);
             }
-            out.add(new Level(c, RunSummary.of(level(job, requests, c), slo)));
+            out.add(new Level(c, RunSummary.of(level(job, requests, c, sink), slo)));
         }
         return out;
     }
 
-    private List<RequestSample> level(ChatJob job, int requests, int concurrency) throws InterruptedException {
+    private List<RequestSample> level(ChatJob job, int requests, int concurrency, ResultSink sink)
+            throws InterruptedException {
         List<RequestSample> samples = Collections.synchronizedList(new ArrayList<>(requests));
         CountDownLatch done = new CountDownLatch(requests);
         AtomicInteger next = new AtomicInteger();
         for (int i = 0; i < Math.min(concurrency, requests); i++) {
-            launch(job, requests, next, samples, done);
+            launch(job, requests, next, samples, done, sink);
         }
         done.await();
         return new ArrayList<>(samples);
     }
 
     private void launch(ChatJob job, int requests, AtomicInteger next, List<RequestSample> samples,
-                        CountDownLatch done) {
+                        CountDownLatch done, ResultSink sink) {
         if (next.getAndIncrement() >= requests) {
             return;
         }
         long start = clock.millis();
         chat.start(job, null).result().whenComplete((o, err) -> {
             samples.add(sample(job, o, start));
+            if (sink != null && o != null) {
+                try {
+                    sink.accept(o, java.time.Instant.ofEpochMilli(start));
+                } catch (RuntimeException e) {
+                    LOG.log(java.util.logging.Level.WARNING, "a benchmark result was not stored: " + e.getMessage());
+                }
+            }
             done.countDown();
-            launch(job, requests, next, samples, done);
+            launch(job, requests, next, samples, done, sink);
         });
     }
 
