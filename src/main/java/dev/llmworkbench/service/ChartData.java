@@ -61,8 +61,15 @@ public final class ChartData {
     private final ResultStore results;
     private final PriceService prices;
     private final ZoneId zone;
+    private final int maxResults;
 
     public ChartData(RunStore runs, ResultStore results, PriceService prices, ZoneId zone) {
+        this(runs, results, prices, zone, MAX_RESULTS);
+    }
+
+    /** With another bound on the results read per refresh (tests). */
+    ChartData(RunStore runs, ResultStore results, PriceService prices, ZoneId zone, int maxResults) {
+        this.maxResults = maxResults;
         this.runs = Objects.requireNonNull(runs);
         this.results = Objects.requireNonNull(results);
         this.prices = Objects.requireNonNull(prices);
@@ -78,7 +85,7 @@ public final class ChartData {
 
     /**
      * The samples of one run (or of the newest runs when {@code runId} is null), optionally of one model and
-     * a time range, oldest first.
+     * a time range, oldest first; at most {@link #MAX_RESULTS}, the newest.
      */
     public List<Sample> samples(Long runId, String model, Instant from, Instant to) {
         List<Long> ids = new ArrayList<>();
@@ -91,7 +98,10 @@ public final class ChartData {
         }
         List<Sample> out = new ArrayList<>();
         for (long id : ids) {
-            for (ResultRecord r : results.listByRun(id, MAX_RESULTS - out.size(), 0)) {
+            // a run with more results than the charts take: its newest (a live chart follows the end of a run)
+            int take = maxResults - out.size();
+            int skip = Math.max(0, results.countByRun(id) - take);
+            for (ResultRecord r : results.listByRun(id, take, skip)) {
                 Instant at = r.endedAt() != null ? r.endedAt() : r.startedAt();
                 if (model != null && !model.equals(r.model())) {
                     continue;
@@ -105,7 +115,7 @@ public final class ChartData {
                         r.timing() == null ? null : r.timing().throughputTokensPerSecond(), r.costUsd(),
                         r.succeeded()));
             }
-            if (out.size() >= MAX_RESULTS) {
+            if (out.size() >= maxResults) {
                 break;
             }
         }

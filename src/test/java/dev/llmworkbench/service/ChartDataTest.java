@@ -10,6 +10,30 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ChartDataTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    @Test
+    void aRunWithMoreResultsThanTheChartsReadGivesItsNewest() {
+        try (dev.llmworkbench.store.Database db = dev.llmworkbench.store.Database.open(dir.resolve("wb.db"))) {
+            var runs = new dev.llmworkbench.store.RunStore(db);
+            var results = new dev.llmworkbench.store.ResultStore(db);
+            long run = runs.create(dev.llmworkbench.store.RunKind.BATCH, "t", "p", "sim", List.of("m"), null).id();
+            for (int i = 0; i < 30; i++) {
+                results.insert(dev.llmworkbench.store.ResultRecord.builder(run).model("m")
+                        .timing(new dev.llmworkbench.domain.Timing(1.0 + i, 1.0 + i, 10.0 + i, 1.0, List.of(), 5, 0, 0))
+                        .startedAt(Instant.ofEpochSecond(1_000 + i)).endedAt(Instant.ofEpochSecond(1_000 + i)).build());
+            }
+            PriceService prices = new PriceService(dir.resolve("overrides.json"),
+                    new dev.llmworkbench.store.SettingsStore(db), new dev.llmworkbench.cost.TokenEstimator());
+            ChartData data = new ChartData(runs, results, prices, java.time.ZoneOffset.UTC, 10);
+            List<ChartData.Sample> s = data.samples(run, null, null, null);
+            assertThat(s).hasSize(10);
+            assertThat(s).extracting(ChartData.Sample::ttftMs).containsExactly(21.0, 22.0, 23.0, 24.0, 25.0, 26.0,
+                    27.0, 28.0, 29.0, 30.0);
+        }
+    }
+
     @Test
     void largeSeriesAreDownSampledKeepingTheEnds() {
         List<Integer> big = IntStream.range(0, 100_000).boxed().toList();
