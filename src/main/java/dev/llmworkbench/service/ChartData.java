@@ -4,7 +4,6 @@ import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.ModelPrice;
 import dev.llmworkbench.domain.Money;
 import dev.llmworkbench.metrics.Percentiles;
-import dev.llmworkbench.store.ResultRecord;
 import dev.llmworkbench.store.ResultStore;
 import dev.llmworkbench.store.RunQuery;
 import dev.llmworkbench.store.RunRecord;
@@ -101,7 +100,7 @@ public final class ChartData {
             // a run with more results than the charts take: its newest (a live chart follows the end of a run)
             int take = maxResults - out.size();
             int skip = Math.max(0, results.countByRun(id) - take);
-            for (ResultRecord r : results.listByRun(id, take, skip)) {
+            for (ResultStore.Figures r : results.figuresByRun(id, take, skip)) {
                 Instant at = r.endedAt() != null ? r.endedAt() : r.startedAt();
                 if (model != null && !model.equals(r.model())) {
                     continue;
@@ -109,11 +108,11 @@ public final class ChartData {
                 if (at != null && ((from != null && at.isBefore(from)) || (to != null && !at.isBefore(to)))) {
                     continue;
                 }
-                out.add(new Sample(id, r.model(), at, r.timing() == null ? null : r.timing().ttftMs(),
-                        r.timing() == null ? null : r.timing().e2eMs(),
-                        r.usage() == null ? null : r.usage().completionTokens(),
-                        r.timing() == null ? null : r.timing().throughputTokensPerSecond(), r.costUsd(),
-                        r.succeeded()));
+                Integer timed = r.outputTokens();
+                Double perSecond = timed == null || r.e2eMs() == null || r.e2eMs() <= 0 ? null
+                        : timed * 1000.0 / r.e2eMs(); // as Timing.throughputTokensPerSecond
+                out.add(new Sample(id, r.model(), at, r.ttftMs(), r.e2eMs(), r.completionTokens(), perSecond,
+                        r.costUsd(), r.succeeded()));
             }
             if (out.size() >= maxResults) {
                 break;

@@ -5,6 +5,8 @@ import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.Timing;
 import dev.llmworkbench.domain.Usage;
 import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -63,6 +65,38 @@ public final class ResultStore {
                     List<ResultRecord> out = new ArrayList<>();
                     while (rs.next()) {
                         out.add(map(rs));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    /** The figures the charts draw of one stored result: no texts, no request, no attempts. */
+    public record Figures(long id, String model, Instant startedAt, Instant endedAt, Double ttftMs, Double e2eMs,
+                          Integer completionTokens, Integer outputTokens, BigDecimal costUsd, boolean succeeded) {
+    }
+
+    /**
+     * One page of the figures of a run's results, in the order they were stored: what a chart refresh reads
+     * (a second or so apart while a batch runs), without the texts and JSON a full result carries.
+     */
+    public List<Figures> figuresByRun(long runId, int limit, int offset) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, model, started_at, ended_at, ttft_ms, e2e_ms, completion_tokens, output_tokens,
+                      cost_usd, error_kind FROM results WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?""")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, limit);
+                ps.setInt(3, offset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Figures> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(new Figures(rs.getLong("id"), rs.getString("model"), Jdbc.getInstant(rs, "started_at"),
+                                Jdbc.getInstant(rs, "ended_at"), Jdbc.getDouble(rs, "ttft_ms"),
+                                Jdbc.getDouble(rs, "e2e_ms"), Jdbc.getInt(rs, "completion_tokens"),
+                                Jdbc.getInt(rs, "output_tokens"), Jdbc.getDecimal(rs, "cost_usd"),
+                                rs.getString("error_kind") == null));
                     }
                     return out;
                 }

@@ -22,6 +22,7 @@ class ChartDataTest {
             for (int i = 0; i < 30; i++) {
                 results.insert(dev.llmworkbench.store.ResultRecord.builder(run).model("m")
                         .timing(new dev.llmworkbench.domain.Timing(1.0 + i, 1.0 + i, 10.0 + i, 1.0, List.of(), 5, 0, 0))
+                        .usage(dev.llmworkbench.domain.Usage.of(7, 5)).costUsd(new BigDecimal("0.0002"))
                         .startedAt(Instant.ofEpochSecond(1_000 + i)).endedAt(Instant.ofEpochSecond(1_000 + i)).build());
             }
             PriceService prices = new PriceService(dir.resolve("overrides.json"),
@@ -31,6 +32,13 @@ class ChartDataTest {
             assertThat(s).hasSize(10);
             assertThat(s).extracting(ChartData.Sample::ttftMs).containsExactly(21.0, 22.0, 23.0, 24.0, 25.0, 26.0,
                     27.0, 28.0, 29.0, 30.0);
+            ChartData.Sample last = s.get(9);
+            assertThat(last.e2eMs()).isEqualTo(39.0);
+            assertThat(last.outputTokens()).isEqualTo(5);
+            assertThat(last.tokensPerSecond()).isCloseTo(5_000.0 / 39, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(last.costUsd()).isEqualByComparingTo("0.0002");
+            assertThat(last.ok()).isTrue();
+            assertThat(last.at()).isEqualTo(Instant.ofEpochSecond(1_029));
         }
     }
 
