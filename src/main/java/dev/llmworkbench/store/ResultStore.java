@@ -55,21 +55,7 @@ public final class ResultStore {
 
     /** One page of the results of a run, in the order they were stored. */
     public List<ResultRecord> listByRun(long runId, int limit, int offset) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT * FROM results WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?")) {
-                ps.setLong(1, runId);
-                ps.setInt(2, limit);
-                ps.setInt(3, offset);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<ResultRecord> out = new ArrayList<>();
-                    while (rs.next()) {
-                        out.add(map(rs));
-                    }
-                    return out;
-                }
-            }
-        });
+        return pageByRun("*", runId, limit, offset, ResultStore::map);
     }
 
     /** The figures the charts draw of one stored result: no texts, no request, no attempts. */
@@ -82,21 +68,31 @@ public final class ResultStore {
      * (a second or so apart while a batch runs), without the texts and JSON a full result carries.
      */
     public List<Figures> figuresByRun(long runId, int limit, int offset) {
+        return pageByRun("id, model, started_at, ended_at, ttft_ms, e2e_ms, completion_tokens, output_tokens, cost_usd, "
+                + "error_kind", runId, limit, offset, rs -> new Figures(rs.getLong("id"), rs.getString("model"),
+                        Jdbc.getInstant(rs, "started_at"), Jdbc.getInstant(rs, "ended_at"), Jdbc.getDouble(rs, "ttft_ms"),
+                        Jdbc.getDouble(rs, "e2e_ms"), Jdbc.getInt(rs, "completion_tokens"),
+                        Jdbc.getInt(rs, "output_tokens"), Jdbc.getDecimal(rs, "cost_usd"),
+                        rs.getString("error_kind") == null));
+    }
+
+    /** A row of a result set as a value. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> pageByRun(String columns, long runId, int limit, int offset, Row<T> row) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, model, started_at, ended_at, ttft_ms, e2e_ms, completion_tokens, output_tokens,
-                      cost_usd, error_kind FROM results WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?""")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + columns + " FROM results WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?")) {
                 ps.setLong(1, runId);
                 ps.setInt(2, limit);
                 ps.setInt(3, offset);
                 try (ResultSet rs = ps.executeQuery()) {
-                    List<Figures> out = new ArrayList<>();
+                    List<T> out = new ArrayList<>();
                     while (rs.next()) {
-                        out.add(new Figures(rs.getLong("id"), rs.getString("model"), Jdbc.getInstant(rs, "started_at"),
-                                Jdbc.getInstant(rs, "ended_at"), Jdbc.getDouble(rs, "ttft_ms"),
-                                Jdbc.getDouble(rs, "e2e_ms"), Jdbc.getInt(rs, "completion_tokens"),
-                                Jdbc.getInt(rs, "output_tokens"), Jdbc.getDecimal(rs, "cost_usd"),
-                                rs.getString("error_kind") == null));
+                        out.add(row.map(rs));
                     }
                     return out;
                 }
