@@ -266,7 +266,8 @@ public class BatchCommand implements Callable<Integer> {
         String model = settings.model() != null ? settings.model() : BatchSettings.DEFAULT_MODEL;
         List<EstimateService.ModelEstimate> est;
         try {
-            est = BatchService.dryRun(services.estimates(), parsed, model, settings.effectiveMaxTokens());
+            est = BatchService.dryRun(services.estimates(), parsed, model, settings.effectiveMaxTokens(),
+                    settings.route() && settings.model() == null ? new dev.llmworkbench.cost.Router() : null);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

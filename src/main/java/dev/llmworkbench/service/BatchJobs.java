@@ -99,11 +99,17 @@ public final class BatchJobs {
 
     /** The dry-run estimate of a file: per model its valid rows at {@code maxTokens} output each. */
     public List<EstimateService.ModelEstimate> dryRun(Path file, String model, int maxTokens) {
+        return dryRun(file, model, false, maxTokens);
+    }
+
+    /** As above; {@code route}: rows without a model of their own are priced at the router's pick, as they run. */
+    public List<EstimateService.ModelEstimate> dryRun(Path file, String model, boolean route, int maxTokens) {
         BatchInput.Parsed parsed = BatchInput.read(file);
         if (parsed.validRows().isEmpty()) {
             return List.of();
         }
-        return BatchService.dryRun(estimates, parsed, model == null ? BatchSettings.DEFAULT_MODEL : model, maxTokens);
+        return BatchService.dryRun(estimates, parsed, model == null ? BatchSettings.DEFAULT_MODEL : model, maxTokens,
+                route && model == null ? new dev.llmworkbench.cost.Router() : null);
     }
 
     /** Stores a new job for the file; its export goes to the output folder in {@code format} (jsonl, csv). */

@@ -351,4 +351,26 @@ class BatchCommandTest {
         assertThat(wall).isGreaterThanOrEqualTo(0.35);
         assertThat(summary).doesNotExist();
     }
+
+    @Test
+    void aDryRunPricesEachRowAtItsOwnModelOrTheRoutersPickAndSendsNothing() throws Exception {
+        String url = startSim("ttft-ms=0,tps=0");
+        com.google.gson.JsonObject complex = new com.google.gson.JsonObject();
+        complex.addProperty("prompt", "Design an async API and optimize this algorithm:\n```python\ndef f(x):\n"
+                + "    return x\n```\nThen implement a concurrent version.\n```python\npass\n```\n"
+                + "Explain the parallel design in detail.");
+        Path in = dir.resolve("mixed.jsonl");
+        Files.writeString(in, "{\"prompt\":\"hi\"}\n" + complex + "\n{\"prompt\":\"hello\",\"model\":\"qwen-max\"}\n");
+        CliRun.Result routed = CliRun.run("batch", "--input", in.toString(), "--output", dir.resolve("o.jsonl").toString(),
+                "--base-url", url, "--route", "--dry-run", "--db", dir.resolve("wb.db").toString());
+        assertThat(routed.code()).as(routed.err()).isZero();
+        assertThat(routed.out()).contains("3 valid rows").contains("qwen-turbo: 1 requests")
+                .contains("qwen3-235b-a22b: 1 requests").contains("qwen-max: 1 requests");
+        CliRun.Result fixed = CliRun.run("batch", "--input", in.toString(), "--output", dir.resolve("o.jsonl").toString(),
+                "--base-url", url, "--model", "qwen-plus", "--dry-run", "--db", dir.resolve("wb.db").toString());
+        assertThat(fixed.code()).as(fixed.err()).isZero();
+        assertThat(fixed.out()).contains("qwen-plus: 2 requests").contains("qwen-max: 1 requests")
+                .doesNotContain("qwen-turbo");
+        assertThat(sim.requestCount()).isZero();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.llmworkbench.service.batch;
 
+import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.service.EstimateService;
 import dev.llmworkbench.store.BatchItemRecord;
@@ -172,9 +173,19 @@ public final class BatchService {
      * rows priced at their worst-case output ({@code max_tokens}).
      */
     public static Map<String, List<List<Message>>> requestsByModel(BatchInput.Parsed parsed, String defaultModel) {
+        return requestsByModel(parsed, defaultModel, null);
+    }
+
+    /**
+     * The valid rows' messages by the model each goes to: its own, else the router's choice for its prompt
+     * ({@code router} not null), else {@code defaultModel}, as the engine chooses.
+     */
+    public static Map<String, List<List<Message>>> requestsByModel(BatchInput.Parsed parsed, String defaultModel,
+                                                                   Router router) {
         Map<String, List<List<Message>>> out = new LinkedHashMap<>();
         for (BatchInput.Row r : parsed.validRows()) {
-            String m = r.row().model() != null ? r.row().model() : defaultModel;
+            String m = r.row().model() != null ? r.row().model()
+                    : router != null ? router.route(r.row().prompt()).model() : defaultModel;
             out.computeIfAbsent(m, k -> new ArrayList<>()).add(r.row().messages());
         }
         return out;
@@ -183,8 +194,14 @@ public final class BatchService {
     /** Per model: the estimate of its rows, at {@code outputTokens} each. */
     public static List<EstimateService.ModelEstimate> dryRun(EstimateService estimates, BatchInput.Parsed parsed,
                                                              String defaultModel, int outputTokens) {
+        return dryRun(estimates, parsed, defaultModel, outputTokens, null);
+    }
+
+    /** As above; with a router, the rows without a model of their own are priced at the model it picks. */
+    public static List<EstimateService.ModelEstimate> dryRun(EstimateService estimates, BatchInput.Parsed parsed,
+                                                             String defaultModel, int outputTokens, Router router) {
         List<EstimateService.ModelEstimate> out = new ArrayList<>();
-        requestsByModel(parsed, defaultModel).forEach((model, reqs) ->
+        requestsByModel(parsed, defaultModel, router).forEach((model, reqs) ->
                 out.addAll(estimates.estimate(reqs, List.of(model), reqs.size(), outputTokens)));
         return out;
     }

@@ -258,8 +258,11 @@ public final class BatchViewModel {
             error.set(e.getMessage());
             return CompletableFuture.failedFuture(e);
         }
-        String m = s.model() != null ? s.model() : BatchSettings.DEFAULT_MODEL;
-        return CompletableFuture.supplyAsync(() -> describe(jobs.dryRun(f, m, s.effectiveMaxTokens()), s), work)
+        // the rows' counts are taken here, on the FX thread, where the list lives
+        long valid = entries.stream().filter(Entry::valid).count();
+        long invalid = entries.size() - valid;
+        return CompletableFuture.supplyAsync(() -> describe(jobs.dryRun(f, s.model(), s.route(),
+                        s.effectiveMaxTokens()), s, valid, invalid), work)
                 .whenCompleteAsync((text, err) -> {
                     if (err != null) {
                         error.set(rootMessage(err));
@@ -269,11 +272,12 @@ public final class BatchViewModel {
                 }, fx);
     }
 
-    private String describe(List<EstimateService.ModelEstimate> est, BatchSettings s) {
+    private static String describe(List<EstimateService.ModelEstimate> est, BatchSettings s, long valid, long invalid) {
         StringBuilder sb = new StringBuilder();
-        long valid = entries.stream().filter(Entry::valid).count();
-        sb.append(valid).append(" valid rows (").append(entries.size() - valid).append(" invalid, not sent); worst case at ")
-                .append(s.effectiveMaxTokens()).append(" output tokens per row").append(s.route() ? "; routed rows are priced at the default model" : "").append('\n');
+        sb.append(valid).append(" valid rows (").append(invalid).append(" invalid, not sent); worst case at ")
+                .append(s.effectiveMaxTokens()).append(" output tokens per row")
+                .append(s.route() && s.model() == null ? "; each row priced at the model the router picks for it" : "")
+                .append('\n');
         BigDecimal total = BigDecimal.ZERO;
         for (EstimateService.ModelEstimate e : est) {
             BigDecimal usd = e.perDayUsd().amount();
