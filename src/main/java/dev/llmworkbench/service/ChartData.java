@@ -40,8 +40,8 @@ public final class ChartData {
     public record Bin(double from, double to, int count) {
     }
 
-    /** Percentiles of one model. */
-    public record ModelPercentiles(String model, int count, double p50, double p95, double p99) {
+    /** Percentiles of one latency ({@code metric}: "e2e" or "ttft") of one model. */
+    public record ModelPercentiles(String metric, String model, int count, double p50, double p95, double p99) {
     }
 
     /** A point of a series. */
@@ -161,18 +161,26 @@ public final class ChartData {
         return out;
     }
 
-    /** p50/p95/p99 of end-to-end latency per model (successful requests). */
-    public static List<ModelPercentiles> e2ePercentiles(List<Sample> samples) {
+    /** p50/p95/p99 per model of end-to-end latency, then of TTFT (successful requests). */
+    public static List<ModelPercentiles> percentiles(List<Sample> samples) {
+        List<ModelPercentiles> out = new ArrayList<>(percentiles("e2e", samples, Sample::e2eMs));
+        out.addAll(percentiles("ttft", samples, Sample::ttftMs));
+        return out;
+    }
+
+    private static List<ModelPercentiles> percentiles(String metric, List<Sample> samples,
+                                                      java.util.function.Function<Sample, Double> value) {
         Map<String, List<Double>> by = new LinkedHashMap<>();
         for (Sample s : samples) {
-            if (s.ok() && s.e2eMs() != null) {
-                by.computeIfAbsent(String.valueOf(s.model()), k -> new ArrayList<>()).add(s.e2eMs());
+            Double v = value.apply(s);
+            if (s.ok() && v != null) {
+                by.computeIfAbsent(String.valueOf(s.model()), k -> new ArrayList<>()).add(v);
             }
         }
         List<ModelPercentiles> out = new ArrayList<>();
         by.forEach((m, v) -> {
             Percentiles p = Percentiles.of(v);
-            out.add(new ModelPercentiles(m, p.count(), p.p50(), p.p95(), p.p99()));
+            out.add(new ModelPercentiles(metric, m, p.count(), p.p50(), p.p95(), p.p99()));
         });
         return out;
     }

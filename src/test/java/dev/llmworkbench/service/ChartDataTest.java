@@ -65,7 +65,11 @@ class ChartDataTest {
         assertThat(ChartData.ttftVsOutput(samples).get("a")).hasSize(2_000);
         var cum = ChartData.cumulativeSpend(samples).get("b");
         assertThat(cum.get(cum.size() - 1).y()).isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(ChartData.e2ePercentiles(samples)).extracting(ChartData.ModelPercentiles::model)
-                .containsExactly("a", "b");
+        List<ChartData.ModelPercentiles> pct = ChartData.percentiles(samples);
+        assertThat(pct).extracting(ChartData.ModelPercentiles::metric).containsExactly("e2e", "e2e", "ttft", "ttft");
+        assertThat(pct).extracting(ChartData.ModelPercentiles::model).containsExactly("a", "b", "a", "b");
+        // model a: every even i, ttft 10 + i over 0..4998 → median 10 + 2499 (numpy-style interpolation)
+        assertThat(pct.get(2).p50()).isEqualTo(2_509.0);
+        assertThat(pct.get(0).p50()).isEqualTo(2_599.0);
     }
 }

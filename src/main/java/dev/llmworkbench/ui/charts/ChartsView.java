@@ -52,7 +52,7 @@ public final class ChartsView extends BorderPane {
     private final Timeline live;
     private final BarChart<String, Number> ttftHist = bar("TTFT histogram", "ms", "requests");
     private final BarChart<String, Number> e2eHist = bar("End-to-end histogram", "ms", "requests");
-    private final BarChart<String, Number> pcts = bar("End-to-end p50 / p95 / p99 per model", "model", "ms");
+    private final BarChart<String, Number> pcts = bar("TTFT and end-to-end p50 / p95 / p99 per model", "model", "ms");
     private final ScatterChart<Number, Number> scatter =
             new ScatterChart<>(axis("output tokens"), axis("TTFT ms"));
     private final LineChart<Number, Number> tps = new LineChart<>(axis("seconds"), axis("tokens/s"));
@@ -191,14 +191,18 @@ public final class ChartsView extends BorderPane {
         ttftHist.getData().setAll(List.of(bins(s.ttftHistogram())));
         e2eHist.getData().setAll(List.of(bins(s.e2eHistogram())));
         List<XYChart.Series<String, Number>> p = new ArrayList<>();
-        for (String name : List.of("p50", "p95", "p99")) {
-            XYChart.Series<String, Number> series = new XYChart.Series<>();
-            series.setName(name);
-            for (ChartData.ModelPercentiles m : s.percentiles()) {
-                double v = name.equals("p50") ? m.p50() : name.equals("p95") ? m.p95() : m.p99();
-                series.getData().add(new XYChart.Data<>(m.model(), v));
+        for (String metric : List.of("ttft", "e2e")) {
+            for (String name : List.of("p50", "p95", "p99")) {
+                XYChart.Series<String, Number> series = new XYChart.Series<>();
+                series.setName((metric.equals("ttft") ? "TTFT " : "E2E ") + name);
+                for (ChartData.ModelPercentiles m : s.percentiles()) {
+                    if (m.metric().equals(metric)) {
+                        double v = name.equals("p50") ? m.p50() : name.equals("p95") ? m.p95() : m.p99();
+                        series.getData().add(new XYChart.Data<>(m.model(), v));
+                    }
+                }
+                p.add(series);
             }
-            p.add(series);
         }
         pcts.getData().setAll(p);
         scatter.getData().setAll(numeric(s.ttftVsOutput()));

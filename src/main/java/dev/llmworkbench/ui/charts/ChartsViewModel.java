@@ -133,7 +133,7 @@ public final class ChartsViewModel {
                 }
             }
             Snapshot snap = new Snapshot(s.size(), ChartData.histogram(ttft, BINS), ChartData.histogram(e2e, BINS),
-                    ChartData.e2ePercentiles(s), ChartData.ttftVsOutput(s), ChartData.tokensPerSecondOverTime(s),
+                    ChartData.percentiles(s), ChartData.ttftVsOutput(s), ChartData.tokensPerSecondOverTime(s),
                     ChartData.cumulativeSpend(s), data.spendPerDay(s), data.priceComparison());
             return Map.entry(ms, snap);
         }, work).handleAsync((res, err) -> {
@@ -166,9 +166,9 @@ public final class ChartsViewModel {
                     }
                 }
                 case PERCENTILES -> {
-                    p.printRecord("model", "count", "p50_ms", "p95_ms", "p99_ms");
+                    p.printRecord("metric", "model", "count", "p50_ms", "p95_ms", "p99_ms");
                     for (ChartData.ModelPercentiles m : s.percentiles()) {
-                        p.printRecord(m.model(), m.count(), m.p50(), m.p95(), m.p99());
+                        p.printRecord(m.metric(), m.model(), m.count(), m.p50(), m.p95(), m.p99());
                     }
                 }
                 case TTFT_VS_OUTPUT -> points(p, "output_tokens", "ttft_ms", s.ttftVsOutput());
