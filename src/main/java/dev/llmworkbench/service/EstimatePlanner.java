@@ -5,6 +5,7 @@ import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.store.RunKind;
 import dev.llmworkbench.store.RunQuery;
 import dev.llmworkbench.store.RunRecord;
+import dev.llmworkbench.store.ResultStore;
 import dev.llmworkbench.store.RunStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,11 +47,28 @@ public final class EstimatePlanner {
     private final EstimateService estimates;
     private final RoutingService routing;
     private final RunStore runs;
+    private final ResultStore results;
+    private final java.time.Clock clock;
 
-    public EstimatePlanner(EstimateService estimates, RoutingService routing, RunStore runs) {
+    public EstimatePlanner(EstimateService estimates, RoutingService routing, RunStore runs, ResultStore results,
+                           java.time.Clock clock) {
         this.estimates = Objects.requireNonNull(estimates);
         this.routing = Objects.requireNonNull(routing);
         this.runs = Objects.requireNonNull(runs);
+        this.results = Objects.requireNonNull(results);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** The mean completion tokens of the history's newest successful requests (up to {@code limit}); 0 when none. */
+    public long outputTokensOfHistory(int limit) {
+        List<Integer> tokens = results.recentCompletionTokens(limit);
+        return tokens.isEmpty() ? 0 : Math.round(tokens.stream().mapToInt(Integer::intValue).average().orElse(0));
+    }
+
+    /** The requests per day of the last {@code days} days of history (every run kind), rounded up; 0 when none. */
+    public long requestsPerDayOfHistory(int days) {
+        int n = results.countEndedSince(clock.instant().minus(java.time.Duration.ofDays(days)));
+        return n == 0 ? 0 : (n + days - 1) / days;
     }
 
     public EstimateService estimates() {

@@ -100,6 +100,37 @@ public final class ResultStore {
         });
     }
 
+    /** The completion tokens of the newest successful results of any run, newest first (an estimate's history). */
+    public List<Integer> recentCompletionTokens(int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT completion_tokens FROM results WHERE error_kind IS NULL AND completion_tokens IS NOT NULL
+                    ORDER BY id DESC LIMIT ?""")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Integer> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(rs.getInt(1));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    /** How many requests (results of any run) ended at or after {@code since}. */
+    public int countEndedSince(Instant since) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM results WHERE ended_at >= ?")) {
+                ps.setLong(1, since.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
     public int countByRun(long runId) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM results WHERE run_id = ?")) {

@@ -166,7 +166,7 @@ public final class AppServices implements AutoCloseable {
         this.historyBrowser = new HistoryBrowser(history, resultStore);
         this.chartData = new ChartData(runStore, resultStore, prices, ZoneId.systemDefault());
         this.estimatePlanner = new EstimatePlanner(estimates(),
-                new RoutingService(new Router(), prices.calculator(), estimator, ledger), runStore);
+                new RoutingService(new Router(), prices.calculator(), estimator, ledger), runStore, resultStore, clock);
         this.recorder = (job, outcome, kind) -> history.recordChat(job, outcome,
                 clock.instant().minusMillis((long) outcome.totalMs()),
                 "compare".equals(kind) ? RunKind.COMPARE : RunKind.SINGLE);

@@ -40,7 +40,11 @@ public final class EstimateView extends BorderPane {
         GridPane form = new GridPane();
         form.setHgap(8);
         form.setVgap(6);
-        form.addRow(0, new Label("Requests per day"), field("estimate-per-day", vm.requestsPerDayProperty()));
+        Button perDayFromHistory = new Button("From history (7 days)");
+        perDayFromHistory.setId("estimate-per-day-from-history");
+        perDayFromHistory.setOnAction(e -> vm.requestsPerDayFromHistory());
+        form.addRow(0, new Label("Requests per day"), field("estimate-per-day", vm.requestsPerDayProperty()),
+                perDayFromHistory);
         Button fromFile = new Button("From a prompt file…");
         fromFile.setOnAction(e -> {
             FileChooser fc = new FileChooser();
@@ -51,6 +55,8 @@ public final class EstimateView extends BorderPane {
         });
         Button fromHistory = new Button("From history");
         fromHistory.setId("estimate-from-history");
+        fromHistory.setTooltip(new javafx.scene.control.Tooltip(
+                "Input: the mean of the history's newest prompts; output: the mean answer of its newest requests"));
         fromHistory.setOnAction(e -> vm.inputFromHistory());
         form.addRow(1, new Label("Input tokens / request"), field("estimate-input", vm.inputTokensProperty()),
                 fromFile, fromHistory);

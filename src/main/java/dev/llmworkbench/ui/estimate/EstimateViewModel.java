@@ -29,6 +29,10 @@ import org.apache.commons.csv.CSVPrinter;
  * replaying the history's prompts.
  */
 public final class EstimateViewModel {
+    /** How many of the newest answers the output tokens of "from history" average. */
+    static final int HISTORY_RESULTS = 500;
+    /** The days "requests per day from history" looks back. */
+    static final int HISTORY_DAYS = 7;
     static final int HISTORY_PROMPTS = 200;
     public static final List<String> CSV_HEADER = List.of("model", "provider", "input_tokens", "output_tokens",
             "usd_per_request", "usd_per_day", "usd_per_month", "cny_per_request", "cny_per_day", "cny_per_month");
@@ -148,17 +152,43 @@ public final class EstimateViewModel {
                 }, fx);
     }
 
-    /** Input tokens per request: the mean of the history's prompts. */
+    /**
+     * Tokens per request from the history: input, the mean of its newest prompts; output, the mean completion
+     * of its newest successful requests.
+     */
     public CompletableFuture<Void> inputFromHistory() {
         String m = chosen.isEmpty() ? models.get(0) : chosen.get(0);
-        return CompletableFuture.supplyAsync(() -> planner.inputTokensOfHistory(m, HISTORY_PROMPTS), work)
+        return CompletableFuture.supplyAsync(() -> new long[] {planner.inputTokensOfHistory(m, HISTORY_PROMPTS),
+                planner.outputTokensOfHistory(HISTORY_RESULTS)}, work)
                 .handleAsync((t, err) -> {
                     if (err != null) {
                         error.set(err.getMessage());
-                    } else if (t == 0) {
-                        error.set("The history has no prompts yet.");
+                    } else if (t[0] == 0 && t[1] == 0) {
+                        error.set("The history has no prompts or answers yet.");
                     } else {
-                        inputTokens.set(String.valueOf(t));
+                        error.set("");
+                        if (t[0] > 0) {
+                            inputTokens.set(String.valueOf(t[0]));
+                        }
+                        if (t[1] > 0) {
+                            outputTokens.set(String.valueOf(t[1]));
+                        }
+                    }
+                    return null;
+                }, fx);
+    }
+
+    /** Requests per day: the history's requests (every kind of run) over the last week, per day. */
+    public CompletableFuture<Void> requestsPerDayFromHistory() {
+        return CompletableFuture.supplyAsync(() -> planner.requestsPerDayOfHistory(HISTORY_DAYS), work)
+                .handleAsync((n, err) -> {
+                    if (err != null) {
+                        error.set(err.getMessage());
+                    } else if (n == 0) {
+                        error.set("The history has no requests in the last " + HISTORY_DAYS + " days.");
+                    } else {
+                        error.set("");
+                        requestsPerDay.set(String.valueOf(n));
                     }
                     return null;
                 }, fx);

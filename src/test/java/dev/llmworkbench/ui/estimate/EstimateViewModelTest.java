@@ -72,6 +72,39 @@ class EstimateViewModelTest {
     }
 
     @Test
+    void fromHistoryTakesTheTokensAndTheRequestsPerDayFromWhatRan() throws Exception {
+        String model = services.prices().models().get(0);
+        vm.chosen().setAll(model);
+        vm.inputFromHistory().get(10, TimeUnit.SECONDS);
+        assertThat(vm.errorProperty().get()).contains("no prompts");
+        java.time.Instant now = java.time.Instant.now();
+        try (dev.llmworkbench.store.Database db = dev.llmworkbench.store.Database.open(
+                dir.resolve(dev.llmworkbench.store.DataDirs.DATABASE_FILE))) {
+            var runs = new dev.llmworkbench.store.RunStore(db);
+            var results = new dev.llmworkbench.store.ResultStore(db);
+            long run = runs.create(dev.llmworkbench.store.RunKind.SINGLE, "t",
+                    "Summarise the quarterly report in three short bullet points for the team", "sim", List.of(model),
+                    null).id();
+            for (int i = 0; i < 14; i++) {
+                // 14 answers of 100..230 tokens over the last few days, one failed request that is not counted
+                results.insert(dev.llmworkbench.store.ResultRecord.builder(run).model(model)
+                        .usage(Usage.of(20, 100 + 10 * i)).startedAt(now.minusSeconds(3_600L * i))
+                        .endedAt(now.minusSeconds(3_600L * i)).build());
+            }
+            results.insert(dev.llmworkbench.store.ResultRecord.builder(run).model(model).usage(Usage.of(20, 9_999))
+                    .error(dev.llmworkbench.domain.ApiError.of(dev.llmworkbench.domain.ApiError.Kind.SERVER, 500, "x"))
+                    .startedAt(now.minus(java.time.Duration.ofDays(30))).endedAt(now.minus(java.time.Duration.ofDays(30)))
+                    .build());
+        }
+        vm.inputFromHistory().get(10, TimeUnit.SECONDS);
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(Long.parseLong(vm.inputTokensProperty().get())).isBetween(10L, 30L);
+        assertThat(vm.outputTokensProperty().get()).isEqualTo("165"); // mean of 100..230
+        vm.requestsPerDayFromHistory().get(10, TimeUnit.SECONDS);
+        assertThat(vm.requestsPerDayProperty().get()).isEqualTo("2"); // 14 in the last 7 days, rounded up
+    }
+
+    @Test
     void withoutCacheOrBatchItIsThePlainCost() throws Exception {
         String model = services.prices().models().get(0);
         vm.chosen().setAll(model);
