@@ -76,6 +76,9 @@ public final class MainWindow {
     private final StringProperty noticeTitle = new SimpleStringProperty(this, "noticeTitle", "");
     private final StringProperty noticeText = new SimpleStringProperty(this, "noticeText", "");
     private final BooleanProperty noticeVisible = new SimpleBooleanProperty(this, "noticeVisible", false);
+    /** The notice's button: its text, and the view it opens (empty: no button). */
+    private final StringProperty noticeAction = new SimpleStringProperty(this, "noticeAction", "Set up a provider");
+    private final StringProperty noticeView = new SimpleStringProperty(this, "noticeView", "Settings");
     private final ListView<String> sidebar = new ListView<>();
     private final StackPane content = new StackPane();
     private final Label viewTitle = new Label();
@@ -214,14 +217,21 @@ public final class MainWindow {
         HBox.setHgrow(text, Priority.ALWAYS);
         text.setMaxWidth(Double.MAX_VALUE);
 
-        Button settings = new Button("Set up a provider");
+        Button settings = new Button();
+        settings.setId("notice-action");
+        settings.textProperty().bind(noticeAction);
         settings.getStyleClass().addAll(Styles.SMALL, Styles.ACCENT, "notice-action");
-        settings.setAccessibleText("Set up a provider in Settings");
+        settings.accessibleTextProperty().bind(noticeAction.concat(" (").concat(noticeView).concat(")"));
         settings.setMinWidth(Region.USE_PREF_SIZE);
         settings.visibleProperty().bind(Bindings.createBooleanBinding(
-                () -> navigation.names().contains("Settings"), navigation.names()));
+                () -> navigation.names().contains(noticeView.get()), navigation.names(), noticeView));
         settings.managedProperty().bind(settings.visibleProperty());
-        settings.setOnAction(e -> showView("Settings"));
+        settings.setOnAction(e -> {
+            if (!"Settings".equals(noticeView.get())) {
+                noticeVisible.set(false); // the view it opens says the rest
+            }
+            showView(noticeView.get());
+        });
 
         Button close = new Button("×");
         close.getStyleClass().addAll(Styles.SMALL, Styles.FLAT, "notice-close");
@@ -391,9 +401,17 @@ public final class MainWindow {
     }
 
     /** Shows the notice line with this title and text. */
+    /** Shows the notice line with a button that sets up a provider (opens Settings). */
     public void showNotice(String title, String text) {
+        showNotice(title, text, "Set up a provider", "Settings");
+    }
+
+    /** Shows the notice line with a button {@code action} that opens the view {@code view}. */
+    public void showNotice(String title, String text, String action, String view) {
         noticeTitle.set(title);
         noticeText.set(text);
+        noticeAction.set(action);
+        noticeView.set(view);
         noticeVisible.set(true);
     }
 

@@ -4,6 +4,7 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.PlaygroundService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
+import dev.llmworkbench.service.BatchJobs;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import dev.llmworkbench.ui.charts.ChartsView;
 import dev.llmworkbench.ui.charts.ChartsViewModel;
@@ -22,13 +23,13 @@ import dev.llmworkbench.ui.settings.SettingsViewModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import javafx.animation.Animation;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.stage.WindowEvent;
 import javafx.util.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javafx.application.Application;
@@ -119,6 +120,7 @@ public class WorkbenchApp extends Application {
                 services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), work, fx);
         batch.offerInterrupted(services.interruptedBatchesAtStart());
         batchViewModel = batch;
+        batch.interrupted().addListener((javafx.collections.ListChangeListener<BatchJobs.JobInfo>) c -> updateNotice());
         navigation.register("Batch", () -> new BatchView(batch));
         ChartsViewModel charts = new ChartsViewModel(services.charts(), work, fx, java.time.Clock.systemDefaultZone());
         navigation.register("Charts", () -> new ChartsView(charts));
@@ -171,6 +173,16 @@ public class WorkbenchApp extends Application {
     }
 
     private void updateNotice() {
+        List<BatchJobs.JobInfo> interrupted = batchViewModel == null ? List.of() : List.copyOf(batchViewModel.interrupted());
+        if (!interrupted.isEmpty()) {
+            BatchJobs.JobInfo j = interrupted.get(0);
+            String file = j.inputPath() == null ? "" : " (" + java.nio.file.Path.of(j.inputPath()).getFileName() + ")";
+            window.showNotice(interrupted.size() == 1 ? "A batch was interrupted." : interrupted.size()
+                    + " batches were interrupted.", "Job " + j.jobId() + file
+                    + " stopped when the app closed; what was done is kept, and the rest can be resumed.",
+                    "Resume in Batch", "Batch");
+            return;
+        }
         if (services.providers().anySaved()) {
             window.noticeVisibleProperty().set(false);
         } else {
