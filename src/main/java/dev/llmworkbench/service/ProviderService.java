@@ -32,6 +32,12 @@ public final class ProviderService {
     private final String secretsDescription;
     private final ProviderProfile simulator;
     private final ClientPool clients;
+    /**
+     * The saved profiles as last read or written here (null: not read yet). The window reads the profiles
+     * on the FX thread (menus, the notice, the status bar), which must not wait for the database; every
+     * change made in this process goes through {@link #save} and {@link #delete}, which renew it.
+     */
+    private volatile List<ProviderProfile> known;
 
     /**
      * @param secretsDescription one line saying where keys are kept (and why not the keyring)
@@ -57,9 +63,13 @@ public final class ProviderService {
 
     /** The simulator, then every saved profile by name. */
     public List<ProviderProfile> profiles() {
+        List<ProviderProfile> list = known;
+        if (list == null) {
+            list = reload();
+        }
         List<ProviderProfile> all = new ArrayList<>();
         all.add(simulator);
-        for (ProviderProfile p : profiles.list()) {
+        for (ProviderProfile p : list) {
             if (!p.name().equals(simulator.name())) {
                 all.add(p);
             }
@@ -69,7 +79,15 @@ public final class ProviderService {
 
     /** The saved profiles only. */
     public List<ProviderProfile> savedProfiles() {
-        return profiles().subList(1, profiles().size());
+        List<ProviderProfile> all = profiles();
+        return all.subList(1, all.size());
+    }
+
+    /** Reads the saved profiles from the store again (e.g. after another process changed them). */
+    public List<ProviderProfile> reload() {
+        List<ProviderProfile> list = List.copyOf(profiles.list());
+        known = list;
+        return list;
     }
 
     public Optional<ProviderProfile> find(String name) {
@@ -118,13 +136,16 @@ public final class ProviderService {
         if (key != null && !key.isBlank()) {
             secrets.store(ref, key.trim());
         }
+        reload();
         return saved;
     }
 
     /** Deletes a saved profile and its key. */
     public boolean delete(String name) {
         secrets.delete(keyRef(name));
-        return profiles.delete(name);
+        boolean deleted = profiles.delete(name);
+        reload();
+        return deleted;
     }
 
     /** The profile's key, if one is stored. */

@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import javafx.beans.property.ObjectProperty;
@@ -137,32 +138,52 @@ public final class SettingsViewModel {
                 proxy.get().isBlank() ? null : proxy.get().trim(), caCert.get().isBlank() ? null : caCert.get().trim());
     }
 
-    /** Saves the form (the key only when typed). */
-    public boolean save() {
+    /** Saves the form (the key only when typed), off the UI thread (the store, the keyring); true when saved. */
+    public CompletableFuture<Boolean> save() {
+        ProviderProfile form;
         try {
-            ProviderProfile existing = providers.find(name.get().trim()).orElse(null);
-            ProviderProfile p = formProfile();
-            if (existing != null && existing.keyRef() != null) {
-                p = p.withKeyRef(existing.keyRef());
+            form = formProfile();
+        } catch (RuntimeException e) {
+            message.set("Not saved: " + e.getMessage());
+            return CompletableFuture.completedFuture(false);
+        }
+        String typed = key.get();
+        return CompletableFuture.supplyAsync(() -> {
+            ProviderProfile existing = providers.find(form.name()).orElse(null);
+            ProviderProfile p = existing != null && existing.keyRef() != null ? form.withKeyRef(existing.keyRef()) : form;
+            return providers.save(p, typed.isEmpty() ? null : typed);
+        }, background).handleAsync((p, err) -> {
+            if (err != null) {
+                Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                        ? err.getCause() : err;
+                message.set("Not saved: " + c.getMessage());
+                return false;
             }
-            providers.save(p, key.get().isEmpty() ? null : key.get());
             key.set("");
             message.set("Saved " + p.name() + ".");
             profiles.setAll(providers.savedProfiles());
             onProfilesChanged.run();
             return true;
-        } catch (RuntimeException e) {
-            message.set("Not saved: " + e.getMessage());
-            return false;
-        }
+        }, ui);
     }
 
-    public void delete(ProviderProfile p) {
-        if (p != null && providers.delete(p.name())) {
-            message.set("Deleted " + p.name() + ".");
-            profiles.setAll(providers.savedProfiles());
-            onProfilesChanged.run();
+    /** Deletes a saved profile and its key, off the UI thread. */
+    public CompletableFuture<Boolean> delete(ProviderProfile p) {
+        if (p == null) {
+            return CompletableFuture.completedFuture(false);
         }
+        return CompletableFuture.supplyAsync(() -> providers.delete(p.name()), background).handleAsync((ok, err) -> {
+            if (err != null) {
+                message.set("Not deleted: " + err.getMessage());
+                return false;
+            }
+            if (ok) {
+                message.set("Deleted " + p.name() + ".");
+                profiles.setAll(providers.savedProfiles());
+                onProfilesChanged.run();
+            }
+            return ok;
+        }, ui);
     }
 
     /** Lists the models of the form's provider, off the UI thread. */
