@@ -250,13 +250,7 @@ public final class PlaygroundView extends BorderPane {
         name.setAccessibleText("Name to save the prompt under");
         Button save = new Button("Save");
         save.setId("save-prompt");
-        save.setOnAction(e -> {
-            try {
-                vm.savePrompt(name.getText());
-            } catch (IllegalArgumentException ex) {
-                vm.noticeProperty().set(ex.getMessage());
-            }
-        });
+        save.setOnAction(e -> vm.savePrompt(name.getText())); // a bad name is said in the notice
         ComboBox<String> names = new ComboBox<>(vm.promptNames());
         names.setPromptText("Library");
         names.setAccessibleText("Saved prompts");

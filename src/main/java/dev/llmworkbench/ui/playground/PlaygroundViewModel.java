@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -722,12 +723,16 @@ public final class PlaygroundViewModel {
 
     // ------------------------------------------------------------------ prompt library
 
-    public void reloadLibrary() {
-        promptNames.setAll(library.names());
+    /** Reads the library's prompt names off the UI thread. */
+    public CompletableFuture<Void> reloadLibrary() {
+        return CompletableFuture.supplyAsync(library::names, background).thenAcceptAsync(promptNames::setAll, ui);
     }
 
-    /** Saves the current prompt as a new version of {@code name}. */
-    public SavedPrompt savePrompt(String name) {
+    /**
+     * Saves the current prompt as a new version of {@code name}, off the UI thread (the store); the
+     * library's names and the prompt's versions follow. Fails (and says why in the notice) on a bad name.
+     */
+    public CompletableFuture<SavedPrompt> savePrompt(String name) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("model", model.get());
         params.put("temperature", temperature.get());
@@ -740,15 +745,36 @@ public final class PlaygroundViewModel {
         params.put("response_format", responseFormat.get().name());
         params.put("schema", schemaJson.get());
         params.put("tools", toolsJson.get());
-        SavedPrompt saved = library.save(name, systemPrompt.get(), userPrompt.get(), variableValues(), params);
-        reloadLibrary();
-        loadVersions(saved.name());
-        notice.set("Saved " + saved.label() + ".");
-        return saved;
+        String system = systemPrompt.get();
+        String user = userPrompt.get();
+        Map<String, String> vars = variableValues();
+        record Saved(SavedPrompt prompt, List<String> names, List<SavedPrompt> versions) { }
+        CompletableFuture<Saved> work = CompletableFuture.supplyAsync(() -> {
+            SavedPrompt saved = library.save(name, system, user, vars, params);
+            return new Saved(saved, library.names(), library.versions(saved.name()));
+        }, background);
+        return work.handleAsync((s, err) -> {
+            if (err != null) {
+                Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                        ? err.getCause() : err;
+                notice.set(c.getMessage());
+                throw new java.util.concurrent.CompletionException(c);
+            }
+            promptNames.setAll(s.names());
+            versions.setAll(s.versions());
+            notice.set("Saved " + s.prompt().label() + ".");
+            return s.prompt();
+        }, ui);
     }
 
-    public void loadVersions(String name) {
-        versions.setAll(name == null ? List.of() : library.versions(name));
+    /** Reads the versions of a saved prompt off the UI thread. */
+    public CompletableFuture<Void> loadVersions(String name) {
+        if (name == null) {
+            versions.clear();
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.supplyAsync(() -> library.versions(name), background)
+                .thenAcceptAsync(versions::setAll, ui);
     }
 
     /** Reopens a saved version: prompts, variables and parameters. */

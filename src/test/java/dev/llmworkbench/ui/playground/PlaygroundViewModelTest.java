@@ -1,6 +1,7 @@
 package dev.llmworkbench.ui.playground;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Role;
@@ -123,13 +124,22 @@ class PlaygroundViewModelTest {
     }
 
     @Test
-    void savedPromptsReopenAndDiff() {
+    void savedPromptsReopenAndDiff() throws Exception {
         vm.userPromptProperty().set("v1 text");
         vm.temperatureProperty().set("0.3");
-        var v1 = vm.savePrompt("p");
+        var v1 = vm.savePrompt("p").get(10, TimeUnit.SECONDS);
         vm.userPromptProperty().set("v2 text");
-        var v2 = vm.savePrompt("p");
+        var v2 = vm.savePrompt("p").get(10, TimeUnit.SECONDS);
         assertThat(vm.versions()).hasSize(2);
+        assertThat(vm.promptNames()).containsExactly("p");
+        assertThat(vm.noticeProperty().get()).contains("Saved");
+        vm.loadVersions(null).get(10, TimeUnit.SECONDS);
+        assertThat(vm.versions()).isEmpty();
+        vm.loadVersions("p").get(10, TimeUnit.SECONDS);
+        assertThat(vm.versions()).hasSize(2);
+        assertThatThrownBy(() -> vm.savePrompt(" ").get(10, TimeUnit.SECONDS))
+                .isInstanceOf(java.util.concurrent.ExecutionException.class);
+        assertThat(vm.noticeProperty().get()).isNotBlank().doesNotContain("Saved");
         assertThat(vm.diff(v1, v2)).contains("- v1 text", "+ v2 text");
         vm.temperatureProperty().set("");
         vm.open(v1);
