@@ -137,8 +137,20 @@ public class BenchCommand implements Callable<Integer> {
             long runId = opened;
             BenchService.ResultSink sink = runId < 0 ? null
                     : (outcome, startedAt) -> recorder.recordResult(runId, job, outcome, startedAt);
-            List<BenchService.Level> levels = new BenchService(services.chat(), Clock.systemUTC())
-                    .run(job, requests, concurrency, slo, sink);
+            List<BenchService.Level> levels;
+            try {
+                levels = new BenchService(services.chat(), Clock.systemUTC()).run(job, requests, concurrency, slo, sink);
+            } catch (InterruptedException | RuntimeException e) {
+                if (runId >= 0) {
+                    try {
+                        recorder.finishBenchmark(runId, "{\"error\":" + Json.GSON.toJson(String.valueOf(e.getMessage()))
+                                + "}", false);
+                    } catch (RuntimeException ignored) {
+                        // the run stays as it was; the error below is what matters
+                    }
+                }
+                throw e;
+            }
             JsonObject result = BenchService.toJson(levels);
             if (runId >= 0) {
                 try {

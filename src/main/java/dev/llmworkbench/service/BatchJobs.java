@@ -126,7 +126,10 @@ public final class BatchJobs {
         return service().start(jobId, targets.apply(settings.profile()), settings, listener);
     }
 
-    /** Puts the job's failed items back and runs them, and only them (items left not run stay so). */
+    /**
+     * Puts the job's failed items back and runs what is then pending: the failed items, and after a run
+     * that stopped on an error, the items it had not sent yet. Items a cancel or a budget left not run stay so.
+     */
     public BatchEngine.Handle retryFailed(String jobId, BatchSettings settings, BatchListener listener) {
         return service().retryFailed(jobId, targets.apply(settings.profile()), settings, listener);
     }

@@ -19,9 +19,9 @@ import java.util.logging.Logger;
  * <p>Every thread made here does background work (HTTP, batches, the store, the simulator), so it runs at
  * {@link #BACKGROUND_PRIORITY}, below the UI's threads (the FX thread and the renderer, at the normal
  * priority): when a batch keeps every core busy the window still gets a core as soon as it needs one. On
- * Windows and macOS Java priorities reach the OS as they are; on Linux only with
- * {@code -XX:ThreadPriorityPolicy=1}, which the desktop launchers pass (a lower priority is a higher
- * nice value, which needs no privilege).
+ * Windows Java priorities reach the OS as they are; on Linux (and macOS) only with
+ * {@code -XX:ThreadPriorityPolicy=1}, which the Linux launchers pass (a lower priority is a higher nice
+ * value, which needs no privilege); the macOS installer does not pass it yet.
  */
 public final class DaemonThreads implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DaemonThreads.class.getName());

@@ -84,7 +84,7 @@ public final class ProviderService {
     }
 
     /** Reads the saved profiles from the store again (e.g. after another process changed them). */
-    public List<ProviderProfile> reload() {
+    public synchronized List<ProviderProfile> reload() {
         List<ProviderProfile> list = List.copyOf(profiles.list());
         known = list;
         return list;
@@ -112,7 +112,7 @@ public final class ProviderService {
      * @return the profile as saved (with its key reference)
      * @throws IllegalArgumentException for the simulator's name, a bad URL or a credential in headers
      */
-    public ProviderProfile save(ProviderProfile p, String key) {
+    public synchronized ProviderProfile save(ProviderProfile p, String key) {
         Objects.requireNonNull(p, "profile");
         if (p.name().isBlank() || p.name().equals(simulator.name())) {
             throw new IllegalArgumentException("choose another name: \"" + p.name() + "\" is taken");
@@ -132,20 +132,25 @@ public final class ProviderService {
         } else {
             saved = p.withKeyRef(ref);
         }
-        profiles.save(saved);
-        if (key != null && !key.isBlank()) {
-            secrets.store(ref, key.trim());
+        try {
+            profiles.save(saved);
+            if (key != null && !key.isBlank()) {
+                secrets.store(ref, key.trim());
+            }
+        } finally {
+            reload(); // the list as stored, whatever failed
         }
-        reload();
         return saved;
     }
 
     /** Deletes a saved profile and its key. */
-    public boolean delete(String name) {
-        secrets.delete(keyRef(name));
-        boolean deleted = profiles.delete(name);
-        reload();
-        return deleted;
+    public synchronized boolean delete(String name) {
+        try {
+            secrets.delete(keyRef(name));
+            return profiles.delete(name);
+        } finally {
+            reload();
+        }
     }
 
     /** The profile's key, if one is stored. */

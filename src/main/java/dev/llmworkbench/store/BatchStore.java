@@ -49,6 +49,8 @@ public final class BatchStore {
     private final Database db;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** The last time {@link #stamp} gave. */
+    private final java.util.concurrent.atomic.AtomicLong lastStamp = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     public BatchStore(Database db) {
         this(db, Clock.systemUTC());
@@ -60,6 +62,15 @@ public final class BatchStore {
     }
 
     /**
+     * The clock's time, never less than the last one given: the times items carry and the cursors of
+     * {@link #changedSince} keep their order even when the clock steps back (a time server).
+     */
+    private long stamp() {
+        long now = clock.millis();
+        return lastStamp.accumulateAndGet(now, Math::max);
+    }
+
+    /**
      * Creates a job (status {@code pending}) with all its items in one transaction; item {@code seq}
      * is its index in {@code items}. The run must exist.
      */
@@ -68,7 +79,7 @@ public final class BatchStore {
         Redactor red = db.redactor();
         String settings = settingsJson == null || settingsJson.isBlank() ? "{}" : red.json(settingsJson);
         String id = db.write(c -> {
-            long now = clock.millis(); // under the write lock: times follow the commits' order
+            long now = stamp(); // under the write lock: times follow the commits' order
             String jobId = uniqueId(c, now);
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO batch_jobs (id, run_id, input_path, output_path, format, settings_json, status,
@@ -161,7 +172,7 @@ public final class BatchStore {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE batch_jobs SET status = ?, updated_at = ? WHERE id = ?")) {
                 ps.setString(1, status.wireName());
-                ps.setLong(2, clock.millis());
+                ps.setLong(2, stamp());
                 ps.setString(3, jobId);
                 return ps.executeUpdate() > 0;
             }
@@ -175,7 +186,7 @@ public final class BatchStore {
      */
     public List<BatchJobRecord> markInterrupted() {
         db.write(c -> {
-            long now = clock.millis(); // under the write lock: times follow the commits' order
+            long now = stamp(); // under the write lock: times follow the commits' order
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE batch_jobs SET status = 'interrupted', updated_at = ? WHERE status IN ('running', 'paused')")) {
                 ps.setLong(1, now);
@@ -196,7 +207,7 @@ public final class BatchStore {
      */
     public int markInFlight(String jobId, Collection<Long> itemIds) {
         return db.write(c -> {
-            long now = clock.millis(); // under the write lock: times follow the commits' order
+            long now = stamp(); // under the write lock: times follow the commits' order
             int moved = 0;
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE batch_items SET status = 'in_flight', reserved_usd = '0', reserved_tokens = 0,
@@ -226,7 +237,7 @@ public final class BatchStore {
             return moved;
         }
         db.write(c -> {
-            long now = clock.millis(); // under the write lock: times follow the commits' order
+            long now = stamp(); // under the write lock: times follow the commits' order
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE batch_items SET status = 'in_flight', reserved_usd = ?, reserved_tokens = ?,
                       updated_at = ? WHERE id = ? AND job_id = ? AND status = 'pending'""")) {
@@ -257,7 +268,7 @@ public final class BatchStore {
                       updated_at = ? WHERE id = ? AND job_id = ? AND status = 'pending'""")) {
                 ps.setString(1, reservation.usd().toPlainString());
                 ps.setLong(2, reservation.tokens());
-                ps.setLong(3, clock.millis());
+                ps.setLong(3, stamp());
                 ps.setLong(4, itemId);
                 ps.setString(5, jobId);
                 return ps.executeUpdate() > 0;
@@ -281,7 +292,7 @@ public final class BatchStore {
         if (!status.hasResult()) {
             throw new IllegalArgumentException("an item with a result is done or failed, not " + status.wireName());
         }
-        return db.write(c -> completeIn(c, itemId, status, result, clock.millis()));
+        return db.write(c -> completeIn(c, itemId, status, result, stamp()));
     }
 
     /** One item's result for {@link #completeAll}. */
@@ -299,7 +310,7 @@ public final class BatchStore {
             return List.of();
         }
         return db.write(c -> {
-            long now = clock.millis(); // under the write lock: times follow the commits' order
+            long now = stamp(); // under the write lock: times follow the commits' order
             List<ResultRecord> stored = new ArrayList<>(results.size());
             for (Completed r : results) {
                 ItemStatus st = r.result().succeeded() ? ItemStatus.DONE : ItemStatus.FAILED;
@@ -360,7 +371,7 @@ public final class BatchStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE batch_items SET status = 'pending', reserved_usd = NULL, reserved_tokens = NULL,
                       updated_at = ? WHERE id = ? AND status = 'in_flight'""")) {
-                ps.setLong(1, clock.millis());
+                ps.setLong(1, stamp());
                 ps.setLong(2, itemId);
                 return ps.executeUpdate() > 0;
             }
@@ -375,7 +386,7 @@ public final class BatchStore {
     /** Marks these items {@code not_run} when they are {@code pending} or {@code in_flight}; returns how many. */
     public int markNotRun(String jobId, Collection<Long> itemIds) {
         return db.write(c -> {
-            long now = clock.millis(); // under the write lock: times follow the commits' order
+            long now = stamp(); // under the write lock: times follow the commits' order
             int moved = 0;
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE batch_items SET status = 'not_run', reserved_usd = NULL, reserved_tokens = NULL,
@@ -397,7 +408,7 @@ public final class BatchStore {
      */
     public int requeueFailed(String jobId) {
         return db.write(c -> {
-            long now = clock.millis(); // under the write lock: times follow the commits' order
+            long now = stamp(); // under the write lock: times follow the commits' order
             try (PreparedStatement ps = c.prepareStatement("""
                     DELETE FROM results WHERE item_id IN
                       (SELECT id FROM batch_items WHERE job_id = ? AND status = 'failed')""")) {
@@ -425,7 +436,7 @@ public final class BatchStore {
                     UPDATE batch_items SET status = ?, reserved_usd = NULL, reserved_tokens = NULL, updated_at = ?
                     WHERE job_id = ? AND status = ?""")) {
                 ps.setString(1, to.wireName());
-                ps.setLong(2, clock.millis());
+                ps.setLong(2, stamp());
                 ps.setString(3, jobId);
                 ps.setString(4, from.wireName());
                 return ps.executeUpdate();
@@ -440,7 +451,7 @@ public final class BatchStore {
      */
     public Recovery resumeRecovery(String jobId) {
         return db.write(c -> {
-            long now = clock.millis(); // under the write lock: times follow the commits' order
+            long now = stamp(); // under the write lock: times follow the commits' order
             List<BatchItemRecord> stuck = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT * FROM batch_items i WHERE job_id = ? AND status = 'in_flight'
@@ -547,14 +558,15 @@ public final class BatchStore {
      * The items of a job (with their results) that changed since {@code cursor}, a value from a previous
      * call's {@link Changes#next()} ({@link Long#MIN_VALUE}: every item); a reader that follows a running
      * job this way reads what changed, not the whole job. Exact within this process: every write takes its
-     * time under the database's lock, which reads take too, so whatever commits after a read carries a
-     * time at or after that read's cursor (an item changed in the same millisecond comes twice). If the
-     * clock went back since {@code cursor}, every item comes. Writes of another process (a command-line
-     * batch on the same file) are not ordered with this one's reads: read them all.
+     * time under the database's lock, which reads take too, and the times never go back (a clock that
+     * steps back is held at the last time given), so whatever commits after a read carries a time at or
+     * after that read's cursor (an item changed in the same millisecond comes twice). A cursor ahead of
+     * this store's time (from another process or session) reads every item. Writes of another process (a
+     * command-line batch on the same file) are not ordered with this one's reads: read them all.
      */
     public Changes changedSince(String jobId, long cursor) {
         return db.read(c -> {
-            long now = clock.millis();
+            long now = stamp();
             long since = now < cursor ? Long.MIN_VALUE : cursor;
             return new Changes(itemsWithResults(c, jobId, since), now);
         });

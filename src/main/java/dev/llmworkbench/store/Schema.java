@@ -159,7 +159,9 @@ public final class Schema {
                       UNIQUE (name, version)
                     )""")),
             new Migration(4, "a running batch's changed items read by time", List.of(
-                    "CREATE INDEX batch_items_updated ON batch_items(job_id, updated_at)")));
+                    "CREATE INDEX batch_items_updated ON batch_items(job_id, updated_at)")),
+            new Migration(5, "the history's requests by when they ended (an estimate's requests per day)", List.of(
+                    "CREATE INDEX results_ended ON results(ended_at)")));
 
     /** The version a fully migrated database has. */
     public static int latestVersion() {

@@ -23,6 +23,7 @@ import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -138,20 +139,41 @@ public final class BatchExport {
         void writeTo(Writer w) throws IOException;
     }
 
-    /** Creates {@code output} (and its folder) and writes it; an I/O error says which file. */
+    /**
+     * Creates {@code output} (and its folder) and writes it; an I/O error says which file. The content goes
+     * to a temporary file beside it, which then replaces {@code output}: an export that fails half-way
+     * leaves the earlier file as it was.
+     */
     public static void writeTo(Path output, FileContent content) {
+        Path target = output.toAbsolutePath();
+        Path tmp = null;
         try {
-            Path parent = output.toAbsolutePath().getParent();
+            Path parent = target.getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".part");
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 content.writeTo(w);
             }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
         } catch (UncheckedIOException e) {
             throw new UncheckedIOException("cannot write " + output + ": " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a stray .part file is all that is left
+                }
+            }
         }
     }
 

@@ -85,7 +85,10 @@ public final class BatchService {
         return engine.start(jobId, target, settings, listener);
     }
 
-    /** Puts the job's failed items back and runs them, and only them (items left not run stay so). */
+    /**
+     * Puts the job's failed items back and runs what is then pending: the failed items, and after a run
+     * that stopped on an error, the items it had not sent yet. Items a cancel or a budget left not run stay so.
+     */
     public BatchEngine.Handle retryFailed(String jobId, BatchEngine.Target target, BatchSettings settings,
                                           BatchListener listener) {
         store.requeueFailed(jobId);

@@ -128,6 +128,8 @@ public final class BenchService {
         long start = clock.millis();
         chat.start(job, null).result().whenComplete((o, err) -> {
             samples.add(sample(job, o, start));
+            // the next request first: storing this one's result must not widen the gap the server sees
+            launch(job, requests, next, samples, done, sink);
             if (sink != null && o != null) {
                 try {
                     sink.accept(o, java.time.Instant.ofEpochMilli(start));
@@ -136,7 +138,6 @@ public final class BenchService {
                 }
             }
             done.countDown();
-            launch(job, requests, next, samples, done, sink);
         });
     }
 

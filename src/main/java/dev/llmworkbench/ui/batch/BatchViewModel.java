@@ -372,6 +372,8 @@ public final class BatchViewModel {
                                                 boolean failedOnly) {
         CompletableFuture<BatchSummary> done = new CompletableFuture<>();
         finished = done;
+        lastSummary = null; // a new run of the job: its summary is made when it ends
+        lastSummaryJob = null;
         job.thenApplyAsync(info -> {
             // on the worker: starting reads the provider's profile and its key (the database, the keyring)
             BatchSettings s = given != null ? given : info.settings();

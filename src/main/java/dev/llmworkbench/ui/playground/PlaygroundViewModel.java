@@ -166,6 +166,8 @@ public final class PlaygroundViewModel {
 
     private final ObservableList<String> promptNames = FXCollections.observableArrayList();
     private final ObservableList<SavedPrompt> versions = FXCollections.observableArrayList();
+    /** The saved prompt whose versions are shown (or being read). UI thread. */
+    private String versionsOf;
 
     private final AtomicLong generation = new AtomicLong();
     private volatile StreamSink sink = StreamSink.NONE;
@@ -761,6 +763,7 @@ public final class PlaygroundViewModel {
                 throw new java.util.concurrent.CompletionException(c);
             }
             promptNames.setAll(s.names());
+            versionsOf = s.prompt().name();
             versions.setAll(s.versions());
             notice.set("Saved " + s.prompt().label() + ".");
             return s.prompt();
@@ -769,12 +772,17 @@ public final class PlaygroundViewModel {
 
     /** Reads the versions of a saved prompt off the UI thread. */
     public CompletableFuture<Void> loadVersions(String name) {
+        versionsOf = name; // the answer of an earlier, slower read for another name is dropped
         if (name == null) {
             versions.clear();
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.supplyAsync(() -> library.versions(name), background)
-                .thenAcceptAsync(versions::setAll, ui);
+                .thenAcceptAsync(v -> {
+                    if (Objects.equals(versionsOf, name)) {
+                        versions.setAll(v);
+                    }
+                }, ui);
     }
 
     /** Reopens a saved version: prompts, variables and parameters. */

@@ -174,7 +174,9 @@ public final class SettingsViewModel {
         }
         return CompletableFuture.supplyAsync(() -> providers.delete(p.name()), background).handleAsync((ok, err) -> {
             if (err != null) {
-                message.set("Not deleted: " + err.getMessage());
+                Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                        ? err.getCause() : err;
+                message.set("Not deleted: " + c.getMessage());
                 return false;
             }
             if (ok) {
