@@ -633,10 +633,10 @@ public final class PlaygroundViewModel {
         }
         ApiError e = c.error();
         if (e == null) {
-            state.set(State.DONE);
             conversation.add(Message.user(sentUser));
             conversation.add(new Message(Role.ASSISTANT, c.text(), c.toolCalls(), null));
             userPrompt.set("");
+            state.set(State.DONE); // last: whoever watches the state sees the conversation as it now is
         } else if (e.kind() == ApiError.Kind.CANCELLED) {
             state.set(State.STOPPED);
             notice.set("Stopped: the text that arrived is kept.");
