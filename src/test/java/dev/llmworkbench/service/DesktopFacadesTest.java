@@ -141,28 +141,9 @@ class DesktopFacadesTest {
 
             // the window reads the profiles on the FX thread: while another thread holds the database, they come
             // from memory, as saved here
-            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-            var holder = java.util.concurrent.CompletableFuture.runAsync(() -> db.write(c -> {
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            try {
-                assertThat(java.util.concurrent.CompletableFuture.supplyAsync(ps::savedProfiles)
-                        .get(2, java.util.concurrent.TimeUnit.SECONDS)).extracting(ProviderProfile::name)
-                        .containsExactly("Locked");
-                assertThat(java.util.concurrent.CompletableFuture.supplyAsync(ps::anySaved)
-                        .get(2, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            } finally {
-                release.countDown();
-                holder.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
+            assertThat(HeldDatabase.readWhileHeld(db, ps::savedProfiles)).extracting(ProviderProfile::name)
+                    .containsExactly("Locked");
+            assertThat(HeldDatabase.readWhileHeld(db, ps::anySaved)).isTrue();
             assertThat(ps.delete("Locked")).isTrue();
             assertThat(ps.anySaved()).isFalse();
         }

@@ -8,9 +8,6 @@ import dev.llmworkbench.store.SettingsStore;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,25 +32,7 @@ class LimitsServiceTest {
             assertThat(limits.dailyBudgetUsd()).isEqualByComparingTo("2.50");
 
             // another thread holds the database (as a batch's export does): the status bar's read must not wait
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> db.write(c -> {
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-            try {
-                assertThat(CompletableFuture.supplyAsync(limits::dailyBudgetUsd).get(2, TimeUnit.SECONDS))
-                        .isEqualByComparingTo("2.50");
-            } finally {
-                release.countDown();
-                holder.get(10, TimeUnit.SECONDS);
-            }
+            assertThat(HeldDatabase.readWhileHeld(db, limits::dailyBudgetUsd)).isEqualByComparingTo("2.50");
             limits.setDailyBudgetUsd(null);
             assertThat(limits.dailyBudgetUsd()).isNull();
             assertThat(limits(settings, time).dailyBudgetUsd()).isNull();
