@@ -2,6 +2,7 @@ package dev.llmworkbench.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.service.EstimateService;
 import dev.llmworkbench.service.batch.BatchInput;
@@ -56,9 +57,11 @@ public class EstimateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String cur = currency.trim().toUpperCase(Locale.ROOT);
-        if (!cur.equals("USD") && !cur.equals("CNY")) {
-            throw new UsageException("--currency must be USD or CNY, was " + currency);
+        Currency cur;
+        try {
+            cur = Currency.parse(currency);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--currency: " + e.getMessage());
         }
         if (outputTokens < 0) {
             throw new UsageException("--output-tokens must not be negative");
@@ -112,10 +115,10 @@ public class EstimateCommand implements Callable<Integer> {
             o.add("models", a);
             out.println(Json.PRETTY.toJson(o));
         } else {
-            String sym = cur.equals("USD") ? "$" : "¥";
+            String sym = cur.symbol();
             out.printf(Locale.ROOT, "%d request(s) a day, %d output tokens each, a month = 30 days%n", perDay, outputTokens);
             for (EstimateService.ModelEstimate e : est) {
-                boolean usd = cur.equals("USD");
+                boolean usd = cur == Currency.USD;
                 out.printf(Locale.ROOT, "%-24s %-14s in %6d  out %6d  %s%s/request  %s%s/day  %s%s/month%n", e.model(),
                         e.provider(), e.inputTokens(), e.outputTokens(),
                         sym, fmt((usd ? e.perRequestUsd() : e.perRequestCny()).amount(), 6),
