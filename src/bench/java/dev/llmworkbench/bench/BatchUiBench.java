@@ -8,8 +8,6 @@ import dev.llmworkbench.service.BatchJobs;
 import dev.llmworkbench.service.batch.BatchSummary;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
-import dev.llmworkbench.ui.app.InMemoryUiPreferences;
-import dev.llmworkbench.ui.app.WorkbenchApp;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
@@ -63,12 +60,9 @@ public final class BatchUiBench {
         int idleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int warmupSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int capSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 120;
-        System.out.printf(Locale.ROOT, "java %s (%s), %d cores, prism.order=%s, DISPLAY=%s%n",
-                System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("prism.order"), System.getenv("DISPLAY"));
+        System.out.println(FxPulseProbe.machineLine());
 
-        String dataDir = System.getProperty("llmworkbench.data.dir");
-        Path data = dataDir != null ? Paths.get(dataDir) : Files.createTempDirectory("llm-workbench-batchui-");
+        Path data = FxPulseProbe.dataDir("llm-workbench-batchui-");
         Path input = data.resolve("bench-input").resolve("batch-" + items + ".csv");
         Files.createDirectories(input.getParent());
         List<String> lines = new ArrayList<>(items + 1);
@@ -83,17 +77,7 @@ public final class BatchUiBench {
         services.providers().save(new ProviderProfile(PROFILE, sim.baseUrl(), sim.defaultModel(), null,
                 Map.of("X-Sim-Faults", "ttft-ms=0,tps=0"), Map.of(), null, null), null);
 
-        CountDownLatch started = new CountDownLatch(1);
-        Platform.startup(started::countDown);
-        started.await();
-        Platform.setImplicitExit(false);
-        WorkbenchApp app = new WorkbenchApp(new InMemoryUiPreferences(), () -> services);
-        Stage stage = onFx(() -> {
-            Stage s = new Stage();
-            app.start(s);
-            app.window().showView("Batch");
-            return s;
-        });
+        Stage stage = FxPulseProbe.openWindow(services, "Batch");
         BatchViewModel vm = onFx(() -> ((BatchView) stage.getScene().lookup("#view-batch")).viewModel());
 
         // the file, through the same path as the chooser and drag and drop

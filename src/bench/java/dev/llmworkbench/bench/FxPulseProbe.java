@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
+import javafx.stage.Stage;
 
 /**
  * What the FX responsiveness benchmarks share: a recorder of the gaps between FX pulses (an
@@ -185,6 +186,35 @@ final class FxPulseProbe {
             }
         }
         javax.imageio.ImageIO.write(out, "png", file.toFile());
+    }
+
+    /** The line a benchmark starts with: Java, cores, the FX pipeline and the display. */
+    static String machineLine() {
+        return String.format(Locale.ROOT, "java %s (%s), %d cores, prism.order=%s, DISPLAY=%s",
+                System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("prism.order"), System.getenv("DISPLAY"));
+    }
+
+    /** The data folder: {@code -Dllmworkbench.data.dir}, else a new temporary one. */
+    static Path dataDir(String prefix) throws IOException {
+        String dir = System.getProperty("llmworkbench.data.dir");
+        return dir != null ? Paths.get(dir) : Files.createTempDirectory(prefix);
+    }
+
+    /** Starts JavaFX and opens the app's real window on these services, showing {@code view}. */
+    static Stage openWindow(dev.llmworkbench.ui.app.AppServices services, String view) throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Platform.startup(started::countDown);
+        started.await();
+        Platform.setImplicitExit(false);
+        dev.llmworkbench.ui.app.WorkbenchApp app = new dev.llmworkbench.ui.app.WorkbenchApp(
+                new dev.llmworkbench.ui.app.InMemoryUiPreferences(), () -> services);
+        return onFx(() -> {
+            Stage s = new Stage();
+            app.start(s);
+            app.window().showView(view);
+            return s;
+        });
     }
 
     /** Runs {@code c} on the FX thread and waits (at most 60 s) for its value. */

@@ -10,19 +10,15 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
-import dev.llmworkbench.ui.app.InMemoryUiPreferences;
-import dev.llmworkbench.ui.app.WorkbenchApp;
 import dev.llmworkbench.ui.playground.OutputTextView;
 import dev.llmworkbench.ui.playground.PlaygroundView;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -55,28 +51,16 @@ public final class OutputPaneBench {
         int tps = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int idleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int warmupSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-        System.out.printf(Locale.ROOT, "java %s (%s), %d cores, prism.order=%s, DISPLAY=%s%n",
-                System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("prism.order"), System.getenv("DISPLAY"));
+        System.out.println(FxPulseProbe.machineLine());
 
-        String dataDir = System.getProperty("llmworkbench.data.dir");
-        Path data = dataDir != null ? Paths.get(dataDir) : Files.createTempDirectory("llm-workbench-bench-");
+        Path data = FxPulseProbe.dataDir("llm-workbench-bench-");
         AppServices services = new AppServices(DataDirs.at(data), false);
         ProviderProfile sim = services.providers().simulator();
         ProviderProfile bench = services.providers().save(new ProviderProfile(PROFILE, sim.baseUrl(),
                 sim.defaultModel(), null, Map.of("X-Sim-Faults", "ttft-ms=0,tps=" + tps),
                 Map.of("sim_chunks", tokens), null, null), null);
 
-        CountDownLatch started = new CountDownLatch(1);
-        Platform.startup(started::countDown);
-        started.await();
-        Platform.setImplicitExit(false);
-        WorkbenchApp app = new WorkbenchApp(new InMemoryUiPreferences(), () -> services);
-        Stage stage = onFx(() -> {
-            Stage s = new Stage();
-            app.start(s);
-            return s;
-        });
+        Stage stage = FxPulseProbe.openWindow(services, "Playground");
         PlaygroundView view = onFx(() -> (PlaygroundView) stage.getScene().lookup("#view-playground"));
         PlaygroundViewModel vm = view.viewModel();
         OutputTextView answerArea = onFx(() -> (OutputTextView) stage.getScene().lookup("#answer-area"));
