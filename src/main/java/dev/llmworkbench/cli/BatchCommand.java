@@ -263,11 +263,9 @@ public class BatchCommand implements Callable<Integer> {
         } catch (BatchInput.InputException e) {
             throw new UsageException(e.getMessage());
         }
-        String model = settings.model() != null ? settings.model() : BatchSettings.DEFAULT_MODEL;
         List<EstimateService.ModelEstimate> est;
         try {
-            est = BatchService.dryRun(services.estimates(), parsed, model, settings.effectiveMaxTokens(),
-                    settings.route() && settings.model() == null ? new dev.llmworkbench.cost.Router() : null);
+            est = BatchService.dryRun(services.estimates(), parsed, settings);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -97,19 +97,10 @@ public final class BatchJobs {
         return new Preview(file, rows, valid, rows.size() - valid);
     }
 
-    /** The dry-run estimate of a file: per model its valid rows at {@code maxTokens} output each. */
-    public List<EstimateService.ModelEstimate> dryRun(Path file, String model, int maxTokens) {
-        return dryRun(file, model, false, maxTokens);
-    }
-
-    /** As above; {@code route}: rows without a model of their own are priced at the router's pick, as they run. */
-    public List<EstimateService.ModelEstimate> dryRun(Path file, String model, boolean route, int maxTokens) {
+    /** The dry-run estimate of a file with these settings: per model its valid rows at their worst-case output. */
+    public List<EstimateService.ModelEstimate> dryRun(Path file, BatchSettings settings) {
         BatchInput.Parsed parsed = BatchInput.read(file);
-        if (parsed.validRows().isEmpty()) {
-            return List.of();
-        }
-        return BatchService.dryRun(estimates, parsed, model == null ? BatchSettings.DEFAULT_MODEL : model, maxTokens,
-                route && model == null ? new dev.llmworkbench.cost.Router() : null);
+        return parsed.validRows().isEmpty() ? List.of() : BatchService.dryRun(estimates, parsed, settings);
     }
 
     /** Stores a new job for the file; its export goes to the output folder in {@code format} (jsonl, csv). */

@@ -172,40 +172,23 @@ public final class BatchService {
     }
 
     /**
-     * The dry-run estimate of a parsed input: per model (a row's own, else {@code defaultModel}) its valid
-     * rows priced at their worst-case output ({@code max_tokens}).
+     * The dry-run estimate of a parsed input: per model its valid rows, priced at the settings' worst-case
+     * output ({@code max_tokens}). A row goes to the model the engine would send it to: its own, else the
+     * settings' model, else (routing) the router's pick for its prompt, else the default model.
      */
-    public static Map<String, List<List<Message>>> requestsByModel(BatchInput.Parsed parsed, String defaultModel) {
-        return requestsByModel(parsed, defaultModel, null);
-    }
-
-    /**
-     * The valid rows' messages by the model each goes to: its own, else the router's choice for its prompt
-     * ({@code router} not null), else {@code defaultModel}, as the engine chooses.
-     */
-    public static Map<String, List<List<Message>>> requestsByModel(BatchInput.Parsed parsed, String defaultModel,
-                                                                   Router router) {
-        Map<String, List<List<Message>>> out = new LinkedHashMap<>();
+    public static List<EstimateService.ModelEstimate> dryRun(EstimateService estimates, BatchInput.Parsed parsed,
+                                                             BatchSettings settings) {
+        Router router = settings.route() && settings.model() == null ? new Router() : null;
+        String fallback = settings.model() != null ? settings.model() : BatchSettings.DEFAULT_MODEL;
+        Map<String, List<List<Message>>> byModel = new LinkedHashMap<>();
         for (BatchInput.Row r : parsed.validRows()) {
             String m = r.row().model() != null ? r.row().model()
-                    : router != null ? router.route(r.row().prompt()).model() : defaultModel;
-            out.computeIfAbsent(m, k -> new ArrayList<>()).add(r.row().messages());
+                    : router != null ? router.route(r.row().prompt()).model() : fallback;
+            byModel.computeIfAbsent(m, k -> new ArrayList<>()).add(r.row().messages());
         }
-        return out;
-    }
-
-    /** Per model: the estimate of its rows, at {@code outputTokens} each. */
-    public static List<EstimateService.ModelEstimate> dryRun(EstimateService estimates, BatchInput.Parsed parsed,
-                                                             String defaultModel, int outputTokens) {
-        return dryRun(estimates, parsed, defaultModel, outputTokens, null);
-    }
-
-    /** As above; with a router, the rows without a model of their own are priced at the model it picks. */
-    public static List<EstimateService.ModelEstimate> dryRun(EstimateService estimates, BatchInput.Parsed parsed,
-                                                             String defaultModel, int outputTokens, Router router) {
         List<EstimateService.ModelEstimate> out = new ArrayList<>();
-        requestsByModel(parsed, defaultModel, router).forEach((model, reqs) ->
-                out.addAll(estimates.estimate(reqs, List.of(model), reqs.size(), outputTokens)));
+        byModel.forEach((model, reqs) ->
+                out.addAll(estimates.estimate(reqs, List.of(model), reqs.size(), settings.effectiveMaxTokens())));
         return out;
     }
 }

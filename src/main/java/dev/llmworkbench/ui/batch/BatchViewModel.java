@@ -261,8 +261,7 @@ public final class BatchViewModel {
         // the rows' counts are taken here, on the FX thread, where the list lives
         long valid = entries.stream().filter(Entry::valid).count();
         long invalid = entries.size() - valid;
-        return CompletableFuture.supplyAsync(() -> describe(jobs.dryRun(f, s.model(), s.route(),
-                        s.effectiveMaxTokens()), s, valid, invalid), work)
+        return CompletableFuture.supplyAsync(() -> describe(jobs.dryRun(f, s), s, valid, invalid), work)
                 .whenCompleteAsync((text, err) -> {
                     if (err != null) {
                         error.set(rootMessage(err));
