@@ -143,8 +143,9 @@ public class BenchCommand implements Callable<Integer> {
             } catch (InterruptedException | RuntimeException e) {
                 if (runId >= 0) {
                     try {
-                        recorder.finishBenchmark(runId, "{\"error\":" + Json.GSON.toJson(String.valueOf(e.getMessage()))
-                                + "}", false);
+                        JsonObject failed = new JsonObject();
+                        failed.addProperty("error", String.valueOf(e.getMessage()));
+                        recorder.finishBenchmark(runId, Json.GSON.toJson(failed), false);
                     } catch (RuntimeException ignored) {
                         // the run stays as it was; the error below is what matters
                     }
