@@ -28,7 +28,7 @@ public class SimCommand implements Callable<Integer> {
 
     @Option(names = "--faults", paramLabel = "SPEC",
             description = "Latency overrides and faults, comma-separated name=value: ttft-ms, tps, jitter, rate429, "
-                    + "retry-after-ms, rate5xx, drop, stall, error-event, rpm, tpm, key. "
+                    + "retry-after-ms, rate5xx, drop, stall, error-event, rpm, burst, tpm, burst-tokens, ratelimit-headers, cut-once, ignore-max-tokens, key. "
                     + "Per request also via the header X-Sim-Faults: SPEC.")
     String faults;
 

@@ -9,8 +9,13 @@ import com.google.gson.JsonPrimitive;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -35,12 +40,14 @@ final class ChatCompletions {
             "parameter.enable_thinking must be set to false for non-streaming calls";
 
     private final SimConfig config;
-    private final RateWindow rateWindow;
+    private final Quota quota;
     private final CountDownLatch closed;
+    /** The prompts (hashes of their messages) whose first stream {@code cut-once} has cut already. */
+    private final Set<String> cutPrompts = ConcurrentHashMap.newKeySet();
 
-    ChatCompletions(SimConfig config, RateWindow rateWindow, CountDownLatch closed) {
+    ChatCompletions(SimConfig config, Quota quota, CountDownLatch closed) {
         this.config = config;
-        this.rateWindow = rateWindow;
+        this.quota = quota;
         this.closed = closed;
     }
 
@@ -104,18 +111,24 @@ final class ChatCompletions {
             Http.error(ex, 400, THINKING_NON_STREAM_MESSAGE, "invalid_request_error", null, "invalid_parameter_error");
             return;
         }
-        Plan plan = plan(r);
-        long waitMs = rateWindow.tryAcquire(faults.rpm(), faults.tpm(), plan.promptTokens() + plan.completionTokens(),
-                t0);
-        if (waitMs >= 0) {
-            tooManyRequests(ex, waitMs, "Rate limit reached for " + r.model() + " (simulated limits: rpm "
-                    + faults.rpm() + ", tpm " + faults.tpm() + "). Please try again in " + waitMs + " ms.");
-            return;
-        }
+        Plan plan = plan(r, faults.ignoreMaxTokens());
+        // a random hiccup, before the quota: not counted, and no x-ratelimit-* headers
         if (d429 < faults.rate429()) {
-            tooManyRequests(ex, faults.retryAfterMs(),
+            tooManyRequests(ex, faults.retryAfterMs(), "requests",
                     "Requests rate limit exceeded, please try again later. (simulated)");
             return;
+        }
+        long requestTokens = (long) plan.promptTokens() + plan.completionTokens();
+        Quota.Decision quotaSays = quota.tryAcquire(faults.rpm(), faults.burst(), faults.tpm(), faults.burstTokens(),
+                requestTokens);
+        if (quotaSays != null) {
+            if (faults.rateLimitHeaders()) {
+                rateLimitHeaders(ex, quotaSays);
+            }
+            if (!quotaSays.admitted()) {
+                quotaExceeded(ex, r.model(), quotaSays, requestTokens);
+                return;
+            }
         }
         if (d5xx < faults.rate5xx()) {
             Http.error(ex, 500, "The server had an error while processing your request. (simulated)", "server_error",
@@ -127,6 +140,10 @@ final class ChatCompletions {
                 : dError < faults.errorEvent() ? MidFault.ERROR_EVENT : MidFault.NONE;
         int total = plan.total();
         int faultAt = total <= 1 ? 0 : 1 + (int) (dWhere * (total - 1));
+        if (r.stream() && faults.cutOnce() && cutPrompts.add(promptKey(r.messages()))) {
+            fault = MidFault.DROP;
+            faultAt = cutPoint(plan);
+        }
         LatencyModel.Profile lat = LatencyModel.resolve(r.model(), faults);
         SplittableRandom jitter = dice.split();
         long deadline = t0 + LatencyModel.jittered(TimeUnit.MILLISECONDS.toNanos(lat.ttftMs()), lat.jitter(), jitter);
@@ -254,7 +271,29 @@ final class ChatCompletions {
 
     // ---- the answer ----
 
-    private Plan plan(Req r) {
+    /** A key for "the same messages": the first 128 bits of the SHA-256 of their JSON. */
+    private static String promptKey(JsonArray messages) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(messages.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /**
+     * Where {@code cut-once} cuts (the index of the first token not sent): after the reasoning and half
+     * the answer, at least one answer token; without answer tokens, after half the reasoning (at least one).
+     */
+    private static int cutPoint(Plan p) {
+        if (p.answerEmit() > 0) {
+            return p.reasoningEmit() + Math.max(1, p.answerEmit() / 2);
+        }
+        return Math.max(1, p.reasoningEmit() / 2);
+    }
+
+    private Plan plan(Req r, boolean ignoreMaxTokens) {
         String conversation = r.messages().toString();
         // the model takes part, so that two models compared on one prompt answer differently
         long hash = fnv64(r.model() + "\n" + conversation) ^ (r.seed() * 0xC2B2AE3D27D4EB4FL);
@@ -302,7 +341,7 @@ final class ChatCompletions {
         int reasoningEmit = reasoningLen;
         int answerEmit = answer.size();
         boolean cut = false;
-        if (r.maxTokens() != null) {
+        if (r.maxTokens() != null && !ignoreMaxTokens) {
             int max = r.maxTokens();
             if (reasoningEmit > max) {
                 reasoningEmit = max;
@@ -402,10 +441,39 @@ final class ChatCompletions {
 
     // ---- responses ----
 
-    private static void tooManyRequests(HttpExchange ex, long retryAfterMs, String message) throws IOException {
+    private static void tooManyRequests(HttpExchange ex, long retryAfterMs, String type, String message)
+            throws IOException {
         ex.getResponseHeaders().set("Retry-After", Long.toString((retryAfterMs + 999) / 1000));
-        ex.getResponseHeaders().set("Retry-After-Ms", Long.toString(retryAfterMs));
-        Http.error(ex, 429, message, "requests", null, "rate_limit_exceeded");
+        ex.getResponseHeaders().set("retry-after-ms", Long.toString(retryAfterMs));
+        Http.error(ex, 429, message, type, null, "rate_limit_exceeded");
+    }
+
+    /** OpenAI's {@code x-ratelimit-*} headers: {@code -requests} with rpm, {@code -tokens} with tpm. */
+    private static void rateLimitHeaders(HttpExchange ex, Quota.Decision d) {
+        if (d.requests() != null) {
+            rateLimitHeaders(ex, "requests", d.requests());
+        }
+        if (d.tokens() != null) {
+            rateLimitHeaders(ex, "tokens", d.tokens());
+        }
+    }
+
+    private static void rateLimitHeaders(HttpExchange ex, String what, Quota.State s) {
+        ex.getResponseHeaders().set("x-ratelimit-limit-" + what, Long.toString(s.limit()));
+        ex.getResponseHeaders().set("x-ratelimit-remaining-" + what, Long.toString(s.remaining()));
+        ex.getResponseHeaders().set("x-ratelimit-reset-" + what, Quota.duration(s.resetMs()));
+    }
+
+    /** The quota's 429, worded as OpenAI's: the type says which limit ({@code requests} or {@code tokens}). */
+    private static void quotaExceeded(HttpExchange ex, String model, Quota.Decision d, long requestTokens)
+            throws IOException {
+        boolean tokens = d.byTokens();
+        Quota.State s = tokens ? d.tokens() : d.requests();
+        String message = "Rate limit reached for " + (tokens ? "tokens per min (TPM)" : "requests per min (RPM)")
+                + " on " + model + " (simulated): Limit " + s.limit() + ", Remaining " + s.remaining()
+                + ", Requested " + (tokens ? requestTokens : 1) + ". Please try again in "
+                + Quota.duration(d.retryAfterMs()) + ".";
+        tooManyRequests(ex, d.retryAfterMs(), tokens ? "tokens" : "requests", message);
     }
 
     private JsonObject usage(Plan p) {

@@ -2,13 +2,13 @@ package dev.llmworkbench.sim;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.Optional;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -16,62 +16,58 @@ import java.util.StringJoiner;
  * {@code name=value} pairs:
  *
  * <pre>
- * ttft-ms=200        time to first token in ms (overrides the model's latency profile)
- * tps=80             tokens per second; 0 = no pacing, as fast as possible
- * jitter=0.1         relative jitter of the TTFT and of every token gap (0..1)
- * rate429=0.1        share of requests answered 429 (with Retry-After and Retry-After-Ms)
- * retry-after-ms=300 the delay those 429s ask for (default 1000)
- * rate5xx=0.05       share of requests answered 500
- * drop=0.02          share of streams cut mid-way (connection closed, no finish_reason, no [DONE])
- * stall=0.01         share of streams that go silent mid-way for 5 minutes
- * error-event=0.01   share of streams with a {"error":{...}} event mid-way
- * rpm=600            the server's own requests-per-minute limit (429 when exceeded)
- * tpm=100000         the server's own tokens-per-minute limit (429 when exceeded)
- * key=VALUE          401 unless "Authorization: Bearer VALUE" is sent
+ * ttft-ms=200          time to first token in ms (overrides the model's latency profile)
+ * tps=80               tokens per second; 0 = no pacing, as fast as possible
+ * jitter=0.1           relative jitter of the TTFT and of every token gap (0..1)
+ * rate429=0.1          share of requests answered 429 (with Retry-After and retry-after-ms, never
+ *                      x-ratelimit-* headers: a random hiccup, not a quota; not counted by rpm/tpm)
+ * retry-after-ms=300   the delay those random 429s ask for (default 1000)
+ * rate5xx=0.05         share of requests answered 500
+ * drop=0.02            share of streams cut mid-way (connection closed, no finish_reason, no [DONE])
+ * stall=0.01           share of streams that go silent mid-way for 5 minutes
+ * error-event=0.01     share of streams with a {"error":{...}} event mid-way
+ * rpm=600              the server's own quota of requests per minute: a token bucket refilled
+ *                      continuously at rpm per 60 s; a request that does not fit gets 429
+ *                      (Retry-After, retry-after-ms = time until it fits) and is not counted
+ * burst=4              the request bucket's capacity (default: rpm, one minute's worth)
+ * tpm=100000           the server's own quota of tokens (prompt + completion) per minute, a token
+ *                      bucket like rpm's
+ * burst-tokens=20000   the token bucket's capacity (default: tpm)
+ * ratelimit-headers=0  1 (default): with rpm or tpm set, every chat completion (200 streamed or
+ *                      not, 5xx, and the quota's 429) carries OpenAI's x-ratelimit-limit-,
+ *                      -remaining- and -reset-requests (with rpm) and -tokens (with tpm) headers;
+ *                      0: none, the quota shows itself by its 429s only
+ * cut-once=1           the first stream of every distinct prompt (the request's messages) is cut
+ *                      after about half its answer (at least one chunk of text): no finish_reason,
+ *                      no [DONE]; later requests with the same messages complete normally.
+ *                      Non-streamed requests are not affected.
+ * ignore-max-tokens=1  max_tokens (and max_completion_tokens) is ignored, as Qwen3 thinking does:
+ *                      the full answer, finish_reason stop, usage counting every token sent
+ * key=VALUE            401 unless "Authorization: Bearer VALUE" is sent
  * </pre>
  *
- * An unknown name, a repeated name or a bad value is an {@link IllegalArgumentException}. Unset
- * values fall back to the model's latency profile or to "no fault". The key is never shown by
- * {@link #toString()}.
+ * Switches ({@code ratelimit-headers}, {@code cut-once}, {@code ignore-max-tokens}) take {@code 0}
+ * or {@code 1} ({@code false}/{@code true} are accepted too). An unknown name, a repeated name or a
+ * bad value is an {@link IllegalArgumentException}. Unset values fall back to the model's latency
+ * profile or to "no fault". The key is never shown by {@link #toString()}.
  */
 public final class FaultSpec {
     /** No overrides and no faults. */
-    public static final FaultSpec NONE = new FaultSpec(null, null, null, null, null, null, null, null, null, null,
-            null, null);
+    public static final FaultSpec NONE = new FaultSpec(Map.of());
 
     /** The default delay a simulated 429 asks for. */
     public static final long DEFAULT_RETRY_AFTER_MS = 1000;
 
-    private static final Set<String> NAMES = Set.of("ttft-ms", "tps", "jitter", "rate429", "retry-after-ms",
-            "rate5xx", "drop", "stall", "error-event", "rpm", "tpm", "key");
+    /** Every name, in the order {@link #toString()} lists them. */
+    private static final List<String> NAMES = List.of("ttft-ms", "tps", "jitter", "rate429", "retry-after-ms",
+            "rate5xx", "drop", "stall", "error-event", "rpm", "burst", "tpm", "burst-tokens", "ratelimit-headers",
+            "cut-once", "ignore-max-tokens", "key");
 
-    private final Long ttftMs;
-    private final Double tps;
-    private final Double jitter;
-    private final Double rate429;
-    private final Long retryAfterMs;
-    private final Double rate5xx;
-    private final Double drop;
-    private final Double stall;
-    private final Double errorEvent;
-    private final Long rpm;
-    private final Long tpm;
-    private final String key;
+    /** Name to value (Long, Double, Boolean or, for the key, String); only the names that were given. */
+    private final Map<String, Object> values;
 
-    private FaultSpec(Long ttftMs, Double tps, Double jitter, Double rate429, Long retryAfterMs, Double rate5xx,
-                      Double drop, Double stall, Double errorEvent, Long rpm, Long tpm, String key) {
-        this.ttftMs = ttftMs;
-        this.tps = tps;
-        this.jitter = jitter;
-        this.rate429 = rate429;
-        this.retryAfterMs = retryAfterMs;
-        this.rate5xx = rate5xx;
-        this.drop = drop;
-        this.stall = stall;
-        this.errorEvent = errorEvent;
-        this.rpm = rpm;
-        this.tpm = tpm;
-        this.key = key;
+    private FaultSpec(Map<String, Object> values) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     /**
@@ -84,19 +80,7 @@ public final class FaultSpec {
         if (spec == null || spec.isBlank()) {
             return NONE;
         }
-        Long ttftMs = null;
-        Double tps = null;
-        Double jitter = null;
-        Double rate429 = null;
-        Long retryAfterMs = null;
-        Double rate5xx = null;
-        Double drop = null;
-        Double stall = null;
-        Double errorEvent = null;
-        Long rpm = null;
-        Long tpm = null;
-        String key = null;
-        Set<String> seen = new LinkedHashSet<>();
+        Map<String, Object> values = new LinkedHashMap<>();
         for (String part : spec.split(",", -1)) {
             String entry = part.strip();
             if (entry.isEmpty()) {
@@ -113,30 +97,24 @@ public final class FaultSpec {
                 throw new IllegalArgumentException("fault spec: unknown fault name '" + name + "' (known names: "
                         + knownNames() + ")");
             }
-            if (!seen.add(name)) {
+            if (values.containsKey(name)) {
                 throw new IllegalArgumentException("fault spec: '" + name + "' is given twice");
             }
             if (value.isEmpty()) {
                 throw new IllegalArgumentException("fault spec: '" + name + "' needs a value");
             }
-            switch (name) {
-                case "ttft-ms" -> ttftMs = nonNegativeLong(name, value);
-                case "tps" -> tps = nonNegativeDouble(name, value);
-                case "jitter" -> jitter = probability(name, value);
-                case "rate429" -> rate429 = probability(name, value);
-                case "retry-after-ms" -> retryAfterMs = nonNegativeLong(name, value);
-                case "rate5xx" -> rate5xx = probability(name, value);
-                case "drop" -> drop = probability(name, value);
-                case "stall" -> stall = probability(name, value);
-                case "error-event" -> errorEvent = probability(name, value);
-                case "rpm" -> rpm = positiveLong(name, value);
-                case "tpm" -> tpm = positiveLong(name, value);
-                case "key" -> key = value;
+            Object v = switch (name) {
+                case "ttft-ms", "retry-after-ms" -> nonNegativeLong(name, value);
+                case "tps" -> nonNegativeDouble(name, value);
+                case "jitter", "rate429", "rate5xx", "drop", "stall", "error-event" -> probability(name, value);
+                case "rpm", "tpm", "burst", "burst-tokens" -> positiveLong(name, value);
+                case "ratelimit-headers", "cut-once", "ignore-max-tokens" -> flag(name, value);
+                case "key" -> value;
                 default -> throw new IllegalStateException(name);
-            }
+            };
+            values.put(name, v);
         }
-        return new FaultSpec(ttftMs, tps, jitter, rate429, retryAfterMs, rate5xx, drop, stall, errorEvent, rpm, tpm,
-                key);
+        return new FaultSpec(values);
     }
 
     /** This spec with every value that {@code override} sets replaced by the override's. */
@@ -144,69 +122,116 @@ public final class FaultSpec {
         if (override == null || override == NONE) {
             return this;
         }
-        return new FaultSpec(or(override.ttftMs, ttftMs), or(override.tps, tps), or(override.jitter, jitter),
-                or(override.rate429, rate429), or(override.retryAfterMs, retryAfterMs), or(override.rate5xx, rate5xx),
-                or(override.drop, drop), or(override.stall, stall), or(override.errorEvent, errorEvent),
-                or(override.rpm, rpm), or(override.tpm, tpm), or(override.key, key));
+        Map<String, Object> merged = new LinkedHashMap<>(values);
+        merged.putAll(override.values);
+        return new FaultSpec(merged);
     }
 
-    private static <T> T or(T a, T b) {
-        return a != null ? a : b;
+    private Long longValue(String name) {
+        return (Long) values.get(name);
+    }
+
+    private Double doubleValue(String name) {
+        return (Double) values.get(name);
+    }
+
+    private double share(String name) {
+        Double v = doubleValue(name);
+        return v == null ? 0 : v;
+    }
+
+    private boolean flagValue(String name, boolean unset) {
+        Boolean v = (Boolean) values.get(name);
+        return v == null ? unset : v;
     }
 
     public OptionalLong ttftMs() {
-        return ttftMs == null ? OptionalLong.empty() : OptionalLong.of(ttftMs);
+        Long v = longValue("ttft-ms");
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
     }
 
     public OptionalDouble tps() {
-        return tps == null ? OptionalDouble.empty() : OptionalDouble.of(tps);
+        Double v = doubleValue("tps");
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     public OptionalDouble jitter() {
-        return jitter == null ? OptionalDouble.empty() : OptionalDouble.of(jitter);
+        Double v = doubleValue("jitter");
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     public double rate429() {
-        return rate429 == null ? 0 : rate429;
+        return share("rate429");
     }
 
     public long retryAfterMs() {
-        return retryAfterMs == null ? DEFAULT_RETRY_AFTER_MS : retryAfterMs;
+        Long v = longValue("retry-after-ms");
+        return v == null ? DEFAULT_RETRY_AFTER_MS : v;
     }
 
     public double rate5xx() {
-        return rate5xx == null ? 0 : rate5xx;
+        return share("rate5xx");
     }
 
     public double drop() {
-        return drop == null ? 0 : drop;
+        return share("drop");
     }
 
     public double stall() {
-        return stall == null ? 0 : stall;
+        return share("stall");
     }
 
     public double errorEvent() {
-        return errorEvent == null ? 0 : errorEvent;
+        return share("error-event");
     }
 
     /** Requests per minute the server allows; 0 = unlimited. */
     public long rpm() {
-        return rpm == null ? 0 : rpm;
+        Long v = longValue("rpm");
+        return v == null ? 0 : v;
+    }
+
+    /** The capacity of the request bucket: {@code burst}, else {@link #rpm()} (0 when unlimited). */
+    public long burst() {
+        Long v = longValue("burst");
+        return rpm() == 0 ? 0 : v == null ? rpm() : v;
     }
 
     /** Tokens (prompt + completion) per minute the server allows; 0 = unlimited. */
     public long tpm() {
-        return tpm == null ? 0 : tpm;
+        Long v = longValue("tpm");
+        return v == null ? 0 : v;
+    }
+
+    /** The capacity of the token bucket: {@code burst-tokens}, else {@link #tpm()} (0 when unlimited). */
+    public long burstTokens() {
+        Long v = longValue("burst-tokens");
+        return tpm() == 0 ? 0 : v == null ? tpm() : v;
+    }
+
+    /** True (the default) when a quota ({@code rpm}/{@code tpm}) sends OpenAI's {@code x-ratelimit-*} headers. */
+    public boolean rateLimitHeaders() {
+        return flagValue("ratelimit-headers", true);
+    }
+
+    /** True when the first stream of every distinct prompt is cut mid-way. */
+    public boolean cutOnce() {
+        return flagValue("cut-once", false);
+    }
+
+    /** True when {@code max_tokens} is ignored. */
+    public boolean ignoreMaxTokens() {
+        return flagValue("ignore-max-tokens", false);
     }
 
     /** True when a key is required. */
     public boolean requiresKey() {
-        return key != null;
+        return values.containsKey("key");
     }
 
     /** True when no key is required or {@code presented} is exactly the required key (constant time). */
     public boolean acceptsKey(String presented) {
+        String key = (String) values.get("key");
         if (key == null) {
             return true;
         }
@@ -216,51 +241,38 @@ public final class FaultSpec {
         return MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The spec in its textual form, the key shown as {@code key=***}. */
+    /** The spec in its textual form (switches as 0 or 1), the key shown as {@code key=***}. */
     @Override
     public String toString() {
         StringJoiner j = new StringJoiner(",");
-        add(j, "ttft-ms", ttftMs);
-        add(j, "tps", tps);
-        add(j, "jitter", jitter);
-        add(j, "rate429", rate429);
-        add(j, "retry-after-ms", retryAfterMs);
-        add(j, "rate5xx", rate5xx);
-        add(j, "drop", drop);
-        add(j, "stall", stall);
-        add(j, "error-event", errorEvent);
-        add(j, "rpm", rpm);
-        add(j, "tpm", tpm);
-        if (key != null) {
-            j.add("key=***");
+        for (String name : NAMES) {
+            Object v = values.get(name);
+            if (v == null) {
+                continue;
+            }
+            if (name.equals("key")) {
+                j.add("key=***");
+            } else if (v instanceof Boolean b) {
+                j.add(name + "=" + (b ? 1 : 0));
+            } else {
+                j.add(name + "=" + v);
+            }
         }
         return j.toString();
     }
 
-    private static void add(StringJoiner j, String name, Object v) {
-        if (v != null) {
-            j.add(name + "=" + v);
-        }
-    }
-
     @Override
     public boolean equals(Object o) {
-        return o instanceof FaultSpec f && Objects.equals(ttftMs, f.ttftMs) && Objects.equals(tps, f.tps)
-                && Objects.equals(jitter, f.jitter) && Objects.equals(rate429, f.rate429)
-                && Objects.equals(retryAfterMs, f.retryAfterMs) && Objects.equals(rate5xx, f.rate5xx)
-                && Objects.equals(drop, f.drop) && Objects.equals(stall, f.stall)
-                && Objects.equals(errorEvent, f.errorEvent) && Objects.equals(rpm, f.rpm)
-                && Objects.equals(tpm, f.tpm) && Objects.equals(key, f.key);
+        return o instanceof FaultSpec f && values.equals(f.values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(ttftMs, tps, jitter, rate429, retryAfterMs, rate5xx, drop, stall, errorEvent, rpm, tpm,
-                key);
+        return values.hashCode();
     }
 
     private static String knownNames() {
-        return "ttft-ms, tps, jitter, rate429, retry-after-ms, rate5xx, drop, stall, error-event, rpm, tpm, key";
+        return String.join(", ", NAMES);
     }
 
     private static String redactEntry(String entry) {
@@ -309,6 +321,15 @@ public final class FaultSpec {
             throw new IllegalArgumentException("fault spec: '" + name + "' must be between 0 and 1, was " + value);
         }
         return v;
+    }
+
+    private static boolean flag(String name, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "1", "true" -> true;
+            case "0", "false" -> false;
+            default -> throw new IllegalArgumentException("fault spec: '" + name + "' must be 0 or 1, was '" + value
+                    + "'");
+        };
     }
 
     private static double parseDouble(String name, String value) {

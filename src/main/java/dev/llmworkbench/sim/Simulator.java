@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The embedded OpenAI-compatible simulator: {@code GET /v1/models}, {@code GET /v1/models/{id}} and
@@ -35,7 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * prose (still capped by {@code max_tokens} when that is given).
  *
  * <p>Latency per model name ({@link LatencyModel}), overridden and faults injected by the server's
- * {@link FaultSpec} merged with a request's {@code X-Sim-Faults} header. Handler threads are named
+ * {@link FaultSpec} merged with a request's {@code X-Sim-Faults} header. The spec's {@code rpm}/{@code tpm}
+ * quota is one pair of token buckets for the whole server ({@link Quota}), announced in OpenAI's
+ * {@code x-ratelimit-*} headers; {@code cut-once} remembers, for the whole server, which prompts have had
+ * their first stream cut. Handler threads are named
  * daemon threads owned by the simulator; {@link #close()} stops promptly, stalled streams included.
  */
 public final class Simulator implements AutoCloseable {
@@ -58,19 +62,26 @@ public final class Simulator implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong requests = new AtomicLong();
-    private final RateWindow rateWindow = new RateWindow();
     private final ChatCompletions chat;
     private volatile Thread shutdownHook;
 
-    private Simulator(SimConfig config, HttpServer server, ExecutorService executor) {
+    private Simulator(SimConfig config, HttpServer server, ExecutorService executor, LongSupplier quotaClock) {
         this.config = config;
         this.server = server;
         this.executor = executor;
-        this.chat = new ChatCompletions(config, rateWindow, closed);
+        this.chat = new ChatCompletions(config, new Quota(quotaClock), closed);
     }
 
     /** Binds {@code config.host():config.port()} (0 = a free port) and starts serving. */
     public static Simulator start(SimConfig config) throws IOException {
+        return start(config, System::nanoTime);
+    }
+
+    /**
+     * As {@link #start(SimConfig)}, the {@code rpm}/{@code tpm} quota's buckets refilled by {@code quotaClock}
+     * (nanoseconds, as {@link System#nanoTime()}) so that tests can drive them with fake time. Latency stays real.
+     */
+    static Simulator start(SimConfig config, LongSupplier quotaClock) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
         int id = SERVER_IDS.incrementAndGet();
         AtomicInteger threadIds = new AtomicInteger();
@@ -84,7 +95,7 @@ public final class Simulator implements AutoCloseable {
             return t;
         };
         ExecutorService executor = Executors.newCachedThreadPool(factory);
-        Simulator sim = new Simulator(config, server, executor);
+        Simulator sim = new Simulator(config, server, executor, quotaClock);
         server.setExecutor(executor);
         server.createContext("/", sim::handle);
         // started from one of its own threads, so that the server's dispatcher thread (made by start()) has
