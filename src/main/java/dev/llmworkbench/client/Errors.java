@@ -232,6 +232,16 @@ final class Errors {
             return new ApiError(Kind.NETWORK, null, "no_route", "no route to host: " + e.getMessage(), true, null,
                     null);
         }
+        if (e instanceof java.io.EOFException || "unexpected end of stream".equals(e.getMessage())
+                || (e.getMessage() != null && e.getMessage().startsWith("unexpected end of stream"))) {
+            return new ApiError(Kind.NETWORK, null, "connection_closed", phase == Phase.BODY
+                    ? "the server closed the connection before the reply ended"
+                    : "the server closed the connection before replying", true, null, null);
+        }
+        if (e instanceof java.net.SocketException && e.getMessage() != null
+                && e.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
+            return new ApiError(Kind.NETWORK, null, "connection_reset", "the connection was reset", true, null, null);
+        }
         if (e instanceof SSLException) {
             return new ApiError(Kind.NETWORK, null, "tls", "TLS failure: " + e.getMessage(), false, null,
                     "check the CA certificate of the provider profile");

@@ -4,6 +4,7 @@ import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.ModelPrice;
 import dev.llmworkbench.domain.Money;
 import dev.llmworkbench.domain.PriceTier;
+import dev.llmworkbench.domain.ThinkingMode;
 import dev.llmworkbench.domain.Usage;
 import java.math.BigDecimal;
 import java.util.Objects;
@@ -97,6 +98,119 @@ public final class CostCalculator {
                 .add(BigDecimal.valueOf(Math.max(0, maxTokens)).multiply(highestOutput))
                 .movePointLeft(6);
         return rate.toUsd(new Money(native_, p.currency()));
+    }
+
+    /**
+     * What a budget reserves for one request, and the output it bounds: {@code answerTokens} (its
+     * {@code max_tokens}) and {@code thinkingTokens} (its thinking budget; 0 when it does not think or the
+     * catalogue does not know how the model thinks, in which case the answer tokens are priced at the
+     * higher of the output and thinking prices and bound the reasoning too).
+     */
+    public record Reserve(Money usd, long answerTokens, long thinkingTokens) {
+        /** Every output token the reservation covers: the stream is stopped there. */
+        public long outputTokens() {
+            return answerTokens + thinkingTokens;
+        }
+    }
+
+    /**
+     * The reservation of a request: the input estimate plus 10% at the input price, {@code maxTokens} at
+     * the output price and, when it thinks, its thinking budget at the thinking price. Whether it thinks:
+     * its own setting ({@code thinkingRequested}, null for none) against the entry's {@link ThinkingMode}
+     * (a model that thinks by default thinks). Its thinking budget: {@code thinkingBudget}, else the entry's
+     * maximum chain of thought, else {@code maxTokens}. An entry that does not say how its model thinks is
+     * priced as {@link #worstCase}. No batch discount.
+     *
+     * @throws NoPriceException when the catalogue has no entry
+     */
+    public Reserve reservation(String provider, String model, long inputEstimate, long maxTokens,
+                               Boolean thinkingRequested, Integer thinkingBudget) {
+        Shape sh = shape(provider, model, inputEstimate, thinkingRequested, thinkingBudget, maxTokens);
+        return sh.reserve(Math.max(0, maxTokens), sh.thinks ? sh.budget : 0);
+    }
+
+    /**
+     * The largest reservation that fits in {@code leftUsd}: the full one when it fits; else the thinking
+     * budget cut first, then {@code max_tokens} (keeping one thinking token for a request that thinks).
+     * Empty when not even one answer token fits.
+     */
+    public Optional<Reserve> fitting(String provider, String model, long inputEstimate, long maxTokens,
+                                     Boolean thinkingRequested, Integer thinkingBudget, BigDecimal leftUsd) {
+        Shape sh = shape(provider, model, inputEstimate, thinkingRequested, thinkingBudget, maxTokens);
+        long answer = Math.max(0, maxTokens);
+        long thinking = sh.thinks ? sh.budget : 0;
+        Reserve full = sh.reserve(answer, thinking);
+        if (full.usd().amount().compareTo(leftUsd) <= 0) {
+            return Optional.of(full);
+        }
+        BigDecimal left = rate.convert(new Money(leftUsd, Currency.USD), sh.price.currency()).amount().movePointRight(6)
+                .subtract(sh.inputNative);
+        if (left.signum() <= 0) {
+            return Optional.empty();
+        }
+        if (sh.thinks) {
+            long t = floorDiv(left.subtract(BigDecimal.valueOf(answer).multiply(sh.output)), sh.thinking);
+            if (t >= 1) {
+                return Optional.of(sh.reserve(answer, Math.min(thinking, t)));
+            }
+            long a = floorDiv(left.subtract(sh.thinking), sh.output);
+            return a >= 1 ? Optional.of(sh.reserve(Math.min(answer, a), 1)) : Optional.empty();
+        }
+        long a = floorDiv(left, sh.output);
+        return a >= 1 ? Optional.of(sh.reserve(Math.min(answer, a), 0)) : Optional.empty();
+    }
+
+    private static long floorDiv(BigDecimal amount, BigDecimal perToken) {
+        if (amount.signum() <= 0) {
+            return 0;
+        }
+        if (perToken.signum() <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return amount.divide(perToken, 0, java.math.RoundingMode.FLOOR).min(BigDecimal.valueOf(Long.MAX_VALUE / 4))
+                .longValue();
+    }
+
+    /** A request's prices, per token scaled by 1M, in the entry's currency. */
+    private final class Shape {
+        final ModelPrice price;
+        final BigDecimal inputNative;
+        final BigDecimal output;
+        final BigDecimal thinking;
+        final boolean thinks;
+        final long budget;
+
+        Shape(ModelPrice p, BigDecimal inputNative, BigDecimal output, BigDecimal thinking, boolean thinks, long budget) {
+            this.price = p;
+            this.inputNative = inputNative;
+            this.output = output;
+            this.thinking = thinking;
+            this.thinks = thinks;
+            this.budget = budget;
+        }
+
+        Reserve reserve(long answer, long thinkingTokens) {
+            BigDecimal n = inputNative.add(BigDecimal.valueOf(answer).multiply(output))
+                    .add(BigDecimal.valueOf(thinkingTokens).multiply(thinking)).movePointLeft(6);
+            return new Reserve(rate.toUsd(new Money(n, price.currency())), answer, thinkingTokens);
+        }
+    }
+
+    private Shape shape(String provider, String model, long inputEstimate, Boolean thinkingRequested,
+                        Integer thinkingBudget, long maxTokens) {
+        ModelPrice p = catalogue.find(provider, model).orElseThrow(() -> new NoPriceException(provider, model));
+        BigDecimal input = BigDecimal.valueOf(Math.max(0, inputEstimate)).multiply(INPUT_MARGIN);
+        long inflated = input.setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        Rates r = rates(p, inflated);
+        BigDecimal inputNative = input.multiply(r.input);
+        if (p.thinking() == null) {
+            // unknown: every output token at the higher price, and max_tokens bounds the reasoning too
+            return new Shape(p, inputNative, r.output.max(r.thinking), r.thinking, false, 0);
+        }
+        boolean thinks = p.thinking().thinks(thinkingRequested);
+        long budget = thinkingBudget != null ? thinkingBudget
+                : p.maxThinkingTokens() != null ? p.maxThinkingTokens() : Math.max(0, maxTokens);
+        return new Shape(p, inputNative, r.output, r.thinking, thinks, Math.max(0, budget));
     }
 
     /** {@code money} in {@code target} at this calculator's exchange rate. */

@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.ModelPrice;
 import dev.llmworkbench.domain.PriceTier;
+import dev.llmworkbench.domain.ThinkingMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -263,7 +264,8 @@ public final class PriceCatalogue {
     private static ModelPrice withAliases(ModelPrice p, List<String> aliases) {
         return new ModelPrice(p.provider(), p.model(), aliases, p.currency(), p.inputPerM(), p.outputPerM(),
                 p.thinkingOutputPerM(), p.cachedInputPerM(), p.batchDiscount(), p.tiers(), p.contextWindow(),
-                p.maxContextWindow(), p.priceDate(), p.source(), p.verified(), p.userOverride());
+                p.maxContextWindow(), p.priceDate(), p.source(), p.verified(), p.userOverride(), p.thinking(),
+                p.maxThinkingTokens());
     }
 
     private static Map<String, String> aliasMap(List<ModelPrice> prices) {
@@ -338,7 +340,8 @@ public final class PriceCatalogue {
         return new ModelPrice(e.provider.trim(), e.model.trim(), e.aliases, Currency.parse(e.currency),
                 e.input, e.output, e.thinkingOutput, e.cachedInput, e.batchDiscount, tiers,
                 e.contextWindow, e.maxContextWindow, date, e.source,
-                e.verified != null && e.verified, override);
+                e.verified != null && e.verified, override,
+                e.thinking == null ? null : ThinkingMode.parse(e.thinking), e.maxThinkingTokens);
     }
 
     private static EntryDto toDto(ModelPrice p) {
@@ -367,6 +370,8 @@ public final class PriceCatalogue {
         e.maxContextWindow = p.maxContextWindow();
         e.priceDate = p.priceDate() == null ? null : p.priceDate().toString();
         e.source = p.source();
+        e.thinking = p.thinking() == null ? null : p.thinking().wireName();
+        e.maxThinkingTokens = p.maxThinkingTokens();
         e.verified = p.verified();
         return e;
     }
@@ -411,6 +416,8 @@ public final class PriceCatalogue {
         String source;
         Boolean verified;
         String note;
+        String thinking;
+        Integer maxThinkingTokens;
     }
 
     @SuppressWarnings("unused")

@@ -19,13 +19,28 @@ import java.util.Objects;
  *       the extended one (e.g. with YaRN), or null when there is none. Both null when unknown.</li>
  *   <li>{@code verified}: false when the figures could not be checked against {@code source}.</li>
  *   <li>{@code userOverride}: true when the entry comes from the user's overrides file.</li>
+ *   <li>{@code thinking}: whether and by default how the model thinks at this provider; null = unknown
+ *       (a reservation then prices every output token at the higher of the output and thinking prices).</li>
+ *   <li>{@code maxThinkingTokens}: the reasoning tokens a thinking request may use when it sets no
+ *       {@code thinking_budget} (the provider's maximum chain of thought), or null when unknown.</li>
  * </ul>
  */
 public record ModelPrice(String provider, String model, List<String> aliases, Currency currency,
                          BigDecimal inputPerM, BigDecimal outputPerM, BigDecimal thinkingOutputPerM,
                          BigDecimal cachedInputPerM, BigDecimal batchDiscount, List<PriceTier> tiers,
                          Integer contextWindow, Integer maxContextWindow, LocalDate priceDate, String source,
-                         boolean verified, boolean userOverride) {
+                         boolean verified, boolean userOverride, ThinkingMode thinking, Integer maxThinkingTokens) {
+    /** An entry whose thinking is not known. */
+    public ModelPrice(String provider, String model, List<String> aliases, Currency currency,
+                      BigDecimal inputPerM, BigDecimal outputPerM, BigDecimal thinkingOutputPerM,
+                      BigDecimal cachedInputPerM, BigDecimal batchDiscount, List<PriceTier> tiers,
+                      Integer contextWindow, Integer maxContextWindow, LocalDate priceDate, String source,
+                      boolean verified, boolean userOverride) {
+        this(provider, model, aliases, currency, inputPerM, outputPerM, thinkingOutputPerM, cachedInputPerM,
+                batchDiscount, tiers, contextWindow, maxContextWindow, priceDate, source, verified, userOverride,
+                null, null);
+    }
+
     public ModelPrice {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
@@ -61,6 +76,6 @@ public record ModelPrice(String provider, String model, List<String> aliases, Cu
     public ModelPrice withUserOverride(boolean override) {
         return new ModelPrice(provider, model, aliases, currency, inputPerM, outputPerM, thinkingOutputPerM,
                 cachedInputPerM, batchDiscount, tiers, contextWindow, maxContextWindow, priceDate, source,
-                verified, override);
+                verified, override, thinking, maxThinkingTokens);
     }
 }

@@ -1,12 +1,14 @@
 package dev.llmworkbench.resilience;
 
 import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.domain.QuotaHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -31,11 +33,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code usage} is known {@link Permit#settle} gives back or charges the difference. A request larger
  * than the tokens bucket waits for a full bucket and then takes it into debt.
  *
- * <p><b>429.</b> {@link #onRateLimited} multiplies the key's effective rate by
- * {@link Config#slowdownFactor} (0.5: halved; never below {@link Config#minRateFraction}); it then
- * recovers by {@link Config#recoveryStep} of the configured rate per {@link Config#recoveryInterval}
- * without a 429, up to the configured rate. A Retry-After pauses every caller of that key until then
- * (other keys are not affected). Bucket capacities scale with the effective rate.
+ * <p><b>What the provider says.</b> Every reply is reported with {@link #onResponse}. A 429 on its own is
+ * a hiccup: its Retry-After is honoured by the retry of that request alone (see {@code RetryPolicy}),
+ * and nothing else slows down. The rate is lowered only on evidence of a quota:
+ * <ul>
+ *   <li>the provider's rate-limit headers ({@link QuotaHeaders}): the effective rate becomes the
+ *       lower of the tier's and the header's limit per minute, never less; the bucket's burst becomes
+ *       the largest {@code remaining} seen + 1; the level is cut to what the provider says remains;
+ *       and {@code remaining: 0} pauses the key until the header's reset (a reset no longer than
+ *       refilling that whole burst at that rate is a token bucket's "until full": the pause then lasts
+ *       one request's worth, and the bucket paces the rest);</li>
+ *   <li>without headers, 429s that keep coming at the current rate: when at least
+ *       {@link #EVIDENCE_MIN_429} of the last {@link #EVIDENCE_SAMPLES} replies (within
+ *       {@link #EVIDENCE_WINDOW}) were 429s and they are at least {@link #EVIDENCE_SHARE} of them, the
+ *       rate is multiplied by {@link Config#slowdownFactor} (never below {@link Config#minRateFraction}),
+ *       at most once per {@link Config#recoveryInterval}; the evidence is then counted afresh at the new
+ *       rate. It recovers additively by {@link Config#recoveryStep} of the configured rate per
+ *       {@link Config#recoveryInterval} without that evidence, up to the configured rate.</li>
+ * </ul>
+ * The tier's limits stay the ceiling. Other keys are never affected. Bucket capacities scale with the
+ * effective rate.
  *
  * <p>Thread-safe: one lock guards all keys; futures are completed outside it.
  */
@@ -74,10 +91,13 @@ public final class RateLimiter {
             }
         }
 
-        /** MEDIUM tier, one minute burst, aging 10 s, halve on 429 (floor 5%), +10% per 10 s, refund tokens. */
+        /**
+         * MEDIUM tier, one minute burst, aging 10 s, halve on evidence of a quota (floor 5%), +25% of
+         * the configured rate per second without a decrease (back to full within 4 s), refund tokens.
+         */
         public static Config defaults() {
-            return new Config(RateLimitTier.MEDIUM, 1.0, Duration.ofSeconds(10), 0.5, 0.05, 0.10,
-                    Duration.ofSeconds(10), true, false);
+            return new Config(RateLimitTier.MEDIUM, 1.0, Duration.ofSeconds(10), 0.5, 0.05, 0.25,
+                    Duration.ofSeconds(1), true, false);
         }
 
         public Config withDefaultTier(RateLimitTier t) {
@@ -106,17 +126,87 @@ public final class RateLimiter {
         }
     }
 
+    /** Replies that count as evidence of a quota: at most this many of the newest... */
+    public static final int EVIDENCE_SAMPLES = 20;
+    /** ... within this long ... */
+    public static final Duration EVIDENCE_WINDOW = Duration.ofSeconds(10);
+    /** ... of which at least this many 429s ... */
+    public static final int EVIDENCE_MIN_429 = 4;
+    /** ... making at least this share of them. */
+    public static final double EVIDENCE_SHARE = 0.6;
+
     /**
-     * A key's state for the status bar.
+     * A key's state for the status bar, the batch panel, progress lines and summaries.
      *
-     * @param pausedUntil       end of a Retry-After pause, or null when not paused
-     * @param rateFraction      effective / configured rate (1.0 unless slowed down by 429s)
+     * @param pausedUntil       end of a pause the provider asked for ({@code remaining: 0} until a
+     *                          reset), or null when not paused
+     * @param rateFraction      effective / configured rate without headers (1.0 unless slowed down by
+     *                          repeated 429s)
      * @param availableRequests level of the requests bucket (may be negative: debt)
      * @param availableTokens   level of the tokens bucket (may be negative: debt)
+     * @param providerRpm       the provider's requests per minute from its headers, or null
+     * @param providerTpm       the provider's tokens per minute from its headers, or null
+     * @param remainingRequests what the provider's newest headers say remains, or null
+     * @param remainingTokens   likewise for tokens, or null
+     * @param resetsIn          time until the provider's window resets (newest headers), or null
+     * @param rateLimited       429s seen for this key
+     * @param decreases         times the rate was lowered on evidence of a quota
+     * @param pauses            times the provider's {@code remaining: 0} paused the key
      */
     public record State(String key, String tier, int waiting, Instant pausedUntil, double rateFraction,
                         double effectiveRpm, double effectiveTpm, double availableRequests,
-                        double availableTokens) {
+                        double availableTokens, Long providerRpm, Long providerTpm, Long remainingRequests,
+                        Long remainingTokens, Duration resetsIn, long rateLimited, long decreases, long pauses) {
+
+        /** How much this key holds its callers back: paused 4, limited 2, requests waiting 1, added up. */
+        public int severity() {
+            return (pausedUntil != null ? 4 : 0) + (limited() ? 2 : 0) + (waiting > 0 ? 1 : 0);
+        }
+
+        /** True when the provider's headers or repeated 429s are holding the rate down. */
+        public boolean limited() {
+            return pausedUntil != null || providerRpm != null || providerTpm != null || rateFraction < 1.0;
+        }
+
+        /**
+         * One line: {@code limited by provider: 240/min, remaining 0, resets in 0.8 s},
+         * {@code slowed by repeated 429s: 50/min of 100/min}, {@code waiting: 3 queued (100/min)} or
+         * {@code ready (100/min)}.
+         */
+        public String describe() {
+            String rate = perMinute(effectiveRpm) + "/min";
+            if (providerRpm != null || providerTpm != null || pausedUntil != null) {
+                StringBuilder sb = new StringBuilder("limited by provider: ");
+                sb.append(providerRpm != null ? providerRpm + "/min" : rate);
+                if (providerTpm != null) {
+                    sb.append(", ").append(providerTpm).append(" tokens/min");
+                }
+                if (remainingRequests != null) {
+                    sb.append(", remaining ").append(remainingRequests);
+                } else if (remainingTokens != null) {
+                    sb.append(", remaining ").append(remainingTokens).append(" tokens");
+                }
+                if (resetsIn != null && !resetsIn.isZero()) {
+                    sb.append(", resets in ").append(String.format(Locale.ROOT, "%.1f s", resetsIn.toNanos() / 1e9));
+                }
+                if (waiting > 0) {
+                    sb.append(", ").append(waiting).append(" waiting");
+                }
+                return sb.toString();
+            }
+            if (rateFraction < 1.0) {
+                return "slowed by repeated 429s: " + rate + " of " + perMinute(effectiveRpm / rateFraction) + "/min"
+                        + (waiting > 0 ? ", " + waiting + " waiting" : "");
+            }
+            if (waiting > 0) {
+                return "waiting: " + waiting + " queued (" + rate + ")";
+            }
+            return "ready (" + rate + ")";
+        }
+
+        private static String perMinute(double v) {
+            return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+        }
     }
 
     private final Object lock = new Object();
@@ -167,28 +257,116 @@ public final class RateLimiter {
     }
 
     /**
-     * The server answered 429 for {@code key}: slow the key down and, if {@code retryAfter} is given,
-     * pause every request of that key until then.
+     * A reply for {@code key} arrived: {@code rateLimited} when it was a 429, {@code quota} what its
+     * rate-limit headers say ({@link QuotaHeaders#NONE} when none). See the class comment for what
+     * changes: a lone 429 changes nothing here (its Retry-After is the retry's business).
      */
-    public void onRateLimited(String key, Duration retryAfter) {
+    public void onResponse(String key, boolean rateLimited, QuotaHeaders quota) {
         List<Grant> grants = new ArrayList<>();
         synchronized (lock) {
             KeyState ks = state(key, true);
             long now = ticker.nanos();
             recover(ks, now);
-            ks.fraction = Math.max(config.minRateFraction(), ks.fraction * config.slowdownFactor());
-            ks.lastChange = now;
-            applyRate(ks);
-            if (retryAfter != null && retryAfter.compareTo(Duration.ZERO) > 0) {
-                long until = now + retryAfter.toNanos();
-                if (!ks.paused || until - ks.pausedUntil > 0) {
-                    ks.pausedUntil = until;
-                }
-                ks.paused = true;
+            if (rateLimited) {
+                ks.rateLimited++;
+            }
+            boolean headers = quota != null && !quota.isEmpty();
+            if (headers) {
+                followHeaders(ks, quota, now);
+            } else {
+                weighEvidence(ks, rateLimited, now);
             }
             pump(ks, grants);
         }
         complete(grants);
+    }
+
+    private void followHeaders(KeyState ks, QuotaHeaders q, long now) {
+        boolean changed = false;
+        if (q.limitRequests() != null && q.limitRequests() > 0 && !q.limitRequests().equals(ks.providerRpm)) {
+            ks.providerRpm = q.limitRequests();
+            changed = true;
+        }
+        if (q.limitTokens() != null && q.limitTokens() > 0 && !q.limitTokens().equals(ks.providerTpm)) {
+            ks.providerTpm = q.limitTokens();
+            changed = true;
+        }
+        if (q.remainingRequests() != null && q.remainingRequests() + 1 > ks.burstRequests) {
+            ks.burstRequests = q.remainingRequests() + 1;
+            changed = true;
+        }
+        if (q.remainingTokens() != null && q.remainingTokens() > ks.burstTokens) {
+            ks.burstTokens = q.remainingTokens();
+            changed = true;
+        }
+        if (changed) {
+            applyRate(ks);
+        }
+        ks.remainingRequests = q.remainingRequests();
+        ks.remainingTokens = q.remainingTokens();
+        Duration reset = q.resetRequests();
+        if (q.resetTokens() != null && (reset == null || q.resetTokens().compareTo(reset) > 0)) {
+            reset = q.resetTokens();
+        }
+        ks.resetAt = reset == null ? null : now + reset.toNanos();
+        if (q.remainingRequests() != null) {
+            ks.requests.limitTo(q.remainingRequests());
+        }
+        if (q.remainingTokens() != null) {
+            ks.tokens.limitTo(q.remainingTokens());
+        }
+        long pauseNanos = 0;
+        if (q.remainingRequests() != null && q.remainingRequests() == 0) {
+            long oneRequest = ks.providerRpm != null ? 60_000_000_000L / ks.providerRpm : 1_000_000_000L;
+            pauseNanos = q.resetRequests() != null ? q.resetRequests().toNanos() : oneRequest;
+            if (ks.providerRpm != null && ks.burstRequests > 0 && pauseNanos > oneRequest
+                    && pauseNanos <= oneRequest * ks.burstRequests * 21 / 20) {
+                // a reset no longer than refilling the whole burst at the quota's rate is a token bucket's
+                // "until full": one request's worth is back sooner, and the bucket paces the rest
+                pauseNanos = oneRequest;
+            }
+        }
+        if (q.remainingTokens() != null && q.remainingTokens() == 0) {
+            pauseNanos = Math.max(pauseNanos, q.resetTokens() != null ? q.resetTokens().toNanos() : 1_000_000_000L);
+        }
+        if (pauseNanos > 0) {
+            long until = now + pauseNanos;
+            if (!ks.paused || until - ks.pausedUntil > 0) {
+                if (!ks.paused) {
+                    ks.pauses++;
+                }
+                ks.pausedUntil = until;
+            }
+            ks.paused = true;
+        }
+    }
+
+    private void weighEvidence(KeyState ks, boolean rateLimited, long now) {
+        ks.samples.addLast(new long[] {now, rateLimited ? 1 : 0});
+        while (ks.samples.size() > EVIDENCE_SAMPLES
+                || (!ks.samples.isEmpty() && now - ks.samples.peekFirst()[0] > EVIDENCE_WINDOW.toNanos())) {
+            ks.samples.removeFirst();
+        }
+        if (!rateLimited) {
+            return;
+        }
+        int n429 = 0;
+        for (long[] sample : ks.samples) {
+            n429 += (int) sample[1];
+        }
+        boolean evidence = n429 >= EVIDENCE_MIN_429 && n429 >= EVIDENCE_SHARE * ks.samples.size();
+        boolean cooled = ks.decreases == 0 || now - ks.lastDecrease >= config.recoveryInterval().toNanos();
+        if (evidence && !cooled && ks.fraction < 1.0) {
+            ks.lastChange = now; // 429s keep coming: no recovery step is earned meanwhile
+        }
+        if (evidence && cooled && ks.fraction > config.minRateFraction()) {
+            ks.fraction = Math.max(config.minRateFraction(), ks.fraction * config.slowdownFactor());
+            ks.lastChange = now;
+            ks.lastDecrease = now;
+            ks.decreases++;
+            ks.samples.clear();
+            applyRate(ks);
+        }
     }
 
     /** The key's state now (a key never used reports its tier with full buckets). */
@@ -201,10 +379,32 @@ public final class RateLimiter {
             if (ks.paused && ks.pausedUntil - now > 0) {
                 pausedUntil = clock.instant().plusNanos(ks.pausedUntil - now);
             }
-            return new State(key, ks.tier.name(), ks.waiting.size(), pausedUntil, ks.fraction,
-                    ks.tier.requestsPerMinute() * ks.fraction, ks.tier.tokensPerMinute() * ks.fraction,
-                    ks.requests.available(), ks.tokens.available());
+            Duration resetsIn = ks.resetAt == null || ks.resetAt - now <= 0 ? null
+                    : Duration.ofNanos(ks.resetAt - now);
+            Long remaining = ks.remainingRequests;
+            if (remaining != null && resetsIn == null && ks.resetAt != null) {
+                remaining = null; // the provider's window has reset since it said so
+            }
+            return new State(key, ks.tier.name(), ks.waiting.size(), pausedUntil, ks.fraction, rpm(ks), tpm(ks),
+                    ks.requests.available(), ks.tokens.available(), ks.providerRpm, ks.providerTpm, remaining,
+                    ks.remainingTokens, resetsIn, ks.rateLimited, ks.decreases, ks.pauses);
         }
+    }
+
+    /** The state of the key that holds its callers back most (see {@link State#severity()}), or null when none does. */
+    public State mostLimited() {
+        List<String> names;
+        synchronized (lock) {
+            names = new ArrayList<>(keys.keySet());
+        }
+        State best = null;
+        for (String k : names) {
+            State st = state(k);
+            if (st.severity() > 0 && (best == null || st.severity() > best.severity())) {
+                best = st;
+            }
+        }
+        return best;
     }
 
     /** Sets the tier of one key (takes effect at once; waiting requests are re-timed). */
@@ -260,12 +460,30 @@ public final class RateLimiter {
         return ks;
     }
 
+    /** Requests per minute now: the provider's limit when its headers gave one (tier as ceiling), else the tier's × fraction. */
+    private static double rpm(KeyState ks) {
+        return ks.providerRpm != null ? Math.min(ks.tier.requestsPerMinute(), ks.providerRpm)
+                : ks.tier.requestsPerMinute() * ks.fraction;
+    }
+
+    private static double tpm(KeyState ks) {
+        return ks.providerTpm != null ? Math.min(ks.tier.tokensPerMinute(), ks.providerTpm)
+                : ks.tier.tokensPerMinute() * ks.fraction;
+    }
+
     private void applyRate(KeyState ks) {
-        double f = ks.fraction;
-        double rpm = ks.tier.requestsPerMinute() * f;
-        double tpm = ks.tier.tokensPerMinute() * f;
-        ks.requests.reconfigure(Math.max(1, Math.round(rpm * config.burstMinutes())), rpm / 60.0);
-        ks.tokens.reconfigure(Math.max(1, Math.round(tpm * config.burstMinutes())), tpm / 60.0);
+        double rpm = rpm(ks);
+        double tpm = tpm(ks);
+        long requestCap = Math.max(1, Math.round(rpm * config.burstMinutes()));
+        if (ks.burstRequests > 0) {
+            requestCap = Math.min(requestCap, ks.burstRequests);
+        }
+        long tokenCap = Math.max(1, Math.round(tpm * config.burstMinutes()));
+        if (ks.burstTokens > 0) {
+            tokenCap = Math.min(tokenCap, ks.burstTokens);
+        }
+        ks.requests.reconfigure(requestCap, rpm / 60.0);
+        ks.tokens.reconfigure(tokenCap, tpm / 60.0);
     }
 
     private void recover(KeyState ks, long now) {
@@ -392,6 +610,18 @@ public final class RateLimiter {
         Cancellable wake;
         long wakeAt;
         long wakeGeneration;
+        Long providerRpm;
+        Long providerTpm;
+        long burstRequests;
+        long burstTokens;
+        Long remainingRequests;
+        Long remainingTokens;
+        Long resetAt;
+        long rateLimited;
+        long decreases;
+        long lastDecrease;
+        long pauses;
+        final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
 
         KeyState(String key, RateLimitTier tier) {
             this.key = key;

@@ -138,6 +138,12 @@ public final class TokenBucket {
         tokens = Math.min(capacity, tokens + n);
     }
 
+    /** Lowers the level to at most {@code max} (a provider said that is all that is left); never raises it. */
+    public synchronized void limitTo(double max) {
+        refill();
+        tokens = Math.min(tokens, max);
+    }
+
     /** The current level (negative while in debt). */
     public synchronized double available() {
         refill();

@@ -12,6 +12,7 @@ import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.Money;
 import dev.llmworkbench.domain.ModelPrice;
+import dev.llmworkbench.domain.QuotaHeaders;
 import dev.llmworkbench.domain.ToolCall;
 import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.resilience.BudgetLedger;
@@ -40,6 +41,8 @@ import java.util.concurrent.CompletableFuture;
 public final class ChatService {
     /** The output bound assumed for budgets and limits when a request sets no {@code max_tokens}. */
     public static final int DEFAULT_MAX_TOKENS_FOR_LIMITS = 4096;
+    /** The longest one request may take, retries and their waits included; no retry starts past it. */
+    public static final Duration MAX_TIME_PER_REQUEST = Duration.ofMinutes(10);
 
     private final ClientPool clients;
     private final RateLimiter limiter;
@@ -119,7 +122,15 @@ public final class ChatService {
      * this very request (a batch estimates each item for its own budget first), or null.
      */
     public ChatRun start(ChatJob job, ChatObserver observer, TokenEstimate knownInputEstimate) {
-        Run run = new Run(job, observer == null ? ChatObserver.NONE : observer);
+        return start(job, observer, knownInputEstimate, null);
+    }
+
+    /**
+     * As {@link #start(ChatJob, ChatObserver, TokenEstimate)} under a caller's own spending cap (a batch
+     * run's budget, see {@link SpendHold}), or null for none.
+     */
+    public ChatRun start(ChatJob job, ChatObserver observer, TokenEstimate knownInputEstimate, SpendHold hold) {
+        Run run = new Run(job, observer == null ? ChatObserver.NONE : observer, hold);
         run.inputEstimate = knownInputEstimate;
         run.begin();
         return run;
@@ -133,27 +144,44 @@ public final class ChatService {
     private final class Run implements ChatRun {
         private final ChatJob job;
         private final ChatObserver observer;
+        private final SpendHold hold;
         private final CompletableFuture<ChatOutcome> result = new CompletableFuture<>();
         private final List<Attempt> attempts = new ArrayList<>();
         private final long startNanos = ticker.nanos();
         private final String priceProvider;
         private TokenEstimate inputEstimate;
         private long maxTokens;
+        private BigDecimal worstUsd = BigDecimal.ZERO;
         private BudgetLedger.Reservation reservation;
         private double queueMs;
         private int attemptNo;
         private boolean cancelled;
+        /** What the attempts before the current one cost (cut streams are billed for what arrived). */
+        private BigDecimal earlierUsd = BigDecimal.ZERO;
+        private boolean earlierPriced;
         private CompletableFuture<RateLimiter.Permit> waiting;
         private Cancellable retryTimer;
         private ChatCall call;
+        private CapListener cap;
 
-        Run(ChatJob job, ChatObserver observer) {
+        Run(ChatJob job, ChatObserver observer, SpendHold hold) {
             this.job = job;
             this.observer = observer;
+            this.hold = hold;
             this.priceProvider = priceProvider(job.profile().name(), job.request().model());
         }
 
         void begin() {
+            try {
+                prepare();
+            } catch (RuntimeException e) {
+                // nothing on the request's path may leave it unfinished: the reservation is released in finish
+                finish(failure(ApiError.of(ApiError.Kind.BAD_REQUEST, null, "could not prepare the request: "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))));
+            }
+        }
+
+        private void prepare() {
             ChatRequest req = job.request();
             try {
                 if (inputEstimate == null) {
@@ -171,7 +199,6 @@ public final class ChatService {
                         false, null, "shorten the prompt or lower max_tokens")));
                 return;
             }
-            BigDecimal worstUsd = BigDecimal.ZERO;
             if (costs.entry(priceProvider, req.model()).isPresent()) {
                 worstUsd = costs.worstCase(priceProvider, req.model(), inputEstimate.tokens(), maxTokens).amount();
             }
@@ -202,7 +229,14 @@ public final class ChatService {
                     finishCancelledOrFailed(err);
                     return;
                 }
-                send(permit);
+                try {
+                    send(permit);
+                } catch (RuntimeException e) {
+                    // a client that cannot be built (a bad CA file, a bad proxy) or a send that throws
+                    permit.release();
+                    onAttemptDone(permit, failure(ApiError.of(ApiError.Kind.NETWORK, null, "could not send: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))).completion());
+                }
             });
         }
 
@@ -217,18 +251,54 @@ public final class ChatService {
                     return;
                 }
                 observer.onAttemptStarted(attemptNo);
-                c = client.start(job.request(), observer);
+                long capTokens = hold == null ? 0 : hold.answerTokenCap();
+                cap = capTokens > 0 ? new CapListener(observer, capTokens, hold.thinkingTokenCap()) : null;
+                c = client.start(job.request(), cap != null ? cap : observer);
                 call = c;
+                if (cap != null) {
+                    cap.attach(c);
+                }
             }
             c.result().whenComplete((completion, err) -> {
                 Completion done = completion != null ? completion
                         : failure(ApiError.of(ApiError.Kind.NETWORK, null, String.valueOf(err))).completion();
-                onAttemptDone(permit, done);
+                try {
+                    onAttemptDone(permit, done);
+                } catch (RuntimeException e) {
+                    finish(failure(ApiError.of(ApiError.Kind.NETWORK, null, "the reply could not be handled: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))));
+                }
             });
         }
 
         private void onAttemptDone(RateLimiter.Permit permit, Completion completion) {
             ApiError error = completion.error();
+            if (completion.httpStatus() != null || error == null) {
+                limiter.onResponse(job.limiterKey(), error != null && error.kind() == ApiError.Kind.RATE_LIMITED,
+                        QuotaHeaders.from(completion.responseHeaders()));
+            } else if (error.kind() == ApiError.Kind.RATE_LIMITED) {
+                limiter.onResponse(job.limiterKey(), true, QuotaHeaders.NONE);
+            }
+            CapListener capped;
+            synchronized (this) {
+                capped = cap;
+            }
+            if (error != null && error.kind() == ApiError.Kind.CANCELLED && capped != null && capped.reached()
+                    && !isCancelled()) {
+                // we stopped the stream at the tokens the reservation covers: what arrived is the answer
+                error = null;
+                completion = new Completion(completion.id(), completion.model(), completion.text(),
+                        completion.reasoning(), completion.toolCalls(), "length", completion.usage(),
+                        completion.timing(), null, completion.httpStatus(), completion.responseHeaders());
+                completion = completion.withUsage(usageOf(completion));
+                synchronized (this) {
+                    attempts.add(new Attempt(attemptNo, completion.httpStatus(), null, 0,
+                            "stopped at the " + capped.covered() + " output tokens the budget reserved for it"));
+                }
+                permit.settle(completion.usage().totalOrSum());
+                finish(priced(completion, true));
+                return;
+            }
             if (error == null) {
                 Usage usage = usageOf(completion);
                 permit.settle(usage.totalOrSum());
@@ -241,9 +311,6 @@ public final class ChatService {
                 finish(priced(completion.withUsage(usage), true));
                 return;
             }
-            if (error.kind() == ApiError.Kind.RATE_LIMITED) {
-                limiter.onRateLimited(job.limiterKey(), error.retryAfter());
-            }
             boolean outputShown = completion.hasOutput();
             if (outputShown || error.kind() == ApiError.Kind.CANCELLED) {
                 permit.settle(usageOf(completion).totalOrSum());
@@ -253,11 +320,34 @@ public final class ChatService {
             RetryPolicy.Decision d = error.kind() == ApiError.Kind.CANCELLED
                     ? new RetryPolicy.Decision(false, Duration.ZERO, "cancelled")
                     : policyFor(job).decide(attemptNo, error, outputShown);
+            if (d.retry() && ticker.nanos() - startNanos + d.delay().toNanos() > MAX_TIME_PER_REQUEST.toNanos()) {
+                d = new RetryPolicy.Decision(false, Duration.ZERO, "not retried: " + attemptNo + " attempts took "
+                        + (ticker.nanos() - startNanos) / 1_000_000_000L + " s, the most one request may take is "
+                        + MAX_TIME_PER_REQUEST.toMinutes() + " min");
+            }
+            BigDecimal attemptUsd = null;
+            if (d.retry() && outputShown) {
+                // the cut attempt was billed for what arrived: count it, and cover the next attempt first
+                CostResult cost = costs.cost(priceProvider, job.request().model(), usageOf(completion), job.batchPrice());
+                attemptUsd = cost.hasPrice() ? cost.totalUsd().amount() : null;
+                if (hold != null && !hold.reserveAnother(worstUsd)) {
+                    d = new RetryPolicy.Decision(false, Duration.ZERO,
+                            "not retried: the budget cannot cover another attempt");
+                    attemptUsd = null;
+                }
+            }
             Attempt a = new Attempt(attemptNo, completion.httpStatus() != null ? completion.httpStatus() : error.status(),
-                    error.kind().wireName(), d.retry() ? d.delay().toMillis() : 0, d.reason());
+                    error.kind().wireName(), d.retry() ? d.delay().toMillis() : 0, happened(error, completion) + "; "
+                    + d.reason(),
+                    outputShown ? completion.text() + (completion.reasoning().isEmpty() ? ""
+                            : " [reasoning: " + completion.reasoning() + "]") : null, attemptUsd);
             synchronized (this) {
                 attempts.add(a);
                 if (d.retry() && !cancelled) {
+                    if (attemptUsd != null) {
+                        earlierUsd = earlierUsd.add(attemptUsd);
+                        earlierPriced = true;
+                    }
                     observer.onRetryScheduled(a, d.delay(), clock.instant().plus(d.delay()));
                     retryTimer = scheduler.schedule(this::nextAttempt, d.delay().toNanos());
                     return;
@@ -265,7 +355,35 @@ public final class ChatService {
             }
             // Not retried: a failure with output was probably billed (count what arrived); one without
             // output was not, and keeps whatever usage the server reported (usually none).
-            finish(priced(outputShown ? completion.withUsage(usageOf(completion)) : completion, outputShown));
+            Completion last = completion.withError(explain(error, completion));
+            finish(priced(outputShown ? last.withUsage(usageOf(last)) : last, outputShown));
+        }
+
+        /** The error a person reads: what happened, how much had arrived, after how many attempts. */
+        private ApiError explain(ApiError e, Completion c) {
+            String m = happened(e, c);
+            int n;
+            synchronized (this) {
+                n = attempts.size();
+            }
+            if (n > 1) {
+                m = m + ", " + n + " attempts";
+            }
+            return e.withMessage(m);
+        }
+
+        /** What went wrong in one attempt, in words: a cut stream says how much had arrived. */
+        private String happened(ApiError e, Completion c) {
+            if (c.hasOutput() && (e.kind() == ApiError.Kind.NETWORK || e.kind() == ApiError.Kind.TIMEOUT)) {
+                int chars = c.text().length() + c.reasoning().length();
+                return "the stream was cut after " + chars + " character" + (chars == 1 ? "" : "s") + " ("
+                        + e.message() + ")";
+            }
+            return e.message();
+        }
+
+        private synchronized boolean isCancelled() {
+            return cancelled;
         }
 
         private void finishCancelledOrFailed(Throwable err) {
@@ -296,25 +414,47 @@ public final class ChatService {
             return n;
         }
 
-        /** The outcome with its cost; settles or releases the budget reservation. */
+        /**
+         * The outcome with its cost (earlier billed attempts included); settles or releases the budget
+         * reservation.
+         */
         private ChatOutcome priced(Completion completion, boolean billed) {
             Money usd = null;
             Money cny = null;
             String note;
+            BigDecimal earlier;
+            boolean earlierKnown;
+            synchronized (this) {
+                earlier = earlierUsd;
+                earlierKnown = earlierPriced;
+            }
+            boolean priced = costs.entry(priceProvider, job.request().model()).isPresent();
             if (!billed) {
                 if (reservation != null) {
-                    reservation.release();
+                    if (earlier.signum() > 0) {
+                        reservation.settle(earlier, 0, true);
+                    } else {
+                        reservation.release();
+                    }
                 }
-                boolean priced = costs.entry(priceProvider, job.request().model()).isPresent();
-                return outcome(completion, priced ? Money.zero(dev.llmworkbench.domain.Currency.USD) : null,
-                        priced ? Money.zero(dev.llmworkbench.domain.Currency.CNY) : null, "not billed: no output arrived");
+                Money e = priced || earlierKnown ? new Money(earlier, dev.llmworkbench.domain.Currency.USD) : null;
+                return outcome(completion, e, e == null ? null : costs.convert(e, dev.llmworkbench.domain.Currency.CNY),
+                        earlier.signum() > 0 ? "the earlier cut attempts were billed for what arrived"
+                                : "not billed: no output arrived");
             }
             CostResult cost = costs.cost(priceProvider, job.request().model(), completion.usage(), job.batchPrice());
             if (cost.hasPrice()) {
                 usd = cost.totalUsd();
                 cny = cost.totalCny();
+                if (earlier.signum() > 0) {
+                    Money more = new Money(earlier, dev.llmworkbench.domain.Currency.USD);
+                    usd = new Money(usd.amount().add(earlier), usd.currency());
+                    cny = new Money(cny.amount().add(costs.convert(more, dev.llmworkbench.domain.Currency.CNY).amount()),
+                            cny.currency());
+                }
                 note = cost.provider() + " " + cost.model() + ", prices of " + cost.priceDate()
-                        + (cost.verified() ? "" : " (unverified)");
+                        + (cost.verified() ? "" : " (unverified)")
+                        + (earlier.signum() > 0 ? "; earlier cut attempts included" : "");
             } else {
                 note = "no price for " + job.request().model();
             }
@@ -384,6 +524,88 @@ public final class ChatService {
         @Override
         public CompletableFuture<ChatOutcome> result() {
             return result;
+        }
+    }
+
+    /**
+     * Passes the stream on and counts its output tokens; when the answer (or, counted apart, the
+     * reasoning) reaches what the reservation covers it cancels the call (the attempt then ends as an
+     * answer cut at the cap, billed for what arrived).
+     */
+    private final class CapListener implements ChatObserver {
+        private final ChatObserver next;
+        private final long cap;
+        private final long thinkingCap;
+        private long answer;
+        private long thinking;
+        private volatile boolean reached;
+        private volatile ChatCall call;
+
+        CapListener(ChatObserver next, long cap, long thinkingCap) {
+            this.next = next;
+            this.cap = cap;
+            this.thinkingCap = thinkingCap;
+        }
+
+        void attach(ChatCall c) {
+            call = c;
+            if (reached) {
+                c.cancel();
+            }
+        }
+
+        boolean reached() {
+            return reached;
+        }
+
+        long covered() {
+            return cap + thinkingCap;
+        }
+
+        private void count(String delta, boolean reasoning) {
+            if (reached || delta == null || delta.isEmpty()) {
+                return;
+            }
+            long n = Math.max(1, estimator.countText(delta));
+            if (reasoning && thinkingCap > 0) {
+                thinking += n;
+            } else {
+                answer += n;
+            }
+            if (answer >= cap || (thinkingCap > 0 && thinking >= thinkingCap)) {
+                reached = true;
+                ChatCall c = call;
+                if (c != null) {
+                    c.cancel();
+                }
+            }
+        }
+
+        @Override
+        public void onReasoning(String delta) {
+            next.onReasoning(delta);
+            count(delta, true);
+        }
+
+        @Override
+        public void onContent(String delta) {
+            next.onContent(delta);
+            count(delta, false);
+        }
+
+        @Override
+        public void onToolCall(ToolCall c) {
+            next.onToolCall(c);
+        }
+
+        @Override
+        public void onRawEvent(long nanosSinceStart, String data) {
+            next.onRawEvent(nanosSinceStart, data);
+        }
+
+        @Override
+        public void onResponseHeaders(int status, Map<String, String> headers) {
+            next.onResponseHeaders(status, headers);
         }
     }
 }

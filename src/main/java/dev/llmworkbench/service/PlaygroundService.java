@@ -8,9 +8,7 @@ import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.resilience.RateLimiter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -23,7 +21,6 @@ public final class PlaygroundService {
     /** The limiter's state in words, and whether it is paused after a 429. */
     public record LimiterStatus(String text, boolean paused) { }
 
-    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final Supplier<ChatService> chat;
     private final ClientPool clients;
@@ -101,14 +98,13 @@ public final class PlaygroundService {
     /** The limiter's state for a provider and model. */
     public LimiterStatus limiterStatus(String profileName, String model) {
         RateLimiter.State s = chat.get().limiter().state(profileName + "|" + model);
-        if (s.pausedUntil() != null) {
-            LocalTime t = LocalTime.ofInstant(s.pausedUntil(), zone);
-            return new LimiterStatus("limiter: paused until " + HMS.format(t) + " (429)", true);
+        RateLimiter.State other = chat.get().limiter().mostLimited();
+        if (other != null && other.severity() > s.severity()) {
+            // a batch or a comparison on another provider or model is the one being held back
+            return new LimiterStatus("limiter (" + other.key().replace('|', ' ') + "): " + other.describe(),
+                    other.limited());
         }
-        if (s.waiting() > 0) {
-            return new LimiterStatus("limiter: waiting (" + s.waiting() + " queued)", false);
-        }
-        return new LimiterStatus("limiter: ready", false);
+        return new LimiterStatus("limiter: " + s.describe(), s.limited());
     }
 
     static String money(BigDecimal usd) {

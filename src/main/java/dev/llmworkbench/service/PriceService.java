@@ -119,7 +119,8 @@ public final class PriceService {
                 : p.thinkingOutputPerM().multiply(outputPerM).divide(p.outputPerM(), java.math.MathContext.DECIMAL64);
         setOverride(new ModelPrice(p.provider(), p.model(), p.aliases(), p.currency(), inputPerM, outputPerM,
                 thinking, p.cachedInputPerM(), p.batchDiscount(), List.of(), p.contextWindow(),
-                p.maxContextWindow(), java.time.LocalDate.now(), "user override", true, true));
+                p.maxContextWindow(), java.time.LocalDate.now(), "user override", true, true, p.thinking(),
+                p.maxThinkingTokens()));
     }
 
     /** Removes the user's override of this provider and model (the bundled price applies again). */

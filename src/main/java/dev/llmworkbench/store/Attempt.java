@@ -8,7 +8,13 @@ package dev.llmworkbench.store;
  * @param errorMessage the failure's message (never a key), or null
  * @param durationMs   how long the attempt took
  * @param backoffMs    the pause before this attempt (0 for the first)
+ * @param partialText  what a failed attempt had received before it was cut (the answer never mixes it in), or null
+ * @param costUsd      what this attempt cost (a cut stream is billed for what arrived), or null
  */
 public record Attempt(int number, Integer httpStatus, String errorKind, String errorMessage, Double durationMs,
-                      Double backoffMs) {
+                      Double backoffMs, String partialText, java.math.BigDecimal costUsd) {
+    public Attempt(int number, Integer httpStatus, String errorKind, String errorMessage, Double durationMs,
+                   Double backoffMs) {
+        this(number, httpStatus, errorKind, errorMessage, durationMs, backoffMs, null, null);
+    }
 }

@@ -91,8 +91,8 @@ class ChatCommandTest {
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.json().getAsJsonObject("error").get("kind").getAsString()).isEqualTo("rate_limited");
             assertThat(r.json().getAsJsonObject("error").get("status").getAsInt()).isEqualTo(429);
-            assertThat(r.json().get("attempts").getAsInt()).isEqualTo(4);
-            assertThat(s.requestCount()).isEqualTo(4);
+            assertThat(r.json().get("attempts").getAsInt()).isEqualTo(8);
+            assertThat(s.requestCount()).isEqualTo(8);
         }
     }
 

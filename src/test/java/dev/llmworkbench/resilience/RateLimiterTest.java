@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.domain.QuotaHeaders;
 import dev.llmworkbench.resilience.RateLimiter.Permit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,61 +188,139 @@ class RateLimiterTest {
         assertThat(limiter.state(KEY).availableRequests()).isCloseTo(0.0, within(1e-9));
     }
 
+    /** Replies at {@code perSecond}, the pattern's characters in turn: 'x' a 429, '.' any other reply. */
+    private void replies(String pattern, int perSecond) {
+        for (char c : pattern.toCharArray()) {
+            limiter.onResponse(KEY, c == 'x', QuotaHeaders.NONE);
+            time.advance(Duration.ofNanos(1_000_000_000L / perSecond));
+        }
+    }
+
     @Test
-    void a429HalvesTheRateThenItRecoversStepByStep() {
-        limiter.onRateLimited(KEY, null);
+    void aLone429ChangesNothingItsRetryAfterIsTheRetrysBusiness() {
+        limiter.onResponse(KEY, true, QuotaHeaders.NONE);
+        RateLimiter.State s = limiter.state(KEY);
+        assertThat(s.rateFraction()).isEqualTo(1.0);
+        assertThat(s.effectiveRpm()).isEqualTo(60.0);
+        assertThat(s.pausedUntil()).isNull();
+        assertThat(s.rateLimited()).isEqualTo(1);
+        assertThat(s.describe()).isEqualTo("ready (60/min)");
+        assertThat(limiter.acquire(KEY, Priority.NORMAL, 10)).isCompleted();
+    }
+
+    /** A table of 429 patterns (without rate-limit headers) and the rate each leaves, 10 replies a second. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            // a random quarter of 429s, for 10 s: a hiccup, never a decrease
+            "'...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x...x', 1.0",
+            // every other reply a 429 for 10 s: under the 60% share, no decrease
+            "'.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x', 1.0",
+            // three 429s in a row: fewer than four, no decrease
+            "'.....xxx', 1.0",
+            // a quota: every reply a 429 for 0.4 s: halved once
+            "'xxxx', 0.5",
+            // 0.8 s of 429s: the evidence is counted afresh at the new rate and at most once a second
+            "'xxxxxxxx', 0.5",
+            // 1.2 s of 429s: still once (a second decrease waits a second after the first)
+            "'xxxxxxxxxxxx', 0.5",
+            // 1.5 s of 429s: halved twice, and no recovery while they keep coming
+            "'xxxxxxxxxxxxxxx', 0.25",
+            // three of four replies 429 (75%): a quota
+            "'x.xxx.xx', 0.5",
+            // 3 s of 429s never goes below the 5% floor... halved three times here
+            "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 0.125",
+    })
+    void patternsOf429sAndTheRateTheyLeave(String pattern, double fraction) {
+        replies(pattern, 10);
+        assertThat(limiter.state(KEY).rateFraction()).isEqualTo(fraction);
+        assertThat(limiter.state(OTHER).rateFraction()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDecreaseRecoversAdditivelyWithinSeconds() {
+        replies("xxxx", 10); // halved at the 4th 429, 0.1 s ago
         RateLimiter.State s = limiter.state(KEY);
         assertThat(s.rateFraction()).isEqualTo(0.5);
         assertThat(s.effectiveRpm()).isEqualTo(30.0);
         assertThat(s.effectiveTpm()).isEqualTo(3_000.0);
-        assertThat(s.pausedUntil()).isNull();
-
-        time.advance(Duration.ofMillis(9_999));
+        assertThat(s.decreases()).isEqualTo(1);
+        assertThat(s.describe()).isEqualTo("slowed by repeated 429s: 30/min of 60/min");
+        time.advance(Duration.ofMillis(899));
         assertThat(limiter.state(KEY).rateFraction()).isEqualTo(0.5);
         time.advance(Duration.ofMillis(1));
-        assertThat(limiter.state(KEY).effectiveRpm()).isCloseTo(36.0, within(1e-9));
-        time.advance(Duration.ofSeconds(20));
-        assertThat(limiter.state(KEY).effectiveRpm()).isCloseTo(48.0, within(1e-9));
-
-        limiter.onRateLimited(KEY, null); // a second 429 halves the current rate
-        assertThat(limiter.state(KEY).effectiveRpm()).isCloseTo(24.0, within(1e-9));
+        assertThat(limiter.state(KEY).rateFraction()).isEqualTo(0.75);
+        time.advance(Duration.ofSeconds(1));
+        assertThat(limiter.state(KEY).rateFraction()).isEqualTo(1.0); // back to the configured rate in 2 s
         time.advance(Duration.ofMinutes(10));
         assertThat(limiter.state(KEY).effectiveRpm()).isEqualTo(60.0); // never above the configured rate
-        assertThat(limiter.state(OTHER).effectiveRpm()).isEqualTo(60.0);
     }
 
     @Test
-    void afterA429RequestsArePacedAtHalfTheRate() {
+    void afterADecreaseRequestsArePacedAtTheLowerRate() {
         drainRequests(KEY);
-        limiter.onRateLimited(KEY, null);
+        replies("xxxx", 1_000_000_000); // at once
         CompletableFuture<Permit> next = limiter.acquire(KEY, Priority.NORMAL, 0);
-        time.advance(Duration.ofMillis(1_999));
+        // half a token a second for the first second, then three quarters (the first recovery step)
+        time.advance(Duration.ofMillis(1_600));
         assertThat(next).isNotDone();
-        time.advance(Duration.ofMillis(1));
+        time.advance(Duration.ofMillis(100));
         assertThat(next).isCompleted();
     }
 
     @Test
-    void retryAfterPausesEveryCallerOfThatKeyOnly() {
-        limiter.onRateLimited(KEY, Duration.ofSeconds(5));
-        assertThat(limiter.state(KEY).pausedUntil()).isEqualTo(time.instant().plusSeconds(5));
+    void theProvidersHeadersSetTheRateTheBurstAndAPauseUntilTheReset() {
+        limiter = limiter(RateLimiter.Config.defaults().withDefaultTier(new RateLimitTier("run", 600, 1_000_000)));
+        limiter.onResponse(KEY, false, new QuotaHeaders(240L, 3L, Duration.ofMillis(750), null, null, null));
+        RateLimiter.State s = limiter.state(KEY);
+        assertThat(s.effectiveRpm()).isEqualTo(240.0); // the quota, under the tier's 600
+        assertThat(s.providerRpm()).isEqualTo(240L);
+        assertThat(s.availableRequests()).isEqualTo(3.0); // what the provider says remains
+        assertThat(s.describe()).isEqualTo("limited by provider: 240/min, remaining 3, resets in 0.8 s");
 
+        // remaining 0, reset 0.8 s: within refilling the burst of 4 at 4/s, a token bucket's "until full":
+        // one request's worth (250 ms) is back sooner, and the bucket paces the rest
+        limiter.onResponse(KEY, false, new QuotaHeaders(240L, 0L, Duration.ofMillis(800), null, null, null));
+        s = limiter.state(KEY);
+        assertThat(s.pausedUntil()).isEqualTo(time.instant().plusMillis(250));
+        assertThat(s.describe()).isEqualTo("limited by provider: 240/min, remaining 0, resets in 0.8 s");
         CompletableFuture<Permit> a = limiter.acquire(KEY, Priority.CRITICAL, 10);
-        CompletableFuture<Permit> b = limiter.acquire(KEY, Priority.BATCH, 10);
         CompletableFuture<Permit> other = limiter.acquire(OTHER, Priority.FILLER, 10);
-        assertThat(other).isCompleted();
+        assertThat(other).isCompleted(); // other keys are not paused
+        time.advance(Duration.ofMillis(249));
         assertThat(a).isNotDone();
-        assertThat(b).isNotDone();
-        assertThat(limiter.state(KEY).waiting()).isEqualTo(2);
-
-        time.advance(Duration.ofMillis(4_999));
-        assertThat(a).isNotDone();
-        // a shorter Retry-After does not cut the pause short
-        limiter.onRateLimited(KEY, Duration.ofMillis(1));
         time.advance(Duration.ofMillis(1));
         assertThat(a).isCompleted();
+        // remaining 0 with a reset far beyond the burst's refill: a window that ends then; pause until it
+        limiter.onResponse(KEY, false, new QuotaHeaders(240L, 0L, Duration.ofSeconds(30), null, null, null));
+        assertThat(limiter.state(KEY).pausedUntil()).isEqualTo(time.instant().plusSeconds(30));
+        CompletableFuture<Permit> b = limiter.acquire(KEY, Priority.CRITICAL, 10);
+        time.advance(Duration.ofMillis(29_999));
+        assertThat(b).isNotDone();
+        time.advance(Duration.ofMillis(1));
         assertThat(b).isCompleted();
-        assertThat(limiter.state(KEY).pausedUntil()).isNull();
+        // the burst is what the provider showed: at most 4 (3 remaining + the one just counted)
+        time.advance(Duration.ofSeconds(10));
+        assertThat(limiter.state(KEY).availableRequests()).isEqualTo(4.0);
+        // and 429s never push the rate under the quota the headers state
+        for (int i = 0; i < 20; i++) {
+            limiter.onResponse(KEY, true, new QuotaHeaders(240L, 1L, Duration.ofMillis(250), null, null, null));
+            time.advance(Duration.ofMillis(50));
+        }
+        assertThat(limiter.state(KEY).effectiveRpm()).isEqualTo(240.0);
+    }
+
+    @Test
+    void aTierUnderTheQuotaStaysTheCeiling() {
+        limiter.onResponse(KEY, false, new QuotaHeaders(240L, 200L, Duration.ofSeconds(1), 100_000L, 90_000L, null));
+        assertThat(limiter.state(KEY).effectiveRpm()).isEqualTo(60.0);
+        assertThat(limiter.state(KEY).effectiveTpm()).isEqualTo(6_000.0);
+    }
+
+    @Test
+    void tokensRemainingZeroPausesUntilTheTokensReset() {
+        limiter.onResponse(KEY, false, new QuotaHeaders(null, null, null, 6_000L, 0L, Duration.ofSeconds(2)));
+        assertThat(limiter.state(KEY).pausedUntil()).isEqualTo(time.instant().plusSeconds(2));
+        assertThat(limiter.state(KEY).pauses()).isEqualTo(1);
     }
 
     @Test

@@ -79,15 +79,18 @@ class RetryPolicyTest {
     }
 
     @Test
-    void retryAfterIsHonouredAsAMinimum() {
+    void retryAfterIsHonouredThenSpreadByAtMostAFifth() {
         ApiError e = new ApiError(Kind.RATE_LIMITED, 429, null, "slow down", true, Duration.ofSeconds(3), null);
         Decision d = policy(0.5).decide(1, e, false);
         assertThat(d.retry()).isTrue();
-        assertThat(d.delay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(d.delay()).isEqualTo(Duration.ofMillis(3_300)); // + 0.5 × min(3 s / 5, 1 s)
+        assertThat(policy(0.0).decide(1, e, false).delay()).isEqualTo(Duration.ofSeconds(3));
         assertThat(d.reason()).contains("Retry-After");
 
-        ApiError small = new ApiError(Kind.RATE_LIMITED, 429, null, "", true, Duration.ofMillis(10), null);
-        assertThat(policy(0.5).decide(3, small, false).delay()).isEqualTo(Duration.ofMillis(200));
+        // a server saying "300 ms" is not made to wait out an exponential backoff at the 3rd attempt
+        ApiError small = new ApiError(Kind.RATE_LIMITED, 429, null, "", true, Duration.ofMillis(300), null);
+        assertThat(policy(0.5).decide(3, small, false).delay()).isEqualTo(Duration.ofMillis(330));
+        assertThat(policy(0.999).decide(3, small, false).delay()).isLessThan(Duration.ofMillis(361));
     }
 
     @Test
@@ -97,7 +100,7 @@ class RetryPolicyTest {
         assertThat(d.retry()).isFalse();
         assertThat(d.reason()).contains("31.000 s").contains("30.000 s");
         ApiError atCap = new ApiError(Kind.RATE_LIMITED, 429, null, "", true, Duration.ofSeconds(30), null);
-        assertThat(policy(0.5).decide(1, atCap, false).delay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(policy(0.5).decide(1, atCap, false).delay()).isEqualTo(Duration.ofMillis(30_500));
     }
 
     @Test
@@ -110,9 +113,11 @@ class RetryPolicyTest {
                 true, () -> 0.5);
         assertThat(eager.decide(1, error(Kind.NETWORK, null), true).retry()).isTrue();
         assertThat(eager.decide(1, error(Kind.SERVER, 502), true).retry()).isTrue();
-        // a timeout is retried only before the first token, whatever the setting
-        assertThat(eager.decide(1, error(Kind.TIMEOUT, null), true).retry()).isFalse();
-        assertThat(eager.decide(1, error(Kind.TIMEOUT, 408), true).retry()).isFalse();
+        // a stall (idle timeout after the first token) is retried when asked (a batch), never otherwise
+        assertThat(eager.decide(1, error(Kind.TIMEOUT, null), true).retry()).isTrue();
+        assertThat(eager.decide(1, error(Kind.TIMEOUT, 408), true).retry()).isTrue();
+        assertThat(policy(0.5).decide(1, error(Kind.TIMEOUT, null), true).retry()).isFalse();
+        assertThat(policy(0.5).decide(1, error(Kind.TIMEOUT, null), false).retry()).isTrue();
     }
 
     @Test

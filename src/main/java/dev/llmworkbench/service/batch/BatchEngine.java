@@ -1,5 +1,6 @@
 package dev.llmworkbench.service.batch;
 
+import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.ApiKey;
@@ -10,6 +11,7 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.resilience.RateLimitTier;
+import dev.llmworkbench.resilience.RateLimiter;
 import dev.llmworkbench.resilience.Ticker;
 import dev.llmworkbench.service.Attempt;
 import dev.llmworkbench.service.ChatJob;
@@ -17,6 +19,7 @@ import dev.llmworkbench.service.ChatOutcome;
 import dev.llmworkbench.service.ChatRun;
 import dev.llmworkbench.cost.TokenEstimate;
 import dev.llmworkbench.service.ChatService;
+import dev.llmworkbench.service.SpendHold;
 import dev.llmworkbench.store.BatchItemRecord;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.ItemStatus;
@@ -57,9 +60,15 @@ public final class BatchEngine {
     public record Target(ProviderProfile profile, ApiKey key, Timeouts timeouts) {
     }
 
-    /** How a run ended. {@code stopReason}: null when it ran to the end, else {@code budget} or {@code cancelled}. */
+    /**
+     * How a run ended. {@code stopReason}: null when it ran to the end, else {@code budget} or
+     * {@code cancelled}; {@code stopDetail} says why in words (or null). {@code resent}: items that were
+     * in flight when an earlier process died, sent again by this run (their reservations were released,
+     * not counted as spent: {@code requeuedReservationUsd} is what they had reserved). {@code limiter}: the
+     * state of the run's busiest limiter key at the end, or null when nothing was sent.
+     */
     public record Outcome(String jobId, JobStatus status, String stopReason, BatchProgress progress, Duration wall,
-                          BigDecimal requeuedReservationUsd) {
+                          BigDecimal requeuedReservationUsd, int resent, String stopDetail, RateLimiter.State limiter) {
     }
 
     private final ChatService chat;
@@ -107,6 +116,8 @@ public final class BatchEngine {
         private final CompletableFuture<Outcome> result = new CompletableFuture<>();
         private final Map<Long, ChatRun> running = new ConcurrentHashMap<>();
         private final Set<String> tiered = ConcurrentHashMap.newKeySet();
+        private final Set<String> keys = ConcurrentHashMap.newKeySet();
+        private String stopDetail;
         private final Object lock = new Object();
         private RunBudget budget;
         private long startNanos;
@@ -190,10 +201,23 @@ public final class BatchEngine {
                     long left = pending + inFlight;
                     eta = Duration.ofNanos((long) ((double) elapsed.toNanos() / finishedHere * left));
                 }
+                RateLimiter.State limiter = limiterState();
                 return new BatchProgress(total, pending, inFlight, done, failed, notRun, invalid, retries,
                         promptTokens, completionTokens, budget == null ? BigDecimal.ZERO : budget.spent(), elapsed,
-                        eta, paused);
+                        eta, paused, limiter == null ? null : limiter.describe());
             }
+        }
+
+        /** The state of the run's limiter key that holds it back most (a paused or slowed one first). */
+        private RateLimiter.State limiterState() {
+            RateLimiter.State best = null;
+            for (String k : keys) {
+                RateLimiter.State st = chat.limiter().state(k);
+                if (best == null || st.severity() > best.severity()) {
+                    best = st;
+                }
+            }
+            return best;
         }
 
         private void runSafely() {
@@ -217,7 +241,7 @@ public final class BatchEngine {
                 LOG.fine("requeued not-run items of " + jobId);
             }
             budget = new RunBudget(settings.budgetUsd());
-            budget.addSpent(recovery.reserved().usd());
+            // what the crashed process had reserved is released, not counted: the spend is what is recorded
             store.forEachItemWithResult(jobId, ir -> {
                 if (ir.result() != null && ir.result().costUsd() != null) {
                     budget.addSpent(ir.result().costUsd());
@@ -253,7 +277,12 @@ public final class BatchEngine {
             store.updateJobStatus(jobId, status);
             BatchProgress p = progress();
             listener.onProgress(p);
-            result.complete(new Outcome(jobId, status, reason, p, p.elapsed(), recovery.reserved().usd()));
+            String detail;
+            synchronized (lock) {
+                detail = stopDetail;
+            }
+            result.complete(new Outcome(jobId, status, reason, p, p.elapsed(), recovery.reserved().usd(),
+                    recovery.requeued().size(), detail, limiterState()));
         }
 
         private void dispatch() {
@@ -269,20 +298,73 @@ public final class BatchEngine {
                         return;
                     }
                     List<Prepared> group = new ArrayList<>(Math.min(free, page.size() - i));
-                    boolean budgetLeft = true;
                     while (group.size() < free && i < page.size()) {
-                        Prepared p = prepare(page.get(i));
+                        long seen = finishedCount();
+                        Prepared p = prepare(page.get(i), false);
                         if (p == null) {
-                            budgetLeft = false;
-                            break;
+                            // refused: send what is ready, then wait for the requests in flight to settle
+                            launch(group);
+                            group = new ArrayList<>();
+                            p = awaitAffordable(page.get(i), seen);
+                            if (p == null) {
+                                return;
+                            }
+                            group.add(p);
+                            i++;
+                            break; // the free slots were counted before the wait: count them again
                         }
                         group.add(p);
                         i++;
                     }
                     launch(group);
-                    if (!budgetLeft) {
-                        return;
+                }
+            }
+        }
+
+        private long finishedCount() {
+            synchronized (lock) {
+                return finishedHere;
+            }
+        }
+
+        /**
+         * An item the budget refused: waits while requests are in flight until one settles and tries
+         * again; with nothing in flight, clamps its output to what is left. Null when the run must stop
+         * (nothing in flight and the item cannot be covered even clamped, or a cancel).
+         */
+        private Prepared awaitAffordable(BatchItemRecord item, long seen) {
+            while (true) {
+                boolean idle;
+                synchronized (lock) {
+                    while (!cancelled && stopReason == null && inFlight > 0 && finishedHere == seen) {
+                        try {
+                            lock.wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            cancelled = true;
+                            stopReason = "cancelled";
+                        }
                     }
+                    if (cancelled || stopReason != null) {
+                        return null;
+                    }
+                    idle = inFlight == 0;
+                    seen = finishedHere;
+                }
+                Prepared p = prepare(item, idle);
+                if (p != null) {
+                    return p;
+                }
+                if (idle) {
+                    synchronized (lock) {
+                        if (stopReason == null) {
+                            stopReason = "budget";
+                            stopDetail = "the budget of $" + budget.cap().toPlainString() + " is spent to $"
+                                    + budget.spent().toPlainString() + "; the next row (line " + item.line()
+                                    + ") cannot be covered even with its output cut to 1 token";
+                        }
+                    }
+                    return null;
                 }
             }
         }
@@ -318,13 +400,62 @@ public final class BatchEngine {
             }
         }
 
-        /** An item ready to send, its budget reserved. */
-        private record Prepared(BatchItemRecord item, BatchRow row, ChatJob job, BigDecimal worst,
-                                Reservation reservation, TokenEstimate estimate) {
+        /** An item ready to send, its budget reserved ({@code hold} grows when a retry needs more). */
+        private record Prepared(BatchItemRecord item, BatchRow row, ChatJob job, ItemHold hold, TokenEstimate estimate,
+                                String note) {
+            BigDecimal worst() {
+                return hold.reserved();
+            }
+
+            Reservation reservation() {
+                return new Reservation(hold.reserved(), hold.tokens);
+            }
         }
 
-        /** Builds an item's job and reserves its worst case; null when the budget cannot afford it. */
-        private Prepared prepare(BatchItemRecord item) {
+        /** One item's share of the run's budget: the first attempt's worst case, plus one per billed retry. */
+        private final class ItemHold implements SpendHold {
+            private final long answerCap;
+            private final long thinkingCap;
+            private final long tokens;
+            private BigDecimal reserved;
+
+            ItemHold(BigDecimal first, long answerCap, long thinkingCap, long tokens) {
+                this.reserved = first;
+                this.answerCap = answerCap;
+                this.thinkingCap = thinkingCap;
+                this.tokens = tokens;
+            }
+
+            @Override
+            public synchronized boolean reserveAnother(BigDecimal worstUsd) {
+                if (!budget.tryReserve(worstUsd)) {
+                    return false;
+                }
+                reserved = reserved.add(worstUsd);
+                return true;
+            }
+
+            @Override
+            public long answerTokenCap() {
+                return answerCap;
+            }
+
+            @Override
+            public long thinkingTokenCap() {
+                return thinkingCap;
+            }
+
+            synchronized BigDecimal reserved() {
+                return reserved;
+            }
+        }
+
+        /**
+         * Builds an item's job and reserves its worst case; null when the budget cannot cover it. With
+         * {@code clamp}, an item the budget cannot cover gets its {@code max_tokens} cut to what is left
+         * (said in its record) before it is refused.
+         */
+        private Prepared prepare(BatchItemRecord item, boolean clamp) {
             BatchRow row = BatchRow.fromJson(item.rowJson());
             String model = row.model() != null ? row.model()
                     : settings.model() != null ? settings.model()
@@ -334,23 +465,50 @@ public final class BatchEngine {
             int maxTokens = row.maxTokens() != null ? row.maxTokens() : settings.effectiveMaxTokens();
             ChatRequest request = ChatRequest.builder(model).messages(row.messages()).maxTokens(maxTokens)
                     .temperature(row.temperature()).stream(true).includeUsage(true).build();
-            Priority priority = row.priority() != null ? row.priority() : settings.priority();
-            ChatJob job = new ChatJob(target.profile(), target.key(), request, priority, target.timeouts(), false, false);
-            applyTier(job.limiterKey());
             TokenEstimate estimate = chat.estimateInput(request);
             int inputTokens = estimate.tokens();
             String pp = chat.priceProvider(target.profile().name(), model);
-            BigDecimal worst = chat.costs().entry(pp, model).isPresent()
-                    ? chat.costs().worstCase(pp, model, inputTokens, maxTokens).amount() : BigDecimal.ZERO;
-            if (!budget.tryReserve(worst)) {
-                synchronized (lock) {
-                    if (stopReason == null) {
-                        stopReason = "budget";
+            boolean priced = chat.costs().entry(pp, model).isPresent();
+            // everything the provider may bill: input, max_tokens and, when the row thinks, its thinking budget
+            CostCalculator.Reserve res = priced ? chat.costs().reservation(pp, model, inputTokens, maxTokens,
+                    request.enableThinking(), request.thinkingBudget()) : null;
+            String note = null;
+            if (clamp && res != null && budget.cap() != null) {
+                BigDecimal left = budget.cap().subtract(budget.spent()).subtract(budget.reserved());
+                if (res.usd().amount().compareTo(left) > 0) {
+                    CostCalculator.Reserve fit = chat.costs().fitting(pp, model, inputTokens, maxTokens,
+                            request.enableThinking(), request.thinkingBudget(), left).orElse(null);
+                    if (fit != null) {
+                        List<String> cuts = new ArrayList<>();
+                        ChatRequest.Builder b = request.toBuilder();
+                        if (fit.answerTokens() < maxTokens) {
+                            cuts.add("max_tokens cut from " + maxTokens + " to " + fit.answerTokens());
+                            maxTokens = (int) fit.answerTokens();
+                            b.maxTokens(maxTokens);
+                        }
+                        if (fit.thinkingTokens() < res.thinkingTokens()) {
+                            cuts.add("thinking_budget cut from " + res.thinkingTokens() + " to " + fit.thinkingTokens());
+                            b.thinkingBudget((int) fit.thinkingTokens());
+                        }
+                        note = String.join(", ", cuts) + ": what was left of the budget";
+                        request = b.build();
+                        res = fit;
                     }
                 }
+            }
+            BigDecimal worst = res == null ? BigDecimal.ZERO : res.usd().amount();
+            Priority priority = row.priority() != null ? row.priority() : settings.priority();
+            // a batch retries after a cut stream too: the partial text stays in the attempt's record
+            ChatJob job = new ChatJob(target.profile(), target.key(), request, priority, target.timeouts(), false, true);
+            applyTier(job.limiterKey());
+            keys.add(job.limiterKey());
+            if (!budget.tryReserve(worst)) {
                 return null;
             }
-            return new Prepared(item, row, job, worst, new Reservation(worst, (long) inputTokens + maxTokens), estimate);
+            boolean capped = budget.cap() != null && res != null;
+            ItemHold hold = new ItemHold(worst, capped ? res.answerTokens() : 0, capped ? res.thinkingTokens() : 0,
+                    (long) inputTokens + maxTokens);
+            return new Prepared(item, row, job, hold, estimate, note);
         }
 
         /**
@@ -377,7 +535,7 @@ public final class BatchEngine {
                     pending--;
                 }
                 Instant startedAt = clock.instant();
-                ChatRun run = chat.start(p.job(), null, p.estimate());
+                ChatRun run = chat.start(p.job(), null, p.estimate(), p.hold());
                 running.put(p.item().id(), run);
                 boolean cancelNow;
                 synchronized (lock) {
@@ -386,7 +544,7 @@ public final class BatchEngine {
                 if (cancelNow) {
                     run.cancel();
                 }
-                run.result().whenComplete((o, err) -> finished(p.item(), p.row(), p.job(), p.worst(), startedAt, o));
+                run.result().whenComplete((o, err) -> finished(p, startedAt, o));
             }
         }
 
@@ -408,8 +566,9 @@ public final class BatchEngine {
         private final ConcurrentLinkedQueue<Finished> toWrite = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean writing = new AtomicBoolean();
 
-        private void finished(BatchItemRecord item, BatchRow row, ChatJob job, BigDecimal worst, Instant startedAt,
-                              ChatOutcome o) {
+        private void finished(Prepared p, Instant startedAt, ChatOutcome o) {
+            BatchItemRecord item = p.item();
+            BigDecimal worst = p.worst();
             running.remove(item.id());
             BigDecimal cost = o == null || o.costUsd() == null ? BigDecimal.ZERO : o.costUsd().amount();
             ApiError e = o == null ? ApiError.of(ApiError.Kind.NETWORK, null, "no outcome") : o.completion().error();
@@ -428,7 +587,7 @@ public final class BatchEngine {
             }
             ResultRecord record;
             try {
-                record = record(item, row, job, startedAt, o);
+                record = record(item, p.row(), p.job(), startedAt, o, p.note());
             } catch (RuntimeException ex) {
                 LOG.log(Level.SEVERE, "could not record the result of item " + item.requestId(), ex);
                 budget.settle(worst, cost);
@@ -473,6 +632,16 @@ public final class BatchEngine {
                 for (int i = 0; i < batch.size(); i++) {
                     Finished b = batch.get(i);
                     budget.settle(b.worst(), b.cost());
+                    if (budget.cap() != null && b.cost().compareTo(b.worst()) > 0) {
+                        synchronized (lock) {
+                            if (stopReason == null) {
+                                stopReason = "budget";
+                                stopDetail = "the provider billed $" + b.cost().toPlainString() + " for the row on line "
+                                        + b.item().line() + ", more than the $" + b.worst().toPlainString()
+                                        + " reserved for it; stopped sending so that the budget is not passed";
+                            }
+                        }
+                    }
                     account(b.item(), b.outcome(), stored == null || stored.get(i) == null);
                 }
                 listener.onProgress(progress());
@@ -509,14 +678,19 @@ public final class BatchEngine {
             }
         }
 
-        private ResultRecord record(BatchItemRecord item, BatchRow row, ChatJob job, Instant startedAt, ChatOutcome o) {
+        private ResultRecord record(BatchItemRecord item, BatchRow row, ChatJob job, Instant startedAt, ChatOutcome o,
+                                    String note) {
             Completion c = o.completion();
             Checks.Verdict v = c.ok() ? Checks.evaluate(row.expected(), row.checks(), c.text()) : null;
             List<dev.llmworkbench.store.Attempt> attempts = new ArrayList<>(o.attempts().size());
             long backoff = 0;
             for (Attempt a : o.attempts()) {
-                attempts.add(new dev.llmworkbench.store.Attempt(a.number(), a.status(), a.errorKind(),
-                        a.errorKind() == null ? null : a.reason(), null, (double) backoff));
+                String message = a.errorKind() == null ? ("ok".equals(a.reason()) ? null : a.reason()) : a.reason();
+                if (a.number() == 1 && note != null) {
+                    message = message == null ? note : note + "; " + message;
+                }
+                attempts.add(new dev.llmworkbench.store.Attempt(a.number(), a.status(), a.errorKind(), message, null,
+                        (double) backoff, a.partialText(), a.costUsd()));
                 backoff = a.waitMs();
             }
             return ResultRecord.builder(0).itemId(item.id()).model(c.model() != null ? c.model() : job.request().model())

@@ -37,8 +37,8 @@ import org.apache.commons.csv.CSVPrinter;
 public final class BatchExport {
     /** The export's fields, in order. */
     public static final List<String> FIELDS = List.of("request_id", "line", "status", "model", "response",
-            "reasoning", "finish_reason", "latency_ms", "ttft_ms", "prompt_tokens", "completion_tokens", "cost_usd",
-            "attempts", "check", "error");
+            "reasoning", "finish_reason", "latency_ms", "ttft_ms", "queue_ms", "total_ms", "prompt_tokens",
+            "completion_tokens", "cost_usd", "attempts", "check", "error", "note");
 
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
@@ -76,6 +76,8 @@ public final class BatchExport {
         Timing t = r == null ? null : r.timing();
         o.add("latency_ms", BatchSummary.num(t == null ? null : t.e2eMs()));
         o.add("ttft_ms", BatchSummary.num(t == null ? null : t.ttftMs()));
+        o.add("queue_ms", BatchSummary.num(t == null ? null : t.queueMs()));
+        o.add("total_ms", BatchSummary.num(t == null ? null : t.totalMs()));
         Usage u = r == null ? null : r.usage();
         o.add("prompt_tokens", u == null || u.promptTokens() == null ? JsonNull.INSTANCE : new JsonPrimitive(u.promptTokens()));
         o.add("completion_tokens", u == null || u.completionTokens() == null ? JsonNull.INSTANCE
@@ -84,6 +86,7 @@ public final class BatchExport {
         o.addProperty("attempts", r == null ? 0 : r.attempts().size());
         o.add("check", str(r == null || r.checkPassed() == null ? null : r.checkPassed() ? "pass" : "fail"));
         o.add("error", str(error(item, r)));
+        o.add("note", str(note(r)));
         return o;
     }
 
@@ -104,6 +107,29 @@ public final class BatchExport {
             return r.error() == null ? null : r.error().message();
         }
         return item.status() == ItemStatus.DONE ? null : "not run";
+    }
+
+    /** What a person should know of a row beside its error: a cut output, earlier cut attempts. */
+    private static String note(ResultRecord r) {
+        if (r == null || r.attempts().isEmpty()) {
+            return null;
+        }
+        List<String> notes = new ArrayList<>();
+        int cut = 0;
+        for (dev.llmworkbench.store.Attempt a : r.attempts()) {
+            if (a.partialText() != null) {
+                cut++;
+            }
+            if (a.errorKind() == null && a.errorMessage() != null) {
+                notes.add(a.errorMessage());
+            } else if (a.number() == 1 && a.errorMessage() != null && a.errorMessage().contains("what was left of the budget")) {
+                notes.add(a.errorMessage().split("; ", 2)[0]);
+            }
+        }
+        if (cut > 0) {
+            notes.add(cut + " earlier attempt" + (cut == 1 ? " was" : "s were") + " cut mid-stream (billed for what arrived)");
+        }
+        return notes.isEmpty() ? null : String.join("; ", notes);
     }
 
     private static String rowModel(BatchItemRecord item) {
@@ -240,6 +266,10 @@ public final class BatchExport {
         private long completion;
         private final List<Double> latency = new ArrayList<>();
         private final List<Double> ttft = new ArrayList<>();
+        private final List<Double> totalMs = new ArrayList<>();
+        private int count429;
+        private int retries;
+        private int cuts;
 
         public void add(BatchStore.ItemResult ir) {
             total++;
@@ -261,6 +291,15 @@ public final class BatchExport {
                 prompt += r.usage().promptOrZero();
                 completion += r.usage().completionOrZero();
             }
+            retries += Math.max(0, r.attempts().size() - 1);
+            for (dev.llmworkbench.store.Attempt a : r.attempts()) {
+                if ((a.httpStatus() != null && a.httpStatus() == 429) || "rate_limited".equals(a.errorKind())) {
+                    count429++;
+                }
+                if (a.partialText() != null) {
+                    cuts++;
+                }
+            }
             if (r.checkPassed() != null) {
                 checked++;
                 if (r.checkPassed()) {
@@ -274,6 +313,9 @@ public final class BatchExport {
                 if (r.timing().ttftMs() != null) {
                     ttft.add(r.timing().ttftMs());
                 }
+                if (r.timing().totalMs() > 0) {
+                    totalMs.add(r.timing().totalMs());
+                }
             }
         }
 
@@ -283,7 +325,7 @@ public final class BatchExport {
                     checked == 0 ? null : (double) passed / checked, cost,
                     costed == 0 ? null : cost.divide(BigDecimal.valueOf(costed), MathContext.DECIMAL64), prompt,
                     completion, Percentiles.of(latency), Percentiles.of(ttft), wallS > 0 ? completion / wallS : null,
-                    wallS);
+                    wallS, Percentiles.of(totalMs), count429, retries, cuts, null);
         }
     }
 }

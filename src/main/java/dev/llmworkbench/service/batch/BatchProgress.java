@@ -6,17 +6,19 @@ import java.time.Duration;
 /**
  * A snapshot of a running batch: items queued (pending), in flight, done, failed, not run and invalid,
  * retries so far, tokens, spend so far (this job, earlier sessions included), elapsed time and an ETA
- * (null until something finished).
+ * (null until something finished) and the limiter's state in words ({@code RateLimiter.State#describe()}
+ * of the run's busiest key; null before anything was sent).
  */
 public record BatchProgress(int total, int queued, int inFlight, int done, int failed, int notRun, int invalid,
                             int retries, long promptTokens, long completionTokens, BigDecimal spentUsd,
-                            Duration elapsed, Duration eta, boolean paused) {
+                            Duration elapsed, Duration eta, boolean paused, String limiter) {
     /** One line for a terminal. */
     public String describe() {
         return String.format(java.util.Locale.ROOT,
                 "%d/%d done, %d failed, %d in flight, %d queued, %d retries, %d tokens, $%s spent, ETA %s%s",
                 done, total - invalid, failed, inFlight, queued, retries, promptTokens + completionTokens,
                 spentUsd.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
-                eta == null ? "?" : eta.toSeconds() + " s", paused ? " (paused)" : "");
+                eta == null ? "?" : eta.toSeconds() + " s", paused ? " (paused)" : "")
+                + (limiter == null || limiter.startsWith("ready") ? "" : "; limiter: " + limiter);
     }
 }

@@ -112,7 +112,7 @@ public final class BatchService {
                 });
             }
         });
-        BatchSummary summary = tally.summary(span.seconds(outcome.wall()));
+        BatchSummary summary = tally.summary(span.seconds(outcome.wall())).withLimiter(limiterJson(outcome.limiter()));
         if (settings.summaryJson() != null) {
             try {
                 Path p = Path.of(settings.summaryJson());
@@ -129,6 +129,26 @@ public final class BatchService {
                 : "cancelled".equals(outcome.stopReason()) ? RunRecord.CANCELLED : RunRecord.DONE;
         runs.updateSummary(job.runId(), status, summary.toJson().toString());
         return summary;
+    }
+
+    /** The limiter's state as the summary's {@code limiter} object, or null. */
+    static com.google.gson.JsonObject limiterJson(dev.llmworkbench.resilience.RateLimiter.State st) {
+        if (st == null) {
+            return null;
+        }
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("state", st.describe());
+        o.addProperty("key", st.key());
+        o.addProperty("effective_rpm", st.effectiveRpm());
+        o.addProperty("effective_tpm", st.effectiveTpm());
+        o.addProperty("provider_rpm", st.providerRpm());
+        o.addProperty("provider_tpm", st.providerTpm());
+        o.addProperty("remaining_requests", st.remainingRequests());
+        o.addProperty("rate_fraction", Math.round(st.rateFraction() * 1000) / 1000.0);
+        o.addProperty("rate_limited", st.rateLimited());
+        o.addProperty("decreases", st.decreases());
+        o.addProperty("pauses", st.pauses());
+        return o;
     }
 
     /** The job's summary from its stored items; the wall time is the span of its results. */

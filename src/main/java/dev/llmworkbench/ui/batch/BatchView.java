@@ -143,7 +143,12 @@ public final class BatchView extends BorderPane {
         }
         HBox barRow = new HBox(12, bar, eta, spend, retries);
         barRow.setAlignment(Pos.CENTER_LEFT);
-        VBox progressRow = new VBox(4, barRow, counts);
+        Label limiter = new Label();
+        limiter.setId("batch-limiter");
+        limiter.textProperty().bind(vm.limiterTextProperty());
+        limiter.managedProperty().bind(vm.limiterTextProperty().isNotEmpty());
+        limiter.visibleProperty().bind(vm.limiterTextProperty().isNotEmpty());
+        VBox progressRow = new VBox(4, barRow, counts, limiter);
 
         Label error = new Label();
         error.setId("batch-error");

@@ -149,6 +149,7 @@ public final class BatchViewModel {
     private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress", 0);
     private final StringProperty countsText = new SimpleStringProperty(this, "counts", "");
     private final StringProperty retriesText = new SimpleStringProperty(this, "retries", "");
+    private final StringProperty limiterText = new SimpleStringProperty(this, "limiter", "");
     private final StringProperty spendText = new SimpleStringProperty(this, "spend", "");
     private final StringProperty etaText = new SimpleStringProperty(this, "eta", "");
     private final StringProperty summaryText = new SimpleStringProperty(this, "summary", "");
@@ -218,6 +219,7 @@ public final class BatchViewModel {
                     + p.invalid() + " invalid");
             progress.set(0);
             countsText.set("");
+            limiterText.set("");
             state.set(State.LOADED);
             return null;
         }, fx);
@@ -397,7 +399,13 @@ public final class BatchViewModel {
             handle = h;
             itemsCursor = BatchJobs.ALL_ITEMS;
             startPolling();
-            h.result().thenApplyAsync(outcome -> jobs.finish(info.jobId(), s, outcome), work)
+            AtomicReference<String> stopped = new AtomicReference<>();
+            h.result().thenApplyAsync(outcome -> {
+                        stopped.set(outcome.stopDetail() != null ? outcome.stopDetail()
+                                : "budget".equals(outcome.stopReason()) ? "the budget cannot cover the next row"
+                                : outcome.stopReason());
+                        return jobs.finish(info.jobId(), s, outcome);
+                    }, work)
                     .whenCompleteAsync((summary, err) -> {
                         stopPolling();
                         handle = null;
@@ -409,7 +417,8 @@ public final class BatchViewModel {
                         } else {
                             lastSummary = summary;
                             lastSummaryJob = info.jobId();
-                            summaryText.set(summary.describe().strip());
+                            summaryText.set((stopped.get() == null ? "" : "Stopped: " + stopped.get() + "\n")
+                                    + summary.describe().strip());
                             state.set(State.FINISHED);
                         }
                         refreshItemsNow().whenComplete((v, e2) -> {
@@ -554,6 +563,7 @@ public final class BatchViewModel {
         countsText.set(String.format(Locale.ROOT, "%d/%d done · %d failed · %d in flight · %d queued · %d not run · %d invalid",
                 p.done(), valid, p.failed(), p.inFlight(), p.queued(), p.notRun(), p.invalid()));
         retriesText.set(p.retries() + " retries");
+        limiterText.set(p.limiter() == null ? "" : "limiter: " + p.limiter());
         spendText.set("$" + p.spentUsd().setScale(4, RoundingMode.HALF_UP).toPlainString() + " spent");
         etaText.set(p.eta() == null ? "ETA –" : "ETA " + eta(p.eta()));
         if (state.get() == State.RUNNING && p.paused()) {
@@ -666,6 +676,8 @@ public final class BatchViewModel {
     public DoubleProperty progressProperty() { return progress; }
     public StringProperty countsTextProperty() { return countsText; }
     public StringProperty retriesTextProperty() { return retriesText; }
+    /** The run's limiter in words ("limiter: limited by provider: 240/min, remaining 0, resets in 0.8 s"). */
+    public StringProperty limiterTextProperty() { return limiterText; }
     public StringProperty spendTextProperty() { return spendText; }
     public StringProperty etaTextProperty() { return etaText; }
     public StringProperty summaryTextProperty() { return summaryText; }

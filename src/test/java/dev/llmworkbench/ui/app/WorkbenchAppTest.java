@@ -58,7 +58,7 @@ class WorkbenchAppTest {
         assertThat(robot.lookup(".status-provider").queryLabeled().getText())
                 .isEqualTo("Simulator (built in) · qwen3-235b-a22b");
         assertThat(robot.lookup(".status-spend").queryLabeled().getText()).isEqualTo("today $0.00 of no budget");
-        assertThat(robot.lookup(".status-limiter").queryLabeled().getText()).isEqualTo("limiter: ready");
+        assertThat(robot.lookup(".status-limiter").queryLabeled().getText()).isEqualTo("limiter: ready (100/min)");
         Node notice = robot.lookup(".notice").query();
         assertThat(notice.isVisible()).isTrue();
         assertThat(notice.getAccessibleText()).contains("simulator");
