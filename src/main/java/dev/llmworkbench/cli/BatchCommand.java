@@ -16,10 +16,17 @@ import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.service.batch.BatchSummary;
 import dev.llmworkbench.store.BatchJobRecord;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,6 +35,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,7 +45,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "batch", mixinStandardHelpOptions = true,
         description = {"Run a file of prompts (CSV with a header, JSONL, or OpenAI batch lines), crash-safe.",
                 "Prints 'job: JOB_ID' on stderr first; resume an interrupted run with --resume JOB_ID.",
-                "Exit 0 when every valid row succeeded, 1 when any failed, was not run or was invalid, 2 for wrong usage."})
+                "Exit 0 when every row is done (a dry run: every row valid and estimated); 1 when any row is invalid,",
+                "failed or not run, with the counts on stderr ('rows: 57 done, 1 failed, 2 not run, 1 invalid');",
+                "2 for wrong usage or nothing usable (bad flags, an empty, missing or unreadable input, a --db that is",
+                "not a database)."})
 public class BatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -73,8 +84,12 @@ public class BatchCommand implements Callable<Integer> {
     @Option(names = "--tpm", paramLabel = "N", description = "tokens per minute for this run")
     Long tpm;
 
-    @Option(names = "--budget-usd", paramLabel = "X", description = "the most this run may spend, in USD")
     BigDecimal budgetUsd;
+
+    @Option(names = "--budget-usd", paramLabel = "X", description = "the most this run may spend, in USD")
+    void setBudgetUsd(String value) {
+        budgetUsd = value == null ? null : number(spec, "--budget-usd", value);
+    }
 
     @Option(names = "--priority", paramLabel = "P", description = "critical, normal, batch or filler (default: batch)")
     String priority;
@@ -110,6 +125,7 @@ public class BatchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        checkDatabase(db);
         try (CliServices services = new CliServices().withRetryPolicy(retryPolicy)) {
             BatchService batches = services.batches(db);
             BatchJobRecord job;
@@ -147,8 +163,10 @@ public class BatchCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage());
                 }
+                // an empty, missing or unreadable input is wrong usage (2), found before any job is created
+                BatchInput.Parsed parsed = readRows(input);
                 if (dryRun) {
-                    return dryRun(services, settings, out);
+                    return dryRun(services, settings, parsed, out, err);
                 }
                 // the key and profile are checked before anything is created: wrong usage leaves no job behind
                 target = target(services, settings);
@@ -188,21 +206,131 @@ public class BatchCommand implements Callable<Integer> {
                 handle.cancel();
                 throw new IllegalStateException("interrupted; resume with --resume " + job.id());
             } catch (ExecutionException e) {
-                throw new IllegalStateException("the batch stopped: " + e.getCause().getMessage()
+                try {
+                    // the counts of the job as stored; the error itself is said by the exception below
+                    BatchSummary s = batches.summary(job);
+                    err.println(ExitCodes.rowCounts(s.succeeded(), s.failed(), s.notRun(), s.invalid()));
+                    err.flush();
+                } catch (RuntimeException ignored) {
+                    // nothing more to say than the error
+                }
+                throw new IllegalStateException("the batch stopped: " + plain(e.getCause())
                         + "; resume with --resume " + job.id(), e.getCause());
             }
             progress.finish(outcome.progress());
-            if (outcome.requeuedReservationUsd().signum() > 0) {
-                err.println("note: " + outcome.requeuedReservationUsd().toPlainString()
-                        + " USD reserved by requests in flight at the crash is counted as spent");
+            if (outcome.stopDetail() != null) {
+                err.println("why: " + outcome.stopDetail());
+            }
+            if (outcome.resent() > 0) {
+                err.println("note: " + outcome.resent() + " row" + (outcome.resent() == 1 ? " was" : "s were")
+                        + " in flight when the earlier run stopped and " + (outcome.resent() == 1 ? "was" : "were")
+                        + " sent again; what " + (outcome.resent() == 1 ? "it" : "they") + " had reserved ($"
+                        + outcome.requeuedReservationUsd().toPlainString() + ") was released, not counted as spent");
             }
             BatchSummary summary = batches.finish(job, settings, outcome);
             out.println("job " + job.id() + ": results in " + job.outputPath());
             out.println(summary.describe());
             out.flush();
+            int code = ExitCodes.forRows(summary.succeeded(), summary.failed(), summary.notRun(), summary.invalid());
+            if (code != ExitCodes.OK) {
+                err.println(ExitCodes.rowCounts(summary.succeeded(), summary.failed(), summary.notRun(),
+                        summary.invalid()));
+            }
             err.flush();
-            return summary.failed() == 0 && summary.notRun() == 0 && summary.invalid() == 0 ? ExitCodes.OK
-                    : ExitCodes.FAILED;
+            return code;
+        }
+    }
+
+    /** A throwable as plain words: its message on one line, never its class name or a stack trace. */
+    static String plain(Throwable t) {
+        String m = t == null ? null : t.getMessage();
+        return m == null || m.isBlank() ? "an internal error (no message)" : UsageException.oneLine(m);
+    }
+
+    /** A decimal option's value, or one plain line naming the option (exit 2). */
+    static BigDecimal number(CommandSpec spec, String option, String value) {
+        try {
+            return new BigDecimal(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), option + ": '" + value + "' is not a number");
+        }
+    }
+
+    /**
+     * Reads a batch input file for a command that reads rows. A missing or unreadable file, an unknown kind,
+     * a CSV without a prompt column and a file without any row (empty, blank, or only a header) are wrong
+     * usage: {@link UsageException}, exit 2.
+     */
+    static BatchInput.Parsed readRows(Path file) {
+        try {
+            BatchInput.kindOf(file);
+        } catch (BatchInput.InputException e) {
+            throw new UsageException(e.getMessage());
+        }
+        BatchInput.Parsed parsed;
+        try {
+            parsed = BatchInput.read(file);
+        } catch (BatchInput.InputException e) {
+            if (isBlank(file)) {
+                throw new UsageException("the input file " + file + " is empty: no rows");
+            }
+            throw new UsageException(e.getMessage());
+        }
+        if (parsed.rows().isEmpty()) {
+            throw new UsageException("the input file " + file + (isBlank(file) ? " is empty: no rows"
+                    : " has no rows, only a header"));
+        }
+        return parsed;
+    }
+
+    /** True when a readable file holds nothing but white space (a byte order mark included). */
+    private static boolean isBlank(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            return false;
+        }
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.replace("\uFEFF", "").isBlank()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * {@code --db} must name a SQLite database, or a file that does not exist yet (or is empty) to become one:
+     * anything else is wrong usage, said in one line before anything is opened.
+     */
+    static void checkDatabase(String db) {
+        if (db == null || db.isBlank()) {
+            return;
+        }
+        Path p;
+        try {
+            p = Path.of(db);
+        } catch (InvalidPathException e) {
+            throw new UsageException("--db: '" + db + "' is not a valid file name");
+        }
+        if (Files.isDirectory(p)) {
+            throw new UsageException("--db: " + db + " is a folder, not a database file");
+        }
+        if (!Files.exists(p)) {
+            return;
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(p)) {
+            head = in.readNBytes(SQLITE_HEADER.length);
+        } catch (IOException e) {
+            throw new UsageException("--db: cannot read " + db);
+        }
+        if (head.length > 0 && !Arrays.equals(head, SQLITE_HEADER)) {
+            throw new UsageException("--db: " + db + " is not a database (not an SQLite file)");
         }
     }
 
@@ -256,13 +384,8 @@ public class BatchCommand implements Callable<Integer> {
         return new BatchEngine.Target(p, key, timeouts);
     }
 
-    private Integer dryRun(CliServices services, BatchSettings settings, PrintWriter out) {
-        BatchInput.Parsed parsed;
-        try {
-            parsed = BatchInput.read(input);
-        } catch (BatchInput.InputException e) {
-            throw new UsageException(e.getMessage());
-        }
+    private Integer dryRun(CliServices services, BatchSettings settings, BatchInput.Parsed parsed, PrintWriter out,
+                           PrintWriter err) {
         List<EstimateService.ModelEstimate> est;
         try {
             est = BatchService.dryRun(services.estimates(), parsed, settings);
@@ -277,7 +400,24 @@ public class BatchCommand implements Callable<Integer> {
                             .toPlainString());
         }
         out.flush();
-        return parsed.invalidRows().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+        return invalidRows(parsed, err);
+    }
+
+    /**
+     * For the commands that only estimate ({@code batch --dry-run}, {@code estimate --input}): every invalid
+     * row with its line and reason on stderr, then the counts; 0 when every row was valid and estimated, else 1.
+     */
+    static int invalidRows(BatchInput.Parsed parsed, PrintWriter err) {
+        List<BatchInput.Row> invalid = parsed.invalidRows();
+        if (invalid.isEmpty()) {
+            return ExitCodes.OK;
+        }
+        for (BatchInput.Row r : invalid) {
+            err.println("invalid row: line " + r.line() + ": " + r.invalidReason());
+        }
+        err.println(ExitCodes.estimatedCounts(parsed.validRows().size(), invalid.size()));
+        err.flush();
+        return ExitCodes.FAILED;
     }
 
     /** Prints progress on stderr: rewritten in place on a terminal, else a line every few seconds. */

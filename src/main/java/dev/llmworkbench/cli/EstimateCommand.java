@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
 /** {@code estimate}: what a workload would cost per model, per request, day and month; sends nothing. */
 @Command(name = "estimate", mixinStandardHelpOptions = true,
         description = {"Estimate the cost of a workload per model (one input row = one request; a month = 30 days).",
-                "No request is sent."})
+                "No request is sent. Exit 0 when every input row is valid and estimated; 1 when any row is invalid",
+                "(each named on stderr with its line and reason, then 'rows: N estimated, M invalid'; the valid rows",
+                "are still estimated); 2 for wrong usage or nothing usable (bad flags, an empty, missing or",
+                "unreadable input)."})
 public class EstimateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,6 +60,7 @@ public class EstimateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Currency cur;
         try {
             cur = Currency.parse(currency);
@@ -70,20 +74,14 @@ public class EstimateCommand implements Callable<Integer> {
             throw new UsageException("--requests-per-day must not be negative");
         }
         List<List<Message>> requests = new ArrayList<>();
+        BatchInput.Parsed parsed = null;
         if (source.prompt != null) {
             requests.add(List.of(Message.user(source.prompt)));
         } else {
-            BatchInput.Parsed parsed;
-            try {
-                parsed = BatchInput.read(source.input);
-            } catch (BatchInput.InputException e) {
-                throw new UsageException(e.getMessage());
-            }
+            // an empty, missing or unreadable input is wrong usage (2); invalid rows are reported below (1)
+            parsed = BatchCommand.readRows(source.input);
             for (BatchInput.Row r : parsed.validRows()) {
                 requests.add(r.row().messages());
-            }
-            if (requests.isEmpty()) {
-                throw new UsageException("no valid row in " + source.input);
             }
         }
         List<String> ms = models == null || models.isEmpty() ? List.of(ChatCommand.DEFAULT_MODEL)
@@ -91,7 +89,16 @@ public class EstimateCommand implements Callable<Integer> {
         long perDay = requestsPerDay != null ? requestsPerDay : requests.size();
         List<EstimateService.ModelEstimate> est;
         try (CliServices services = new CliServices()) {
-            est = services.estimates().estimate(requests, ms, perDay, outputTokens);
+            if (requests.isEmpty()) {
+                // every row is invalid: nothing is left to estimate, but an unknown model is still wrong usage
+                for (String m : ms) {
+                    services.estimates().estimateTokens(m, List.of(0L), 1, outputTokens, java.math.BigDecimal.ZERO,
+                            java.math.BigDecimal.ZERO);
+                }
+                est = List.of();
+            } else {
+                est = services.estimates().estimate(requests, ms, perDay, outputTokens);
+            }
         } catch (EstimateService.NoPrice e) {
             throw new UsageException(e.getMessage());
         }
@@ -114,7 +121,7 @@ public class EstimateCommand implements Callable<Integer> {
             }
             o.add("models", a);
             out.println(Json.PRETTY.toJson(o));
-        } else {
+        } else if (!est.isEmpty()) {
             String sym = cur.symbol();
             out.printf(Locale.ROOT, "%d request(s) a day, %d output tokens each, a month = 30 days%n", perDay, outputTokens);
             for (EstimateService.ModelEstimate e : est) {
@@ -127,7 +134,7 @@ public class EstimateCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return ExitCodes.OK;
+        return parsed == null ? ExitCodes.OK : BatchCommand.invalidRows(parsed, err);
     }
 
     private static String fmt(java.math.BigDecimal v, int scale) {

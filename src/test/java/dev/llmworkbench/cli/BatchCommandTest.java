@@ -250,7 +250,7 @@ class BatchCommandTest {
                 "--summary-json", summary.toString());
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("stopped sending: the budget");
+        assertThat(r.err()).contains("stopped sending: the budget").contains("why: the budget of $0.002 is spent");
         JsonObject s = JsonParser.parseString(Files.readString(summary)).getAsJsonObject();
         int done = s.get("succeeded").getAsInt();
         int notRun = s.get("not_run").getAsInt();

@@ -111,7 +111,8 @@ class BatchKillResumeTest {
             }
             assertThat(Files.readAllLines(out)).hasSize(ROWS);
             if (inFlightAtKill > 0) {
-                assertThat(r.err()).contains("counted as spent");
+                assertThat(r.err()).contains(inFlightAtKill + " row" + (inFlightAtKill == 1 ? " was" : "s were")
+                        + " in flight when the earlier run stopped").contains("not counted as spent");
             }
         }
     }
