@@ -1,5 +1,6 @@
 package dev.llmworkbench.bench;
 
+import dev.llmworkbench.domain.LimiterKey;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.resilience.FakeTime;
 import dev.llmworkbench.resilience.RateLimitTier;
@@ -23,7 +24,7 @@ import java.util.Random;
  * Exits 1 if an achieved rate is off by more than 1%.
  */
 public final class LimiterBench {
-    private static final String KEY = RateLimiter.key("bench", "model");
+    private static final LimiterKey KEY = RateLimiter.key("bench", "model");
 
     public static void main(String[] args) {
         boolean ok = true;

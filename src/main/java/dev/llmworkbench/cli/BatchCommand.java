@@ -15,7 +15,7 @@ import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.service.batch.BatchSummary;
-import dev.llmworkbench.store.BatchJobRecord;
+import dev.llmworkbench.domain.BatchJobRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,7 +143,7 @@ public class BatchCommand implements Callable<Integer> {
                             + "settings (remove " + String.join(", ", others) + ")");
                 }
                 job = batches.job(resume).orElseThrow(() -> new UsageException("no batch job '" + resume + "' in "
-                        + services.database(db).file()));
+                        + services.databaseFile(db)));
                 settings = BatchSettings.fromJson(job.settingsJson());
                 target = target(services, settings);
                 err.println("job: " + job.id());
@@ -341,8 +341,9 @@ public class BatchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        if (baseUrl != null && !baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-            throw new UsageException("--base-url must start with http:// or https://, was " + baseUrl);
+        String urlProblem = baseUrl == null ? null : ProviderProfile.baseUrlProblem(baseUrl);
+        if (urlProblem != null) {
+            throw new UsageException("--base-url: " + urlProblem);
         }
         Integer r = rpm;
         Long t = tpm;

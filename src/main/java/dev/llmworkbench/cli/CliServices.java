@@ -63,6 +63,11 @@ final class CliServices implements AutoCloseable {
         return this;
     }
 
+    /** The file of the database {@link #database} opens (for messages). */
+    Path databaseFile(String dbOption) {
+        return database(dbOption).file();
+    }
+
     /**
      * The database: {@code dbOption} when given, else the default file in the data folder ({@link DataDirs},
      * which honours the {@value DataDirs#OVERRIDE_PROPERTY} system property). Opened once.
@@ -160,8 +165,9 @@ final class CliServices implements AutoCloseable {
         if (baseUrl == null || baseUrl.isBlank()) {
             return new ProviderProfile(SIMULATOR, simulator().baseUrl(), null, null, Map.of(), Map.of(), null, null);
         }
-        if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-            throw new UsageException("--base-url must start with http:// or https://, was " + baseUrl);
+        String problem = ProviderProfile.baseUrlProblem(baseUrl);
+        if (problem != null) {
+            throw new UsageException("--base-url: " + problem);
         }
         return ProviderProfile.of("custom", baseUrl);
     }

@@ -62,6 +62,8 @@ public final class ContextWindowCheck {
 
     /** The refusal of a request that would not fit the context window. */
     public static final class ContextWindowExceededException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         private final transient Result result;
 
         public ContextWindowExceededException(Result result) {

@@ -25,6 +25,27 @@ public record ProviderProfile(String name, String baseUrl, String defaultModel, 
         extraBody = extraBody == null ? Map.of() : unmodifiableCopy(extraBody);
     }
 
+    /**
+     * What is wrong with a base URL a person typed, in one line, or null when it is usable: it must be
+     * http:// or https:// with a host. The one check for the desktop and the command line.
+     */
+    public static String baseUrlProblem(String url) {
+        String u = url == null ? "" : url.trim();
+        String lower = u.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+            return "the base URL must start with http:// or https://, was '" + u + "'";
+        }
+        try {
+            String host = new java.net.URI(u).getHost();
+            if (host == null || host.isBlank()) {
+                return "the base URL has no host: '" + u + "'";
+            }
+        } catch (java.net.URISyntaxException e) {
+            return "the base URL is not a URL: '" + u + "' (" + e.getReason() + ")";
+        }
+        return null;
+    }
+
     public static ProviderProfile of(String name, String baseUrl) {
         return new ProviderProfile(name, baseUrl, null, null, Map.of(), Map.of(), null, null);
     }

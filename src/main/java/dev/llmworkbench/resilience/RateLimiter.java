@@ -1,5 +1,6 @@
 package dev.llmworkbench.resilience;
 
+import dev.llmworkbench.domain.LimiterKey;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.QuotaHeaders;
 import java.time.Clock;
@@ -16,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Client-side rate limiting per key (provider + model, see {@link #key}): a requests/minute bucket
+ * Client-side rate limiting per key ({@link LimiterKey}: provider + model): a requests/minute bucket
  * and a tokens/minute bucket, each holding one minute's worth by default ({@link Config#burstMinutes}).
  *
  * <p><b>Waiting.</b> {@link #acquire} never blocks: it returns a future completed with a
@@ -153,7 +154,7 @@ public final class RateLimiter {
      * @param decreases         times the rate was lowered on evidence of a quota
      * @param pauses            times the provider's {@code remaining: 0} paused the key
      */
-    public record State(String key, String tier, int waiting, Instant pausedUntil, double rateFraction,
+    public record State(LimiterKey key, String tier, int waiting, Instant pausedUntil, double rateFraction,
                         double effectiveRpm, double effectiveTpm, double availableRequests,
                         double availableTokens, Long providerRpm, Long providerTpm, Long remainingRequests,
                         Long remainingTokens, Duration resetsIn, long rateLimited, long decreases, long pauses) {
@@ -213,7 +214,7 @@ public final class RateLimiter {
     private final Ticker ticker;
     private final Scheduler scheduler;
     private final Clock clock;
-    private final Map<String, KeyState> keys = new HashMap<>();
+    private final Map<LimiterKey, KeyState> keys = new HashMap<>();
     private Config config;
     private long seq;
 
@@ -225,15 +226,15 @@ public final class RateLimiter {
     }
 
     /** The limiter key of a provider and model. */
-    public static String key(String provider, String model) {
-        return provider + "/" + model;
+    public static LimiterKey key(String provider, String model) {
+        return LimiterKey.of(provider, model);
     }
 
     /**
      * Asks to send a request of {@code estimatedTokens} (input estimate + max_tokens) under {@code key}.
      * The future completes with a permit when the request may go; cancel it to stop waiting.
      */
-    public CompletableFuture<Permit> acquire(String key, Priority priority, long estimatedTokens) {
+    public CompletableFuture<Permit> acquire(LimiterKey key, Priority priority, long estimatedTokens) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(priority, "priority");
         if (estimatedTokens < 0) {
@@ -261,7 +262,7 @@ public final class RateLimiter {
      * rate-limit headers say ({@link QuotaHeaders#NONE} when none). See the class comment for what
      * changes: a lone 429 changes nothing here (its Retry-After is the retry's business).
      */
-    public void onResponse(String key, boolean rateLimited, QuotaHeaders quota) {
+    public void onResponse(LimiterKey key, boolean rateLimited, QuotaHeaders quota) {
         List<Grant> grants = new ArrayList<>();
         synchronized (lock) {
             KeyState ks = state(key, true);
@@ -370,7 +371,7 @@ public final class RateLimiter {
     }
 
     /** The key's state now (a key never used reports its tier with full buckets). */
-    public State state(String key) {
+    public State state(LimiterKey key) {
         synchronized (lock) {
             KeyState ks = state(key, true);
             long now = ticker.nanos();
@@ -393,12 +394,12 @@ public final class RateLimiter {
 
     /** The state of the key that holds its callers back most (see {@link State#severity()}), or null when none does. */
     public State mostLimited() {
-        List<String> names;
+        List<LimiterKey> names;
         synchronized (lock) {
             names = new ArrayList<>(keys.keySet());
         }
         State best = null;
-        for (String k : names) {
+        for (LimiterKey k : names) {
             State st = state(k);
             if (st.severity() > 0 && (best == null || st.severity() > best.severity())) {
                 best = st;
@@ -408,7 +409,7 @@ public final class RateLimiter {
     }
 
     /** Sets the tier of one key (takes effect at once; waiting requests are re-timed). */
-    public void setTier(String key, RateLimitTier tier) {
+    public void setTier(LimiterKey key, RateLimitTier tier) {
         Objects.requireNonNull(tier, "tier");
         List<Grant> grants = new ArrayList<>();
         synchronized (lock) {
@@ -442,7 +443,7 @@ public final class RateLimiter {
         complete(grants);
     }
 
-    public RateLimitTier tier(String key) {
+    public RateLimitTier tier(LimiterKey key) {
         synchronized (lock) {
             KeyState ks = keys.get(key);
             return ks == null ? config.defaultTier() : ks.tier;
@@ -451,7 +452,7 @@ public final class RateLimiter {
 
     // ---- internals (call with lock held unless said otherwise) ----
 
-    private KeyState state(String key, boolean create) {
+    private KeyState state(LimiterKey key, boolean create) {
         KeyState ks = keys.get(key);
         if (ks == null && create) {
             ks = new KeyState(key, config.defaultTier());
@@ -597,7 +598,7 @@ public final class RateLimiter {
     }
 
     private final class KeyState {
-        final String key;
+        final LimiterKey key;
         RateLimitTier tier;
         boolean explicitTier;
         final TokenBucket requests;
@@ -623,7 +624,7 @@ public final class RateLimiter {
         long pauses;
         final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
 
-        KeyState(String key, RateLimitTier tier) {
+        KeyState(LimiterKey key, RateLimitTier tier) {
             this.key = key;
             this.tier = tier;
             this.requests = new TokenBucket(Math.max(1, Math.round(tier.requestsPerMinute() * config.burstMinutes())),
@@ -655,7 +656,7 @@ public final class RateLimiter {
             this.queueNanos = queueNanos;
         }
 
-        public String key() {
+        public LimiterKey key() {
             return ks.key;
         }
 

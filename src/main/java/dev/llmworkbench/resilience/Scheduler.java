@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a task after a delay. Every wait in this package goes through one, so tests drive it with
- * {@link FakeTime}. The real one wraps an executor that the composition root creates and shuts down
+ * a fake clock (FakeTime, in the tests). The real one wraps an executor that the composition root creates and shuts down
  * (this package never creates threads).
  */
 @FunctionalInterface

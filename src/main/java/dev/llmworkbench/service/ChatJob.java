@@ -2,6 +2,7 @@ package dev.llmworkbench.service;
 
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.LimiterKey;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
@@ -39,7 +40,7 @@ public record ChatJob(ProviderProfile profile, ApiKey key, ChatRequest request, 
     }
 
     /** The limiter's key: one set of buckets per provider and model. */
-    public String limiterKey() {
-        return profile.name() + "|" + request.model();
+    public LimiterKey limiterKey() {
+        return LimiterKey.of(profile.name(), request.model());
     }
 }

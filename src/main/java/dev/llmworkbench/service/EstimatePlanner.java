@@ -2,9 +2,9 @@ package dev.llmworkbench.service;
 
 import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.store.RunKind;
-import dev.llmworkbench.store.RunQuery;
-import dev.llmworkbench.store.RunRecord;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.RunQuery;
+import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.store.ResultStore;
 import dev.llmworkbench.store.RunStore;
 import java.io.IOException;

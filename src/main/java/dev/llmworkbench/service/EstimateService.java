@@ -33,6 +33,8 @@ public final class EstimateService {
 
     /** No price for a model. */
     public static final class NoPrice extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         public NoPrice(String model) {
             super("no price for model '" + model + "' in the price catalogue");
         }

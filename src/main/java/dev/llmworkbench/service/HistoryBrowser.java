@@ -5,10 +5,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.llmworkbench.store.ResultRecord;
-import dev.llmworkbench.store.RunKind;
-import dev.llmworkbench.store.RunQuery;
-import dev.llmworkbench.store.RunRecord;
+import dev.llmworkbench.domain.ResultRecord;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.RunQuery;
+import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.store.ResultStore;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -130,7 +130,7 @@ public final class HistoryBrowser {
 
     private static ResultView view(RunRecord run, ResultRecord r) {
         List<String> attempts = new ArrayList<>();
-        for (dev.llmworkbench.store.Attempt a : r.attempts()) {
+        for (dev.llmworkbench.domain.Attempt a : r.attempts()) {
             attempts.add(String.format(Locale.ROOT, "#%d status %s%s%s", a.number(),
                     a.httpStatus() == null ? "-" : a.httpStatus().toString(),
                     a.errorKind() == null ? "" : " " + a.errorKind(),

@@ -8,16 +8,16 @@ import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.Role;
 import dev.llmworkbench.service.batch.BatchExport;
-import dev.llmworkbench.store.BatchItemRecord;
-import dev.llmworkbench.store.BatchJobRecord;
+import dev.llmworkbench.domain.BatchItemRecord;
+import dev.llmworkbench.domain.BatchJobRecord;
 import dev.llmworkbench.store.BatchStore;
-import dev.llmworkbench.store.ItemStatus;
-import dev.llmworkbench.store.Reservation;
-import dev.llmworkbench.store.ResultRecord;
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.Reservation;
+import dev.llmworkbench.domain.ResultRecord;
 import dev.llmworkbench.store.ResultStore;
-import dev.llmworkbench.store.RunKind;
-import dev.llmworkbench.store.RunQuery;
-import dev.llmworkbench.store.RunRecord;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.RunQuery;
+import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.store.RunStore;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -94,10 +94,10 @@ public final class HistoryService {
     public ResultRecord recordResult(long runId, ChatJob job, ChatOutcome o, Instant startedAt) {
         ChatRequest req = job.request();
         Completion c = o.completion();
-        List<dev.llmworkbench.store.Attempt> attempts = new ArrayList<>();
+        List<dev.llmworkbench.domain.Attempt> attempts = new ArrayList<>();
         long backoff = 0;
         for (Attempt a : o.attempts()) {
-            attempts.add(new dev.llmworkbench.store.Attempt(a.number(), a.status(), a.errorKind(),
+            attempts.add(new dev.llmworkbench.domain.Attempt(a.number(), a.status(), a.errorKind(),
                     a.errorKind() == null ? null : a.reason(), null, (double) backoff));
             backoff = a.waitMs();
         }

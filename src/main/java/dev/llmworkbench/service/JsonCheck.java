@@ -11,12 +11,13 @@ import java.io.StringReader;
 import java.util.Map;
 
 /**
- * Whether an answer is valid JSON, and valid against a JSON schema as far as the playground checks:
- * the type of each value, required properties, and nested objects and arrays.
+ * Whether an answer is valid JSON, and a basic check against a JSON schema: the type of each value,
+ * {@code enum}, required properties, and nested objects and arrays. Not a full JSON Schema validator
+ * (no formats, patterns, bounds, combinators or references), and its message says so.
  *
  * @param validJson   the text parses as one JSON value
  * @param schemaValid null when no schema was given
- * @param message     what is wrong, or "valid JSON" / "valid against the schema"
+ * @param message     what is wrong, or "valid JSON" / "passes the basic schema check"
  */
 public record JsonCheck(boolean validJson, Boolean schemaValid, String message) {
 
@@ -38,7 +39,8 @@ public record JsonCheck(boolean validJson, Boolean schemaValid, String message) 
             return new JsonCheck(true, false, "the schema is not valid JSON");
         }
         String problem = validate(value, schema, "$");
-        return problem == null ? new JsonCheck(true, true, "valid JSON, valid against the schema")
+        return problem == null ? new JsonCheck(true, true,
+                "valid JSON, passes the basic schema check (types, enum, required properties)")
                 : new JsonCheck(true, false, "valid JSON, but " + problem);
     }
 

@@ -1,5 +1,8 @@
 package dev.llmworkbench.service;
 
+import dev.llmworkbench.domain.LimiterKey;
+import dev.llmworkbench.domain.RunKind;
+
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Priority;
@@ -54,10 +57,10 @@ public final class PlaygroundService {
     }
 
     /**
-     * Starts a run; the outcome is recorded (kind "single" or "compare") before the returned run's
+     * Starts a run; the outcome is recorded (as {@code kind}: single or compare) before the returned run's
      * result completes.
      */
-    public ChatRun start(ChatJob job, ChatObserver observer, String kind) {
+    public ChatRun start(ChatJob job, ChatObserver observer, RunKind kind) {
         ChatRun run = chat.get().start(job, observer);
         java.util.concurrent.CompletableFuture<ChatOutcome> recorded = run.result().thenApply(o -> {
             try {
@@ -97,11 +100,11 @@ public final class PlaygroundService {
 
     /** The limiter's state for a provider and model. */
     public LimiterStatus limiterStatus(String profileName, String model) {
-        RateLimiter.State s = chat.get().limiter().state(profileName + "|" + model);
+        RateLimiter.State s = chat.get().limiter().state(LimiterKey.of(profileName, model));
         RateLimiter.State other = chat.get().limiter().mostLimited();
         if (other != null && other.severity() > s.severity()) {
             // a batch or a comparison on another provider or model is the one being held back
-            return new LimiterStatus("limiter (" + other.key().replace('|', ' ') + "): " + other.describe(),
+            return new LimiterStatus("limiter (" + other.key() + "): " + other.describe(),
                     other.limited());
         }
         return new LimiterStatus("limiter: " + s.describe(), s.limited());

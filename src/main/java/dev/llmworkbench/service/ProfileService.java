@@ -21,6 +21,8 @@ public final class ProfileService {
 
     /** The profile is missing or its key cannot be found. */
     public static final class ProfileException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         public ProfileException(String message) {
             super(message);
         }

@@ -117,9 +117,9 @@ public final class ProviderService {
         if (p.name().isBlank() || p.name().equals(simulator.name())) {
             throw new IllegalArgumentException("choose another name: \"" + p.name() + "\" is taken");
         }
-        String url = p.baseUrl().toLowerCase(Locale.ROOT);
-        if (!url.startsWith("http://") && !url.startsWith("https://") || url.length() < 10) {
-            throw new IllegalArgumentException("the base URL must start with http:// or https://");
+        String urlProblem = ProviderProfile.baseUrlProblem(p.baseUrl());
+        if (urlProblem != null) {
+            throw new IllegalArgumentException(urlProblem);
         }
         String ref = keyRef(p.name());
         ProviderProfile saved;

@@ -1,5 +1,7 @@
 package dev.llmworkbench.service;
 
+import dev.llmworkbench.domain.RunKind;
+
 /**
  * Where the desktop records the runs it makes (the history store at merge time). Called on the
  * service's threads once a run has its outcome; implementations must not throw.
@@ -10,7 +12,7 @@ public interface RunRecorder {
     RunRecorder NONE = (job, outcome, kind) -> { };
 
     /**
-     * @param kind "single" for a playground run, "compare" for one lane of a comparison
+     * @param kind {@link RunKind#SINGLE} for a playground run, {@link RunKind#COMPARE} for one lane of a comparison
      */
-    void recordChat(ChatJob job, ChatOutcome outcome, String kind);
+    void recordChat(ChatJob job, ChatOutcome outcome, RunKind kind);
 }

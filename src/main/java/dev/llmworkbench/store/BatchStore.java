@@ -1,5 +1,11 @@
 package dev.llmworkbench.store;
 
+import dev.llmworkbench.domain.Reservation;
+import dev.llmworkbench.domain.ResultRecord;
+import dev.llmworkbench.domain.BatchJobRecord;
+import dev.llmworkbench.domain.BatchItemRecord;
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.JobStatus;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package dev.llmworkbench.store;
 
+import dev.llmworkbench.domain.ResultRecord;
+import dev.llmworkbench.domain.Attempt;
 import com.google.gson.reflect.TypeToken;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.Timing;

@@ -1,5 +1,8 @@
 package dev.llmworkbench.store;
 
+import dev.llmworkbench.domain.RunRecord;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.RunQuery;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -7,7 +7,7 @@ import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
-import dev.llmworkbench.store.ItemStatus;
+import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.store.ResultStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.llmworkbench.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.llmworkbench.domain.LimiterKey;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.QuotaHeaders;
 import dev.llmworkbench.resilience.RateLimiter.Permit;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class RateLimiterTest {
     /** 1 request per second, 100 tokens per second; bursts of 60 requests and 6,000 tokens. */
     private static final RateLimitTier TIER = new RateLimitTier("test", 60, 6_000);
-    private static final String KEY = RateLimiter.key("dashscope", "qwen3-32b");
-    private static final String OTHER = RateLimiter.key("dashscope", "qwen-plus");
+    private static final LimiterKey KEY = RateLimiter.key("dashscope", "qwen3-32b");
+    private static final LimiterKey OTHER = RateLimiter.key("dashscope", "qwen-plus");
 
     private final FakeTime time = new FakeTime();
     private RateLimiter limiter = limiter(RateLimiter.Config.defaults().withDefaultTier(TIER));
@@ -27,7 +28,7 @@ class RateLimiterTest {
         return new RateLimiter(time, time, time.clock(), config);
     }
 
-    private void drainRequests(String key) {
+    private void drainRequests(LimiterKey key) {
         for (int i = 0; i < 60; i++) {
             assertThat(limiter.acquire(key, Priority.NORMAL, 0)).isCompleted();
         }
@@ -40,8 +41,8 @@ class RateLimiterTest {
                 new RateLimitTier("medium", 100, 200_000),
                 new RateLimitTier("low", 30, 50_000));
         RateLimiter fresh = limiter(RateLimiter.Config.defaults());
-        assertThat(fresh.state("p/m").effectiveRpm()).isEqualTo(100.0);
-        assertThat(fresh.state("p/m").effectiveTpm()).isEqualTo(200_000.0);
+        assertThat(fresh.state(RateLimiter.key("p", "m")).effectiveRpm()).isEqualTo(100.0);
+        assertThat(fresh.state(RateLimiter.key("p", "m")).effectiveTpm()).isEqualTo(200_000.0);
     }
 
     @Test

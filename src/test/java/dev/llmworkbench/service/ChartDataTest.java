@@ -18,9 +18,9 @@ class ChartDataTest {
         try (dev.llmworkbench.store.Database db = dev.llmworkbench.store.Database.open(dir.resolve("wb.db"))) {
             var runs = new dev.llmworkbench.store.RunStore(db);
             var results = new dev.llmworkbench.store.ResultStore(db);
-            long run = runs.create(dev.llmworkbench.store.RunKind.BATCH, "t", "p", "sim", List.of("m"), null).id();
+            long run = runs.create(dev.llmworkbench.domain.RunKind.BATCH, "t", "p", "sim", List.of("m"), null).id();
             for (int i = 0; i < 30; i++) {
-                results.insert(dev.llmworkbench.store.ResultRecord.builder(run).model("m")
+                results.insert(dev.llmworkbench.domain.ResultRecord.builder(run).model("m")
                         .timing(new dev.llmworkbench.domain.Timing(1.0 + i, 1.0 + i, 10.0 + i, 1.0, List.of(), 5, 0, 0))
                         .usage(dev.llmworkbench.domain.Usage.of(7, 5)).costUsd(new BigDecimal("0.0002"))
                         .startedAt(Instant.ofEpochSecond(1_000 + i)).endedAt(Instant.ofEpochSecond(1_000 + i)).build());

@@ -123,8 +123,10 @@ class ChatServiceTest {
         assertThat(seen).containsExactly("Hello", " world");
         assertThat(o.completion().usage()).isEqualTo(new Usage(1000, 2000, 3000, null, null, false));
         assertThat(o.attempts()).hasSize(1);
-        // dashscope-intl or first entry of qwen3-235b-a22b: cost equals the calculator's for that usage
-        BigDecimal expected = costs.cost(null, MODEL, Usage.of(1000, 2000), false).totalUsd().amount();
+        // qwen3-235b-a22b's first entry in the bundled prices.json, dashscope-intl: input $0.70, output $2.80 per
+        // 1M tokens; usage 1000 prompt + 2000 completion tokens (no reasoning, none cached), not batch:
+        // 1000 × 0.70 + 2000 × 2.80 = 700 + 5600 = 6300 per 1M = $0.0063
+        BigDecimal expected = new BigDecimal("0.0063");
         assertThat(o.costUsd().amount()).isEqualByComparingTo(expected);
         assertThat(o.costUsd().amount()).isPositive();
         assertThat(ledger.spentToday(Priority.NORMAL)).isEqualByComparingTo(expected);
@@ -206,7 +208,7 @@ class ChatServiceTest {
 
     @Test
     void cancellingAJobThatWaitsInTheLimiterLeavesTheQueue() throws Exception {
-        limiter.setTier("test|" + MODEL, new RateLimitTier("tiny", 1, 1_000_000));
+        limiter.setTier(dev.llmworkbench.domain.LimiterKey.of("test", MODEL), new RateLimitTier("tiny", 1, 1_000_000));
         limiter.setDefaultTier(new RateLimitTier("tiny", 1, 1_000_000));
         server.enqueue(stream("first"));
         ChatOutcome first = pump(service.start(job("one"), ChatObserver.NONE));

@@ -1,5 +1,8 @@
 package dev.llmworkbench.store;
 
+import dev.llmworkbench.domain.Reservation;
+import dev.llmworkbench.domain.ResultRecord;
+import dev.llmworkbench.domain.BatchItemRecord;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;

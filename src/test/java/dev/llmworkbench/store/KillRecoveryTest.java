@@ -1,5 +1,11 @@
 package dev.llmworkbench.store;
 
+import dev.llmworkbench.domain.Reservation;
+import dev.llmworkbench.domain.BatchJobRecord;
+import dev.llmworkbench.domain.BatchItemRecord;
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.JobStatus;
+import dev.llmworkbench.domain.RunKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

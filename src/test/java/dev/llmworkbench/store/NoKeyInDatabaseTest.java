@@ -1,5 +1,11 @@
 package dev.llmworkbench.store;
 
+import dev.llmworkbench.domain.RunRecord;
+import dev.llmworkbench.domain.ResultRecord;
+import dev.llmworkbench.domain.BatchJobRecord;
+import dev.llmworkbench.domain.BatchItemRecord;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.Attempt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmworkbench.domain.ApiError;

@@ -4,6 +4,7 @@ import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.domain.LimiterKey;
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.Priority;
@@ -20,12 +21,12 @@ import dev.llmworkbench.service.ChatRun;
 import dev.llmworkbench.cost.TokenEstimate;
 import dev.llmworkbench.service.ChatService;
 import dev.llmworkbench.service.SpendHold;
-import dev.llmworkbench.store.BatchItemRecord;
+import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.store.BatchStore;
-import dev.llmworkbench.store.ItemStatus;
-import dev.llmworkbench.store.JobStatus;
-import dev.llmworkbench.store.Reservation;
-import dev.llmworkbench.store.ResultRecord;
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.JobStatus;
+import dev.llmworkbench.domain.Reservation;
+import dev.llmworkbench.domain.ResultRecord;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,8 +116,8 @@ public final class BatchEngine {
         private final boolean pendingOnly;
         private final CompletableFuture<Outcome> result = new CompletableFuture<>();
         private final Map<Long, ChatRun> running = new ConcurrentHashMap<>();
-        private final Set<String> tiered = ConcurrentHashMap.newKeySet();
-        private final Set<String> keys = ConcurrentHashMap.newKeySet();
+        private final Set<LimiterKey> tiered = ConcurrentHashMap.newKeySet();
+        private final Set<LimiterKey> keys = ConcurrentHashMap.newKeySet();
         private String stopDetail;
         private final Object lock = new Object();
         private RunBudget budget;
@@ -211,7 +212,7 @@ public final class BatchEngine {
         /** The state of the run's limiter key that holds it back most (a paused or slowed one first). */
         private RateLimiter.State limiterState() {
             RateLimiter.State best = null;
-            for (String k : keys) {
+            for (LimiterKey k : keys) {
                 RateLimiter.State st = chat.limiter().state(k);
                 if (best == null || st.severity() > best.severity()) {
                     best = st;
@@ -519,20 +520,46 @@ public final class BatchEngine {
             if (group.isEmpty()) {
                 return;
             }
+            synchronized (lock) {
+                // a pause or a cancel that came while the group was prepared: nothing of it goes out (the
+                // items stay pending), and "paused with nothing in flight" is never followed by a send
+                if (paused || cancelled) {
+                    for (Prepared p : group) {
+                        budget.settle(p.worst(), BigDecimal.ZERO);
+                    }
+                    return;
+                }
+                inFlight += group.size();
+                pending -= group.size();
+            }
             List<BatchStore.Launch> launches = new ArrayList<>(group.size());
             for (Prepared p : group) {
                 launches.add(new BatchStore.Launch(p.item().id(), p.reservation()));
             }
-            boolean[] moved = store.markInFlightAll(jobId, launches);
+            boolean[] moved;
+            try {
+                moved = store.markInFlightAll(jobId, launches);
+            } catch (RuntimeException e) {
+                synchronized (lock) {
+                    inFlight -= group.size();
+                    pending += group.size();
+                    lock.notifyAll();
+                }
+                for (Prepared p : group) {
+                    budget.settle(p.worst(), BigDecimal.ZERO);
+                }
+                throw e;
+            }
             for (int k = 0; k < group.size(); k++) {
                 Prepared p = group.get(k);
                 if (!moved[k]) {
                     budget.settle(p.worst(), BigDecimal.ZERO);
+                    synchronized (lock) {
+                        inFlight--;
+                        pending++;
+                        lock.notifyAll();
+                    }
                     continue;
-                }
-                synchronized (lock) {
-                    inFlight++;
-                    pending--;
                 }
                 Instant startedAt = clock.instant();
                 ChatRun run = chat.start(p.job(), null, p.estimate(), p.hold());
@@ -548,7 +575,7 @@ public final class BatchEngine {
             }
         }
 
-        private void applyTier(String key) {
+        private void applyTier(LimiterKey key) {
             if ((settings.rpm() == null && settings.tpm() == null) || !tiered.add(key)) {
                 return;
             }
@@ -682,14 +709,14 @@ public final class BatchEngine {
                                     String note) {
             Completion c = o.completion();
             Checks.Verdict v = c.ok() ? Checks.evaluate(row.expected(), row.checks(), c.text()) : null;
-            List<dev.llmworkbench.store.Attempt> attempts = new ArrayList<>(o.attempts().size());
+            List<dev.llmworkbench.domain.Attempt> attempts = new ArrayList<>(o.attempts().size());
             long backoff = 0;
             for (Attempt a : o.attempts()) {
                 String message = a.errorKind() == null ? ("ok".equals(a.reason()) ? null : a.reason()) : a.reason();
                 if (a.number() == 1 && note != null) {
                     message = message == null ? note : note + "; " + message;
                 }
-                attempts.add(new dev.llmworkbench.store.Attempt(a.number(), a.status(), a.errorKind(), message, null,
+                attempts.add(new dev.llmworkbench.domain.Attempt(a.number(), a.status(), a.errorKind(), message, null,
                         (double) backoff, a.partialText(), a.costUsd()));
                 backoff = a.waitMs();
             }

@@ -9,10 +9,10 @@ import com.google.gson.JsonPrimitive;
 import dev.llmworkbench.domain.Timing;
 import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.metrics.Percentiles;
-import dev.llmworkbench.store.BatchItemRecord;
+import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.store.BatchStore;
-import dev.llmworkbench.store.ItemStatus;
-import dev.llmworkbench.store.ResultRecord;
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.ResultRecord;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -116,7 +116,7 @@ public final class BatchExport {
         }
         List<String> notes = new ArrayList<>();
         int cut = 0;
-        for (dev.llmworkbench.store.Attempt a : r.attempts()) {
+        for (dev.llmworkbench.domain.Attempt a : r.attempts()) {
             if (a.partialText() != null) {
                 cut++;
             }
@@ -292,7 +292,7 @@ public final class BatchExport {
                 completion += r.usage().completionOrZero();
             }
             retries += Math.max(0, r.attempts().size() - 1);
-            for (dev.llmworkbench.store.Attempt a : r.attempts()) {
+            for (dev.llmworkbench.domain.Attempt a : r.attempts()) {
                 if ((a.httpStatus() != null && a.httpStatus() == 429) || "rate_limited".equals(a.errorKind())) {
                     count429++;
                 }

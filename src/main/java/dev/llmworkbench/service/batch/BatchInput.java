@@ -68,6 +68,8 @@ public final class BatchInput {
 
     /** The file cannot be read as batch input at all (unreadable, unknown extension, no prompt column). */
     public static final class InputException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         public InputException(String message) {
             super(message);
         }

@@ -3,12 +3,12 @@ package dev.llmworkbench.service.batch;
 import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.service.EstimateService;
-import dev.llmworkbench.store.BatchItemRecord;
-import dev.llmworkbench.store.BatchJobRecord;
+import dev.llmworkbench.domain.BatchItemRecord;
+import dev.llmworkbench.domain.BatchJobRecord;
 import dev.llmworkbench.store.BatchStore;
-import dev.llmworkbench.store.ResultRecord;
-import dev.llmworkbench.store.RunKind;
-import dev.llmworkbench.store.RunRecord;
+import dev.llmworkbench.domain.ResultRecord;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.store.RunStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -138,7 +138,7 @@ public final class BatchService {
         }
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         o.addProperty("state", st.describe());
-        o.addProperty("key", st.key());
+        o.addProperty("key", st.key().toString());
         o.addProperty("effective_rpm", st.effectiveRpm());
         o.addProperty("effective_tpm", st.effectiveTpm());
         o.addProperty("provider_rpm", st.providerRpm());

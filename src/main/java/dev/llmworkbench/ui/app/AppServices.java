@@ -39,7 +39,7 @@ import dev.llmworkbench.service.HistoryService;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.ResultStore;
-import dev.llmworkbench.store.RunKind;
+import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.store.RunStore;
 import dev.llmworkbench.store.FileSecretStore;
 import dev.llmworkbench.store.ProfileStore;
@@ -168,8 +168,7 @@ public final class AppServices implements AutoCloseable {
         this.estimatePlanner = new EstimatePlanner(estimates(),
                 new RoutingService(new Router(), prices.calculator(), estimator, ledger), runStore, resultStore, clock);
         this.recorder = (job, outcome, kind) -> history.recordChat(job, outcome,
-                clock.instant().minusMillis((long) outcome.totalMs()),
-                "compare".equals(kind) ? RunKind.COMPARE : RunKind.SINGLE);
+                clock.instant().minusMillis((long) outcome.totalMs()), kind);
         this.playground = new PlaygroundService(() -> chat, clients, providers, this::record, ZoneId.systemDefault());
         playground.setDailyBudgetSource(limits::dailyBudgetUsd);
     }
@@ -189,7 +188,7 @@ public final class AppServices implements AutoCloseable {
         }
     }
 
-    private void record(ChatJob job, ChatOutcome outcome, String kind) {
+    private void record(ChatJob job, ChatOutcome outcome, RunKind kind) {
         try {
             if (outcome.costUsd() != null && outcome.costUsd().amount().signum() > 0) {
                 spendStore.addSpend(LocalDate.now(clock), job.priority(), outcome.costUsd().amount());
@@ -208,8 +207,12 @@ public final class AppServices implements AutoCloseable {
     }
 
     private BatchEngine.Target batchTarget(String profileName) {
+        // a job names its profile: when that profile is gone (renamed, deleted) the run must not go to
+        // another provider silently
         ProviderProfile p = profileName == null ? providers.defaultProfile()
-                : providers.find(profileName).orElseGet(providers::defaultProfile);
+                : providers.find(profileName).orElseThrow(() -> new IllegalStateException("the provider profile '"
+                        + profileName + "' of this batch no longer exists (renamed or deleted in Settings);"
+                        + " create it again to resume the batch"));
         ApiKey key = providers.key(p).orElse(null);
         return new BatchEngine.Target(p, key, Timeouts.defaults());
     }

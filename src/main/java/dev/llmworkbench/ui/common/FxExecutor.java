@@ -46,6 +46,14 @@ public final class FxExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs the task on the UI thread after what it is doing now (the current event, this pulse's
+     * layout), even when called on it; at once for {@link #sameThread()}.
+     */
+    public void later(Runnable task) {
+        later.execute(Objects.requireNonNull(task, "task"));
+    }
+
     /** Whether the calling thread is this executor's UI thread. */
     public boolean isUiThread() {
         return onUiThread.getAsBoolean();

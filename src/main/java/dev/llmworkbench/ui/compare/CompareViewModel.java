@@ -1,5 +1,6 @@
 package dev.llmworkbench.ui.compare;
 
+import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.Priority;
@@ -181,7 +182,7 @@ public final class CompareViewModel {
                     }
                 }
             };
-            lane.run = service.start(service.job(lane.profile.get(), req, Priority.NORMAL), obs, "compare");
+            lane.run = service.start(service.job(lane.profile.get(), req, Priority.NORMAL), obs, RunKind.COMPARE);
             lane.run.result().thenAccept(o -> ui.execute(() -> {
                 finishLane(lane, o);
                 if (left.decrementAndGet() == 0) {

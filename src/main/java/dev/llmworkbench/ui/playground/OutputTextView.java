@@ -1,8 +1,8 @@
 package dev.llmworkbench.ui.playground;
 
+import dev.llmworkbench.ui.common.FxExecutor;
 import java.util.ArrayList;
 import java.util.List;
-import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.control.ContextMenu;
@@ -54,7 +54,7 @@ public final class OutputTextView extends StackPane {
         list.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         list.setFocusTraversable(true);
         list.setCellFactory(lv -> new BlockCell());
-        list.addEventFilter(ScrollEvent.SCROLL, e -> Platform.runLater(this::updateFollow));
+        list.addEventFilter(ScrollEvent.SCROLL, e -> FxExecutor.platform().later(this::updateFollow));
         list.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> updateFollow());
         list.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (KeyCombination.keyCombination("Shortcut+C").match(e)) {
@@ -182,7 +182,7 @@ public final class OutputTextView extends StackPane {
         }
         scrollPending = true;
         // after this pulse's layout has measured the new blocks
-        Platform.runLater(() -> {
+        FxExecutor.platform().later(() -> {
             scrollPending = false;
             VirtualFlow<?> flow = flow();
             if (flow != null) {

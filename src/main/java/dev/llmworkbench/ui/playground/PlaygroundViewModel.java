@@ -1,5 +1,6 @@
 package dev.llmworkbench.ui.playground;
 
+import dev.llmworkbench.domain.RunKind;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -528,7 +529,7 @@ public final class PlaygroundViewModel {
                         + Math.max(1, Math.round(wait.toMillis() / 1000.0)) + " s), attempt " + (failed.number() + 1)));
             }
         };
-        current = service.start(job, observer, "single");
+        current = service.start(job, observer, RunKind.SINGLE);
         current.result().thenAccept(o -> {
             String eventsText = events.text(); // formatted here, off the UI thread
             ui.execute(() -> {

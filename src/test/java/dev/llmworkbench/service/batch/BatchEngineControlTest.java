@@ -22,15 +22,18 @@ import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
-import dev.llmworkbench.store.ItemStatus;
-import dev.llmworkbench.store.JobStatus;
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.JobStatus;
 import dev.llmworkbench.store.RunStore;
+import dev.llmworkbench.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -72,11 +75,37 @@ class BatchEngineControlTest {
         threads.close();
     }
 
-    private record Started(BatchService.Prepared prepared, BatchEngine.Handle handle,
-                           CompletableFuture<BatchProgress> watched) {
+    private record Started(BatchService.Prepared prepared, BatchEngine.Handle handle) {
     }
 
-    private Started start(Simulator sim, int rows, int concurrency, Predicate<BatchProgress> watch) throws Exception {
+    /**
+     * Follows a run's progress reports: each future from {@link #until} completes with the first report,
+     * after it was asked for, that matches. The engine reports after every change (an item sent or ended,
+     * pause, resume), so a state is awaited by asking for it before the step that leads to it.
+     */
+    private static final class ProgressWatch implements BatchListener {
+        private record Waiting(Predicate<BatchProgress> condition, CompletableFuture<BatchProgress> met) {
+        }
+
+        private final List<Waiting> waiting = new CopyOnWriteArrayList<>();
+
+        CompletableFuture<BatchProgress> until(Predicate<BatchProgress> condition) {
+            Waiting w = new Waiting(condition, new CompletableFuture<>());
+            waiting.add(w);
+            return w.met();
+        }
+
+        @Override
+        public void onProgress(BatchProgress progress) {
+            for (Waiting w : waiting) {
+                if (!w.met().isDone() && w.condition().test(progress)) {
+                    w.met().complete(progress);
+                }
+            }
+        }
+    }
+
+    private Started start(Simulator sim, int rows, int concurrency, BatchListener listener) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < rows; i++) {
             sb.append("{\"prompt\":\"question ").append(i).append("\",\"max_tokens\":20}\n");
@@ -86,27 +115,22 @@ class BatchEngineControlTest {
         BatchSettings settings = new BatchSettings("qwen3-235b-a22b", false, null, concurrency, null, null, null, null,
                 profile.baseUrl(), null, null, null);
         BatchService.Prepared p = service.create(input, dir.resolve("out.jsonl"), "jsonl", settings, profile.name());
-        CompletableFuture<BatchProgress> watched = new CompletableFuture<>();
         BatchEngine.Handle h = service.start(p.job().id(), new BatchEngine.Target(profile, null, Timeouts.defaults()),
-                settings, new BatchListener() {
-                    @Override
-                    public void onProgress(BatchProgress progress) {
-                        if (watch.test(progress)) {
-                            watched.complete(progress);
-                        }
-                    }
-                });
-        return new Started(p, h, watched);
+                settings, listener);
+        return new Started(p, h);
     }
 
     @Test
     void pausedRunsSendNothingNewAndResumeFinishesEveryItemOnce() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=400")))) {
-            Started s = start(sim, 12, 2, p -> p.done() >= 2);
-            s.watched().get(20, TimeUnit.SECONDS);
-            s.handle().pause();
+            ProgressWatch watch = new ProgressWatch();
+            CompletableFuture<BatchProgress> twoDone = watch.until(p -> p.done() >= 2);
+            Started s = start(sim, 12, 2, watch);
+            twoDone.get(20, TimeUnit.SECONDS);
             // the requests in flight finish; then nothing is in flight while paused
-            awaitTrue(() -> s.handle().progress().inFlight() == 0);
+            CompletableFuture<BatchProgress> drained = watch.until(p -> p.paused() && p.inFlight() == 0);
+            s.handle().pause();
+            drained.get(20, TimeUnit.SECONDS);
             BatchProgress paused = s.handle().progress();
             assertThat(paused.paused()).isTrue();
             assertThat(service.job(s.prepared().job().id()).orElseThrow().status()).isEqualTo(JobStatus.PAUSED);
@@ -124,8 +148,9 @@ class BatchEngineControlTest {
     @Test
     void cancellingStopsTheRequestsInFlightAndMarksTheRestNotRun() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=5")))) {
-            Started s = start(sim, 10, 2, p -> false);
-            awaitTrue(() -> sim.requestCount() >= 2); // two slow requests under way
+            Started s = start(sim, 10, 2, BatchListener.NONE);
+            // two slow requests under way: the simulator counts what it received and tells nobody
+            Poll.until("the simulator received two requests", Duration.ofSeconds(20), () -> sim.requestCount() >= 2);
             s.handle().cancel();
             BatchEngine.Outcome o = s.handle().result().get(20, TimeUnit.SECONDS);
             assertThat(o.status()).isEqualTo(JobStatus.CANCELLED);
@@ -144,7 +169,7 @@ class BatchEngineControlTest {
     @Test
     void retryingTheFailedItemsSendsThemAndNothingElse() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0")))) {
-            Started s = start(sim, 8, 2, p -> false);
+            Started s = start(sim, 8, 2, BatchListener.NONE);
             BatchEngine.Outcome first = s.handle().result().get(30, TimeUnit.SECONDS);
             String job = first.jobId();
             BatchStore store = service.store();
@@ -174,17 +199,6 @@ class BatchEngineControlTest {
             assertThat(store.item(items.get(6).id()).orElseThrow().status()).isEqualTo(ItemStatus.NOT_RUN);
             assertThat(store.item(items.get(7).id()).orElseThrow().status()).isEqualTo(ItemStatus.NOT_RUN);
             assertThat(retried.progress().done()).isEqualTo(6);
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in 20 s");
-            }
-            never.await(10, TimeUnit.MILLISECONDS);
         }
     }
 }

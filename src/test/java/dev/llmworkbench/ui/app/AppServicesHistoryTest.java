@@ -8,9 +8,9 @@ import dev.llmworkbench.service.ChatObserver;
 import dev.llmworkbench.service.ChatOutcome;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.store.ResultStore;
-import dev.llmworkbench.store.RunKind;
-import dev.llmworkbench.store.RunQuery;
-import dev.llmworkbench.store.RunRecord;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.RunQuery;
+import dev.llmworkbench.domain.RunRecord;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +28,9 @@ class AppServicesHistoryTest {
             var profile = app.providers().defaultProfile();
             ChatRequest req = ChatRequest.builder("qwen3-235b-a22b").user("history please").maxTokens(20).build();
             ChatOutcome single = app.playground().start(app.playground().job(profile, req, Priority.NORMAL),
-                    ChatObserver.NONE, "single").result().get(30, TimeUnit.SECONDS);
+                    ChatObserver.NONE, RunKind.SINGLE).result().get(30, TimeUnit.SECONDS);
             assertThat(single.ok()).isTrue();
-            app.playground().start(app.playground().job(profile, req, Priority.NORMAL), ChatObserver.NONE, "compare")
+            app.playground().start(app.playground().job(profile, req, Priority.NORMAL), ChatObserver.NONE, RunKind.COMPARE)
                     .result().get(30, TimeUnit.SECONDS);
             List<RunRecord> runs = app.history().list(RunQuery.all());
             assertThat(runs).extracting(RunRecord::kind).containsExactlyInAnyOrder(RunKind.SINGLE, RunKind.COMPARE);

@@ -7,7 +7,7 @@ import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.store.Database;
-import dev.llmworkbench.store.JobStatus;
+import dev.llmworkbench.domain.JobStatus;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ class InterruptedBatchTest {
             var items = store.items(jobId);
             for (int i = 0; i < 3; i++) {
                 store.markInFlight(jobId, List.of(items.get(i).id()));
-                store.complete(items.get(i).id(), dev.llmworkbench.store.ResultRecord.builder(0).model("qwen-turbo")
+                store.complete(items.get(i).id(), dev.llmworkbench.domain.ResultRecord.builder(0).model("qwen-turbo")
                         .responseText("from the last session").build());
             }
             store.markInFlight(jobId, List.of(items.get(3).id())); // in flight when it died

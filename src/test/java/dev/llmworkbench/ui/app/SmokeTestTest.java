@@ -10,6 +10,9 @@ import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.SettingsStore;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javafx.application.Application;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +47,35 @@ class SmokeTestTest {
 
     @Test
     void isRequestedByTheFlagOnly() {
-        assertThat(SmokeTest.requested(null)).isFalse();
+        assertThat(SmokeTest.requested(launchedWith("--smoke-test"))).isTrue();
+        assertThat(SmokeTest.requested(launchedWith("--verbose", "--smoke-test"))).as("among other arguments").isTrue();
+
+        assertThat(SmokeTest.requested(null)).as("not launched as an application").isFalse();
+        assertThat(SmokeTest.requested(launchedWith())).as("no arguments").isFalse();
+        assertThat(SmokeTest.requested(launchedWith("--verbose"))).as("another flag").isFalse();
+        assertThat(SmokeTest.requested(launchedWith("smoke-test"))).as("without the dashes").isFalse();
+        assertThat(SmokeTest.requested(launchedWith("--smoke-tests"))).as("a longer name").isFalse();
+        assertThat(SmokeTest.requested(launchedWith("--SMOKE-TEST"))).as("another case").isFalse();
+    }
+
+    /** The parameters of an application launched with {@code raw} on its command line (no {@code --name=value}). */
+    private static Application.Parameters launchedWith(String... raw) {
+        List<String> args = List.of(raw);
+        return new Application.Parameters() {
+            @Override
+            public List<String> getRaw() {
+                return args;
+            }
+
+            @Override
+            public List<String> getUnnamed() {
+                return args;
+            }
+
+            @Override
+            public Map<String, String> getNamed() {
+                return Map.of();
+            }
+        };
     }
 }

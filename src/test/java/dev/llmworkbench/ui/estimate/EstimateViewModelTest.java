@@ -2,15 +2,11 @@ package dev.llmworkbench.ui.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmworkbench.cost.CostCalculator;
-import dev.llmworkbench.cost.CostResult;
 import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.service.EstimateService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
 import dev.llmworkbench.ui.common.FxExecutor;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The estimator's figures are the cost calculator's, for the same inputs. */
+/**
+ * The estimator's figures against prices worked out by hand from the bundled catalogue
+ * (src/main/resources/dev/llmworkbench/prices.json, the first entry of each model; prices per 1M tokens)
+ * at the default exchange rate of ¥7.3 per $1. Cost = tokens × price per 1M / 1,000,000.
+ */
 class EstimateViewModelTest {
     @TempDir
     Path dir;
@@ -40,10 +40,14 @@ class EstimateViewModelTest {
         services.close();
     }
 
+    /** One row as worked out by hand. */
+    private record Expected(String model, String provider, String perRequestUsd, String perDayUsd,
+                            String perMonthUsd, String perRequestCny) {
+    }
+
     @Test
-    void theFiguresEqualTheCostCalculatorsWithCacheHitsAndBatchShare() throws Exception {
-        List<String> models = services.prices().models().subList(0, 3);
-        vm.chosen().setAll(models);
+    void cacheHitsAndTheBatchShareArePricedPerModel() throws Exception {
+        vm.chosen().setAll("qwen3-235b-a22b", "gpt-4.1", "deepseek-v3.2");
         vm.requestsPerDayProperty().set("12000");
         vm.inputTokensProperty().set("1500");
         vm.outputTokensProperty().set("400");
@@ -51,23 +55,39 @@ class EstimateViewModelTest {
         vm.batchPercentProperty().set("25");
         vm.compute().get(10, TimeUnit.SECONDS);
         assertThat(vm.errorProperty().get()).isEmpty();
-        assertThat(vm.rows()).hasSize(3);
 
-        CostCalculator calc = services.prices().calculator();
-        Usage u = new Usage(1500, 400, 1900, null, 450, false);
-        for (EstimateService.ModelEstimate e : vm.rows()) {
-            CostResult online = calc.cost(null, e.model(), u, false);
-            CostResult batch = calc.cost(null, e.model(), u, true);
-            BigDecimal perRequest = online.totalUsd().amount().multiply(new BigDecimal("0.75"))
-                    .add(batch.totalUsd().amount().multiply(new BigDecimal("0.25")));
-            assertThat(e.perRequestUsd().amount()).isEqualByComparingTo(perRequest);
-            assertThat(e.perDayUsd().amount()).isEqualByComparingTo(perRequest.multiply(BigDecimal.valueOf(12000)));
-            assertThat(e.perMonthUsd().amount())
-                    .isEqualByComparingTo(perRequest.multiply(BigDecimal.valueOf(12000 * 30)));
-            BigDecimal cny = online.totalCny().amount().multiply(new BigDecimal("0.75"))
-                    .add(batch.totalCny().amount().multiply(new BigDecimal("0.25")));
-            assertThat(e.perRequestCny().amount()).isEqualByComparingTo(cny);
-            assertThat(e.perRequestUsd().amount()).isPositive();
+        // Each request: 1500 input tokens, 30% of them cached = 450 cached + 1050 uncached; 400 output tokens.
+        // 75% of the requests online, 25% at the batch price (the entry's batch_discount off every part).
+        // A day is 12000 requests, a month 30 days = 360000 requests; CNY = USD × 7.3.
+        List<Expected> expected = List.of(
+                // qwen3-235b-a22b, dashscope-intl: input $0.70, no cached price = 40% × 0.70 = $0.28, output $2.80,
+                // batch_discount 0.5.
+                // online: 1050 × 0.70 + 450 × 0.28 + 400 × 2.80 = 735 + 126 + 1120 = 1981 per 1M = $0.001981;
+                // batch: 0.001981 × 0.5 = $0.0009905;
+                // per request: 0.75 × 0.001981 + 0.25 × 0.0009905 = 0.00148575 + 0.000247625 = $0.001733375;
+                // day: × 12000 = $20.8005; month: × 360000 = $624.015; CNY: × 7.3 = ¥0.0126536375
+                new Expected("qwen3-235b-a22b", "dashscope-intl", "0.001733375", "20.8005", "624.015", "0.0126536375"),
+                // gpt-4.1, openai: input $2, cached $0.50, output $8, batch_discount 0.5.
+                // online: 1050 × 2 + 450 × 0.50 + 400 × 8 = 2100 + 225 + 3200 = 5525 per 1M = $0.005525;
+                // batch: $0.0027625; per request: 0.75 × 0.005525 + 0.25 × 0.0027625 = 0.00414375 + 0.000690625
+                // = $0.004834375; day: × 12000 = $58.0125; month: × 360000 = $1740.375; CNY: × 7.3 = ¥0.0352909375
+                new Expected("gpt-4.1", "openai", "0.004834375", "58.0125", "1740.375", "0.0352909375"),
+                // deepseek-v3.2, deepseek: input $0.28, cached $0.028, output $0.42, no batch price (the batch
+                // share pays the online price).
+                // 1050 × 0.28 + 450 × 0.028 + 400 × 0.42 = 294 + 12.6 + 168 = 474.6 per 1M = $0.0004746 either way;
+                // day: × 12000 = $5.6952; month: × 360000 = $170.856; CNY: × 7.3 = ¥0.00346458
+                new Expected("deepseek-v3.2", "deepseek", "0.0004746", "5.6952", "170.856", "0.00346458"));
+
+        assertThat(vm.rows()).extracting(EstimateService.ModelEstimate::model)
+                .containsExactly("qwen3-235b-a22b", "gpt-4.1", "deepseek-v3.2");
+        for (int i = 0; i < expected.size(); i++) {
+            Expected x = expected.get(i);
+            EstimateService.ModelEstimate e = vm.rows().get(i);
+            assertThat(e.provider()).as(x.model()).isEqualTo(x.provider());
+            assertThat(e.perRequestUsd().amount()).as(x.model()).isEqualByComparingTo(x.perRequestUsd());
+            assertThat(e.perDayUsd().amount()).as(x.model()).isEqualByComparingTo(x.perDayUsd());
+            assertThat(e.perMonthUsd().amount()).as(x.model()).isEqualByComparingTo(x.perMonthUsd());
+            assertThat(e.perRequestCny().amount()).as(x.model()).isEqualByComparingTo(x.perRequestCny());
         }
     }
 
@@ -82,16 +102,16 @@ class EstimateViewModelTest {
                 dir.resolve(dev.llmworkbench.store.DataDirs.DATABASE_FILE))) {
             var runs = new dev.llmworkbench.store.RunStore(db);
             var results = new dev.llmworkbench.store.ResultStore(db);
-            long run = runs.create(dev.llmworkbench.store.RunKind.SINGLE, "t",
+            long run = runs.create(dev.llmworkbench.domain.RunKind.SINGLE, "t",
                     "Summarise the quarterly report in three short bullet points for the team", "sim", List.of(model),
                     null).id();
             for (int i = 0; i < 14; i++) {
                 // 14 answers of 100..230 tokens over the last few days, one failed request that is not counted
-                results.insert(dev.llmworkbench.store.ResultRecord.builder(run).model(model)
+                results.insert(dev.llmworkbench.domain.ResultRecord.builder(run).model(model)
                         .usage(Usage.of(20, 100 + 10 * i)).startedAt(now.minusSeconds(3_600L * i))
                         .endedAt(now.minusSeconds(3_600L * i)).build());
             }
-            results.insert(dev.llmworkbench.store.ResultRecord.builder(run).model(model).usage(Usage.of(20, 9_999))
+            results.insert(dev.llmworkbench.domain.ResultRecord.builder(run).model(model).usage(Usage.of(20, 9_999))
                     .error(dev.llmworkbench.domain.ApiError.of(dev.llmworkbench.domain.ApiError.Kind.SERVER, 500, "x"))
                     .startedAt(now.minus(java.time.Duration.ofDays(30))).endedAt(now.minus(java.time.Duration.ofDays(30)))
                     .build());
@@ -106,16 +126,18 @@ class EstimateViewModelTest {
 
     @Test
     void withoutCacheOrBatchItIsThePlainCost() throws Exception {
-        String model = services.prices().models().get(0);
-        vm.chosen().setAll(model);
+        vm.chosen().setAll("qwen3-235b-a22b");
         vm.inputTokensProperty().set("1000");
         vm.outputTokensProperty().set("1000");
         vm.requestsPerDayProperty().set("1");
         vm.compute().get(10, TimeUnit.SECONDS);
-        CostResult c = services.prices().calculator().cost(null, model, Usage.of(1000, 1000), false);
-        assertThat(vm.rows().get(0).perRequestUsd().amount()).isEqualByComparingTo(c.totalUsd().amount());
-        assertThat(vm.rows().get(0).perMonthUsd().amount())
-                .isEqualByComparingTo(c.totalUsd().amount().multiply(BigDecimal.valueOf(30), MathContext.DECIMAL64));
+        EstimateService.ModelEstimate row = vm.rows().get(0);
+        // qwen3-235b-a22b, dashscope-intl: input $0.70, output $2.80 per 1M tokens.
+        // 1000 × 0.70 + 1000 × 2.80 = 700 + 2800 = 3500 per 1M = $0.0035 a request;
+        // one request a day for 30 days: 30 × 0.0035 = $0.105 a month
+        assertThat(row.provider()).isEqualTo("dashscope-intl");
+        assertThat(row.perRequestUsd().amount()).isEqualByComparingTo("0.0035");
+        assertThat(row.perMonthUsd().amount()).isEqualByComparingTo("0.105");
     }
 
     @Test

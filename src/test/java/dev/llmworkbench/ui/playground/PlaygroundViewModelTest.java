@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Role;
 import dev.llmworkbench.service.ErrorAdvice;
-import dev.llmworkbench.ui.common.FxExecutor;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javafx.beans.InvalidationListener;
+import javafx.beans.Observable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,14 +24,15 @@ class PlaygroundViewModelTest {
     java.nio.file.Path dir;
     private TestServices services;
     private ScheduledExecutorService background;
+    private SerialUi ui;
     private PlaygroundViewModel vm;
 
     @BeforeEach
     void setUp() {
         services = new TestServices(dir);
         background = Executors.newSingleThreadScheduledExecutor();
-        vm = new PlaygroundViewModel(services.playground, services.prices, services.prompts, background,
-                new SerialUi());
+        ui = new SerialUi();
+        vm = new PlaygroundViewModel(services.playground, services.prices, services.prompts, background, ui);
     }
 
     @AfterEach
@@ -46,12 +49,27 @@ class PlaygroundViewModelTest {
         }
     }
 
-    private void await(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        CountDownLatch never = new CountDownLatch(1);
-        while (!c.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(end);
-            never.await(10, TimeUnit.MILLISECONDS);
+    /**
+     * Waits until {@code condition} holds: it is checked on the UI executor now and again each time
+     * {@code source} changes (the view model changes its state on the UI executor), and the check that
+     * finds it true counts down the latch. {@code condition} must read {@code source}, so that an
+     * invalidated property is valid again and reports its next change.
+     */
+    private void await(Observable source, BooleanSupplier condition) throws InterruptedException {
+        CountDownLatch met = new CountDownLatch(1);
+        InvalidationListener check = o -> {
+            if (condition.getAsBoolean()) {
+                met.countDown();
+            }
+        };
+        ui.execute(() -> {
+            source.addListener(check);
+            check.invalidated(source);
+        });
+        try {
+            assertThat(met.await(10, TimeUnit.SECONDS)).as("condition within 10 s").isTrue();
+        } finally {
+            ui.execute(() -> source.removeListener(check));
         }
     }
 
@@ -59,14 +77,14 @@ class PlaygroundViewModelTest {
     void variablesAreFoundAndFilledIntoTheRequest() throws Exception {
         vm.systemPromptProperty().set("You answer in {{language}}.");
         vm.userPromptProperty().set("Tell me about {{topic}}.");
-        await(() -> vm.variables().size() == 2);
+        await(vm.variables(), () -> vm.variables().size() == 2);
         assertThat(vm.variables()).extracting(PlaygroundViewModel.Variable::name).containsExactly("language", "topic");
         vm.variables().get(0).valueProperty().set("French");
         vm.variables().get(1).valueProperty().set("cheese");
         ChatRequest r = vm.buildRequest();
         assertThat(r.messages().get(0).content()).isEqualTo("You answer in French.");
         assertThat(r.messages().get(1).content()).isEqualTo("Tell me about cheese.");
-        await(() -> vm.estimateProperty().get().startsWith("≈"));
+        await(vm.estimateProperty(), () -> vm.estimateProperty().get().startsWith("≈"));
     }
 
     @Test
@@ -80,7 +98,7 @@ class PlaygroundViewModelTest {
         });
         vm.userPromptProperty().set("First question");
         vm.run();
-        await(() -> vm.stateProperty().get() == PlaygroundViewModel.State.DONE);
+        await(vm.stateProperty(), () -> vm.stateProperty().get() == PlaygroundViewModel.State.DONE);
         assertThat(vm.answerProperty().get()).isNotBlank().isEqualTo(streamed.toString());
         assertThat(vm.conversation()).extracting(m -> m.role()).containsExactly(Role.USER, Role.ASSISTANT);
         assertThat(vm.userPromptProperty().get()).isEmpty();
@@ -103,7 +121,7 @@ class PlaygroundViewModelTest {
         vm.responseFormatProperty().set(dev.llmworkbench.domain.ResponseFormat.Type.JSON_OBJECT);
         vm.userPromptProperty().set("Give me JSON");
         vm.run();
-        await(() -> vm.stateProperty().get() == PlaygroundViewModel.State.DONE);
+        await(vm.stateProperty(), () -> vm.stateProperty().get() == PlaygroundViewModel.State.DONE);
         assertThat(vm.reasoningProperty().get()).isNotBlank();
         assertThat(vm.jsonValidProperty().get()).isTrue();
         assertThat(vm.jsonMarkProperty().get()).startsWith("✓");
@@ -116,7 +134,7 @@ class PlaygroundViewModelTest {
         vm.streamProperty().set(false);
         vm.userPromptProperty().set("Think");
         vm.run();
-        await(() -> vm.stateProperty().get() == PlaygroundViewModel.State.FAILED);
+        await(vm.stateProperty(), () -> vm.stateProperty().get() == PlaygroundViewModel.State.FAILED);
         assertThat(vm.errorActionProperty().get()).isEqualTo(ErrorAdvice.Action.TURN_STREAMING_ON);
         vm.turnStreamingOn();
         assertThat(vm.streamProperty().get()).isTrue();
@@ -146,6 +164,9 @@ class PlaygroundViewModelTest {
         assertThat(vm.userPromptProperty().get()).isEqualTo("v1 text");
         assertThat(vm.temperatureProperty().get()).isEqualTo("0.3");
         assertThat(vm.codeCurl()).contains("$LLM_WORKBENCH_API_KEY").contains("v1 text");
-        assertThat(FxExecutor.sameThread().isUiThread()).isTrue();
+        assertThat(vm.noticeProperty().get()).isEqualTo("Opened p v1.");
+        vm.open(v2);
+        assertThat(vm.userPromptProperty().get()).isEqualTo("v2 text");
+        assertThat(vm.noticeProperty().get()).isEqualTo("Opened p v2.");
     }
 }

@@ -1,4 +1,4 @@
-package dev.llmworkbench.store;
+package dev.llmworkbench.domain;
 
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.Timing;

@@ -1,9 +1,9 @@
-package dev.llmworkbench.store;
+package dev.llmworkbench.domain;
 
 import java.math.BigDecimal;
 import java.util.Objects;
 
-/** What the budget reserved for an item in flight: counted as spent if the process dies meanwhile. */
+/** What the budget reserved for an item in flight (released, not counted as spent, if the process dies meanwhile). */
 public record Reservation(BigDecimal usd, long tokens) {
     public static final Reservation NONE = new Reservation(BigDecimal.ZERO, 0);
 

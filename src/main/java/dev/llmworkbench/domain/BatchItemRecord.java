@@ -1,9 +1,9 @@
-package dev.llmworkbench.store;
+package dev.llmworkbench.domain;
 
 /**
  * One input row of a batch job.
  *
- * @param id            the database id (what {@link BatchStore#complete} takes)
+ * @param id            the database id (what the store completes it by)
  * @param seq           the position in the input, from 0
  * @param line          the line number in the input file, or null
  * @param rowJson       the parsed row as JSON (for an invalid row, whatever could be read), or null

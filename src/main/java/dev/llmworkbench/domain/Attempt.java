@@ -1,4 +1,4 @@
-package dev.llmworkbench.store;
+package dev.llmworkbench.domain;
 
 /**
  * One attempt of a request, stored in a result's {@code attempts} list (first attempt = 1).

@@ -1,4 +1,4 @@
-package dev.llmworkbench.store;
+package dev.llmworkbench.domain;
 
 import java.util.Locale;
 
