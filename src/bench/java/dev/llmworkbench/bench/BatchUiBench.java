@@ -4,7 +4,7 @@ import dev.llmworkbench.bench.FxPulseProbe.Figures;
 import dev.llmworkbench.bench.FxPulseProbe.Memory;
 import dev.llmworkbench.bench.FxPulseProbe.PulseRecorder;
 import dev.llmworkbench.domain.ProviderProfile;
-import dev.llmworkbench.service.BatchJobs;
+import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.service.batch.BatchSummary;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;

@@ -164,6 +164,8 @@ public final class ClientBench {
         }
     }
 
+    // max_tokens, deprecated by OpenAI in favour of max_completion_tokens: the same field our client sends
+    @SuppressWarnings("deprecation")
     private static void sdkOnce(OpenAIClient sdk) {
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
                 .model("qwen3-235b-a22b").addUserMessage("Say something.").maxTokens(64)

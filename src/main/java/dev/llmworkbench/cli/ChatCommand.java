@@ -10,11 +10,11 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.domain.ToolCall;
 import dev.llmworkbench.domain.Usage;
-import dev.llmworkbench.service.Attempt;
-import dev.llmworkbench.service.ChatJob;
-import dev.llmworkbench.service.ChatObserver;
-import dev.llmworkbench.service.ChatOutcome;
-import dev.llmworkbench.service.ChatRun;
+import dev.llmworkbench.service.chat.Attempt;
+import dev.llmworkbench.service.chat.ChatJob;
+import dev.llmworkbench.service.chat.ChatObserver;
+import dev.llmworkbench.service.chat.ChatOutcome;
+import dev.llmworkbench.service.chat.ChatRun;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -113,7 +113,7 @@ public class ChatCommand implements Callable<Integer> {
             ProviderProfile profile;
             ApiKey key;
             if (this.profile != null) {
-                dev.llmworkbench.service.ProfileService.Resolved r;
+                dev.llmworkbench.service.providers.ProfileService.Resolved r;
                 try {
                     r = services.profiles(db).resolve(this.profile);
                 } catch (IllegalArgumentException e) {

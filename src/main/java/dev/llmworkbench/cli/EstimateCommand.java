@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.Message;
-import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.service.batch.BatchInput;
 import java.io.PrintWriter;
 import java.math.RoundingMode;

@@ -2,7 +2,7 @@ package dev.llmworkbench.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.llmworkbench.service.HistoryService;
+import dev.llmworkbench.service.history.HistoryService;
 import dev.llmworkbench.service.batch.BatchExport;
 import dev.llmworkbench.domain.RunQuery;
 import dev.llmworkbench.domain.RunRecord;

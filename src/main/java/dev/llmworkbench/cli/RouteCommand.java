@@ -8,7 +8,7 @@ import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.resilience.BudgetLedger;
-import dev.llmworkbench.service.RoutingService;
+import dev.llmworkbench.service.estimate.RoutingService;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.ZoneId;

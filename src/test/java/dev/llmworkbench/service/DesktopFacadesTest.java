@@ -1,5 +1,14 @@
 package dev.llmworkbench.service;
 
+import dev.llmworkbench.service.chat.ClientPool;
+import dev.llmworkbench.service.chat.ErrorAdvice;
+import dev.llmworkbench.service.playground.CodeSnippets;
+import dev.llmworkbench.service.playground.JsonCheck;
+import dev.llmworkbench.service.playground.PromptLibraryService;
+import dev.llmworkbench.service.playground.PromptTemplates;
+import dev.llmworkbench.service.providers.PriceService;
+import dev.llmworkbench.service.providers.ProviderPreset;
+import dev.llmworkbench.service.providers.ProviderService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** For tests of what must not wait for the database (the window's reads): holds it from another thread. */
-final class HeldDatabase {
+public final class HeldDatabase {
     private HeldDatabase() {
     }
 
@@ -15,7 +15,7 @@ final class HeldDatabase {
      * Runs {@code read} while another thread holds the database in a write transaction (as a batch's
      * export or a big read does); throws a TimeoutException if it waits more than 2 s.
      */
-    static <T> T readWhileHeld(Database db, Supplier<T> read) throws Exception {
+    public static <T> T readWhileHeld(Database db, Supplier<T> read) throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> db.write(c -> {

@@ -14,13 +14,13 @@ import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.resilience.RateLimitTier;
 import dev.llmworkbench.resilience.RateLimiter;
 import dev.llmworkbench.resilience.Ticker;
-import dev.llmworkbench.service.Attempt;
-import dev.llmworkbench.service.ChatJob;
-import dev.llmworkbench.service.ChatOutcome;
-import dev.llmworkbench.service.ChatRun;
+import dev.llmworkbench.service.chat.Attempt;
+import dev.llmworkbench.service.chat.ChatJob;
+import dev.llmworkbench.service.chat.ChatOutcome;
+import dev.llmworkbench.service.chat.ChatRun;
 import dev.llmworkbench.cost.TokenEstimate;
-import dev.llmworkbench.service.ChatService;
-import dev.llmworkbench.service.SpendHold;
+import dev.llmworkbench.service.chat.ChatService;
+import dev.llmworkbench.service.chat.SpendHold;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.domain.ItemStatus;
@@ -322,6 +322,22 @@ public final class BatchEngine {
             }
         }
 
+        /**
+         * With the lock held: waits while {@code condition} holds and the run is neither cancelled nor
+         * stopped (an interrupt cancels it).
+         */
+        private void waitWhile(java.util.function.BooleanSupplier condition) {
+            while (!cancelled && stopReason == null && condition.getAsBoolean()) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancelled = true;
+                    stopReason = "cancelled";
+                }
+            }
+        }
+
         private long finishedCount() {
             synchronized (lock) {
                 return finishedHere;
@@ -337,15 +353,8 @@ public final class BatchEngine {
             while (true) {
                 boolean idle;
                 synchronized (lock) {
-                    while (!cancelled && stopReason == null && inFlight > 0 && finishedHere == seen) {
-                        try {
-                            lock.wait();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            cancelled = true;
-                            stopReason = "cancelled";
-                        }
-                    }
+                    long before = seen;
+                    waitWhile(() -> inFlight > 0 && finishedHere == before);
                     if (cancelled || stopReason != null) {
                         return null;
                     }
@@ -375,15 +384,7 @@ public final class BatchEngine {
          */
         private int awaitSlots() {
             synchronized (lock) {
-                while (!cancelled && stopReason == null && (paused || inFlight >= settings.concurrency())) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        cancelled = true;
-                        stopReason = "cancelled";
-                    }
-                }
+                waitWhile(() -> paused || inFlight >= settings.concurrency());
                 return cancelled || stopReason != null ? 0 : settings.concurrency() - inFlight;
             }
         }

@@ -2,7 +2,7 @@ package dev.llmworkbench.service.batch;
 
 import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.Message;
-import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
 import dev.llmworkbench.store.BatchStore;

@@ -1,10 +1,10 @@
 package dev.llmworkbench.ui.app;
 
 import dev.llmworkbench.domain.ProviderProfile;
-import dev.llmworkbench.service.PlaygroundService;
+import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
-import dev.llmworkbench.service.BatchJobs;
+import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import dev.llmworkbench.ui.charts.ChartsView;
 import dev.llmworkbench.ui.charts.ChartsViewModel;

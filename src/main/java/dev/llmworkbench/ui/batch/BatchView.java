@@ -1,7 +1,7 @@
 package dev.llmworkbench.ui.batch;
 
 import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.service.BatchJobs;
+import dev.llmworkbench.service.batch.BatchJobs;
 import java.io.File;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,8 +1,8 @@
 package dev.llmworkbench.ui.batch;
 
 import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.service.BatchJobs;
-import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.service.batch.BatchJobs;
+import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchListener;
 import dev.llmworkbench.service.batch.BatchProgress;

@@ -1,6 +1,6 @@
 package dev.llmworkbench.ui.charts;
 
-import dev.llmworkbench.service.ChartData;
+import dev.llmworkbench.service.charts.ChartData;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;

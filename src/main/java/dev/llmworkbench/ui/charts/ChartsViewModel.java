@@ -1,6 +1,6 @@
 package dev.llmworkbench.ui.charts;
 
-import dev.llmworkbench.service.ChartData;
+import dev.llmworkbench.service.charts.ChartData;
 import dev.llmworkbench.ui.common.FxExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.llmworkbench.ui.estimate;
 
-import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.service.estimate.EstimateService;
 import java.io.File;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,7 +1,7 @@
 package dev.llmworkbench.ui.estimate;
 
-import dev.llmworkbench.service.EstimatePlanner;
-import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.service.estimate.EstimatePlanner;
+import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.ui.common.FxExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.llmworkbench.ui.history;
 
-import dev.llmworkbench.service.HistoryBrowser;
+import dev.llmworkbench.service.history.HistoryBrowser;
 import java.io.File;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

@@ -1,7 +1,7 @@
 package dev.llmworkbench.ui.history;
 
-import dev.llmworkbench.service.HistoryBrowser;
-import dev.llmworkbench.service.ReopenRequest;
+import dev.llmworkbench.service.history.HistoryBrowser;
+import dev.llmworkbench.service.playground.ReopenRequest;
 import dev.llmworkbench.ui.common.FxExecutor;
 import java.math.RoundingMode;
 import java.nio.file.Path;

@@ -18,21 +18,21 @@ import dev.llmworkbench.domain.Timing;
 import dev.llmworkbench.domain.ToolCall;
 import dev.llmworkbench.domain.ToolSpec;
 import dev.llmworkbench.domain.Usage;
-import dev.llmworkbench.service.Attempt;
-import dev.llmworkbench.service.ChatJob;
-import dev.llmworkbench.service.ChatObserver;
-import dev.llmworkbench.service.ChatOutcome;
-import dev.llmworkbench.service.ChatRun;
-import dev.llmworkbench.service.CodeSnippets;
-import dev.llmworkbench.service.ErrorAdvice;
-import dev.llmworkbench.service.JsonCheck;
-import dev.llmworkbench.service.PlaygroundService;
-import dev.llmworkbench.service.PriceService;
-import dev.llmworkbench.service.PromptLibraryService;
-import dev.llmworkbench.service.PromptLibraryService.SavedPrompt;
-import dev.llmworkbench.service.PromptTemplates;
-import dev.llmworkbench.service.ProviderPreset;
-import dev.llmworkbench.service.ProviderService;
+import dev.llmworkbench.service.chat.Attempt;
+import dev.llmworkbench.service.chat.ChatJob;
+import dev.llmworkbench.service.chat.ChatObserver;
+import dev.llmworkbench.service.chat.ChatOutcome;
+import dev.llmworkbench.service.chat.ChatRun;
+import dev.llmworkbench.service.playground.CodeSnippets;
+import dev.llmworkbench.service.chat.ErrorAdvice;
+import dev.llmworkbench.service.playground.JsonCheck;
+import dev.llmworkbench.service.playground.PlaygroundService;
+import dev.llmworkbench.service.providers.PriceService;
+import dev.llmworkbench.service.playground.PromptLibraryService;
+import dev.llmworkbench.service.playground.PromptLibraryService.SavedPrompt;
+import dev.llmworkbench.service.playground.PromptTemplates;
+import dev.llmworkbench.service.providers.ProviderPreset;
+import dev.llmworkbench.service.providers.ProviderService;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -815,7 +815,7 @@ public final class PlaygroundViewModel {
     }
 
     /** Opens a recorded run (from the History): its provider, model, prompts and settings; a new conversation. */
-    public void reopen(dev.llmworkbench.service.ReopenRequest r) {
+    public void reopen(dev.llmworkbench.service.playground.ReopenRequest r) {
         newConversation();
         if (r.provider() != null) {
             profiles.stream().filter(x -> x.name().equals(r.provider())).findFirst().ifPresent(profile::set);

@@ -2,21 +2,9 @@ package dev.llmworkbench.service.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmworkbench.cost.CostCalculator;
-import dev.llmworkbench.cost.ExchangeRate;
-import dev.llmworkbench.cost.PriceCatalogue;
-import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
-import dev.llmworkbench.resilience.BudgetLedger;
-import dev.llmworkbench.resilience.RateLimitTier;
-import dev.llmworkbench.resilience.RateLimiter;
 import dev.llmworkbench.resilience.RetryPolicy;
-import dev.llmworkbench.resilience.Scheduler;
-import dev.llmworkbench.resilience.Ticker;
-import dev.llmworkbench.service.ChatService;
-import dev.llmworkbench.service.ClientPool;
-import dev.llmworkbench.service.DaemonThreads;
 import dev.llmworkbench.sim.FaultSpec;
 import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
@@ -24,13 +12,10 @@ import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.JobStatus;
-import dev.llmworkbench.store.RunStore;
 import dev.llmworkbench.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,34 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchEngineControlTest {
     @TempDir
     Path dir;
-    private DaemonThreads threads;
-    private ClientPool clients;
+    private BatchRig rig;
     private Database db;
     private BatchService service;
 
     @BeforeEach
     void setUp() {
-        threads = new DaemonThreads();
-        clients = ClientPool.create();
-        Scheduler scheduler = Scheduler.of(threads.scheduled("test-scheduler", 1));
-        Clock clock = Clock.systemUTC();
-        RateLimiter limiter = new RateLimiter(Ticker.system(), scheduler, clock,
-                RateLimiter.Config.defaults().withDefaultTier(new RateLimitTier("unbound", 1_000_000, 1_000_000_000L)));
-        ChatService chat = new ChatService(clients, limiter, RetryPolicy.defaults(() -> 0.5),
-                new BudgetLedger(clock, ZoneOffset.UTC),
-                new CostCalculator(PriceCatalogue.loadBundled(), ExchangeRate.MARKET_DEFAULT), new TokenEstimator(),
-                scheduler, Ticker.system(), clock);
-        db = Database.open(dir.resolve("wb.db"));
-        BatchStore store = new BatchStore(db);
-        service = new BatchService(store, new RunStore(db),
-                new BatchEngine(chat, store, threads.cached("test-dispatch"), Ticker.system(), clock));
+        rig = new BatchRig(dir, RetryPolicy.defaults(() -> 0.5));
+        db = rig.db();
+        service = rig.service();
     }
 
     @AfterEach
     void tearDown() {
-        db.close();
-        clients.close();
-        threads.close();
+        rig.close();
     }
 
     private record Started(BatchService.Prepared prepared, BatchEngine.Handle handle) {

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.resilience.RetryPolicy;
-import dev.llmworkbench.service.BatchJobs;
+import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.service.ChatObserver;
-import dev.llmworkbench.service.ChatOutcome;
+import dev.llmworkbench.service.chat.ChatObserver;
+import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.store.ResultStore;
 import dev.llmworkbench.domain.RunKind;

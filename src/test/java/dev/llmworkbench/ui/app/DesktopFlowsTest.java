@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmworkbench.domain.ModelPrice;
 import dev.llmworkbench.domain.ProviderProfile;
-import dev.llmworkbench.service.ErrorAdvice;
+import dev.llmworkbench.service.chat.ErrorAdvice;
 import dev.llmworkbench.sim.FaultSpec;
 import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;

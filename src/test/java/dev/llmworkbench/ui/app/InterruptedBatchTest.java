@@ -2,7 +2,7 @@ package dev.llmworkbench.ui.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmworkbench.service.BatchJobs;
+import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.DataDirs;

@@ -3,7 +3,7 @@ package dev.llmworkbench.ui.estimate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmworkbench.domain.Usage;
-import dev.llmworkbench.service.EstimateService;
+import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
 import dev.llmworkbench.ui.common.FxExecutor;

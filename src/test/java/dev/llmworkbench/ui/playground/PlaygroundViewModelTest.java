@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Role;
-import dev.llmworkbench.service.ErrorAdvice;
+import dev.llmworkbench.service.chat.ErrorAdvice;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,8 +1,8 @@
 package dev.llmworkbench.ui.playground;
 
-import dev.llmworkbench.service.PlaygroundService;
-import dev.llmworkbench.service.PriceService;
-import dev.llmworkbench.service.PromptLibraryService;
+import dev.llmworkbench.service.playground.PlaygroundService;
+import dev.llmworkbench.service.providers.PriceService;
+import dev.llmworkbench.service.playground.PromptLibraryService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
 import java.nio.file.Path;

@@ -1,0 +1,20 @@
+package dev.llmworkbench.service.history;
+
+import dev.llmworkbench.service.chat.ChatJob;
+import dev.llmworkbench.service.chat.ChatOutcome;
+import dev.llmworkbench.domain.RunKind;
+
+/**
+ * Where the desktop records the runs it makes (the history store at merge time). Called on the
+ * service's threads once a run has its outcome; implementations must not throw.
+ */
+@FunctionalInterface
+public interface RunRecorder {
+    /** Records nothing. */
+    RunRecorder NONE = (job, outcome, kind) -> { };
+
+    /**
+     * @param kind {@link RunKind#SINGLE} for a playground run, {@link RunKind#COMPARE} for one lane of a comparison
+     */
+    void recordChat(ChatJob job, ChatOutcome outcome, RunKind kind);
+}
