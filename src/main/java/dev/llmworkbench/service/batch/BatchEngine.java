@@ -1,32 +1,25 @@
 package dev.llmworkbench.service.batch;
 
-import dev.llmworkbench.cost.CostCalculator;
-import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.ApiKey;
-import dev.llmworkbench.domain.LimiterKey;
-import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.Completion;
-import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.JobStatus;
+import dev.llmworkbench.domain.LimiterKey;
 import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.ResultRecord;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.domain.Usage;
-import dev.llmworkbench.resilience.RateLimitTier;
 import dev.llmworkbench.resilience.RateLimiter;
 import dev.llmworkbench.resilience.Ticker;
-import dev.llmworkbench.service.chat.Attempt;
+import dev.llmworkbench.service.batch.ItemPlanner.Prepared;
 import dev.llmworkbench.service.chat.ChatJob;
 import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.service.chat.ChatRun;
-import dev.llmworkbench.cost.TokenEstimate;
 import dev.llmworkbench.service.chat.ChatService;
-import dev.llmworkbench.service.chat.SpendHold;
-import dev.llmworkbench.domain.BatchItemRecord;
+import dev.llmworkbench.service.chat.ResultRecords;
 import dev.llmworkbench.store.BatchStore;
-import dev.llmworkbench.domain.ItemStatus;
-import dev.llmworkbench.domain.JobStatus;
-import dev.llmworkbench.domain.Reservation;
-import dev.llmworkbench.domain.ResultRecord;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,17 +31,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Runs a stored batch job: sends its pending items through {@link ChatService} (limiter, retries, budget)
  * with at most {@code concurrency} in flight, commits each result the moment its request ends
- * ({@link BatchStore#complete}), and never sends an item that has a stored result. Items the run's budget
- * cannot afford end {@code not_run} and the run stops sending. Starting a job that a crashed process left
- * behind first requeues its in-flight items and counts their reservations as spent.
+ * ({@link BatchStore#complete}), and never sends an item that has a stored result. The run's budget is a
+ * hard cap that is used to the end: an item it refuses waits for the items in flight to settle; with none in
+ * flight its output is cut to what is left ({@link ItemPlanner}); only an item that cannot be covered even so
+ * stops the run, the rest ending {@code not_run}. Starting a job that a crashed process left behind first
+ * requeues its in-flight items (sent again, their reservations released: the spend is what is recorded).
  *
  * <p>Threads: the dispatcher runs on the executor given to the constructor (one task per run); listeners
  * are called on it and on the service's and client's threads.
@@ -77,7 +72,6 @@ public final class BatchEngine {
     private final Executor dispatcher;
     private final Ticker ticker;
     private final Clock clock;
-    private final Router router = new Router();
 
     public BatchEngine(ChatService chat, BatchStore store, Executor dispatcher, Ticker ticker, Clock clock) {
         this.chat = chat;
@@ -116,11 +110,11 @@ public final class BatchEngine {
         private final boolean pendingOnly;
         private final CompletableFuture<Outcome> result = new CompletableFuture<>();
         private final Map<Long, ChatRun> running = new ConcurrentHashMap<>();
-        private final Set<LimiterKey> tiered = ConcurrentHashMap.newKeySet();
         private final Set<LimiterKey> keys = ConcurrentHashMap.newKeySet();
         private String stopDetail;
         private final Object lock = new Object();
         private RunBudget budget;
+        private ItemPlanner planner;
         private long startNanos;
         private int total;
         private int invalid;
@@ -242,6 +236,7 @@ public final class BatchEngine {
                 LOG.fine("requeued not-run items of " + jobId);
             }
             budget = new RunBudget(settings.budgetUsd());
+            planner = new ItemPlanner(chat, target, settings, budget);
             // what the crashed process had reserved is released, not counted: the spend is what is recorded
             store.forEachItemWithResult(jobId, ir -> {
                 if (ir.result() != null && ir.result().costUsd() != null) {
@@ -402,120 +397,15 @@ public final class BatchEngine {
             }
         }
 
-        /** An item ready to send, its budget reserved ({@code hold} grows when a retry needs more). */
-        private record Prepared(BatchItemRecord item, BatchRow row, ChatJob job, ItemHold hold, TokenEstimate estimate,
-                                String note) {
-            BigDecimal worst() {
-                return hold.reserved();
-            }
-
-            Reservation reservation() {
-                return new Reservation(hold.reserved(), hold.tokens);
-            }
-        }
-
-        /** One item's share of the run's budget: the first attempt's worst case, plus one per billed retry. */
-        private final class ItemHold implements SpendHold {
-            private final long answerCap;
-            private final long thinkingCap;
-            private final long tokens;
-            private BigDecimal reserved;
-
-            ItemHold(BigDecimal first, long answerCap, long thinkingCap, long tokens) {
-                this.reserved = first;
-                this.answerCap = answerCap;
-                this.thinkingCap = thinkingCap;
-                this.tokens = tokens;
-            }
-
-            @Override
-            public synchronized boolean reserveAnother(BigDecimal worstUsd) {
-                if (!budget.tryReserve(worstUsd)) {
-                    return false;
-                }
-                reserved = reserved.add(worstUsd);
-                return true;
-            }
-
-            @Override
-            public long answerTokenCap() {
-                return answerCap;
-            }
-
-            @Override
-            public long thinkingTokenCap() {
-                return thinkingCap;
-            }
-
-            synchronized BigDecimal reserved() {
-                return reserved;
-            }
-        }
-
-        /**
-         * Builds an item's job and reserves its worst case; null when the budget cannot cover it. With
-         * {@code clamp}, an item the budget cannot cover gets its {@code max_tokens} cut to what is left
-         * (said in its record) before it is refused.
-         */
         private Prepared prepare(BatchItemRecord item, boolean clamp) {
-            BatchRow row = BatchRow.fromJson(item.rowJson());
-            String model = row.model() != null ? row.model()
-                    : settings.model() != null ? settings.model()
-                    : settings.route() ? router.route(row.prompt()).model()
-                    : target.profile().defaultModel() != null ? target.profile().defaultModel()
-                    : BatchSettings.DEFAULT_MODEL;
-            int maxTokens = row.maxTokens() != null ? row.maxTokens() : settings.effectiveMaxTokens();
-            ChatRequest request = ChatRequest.builder(model).messages(row.messages()).maxTokens(maxTokens)
-                    .temperature(row.temperature()).stream(true).includeUsage(true).build();
-            TokenEstimate estimate = chat.estimateInput(request);
-            int inputTokens = estimate.tokens();
-            String pp = chat.priceProvider(target.profile().name(), model);
-            boolean priced = chat.costs().entry(pp, model).isPresent();
-            // everything the provider may bill: input, max_tokens and, when the row thinks, its thinking budget
-            CostCalculator.Reserve res = priced ? chat.costs().reservation(pp, model, inputTokens, maxTokens,
-                    request.enableThinking(), request.thinkingBudget()) : null;
-            String note = null;
-            if (clamp && res != null && budget.cap() != null) {
-                BigDecimal left = budget.cap().subtract(budget.spent()).subtract(budget.reserved());
-                if (res.usd().amount().compareTo(left) > 0) {
-                    CostCalculator.Reserve fit = chat.costs().fitting(pp, model, inputTokens, maxTokens,
-                            request.enableThinking(), request.thinkingBudget(), left).orElse(null);
-                    if (fit != null) {
-                        List<String> cuts = new ArrayList<>();
-                        ChatRequest.Builder b = request.toBuilder();
-                        if (fit.answerTokens() < maxTokens) {
-                            cuts.add("max_tokens cut from " + maxTokens + " to " + fit.answerTokens());
-                            maxTokens = (int) fit.answerTokens();
-                            b.maxTokens(maxTokens);
-                        }
-                        if (fit.thinkingTokens() < res.thinkingTokens()) {
-                            cuts.add("thinking_budget cut from " + res.thinkingTokens() + " to " + fit.thinkingTokens());
-                            b.thinkingBudget((int) fit.thinkingTokens());
-                        }
-                        note = String.join(", ", cuts) + ": what was left of the budget";
-                        request = b.build();
-                        res = fit;
-                    }
-                }
-            }
-            BigDecimal worst = res == null ? BigDecimal.ZERO : res.usd().amount();
-            Priority priority = row.priority() != null ? row.priority() : settings.priority();
-            // a batch retries after a cut stream too: the partial text stays in the attempt's record
-            ChatJob job = new ChatJob(target.profile(), target.key(), request, priority, target.timeouts(), false, true);
-            applyTier(job.limiterKey());
-            keys.add(job.limiterKey());
-            if (!budget.tryReserve(worst)) {
-                return null;
-            }
-            boolean capped = budget.cap() != null && res != null;
-            ItemHold hold = new ItemHold(worst, capped ? res.answerTokens() : 0, capped ? res.thinkingTokens() : 0,
-                    (long) inputTokens + maxTokens);
-            return new Prepared(item, row, job, hold, estimate, note);
+            Prepared p = planner.prepare(item, clamp);
+            keys.add(planner.lastKey());
+            return p;
         }
 
         /**
          * Marks a group of items in flight in one transaction (a crash after this re-sends them on
-         * resume, their reservations counted as spent), then sends them.
+         * resume), then sends them.
          */
         private void launch(List<Prepared> group) {
             if (group.isEmpty()) {
@@ -574,16 +464,6 @@ public final class BatchEngine {
                 }
                 run.result().whenComplete((o, err) -> finished(p, startedAt, o));
             }
-        }
-
-        private void applyTier(LimiterKey key) {
-            if ((settings.rpm() == null && settings.tpm() == null) || !tiered.add(key)) {
-                return;
-            }
-            RateLimitTier current = chat.limiter().tier(key);
-            chat.limiter().setTier(key, new RateLimitTier("run",
-                    settings.rpm() != null ? settings.rpm() : current.requestsPerMinute(),
-                    settings.tpm() != null ? settings.tpm() : current.tokensPerMinute()));
         }
 
         /** A finished item waiting for the group commit. */
@@ -710,23 +590,8 @@ public final class BatchEngine {
                                     String note) {
             Completion c = o.completion();
             Checks.Verdict v = c.ok() ? Checks.evaluate(row.expected(), row.checks(), c.text()) : null;
-            List<dev.llmworkbench.domain.Attempt> attempts = new ArrayList<>(o.attempts().size());
-            long backoff = 0;
-            for (Attempt a : o.attempts()) {
-                String message = a.errorKind() == null ? ("ok".equals(a.reason()) ? null : a.reason()) : a.reason();
-                if (a.number() == 1 && note != null) {
-                    message = message == null ? note : note + "; " + message;
-                }
-                attempts.add(new dev.llmworkbench.domain.Attempt(a.number(), a.status(), a.errorKind(), message, null,
-                        (double) backoff, a.partialText(), a.costUsd()));
-                backoff = a.waitMs();
-            }
-            return ResultRecord.builder(0).itemId(item.id()).model(c.model() != null ? c.model() : job.request().model())
-                    .provider(job.profile().name()).responseText(c.text()).reasoning(c.reasoning())
-                    .finishReason(c.finishReason()).usage(c.usage()).timing(c.timing())
-                    .costUsd(o.costUsd() == null ? null : o.costUsd().amount()).attempts(attempts).error(c.error())
-                    .check(v == null ? null : v.passed(), v == null ? null : v.detail())
-                    .startedAt(startedAt).endedAt(clock.instant()).build();
+            return ResultRecords.from(0, job, o, startedAt, clock.instant(), note).itemId(item.id())
+                    .check(v == null ? null : v.passed(), v == null ? null : v.detail()).build();
         }
     }
 }

@@ -1,30 +1,29 @@
 package dev.llmworkbench.service.history;
 
-import dev.llmworkbench.service.chat.Attempt;
-import dev.llmworkbench.service.chat.ChatJob;
-import dev.llmworkbench.service.chat.ChatOutcome;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import dev.llmworkbench.domain.ChatRequest;
-import dev.llmworkbench.domain.Completion;
-import dev.llmworkbench.domain.Message;
-import dev.llmworkbench.domain.Role;
-import dev.llmworkbench.service.batch.BatchExport;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
-import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.Reservation;
 import dev.llmworkbench.domain.ResultRecord;
-import dev.llmworkbench.store.ResultStore;
+import dev.llmworkbench.domain.Role;
 import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.domain.RunQuery;
 import dev.llmworkbench.domain.RunRecord;
+import dev.llmworkbench.service.batch.BatchExport;
+import dev.llmworkbench.service.chat.ChatJob;
+import dev.llmworkbench.service.chat.ChatOutcome;
+import dev.llmworkbench.service.chat.ResultRecords;
+import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.ResultStore;
 import dev.llmworkbench.store.RunStore;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,20 +94,7 @@ public final class HistoryService {
 
     /** Stores one request's result (response, timings, usage, cost, attempts) into a run. */
     public ResultRecord recordResult(long runId, ChatJob job, ChatOutcome o, Instant startedAt) {
-        ChatRequest req = job.request();
-        Completion c = o.completion();
-        List<dev.llmworkbench.domain.Attempt> attempts = new ArrayList<>();
-        long backoff = 0;
-        for (Attempt a : o.attempts()) {
-            attempts.add(new dev.llmworkbench.domain.Attempt(a.number(), a.status(), a.errorKind(),
-                    a.errorKind() == null ? null : a.reason(), null, (double) backoff));
-            backoff = a.waitMs();
-        }
-        return results.insert(ResultRecord.builder(runId).model(c.model() != null ? c.model() : req.model())
-                .provider(job.profile().name()).responseText(c.text()).reasoning(c.reasoning())
-                .finishReason(c.finishReason()).usage(c.usage()).timing(c.timing())
-                .costUsd(o.costUsd() == null ? null : o.costUsd().amount()).attempts(attempts).error(c.error())
-                .startedAt(startedAt).endedAt(Instant.now()).build());
+        return results.insert(ResultRecords.from(runId, job, o, startedAt, Instant.now(), null).build());
     }
 
     /**

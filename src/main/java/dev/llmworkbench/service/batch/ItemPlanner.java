@@ -1,0 +1,170 @@
+package dev.llmworkbench.service.batch;
+
+import dev.llmworkbench.cost.CostCalculator;
+import dev.llmworkbench.cost.Router;
+import dev.llmworkbench.cost.TokenEstimate;
+import dev.llmworkbench.domain.BatchItemRecord;
+import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.LimiterKey;
+import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.domain.Reservation;
+import dev.llmworkbench.resilience.RateLimitTier;
+import dev.llmworkbench.service.chat.ChatJob;
+import dev.llmworkbench.service.chat.ChatService;
+import dev.llmworkbench.service.chat.SpendHold;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one run of the engine sends for each stored row: its model (the row's, the run's, the router's pick
+ * or the profile's default), its request, and its share of the run's budget: everything the provider may
+ * bill for it (see {@link CostCalculator#reservation}), reserved before it goes, cut to what is left when
+ * asked. Called on the engine's dispatcher thread only.
+ */
+final class ItemPlanner {
+    private final ChatService chat;
+    private final BatchEngine.Target target;
+    private final BatchSettings settings;
+    private final RunBudget budget;
+    private final Router router = new Router();
+    private final Set<LimiterKey> tiered = ConcurrentHashMap.newKeySet();
+    private LimiterKey lastKey;
+
+    ItemPlanner(ChatService chat, BatchEngine.Target target, BatchSettings settings, RunBudget budget) {
+        this.chat = chat;
+        this.target = target;
+        this.settings = settings;
+        this.budget = budget;
+    }
+
+    /** The limiter key of the item prepared last. */
+    LimiterKey lastKey() {
+        return lastKey;
+    }
+
+    /** An item ready to send, its budget reserved ({@code hold} grows when a retry needs more). */
+    record Prepared(BatchItemRecord item, BatchRow row, ChatJob job, ItemHold hold, TokenEstimate estimate,
+                            String note) {
+        BigDecimal worst() {
+            return hold.reserved();
+        }
+
+        Reservation reservation() {
+            return new Reservation(hold.reserved(), hold.tokens);
+        }
+    }
+
+    /** One item's share of the run's budget: the first attempt's worst case, plus one per billed retry. */
+    final class ItemHold implements SpendHold {
+        private final long answerCap;
+        private final long thinkingCap;
+        private final long tokens;
+        private BigDecimal reserved;
+
+        ItemHold(BigDecimal first, long answerCap, long thinkingCap, long tokens) {
+            this.reserved = first;
+            this.answerCap = answerCap;
+            this.thinkingCap = thinkingCap;
+            this.tokens = tokens;
+        }
+
+        @Override
+        public synchronized boolean reserveAnother(BigDecimal worstUsd) {
+            if (!budget.tryReserve(worstUsd)) {
+                return false;
+            }
+            reserved = reserved.add(worstUsd);
+            return true;
+        }
+
+        @Override
+        public long answerTokenCap() {
+            return answerCap;
+        }
+
+        @Override
+        public long thinkingTokenCap() {
+            return thinkingCap;
+        }
+
+        synchronized BigDecimal reserved() {
+            return reserved;
+        }
+    }
+
+    /**
+     * Builds an item's job and reserves its worst case; null when the budget cannot cover it. With
+     * {@code clamp}, an item the budget cannot cover gets its {@code max_tokens} cut to what is left
+     * (said in its record) before it is refused.
+     */
+    Prepared prepare(BatchItemRecord item, boolean clamp) {
+        BatchRow row = BatchRow.fromJson(item.rowJson());
+        String model = row.model() != null ? row.model()
+                : settings.model() != null ? settings.model()
+                : settings.route() ? router.route(row.prompt()).model()
+                : target.profile().defaultModel() != null ? target.profile().defaultModel()
+                : BatchSettings.DEFAULT_MODEL;
+        int maxTokens = row.maxTokens() != null ? row.maxTokens() : settings.effectiveMaxTokens();
+        ChatRequest request = ChatRequest.builder(model).messages(row.messages()).maxTokens(maxTokens)
+                .temperature(row.temperature()).stream(true).includeUsage(true).build();
+        TokenEstimate estimate = chat.estimateInput(request);
+        int inputTokens = estimate.tokens();
+        String pp = chat.priceProvider(target.profile().name(), model);
+        boolean priced = chat.costs().entry(pp, model).isPresent();
+        // everything the provider may bill: input, max_tokens and, when the row thinks, its thinking budget
+        CostCalculator.Reserve res = priced ? chat.costs().reservation(pp, model, inputTokens, maxTokens,
+                request.enableThinking(), request.thinkingBudget()) : null;
+        String note = null;
+        if (clamp && res != null && budget.cap() != null) {
+            BigDecimal left = budget.cap().subtract(budget.spent()).subtract(budget.reserved());
+            if (res.usd().amount().compareTo(left) > 0) {
+                CostCalculator.Reserve fit = chat.costs().fitting(pp, model, inputTokens, maxTokens,
+                        request.enableThinking(), request.thinkingBudget(), left).orElse(null);
+                if (fit != null) {
+                    List<String> cuts = new ArrayList<>();
+                    ChatRequest.Builder b = request.toBuilder();
+                    if (fit.answerTokens() < maxTokens) {
+                        cuts.add("max_tokens cut from " + maxTokens + " to " + fit.answerTokens());
+                        maxTokens = (int) fit.answerTokens();
+                        b.maxTokens(maxTokens);
+                    }
+                    if (fit.thinkingTokens() < res.thinkingTokens()) {
+                        cuts.add("thinking_budget cut from " + res.thinkingTokens() + " to " + fit.thinkingTokens());
+                        b.thinkingBudget((int) fit.thinkingTokens());
+                    }
+                    note = String.join(", ", cuts) + ": what was left of the budget";
+                    request = b.build();
+                    res = fit;
+                }
+            }
+        }
+        BigDecimal worst = res == null ? BigDecimal.ZERO : res.usd().amount();
+        Priority priority = row.priority() != null ? row.priority() : settings.priority();
+        // a batch retries after a cut stream too: the partial text stays in the attempt's record
+        ChatJob job = new ChatJob(target.profile(), target.key(), request, priority, target.timeouts(), false, true);
+        applyTier(job.limiterKey());
+        lastKey = job.limiterKey();
+        if (!budget.tryReserve(worst)) {
+            return null;
+        }
+        boolean capped = budget.cap() != null && res != null;
+        ItemHold hold = new ItemHold(worst, capped ? res.answerTokens() : 0, capped ? res.thinkingTokens() : 0,
+                (long) inputTokens + maxTokens);
+        return new Prepared(item, row, job, hold, estimate, note);
+    }
+
+
+    /** The run's --rpm / --tpm as the tier of each limiter key it sends to (once per key). */
+    private void applyTier(LimiterKey key) {
+        if ((settings.rpm() == null && settings.tpm() == null) || !tiered.add(key)) {
+            return;
+        }
+        RateLimitTier current = chat.limiter().tier(key);
+        chat.limiter().setTier(key, new RateLimitTier("run",
+                settings.rpm() != null ? settings.rpm() : current.requestsPerMinute(),
+                settings.tpm() != null ? settings.tpm() : current.tokensPerMinute()));
+    }
+}
