@@ -10,10 +10,9 @@ import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Completion;
-import dev.llmworkbench.domain.Money;
 import dev.llmworkbench.domain.ModelPrice;
+import dev.llmworkbench.domain.Money;
 import dev.llmworkbench.domain.QuotaHeaders;
-import dev.llmworkbench.domain.ToolCall;
 import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.resilience.BudgetLedger;
 import dev.llmworkbench.resilience.Cancellable;
@@ -162,7 +161,7 @@ public final class ChatService {
         private CompletableFuture<RateLimiter.Permit> waiting;
         private Cancellable retryTimer;
         private ChatCall call;
-        private CapListener cap;
+        private StreamCap cap;
 
         Run(ChatJob job, ChatObserver observer, SpendHold hold) {
             this.job = job;
@@ -252,7 +251,7 @@ public final class ChatService {
                 }
                 observer.onAttemptStarted(attemptNo);
                 long capTokens = hold == null ? 0 : hold.answerTokenCap();
-                cap = capTokens > 0 ? new CapListener(observer, capTokens, hold.thinkingTokenCap()) : null;
+                cap = capTokens > 0 ? new StreamCap(observer, capTokens, hold.thinkingTokenCap(), estimator) : null;
                 c = client.start(job.request(), cap != null ? cap : observer);
                 call = c;
                 if (cap != null) {
@@ -279,7 +278,7 @@ public final class ChatService {
             } else if (error.kind() == ApiError.Kind.RATE_LIMITED) {
                 limiter.onResponse(job.limiterKey(), true, QuotaHeaders.NONE);
             }
-            CapListener capped;
+            StreamCap capped;
             synchronized (this) {
                 capped = cap;
             }
@@ -337,8 +336,8 @@ public final class ChatService {
                 }
             }
             Attempt a = new Attempt(attemptNo, completion.httpStatus() != null ? completion.httpStatus() : error.status(),
-                    error.kind().wireName(), d.retry() ? d.delay().toMillis() : 0, happened(error, completion) + "; "
-                    + d.reason(),
+                    error.kind().wireName(), d.retry() ? d.delay().toMillis() : 0,
+                    AttemptWords.happened(error, completion) + "; " + d.reason(),
                     outputShown ? completion.text() + (completion.reasoning().isEmpty() ? ""
                             : " [reasoning: " + completion.reasoning() + "]") : null, attemptUsd);
             synchronized (this) {
@@ -361,7 +360,7 @@ public final class ChatService {
 
         /** The error a person reads: what happened, how much had arrived, after how many attempts. */
         private ApiError explain(ApiError e, Completion c) {
-            String m = happened(e, c);
+            String m = AttemptWords.happened(e, c);
             int n;
             synchronized (this) {
                 n = attempts.size();
@@ -370,16 +369,6 @@ public final class ChatService {
                 m = m + ", " + n + " attempts";
             }
             return e.withMessage(m);
-        }
-
-        /** What went wrong in one attempt, in words: a cut stream says how much had arrived. */
-        private String happened(ApiError e, Completion c) {
-            if (c.hasOutput() && (e.kind() == ApiError.Kind.NETWORK || e.kind() == ApiError.Kind.TIMEOUT)) {
-                int chars = c.text().length() + c.reasoning().length();
-                return "the stream was cut after " + chars + " character" + (chars == 1 ? "" : "s") + " ("
-                        + e.message() + ")";
-            }
-            return e.message();
         }
 
         private synchronized boolean isCancelled() {
@@ -392,26 +381,8 @@ public final class ChatService {
             finish(failure(e));
         }
 
-        /** Usage as reported, or estimated when the server gave none (marked estimated). */
-        private Usage usageOf(Completion c) {
-            Usage u = c.usage();
-            if (u != null && u.completionTokens() != null && u.promptTokens() != null) {
-                return u;
-            }
-            int prompt = u != null && u.promptTokens() != null ? u.promptTokens() : inputEstimate.tokens();
-            int completion = u != null && u.completionTokens() != null ? u.completionTokens()
-                    : estimator.countText(c.text()) + estimator.countText(c.reasoning()) + toolCallTokens(c.toolCalls());
-            int reasoning = u != null && u.reasoningTokens() != null ? u.reasoningTokens()
-                    : estimator.countText(c.reasoning());
-            return new Usage(prompt, completion, prompt + completion, reasoning, u == null ? null : u.cachedTokens(), true);
-        }
-
-        private int toolCallTokens(List<ToolCall> calls) {
-            int n = 0;
-            for (ToolCall t : calls) {
-                n += estimator.countText(t.name()) + estimator.countText(t.arguments());
-            }
-            return n;
+        private Usage usageOf(Completion c) { // as reported, else estimated (and marked so)
+            return AttemptWords.usage(c, inputEstimate, estimator);
         }
 
         /**
@@ -524,88 +495,6 @@ public final class ChatService {
         @Override
         public CompletableFuture<ChatOutcome> result() {
             return result;
-        }
-    }
-
-    /**
-     * Passes the stream on and counts its output tokens; when the answer (or, counted apart, the
-     * reasoning) reaches what the reservation covers it cancels the call (the attempt then ends as an
-     * answer cut at the cap, billed for what arrived).
-     */
-    private final class CapListener implements ChatObserver {
-        private final ChatObserver next;
-        private final long cap;
-        private final long thinkingCap;
-        private long answer;
-        private long thinking;
-        private volatile boolean reached;
-        private volatile ChatCall call;
-
-        CapListener(ChatObserver next, long cap, long thinkingCap) {
-            this.next = next;
-            this.cap = cap;
-            this.thinkingCap = thinkingCap;
-        }
-
-        void attach(ChatCall c) {
-            call = c;
-            if (reached) {
-                c.cancel();
-            }
-        }
-
-        boolean reached() {
-            return reached;
-        }
-
-        long covered() {
-            return cap + thinkingCap;
-        }
-
-        private void count(String delta, boolean reasoning) {
-            if (reached || delta == null || delta.isEmpty()) {
-                return;
-            }
-            long n = Math.max(1, estimator.countText(delta));
-            if (reasoning && thinkingCap > 0) {
-                thinking += n;
-            } else {
-                answer += n;
-            }
-            if (answer >= cap || (thinkingCap > 0 && thinking >= thinkingCap)) {
-                reached = true;
-                ChatCall c = call;
-                if (c != null) {
-                    c.cancel();
-                }
-            }
-        }
-
-        @Override
-        public void onReasoning(String delta) {
-            next.onReasoning(delta);
-            count(delta, true);
-        }
-
-        @Override
-        public void onContent(String delta) {
-            next.onContent(delta);
-            count(delta, false);
-        }
-
-        @Override
-        public void onToolCall(ToolCall c) {
-            next.onToolCall(c);
-        }
-
-        @Override
-        public void onRawEvent(long nanosSinceStart, String data) {
-            next.onRawEvent(nanosSinceStart, data);
-        }
-
-        @Override
-        public void onResponseHeaders(int status, Map<String, String> headers) {
-            next.onResponseHeaders(status, headers);
         }
     }
 }
