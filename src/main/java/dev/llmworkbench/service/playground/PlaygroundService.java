@@ -38,10 +38,22 @@ public final class PlaygroundService {
     private final ProviderService providers;
     private final RunRecorder recorder;
     private final ZoneId zone;
+    private final java.util.concurrent.Executor recording;
     private Supplier<BigDecimal> dailyBudget = () -> null;
 
+    /** Records each outcome on the thread that completes it (tests, the command line). */
     public PlaygroundService(Supplier<ChatService> chat, ClientPool clients, ProviderService providers,
                              RunRecorder recorder, ZoneId zone) {
+        this(chat, clients, providers, recorder, zone, Runnable::run);
+    }
+
+    /**
+     * @param recording where outcomes are recorded (the store is written there): a Stop on the window's
+     *                  thread completes the run on that thread, which must not write the database
+     */
+    public PlaygroundService(Supplier<ChatService> chat, ClientPool clients, ProviderService providers,
+                             RunRecorder recorder, ZoneId zone, java.util.concurrent.Executor recording) {
+        this.recording = Objects.requireNonNull(recording, "recording");
         this.chat = Objects.requireNonNull(chat, "chat");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.providers = Objects.requireNonNull(providers, "providers");
@@ -70,7 +82,7 @@ public final class PlaygroundService {
      */
     public ChatRun start(ChatJob job, ChatObserver observer, RunKind kind) {
         ChatRun run = chat.get().start(job, observer);
-        java.util.concurrent.CompletableFuture<ChatOutcome> recorded = run.result().thenApply(o -> {
+        java.util.concurrent.CompletableFuture<ChatOutcome> recorded = run.result().thenApplyAsync(o -> {
             try {
                 recorder.recordChat(job, o, kind);
             } catch (RuntimeException e) {
@@ -78,7 +90,7 @@ public final class PlaygroundService {
                         .log(java.util.logging.Level.WARNING, "could not record a run", e);
             }
             return o;
-        });
+        }, recording);
         return new ChatRun() {
             @Override
             public void cancel() {

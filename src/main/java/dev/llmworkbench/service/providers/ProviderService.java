@@ -31,6 +31,9 @@ public final class ProviderService {
 
     private final ProfileStore profiles;
     private final SecretStore secrets;
+    /** Keys read from the secret store, by key reference (empty: none stored). Never logged nor shown. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> keys =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final String secretsDescription;
     private final ProviderProfile simulator;
     private final ClientPool clients;
@@ -140,6 +143,7 @@ public final class ProviderService {
                 secrets.store(ref, key.trim());
             }
         } finally {
+            keys.remove(ref);
             reload(); // the list as stored, whatever failed
         }
         return saved;
@@ -149,18 +153,30 @@ public final class ProviderService {
     public synchronized boolean delete(String name) {
         try {
             secrets.delete(keyRef(name));
+            keys.remove(keyRef(name));
             return profiles.delete(name);
         } finally {
             reload();
         }
     }
 
-    /** The profile's key, if one is stored. */
+    /**
+     * The profile's key, if one is stored. Read from the secret store once per profile and then kept in
+     * memory (renewed on save and delete): the OS keyring is a process start that can take seconds, and a
+     * Run on the window's thread asks for the key every time.
+     */
     public Optional<ApiKey> key(ProviderProfile p) {
         if (p == null || p.keyRef() == null) {
             return Optional.empty();
         }
-        return secrets.load(p.keyRef()).map(ApiKey::ofNullable);
+        return keys.computeIfAbsent(p.keyRef(), ref -> secrets.load(ref)).map(ApiKey::ofNullable);
+    }
+
+    /** Reads every saved profile's key into memory (call off the window's thread, once at start). */
+    public void warmKeys() {
+        for (ProviderProfile p : savedProfiles()) {
+            key(p);
+        }
     }
 
     public boolean hasKey(ProviderProfile p) {

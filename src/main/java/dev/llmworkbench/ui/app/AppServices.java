@@ -169,7 +169,9 @@ public final class AppServices implements AutoCloseable {
                 new RoutingService(new Router(), prices.calculator(), estimator, ledger), runStore, resultStore, clock);
         this.recorder = (job, outcome, kind) -> history.recordChat(job, outcome,
                 clock.instant().minusMillis((long) outcome.totalMs()), kind);
-        this.playground = new PlaygroundService(() -> chat, clients, providers, this::record, ZoneId.systemDefault());
+        this.playground = new PlaygroundService(() -> chat, clients, providers, this::record, ZoneId.systemDefault(),
+                background);
+        background.execute(providers::warmKeys); // the keyring is read off the window's thread, once
         playground.setDailyBudgetSource(limits::dailyBudgetUsd);
     }
 

@@ -106,10 +106,19 @@ public class WorkbenchApp extends Application {
         PlaygroundViewModel playground = new PlaygroundViewModel(services.playground(), services.prices(),
                 services.prompts(), work, fx);
         playground.userPromptProperty().set(preferences.get(PREF_LAST_PROMPT, ""));
-        playground.userPromptProperty().addListener((o, a, b) -> {
-            if (!b.isBlank()) {
-                preferences.put(PREF_LAST_PROMPT, b);
+        // the preferences file is rewritten (temp file + move) on a save: once typing pauses, not per keystroke
+        javafx.animation.PauseTransition savePrompt = new javafx.animation.PauseTransition(javafx.util.Duration.millis(600));
+        Runnable saveLastPrompt = () -> {
+            String text = playground.userPromptProperty().get();
+            if (text != null && !text.isBlank() && !text.equals(preferences.get(PREF_LAST_PROMPT, ""))) {
+                preferences.put(PREF_LAST_PROMPT, text);
             }
+        };
+        savePrompt.setOnFinished(e -> saveLastPrompt.run());
+        playground.userPromptProperty().addListener((o, a, b) -> savePrompt.playFromStart());
+        stage.addEventHandler(WindowEvent.WINDOW_HIDING, e -> {
+            savePrompt.stop();
+            saveLastPrompt.run();
         });
         Runnable openSettings = () -> window.showView("Settings");
         navigation.register("Playground",
