@@ -1,7 +1,5 @@
 package dev.llmworkbench.ui.settings;
 
-import com.google.gson.Gson;
-import com.google.gson.reflect.TypeToken;
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.ModelPrice;
@@ -10,6 +8,9 @@ import dev.llmworkbench.service.providers.LimitsService;
 import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.providers.ProviderPreset;
 import dev.llmworkbench.service.providers.ProviderService;
+import dev.llmworkbench.ui.common.Tasks;
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class SettingsViewModel {
     private final PriceService prices;
     private final LimitsService limits;
     private final ScheduledExecutorService background;
+    private final Tasks tasks;
     private final Executor ui;
     private Runnable onProfilesChanged = () -> { };
 
@@ -67,6 +69,7 @@ public final class SettingsViewModel {
         this.limits = Objects.requireNonNull(limits);
         this.background = Objects.requireNonNull(background);
         this.ui = Objects.requireNonNull(ui);
+        this.tasks = new Tasks(background, ui);
         reload();
         preset.addListener((o, a, p) -> {
             if (p != null && !ProviderPreset.SIMULATOR.equals(p.name())) {
@@ -148,23 +151,20 @@ public final class SettingsViewModel {
             return CompletableFuture.completedFuture(false);
         }
         String typed = key.get();
-        return CompletableFuture.supplyAsync(() -> {
+        return tasks.run("saving profile " + form.name(), () -> {
             ProviderProfile existing = providers.find(form.name()).orElse(null);
             ProviderProfile p = existing != null && existing.keyRef() != null ? form.withKeyRef(existing.keyRef()) : form;
             return providers.save(p, typed.isEmpty() ? null : typed);
-        }, background).handleAsync((p, err) -> {
-            if (err != null) {
-                Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                        ? err.getCause() : err;
-                message.set("Not saved: " + c.getMessage());
-                return false;
-            }
+        }, p -> {
             key.set("");
             message.set("Saved " + p.name() + ".");
             profiles.setAll(providers.savedProfiles());
             onProfilesChanged.run();
             return true;
-        }, ui);
+        }, error -> {
+            message.set("Not saved: " + error);
+            return false;
+        });
     }
 
     /** Deletes a saved profile and its key, off the UI thread. */
@@ -172,20 +172,17 @@ public final class SettingsViewModel {
         if (p == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return CompletableFuture.supplyAsync(() -> providers.delete(p.name()), background).handleAsync((ok, err) -> {
-            if (err != null) {
-                Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                        ? err.getCause() : err;
-                message.set("Not deleted: " + c.getMessage());
-                return false;
-            }
+        return tasks.run("deleting profile " + p.name(), () -> providers.delete(p.name()), ok -> {
             if (ok) {
                 message.set("Deleted " + p.name() + ".");
                 profiles.setAll(providers.savedProfiles());
                 onProfilesChanged.run();
             }
             return ok;
-        }, ui);
+        }, error -> {
+            message.set("Not deleted: " + error);
+            return false;
+        });
     }
 
     /** Lists the models of the form's provider, off the UI thread. */
@@ -201,11 +198,14 @@ public final class SettingsViewModel {
         ApiKey typed = ApiKey.ofNullable(key.get());
         ProviderProfile withRef = saved != null ? p.withKeyRef(saved.keyRef()) : p;
         message.set("Testing " + p.baseUrl() + " …");
-        background.execute(() -> {
-            ProviderService.ConnectionResult r = providers.testConnection(withRef, typed);
-            ui.execute(() -> message.set(r.ok() ? "Connected: " + r.models().size() + " models: "
+        tasks.run("testing " + p.baseUrl(), () -> providers.testConnection(withRef, typed), r -> {
+            message.set(r.ok() ? "Connected: " + r.models().size() + " models: "
                     + String.join(", ", r.models().subList(0, Math.min(12, r.models().size())))
-                    + (r.models().size() > 12 ? ", …" : "") : "Failed: " + r.error()));
+                    + (r.models().size() > 12 ? ", …" : "") : "Failed: " + r.error());
+            return r.ok();
+        }, error -> {
+            message.set("Failed: " + error);
+            return false;
         });
     }
 
