@@ -1,12 +1,9 @@
 package dev.llmworkbench.cli;
 
-import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.resilience.RetryPolicy;
 import dev.llmworkbench.service.estimate.EstimateService;
-import dev.llmworkbench.service.providers.ProfileService;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchExport;
 import dev.llmworkbench.service.batch.BatchInput;
@@ -33,9 +30,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -84,27 +81,17 @@ public class BatchCommand implements Callable<Integer> {
     @Option(names = "--tpm", paramLabel = "N", description = "tokens per minute for this run")
     Long tpm;
 
+    @Option(names = "--budget-usd", paramLabel = "X", description = "the most this run may spend, in USD")
     BigDecimal budgetUsd;
 
-    @Option(names = "--budget-usd", paramLabel = "X", description = "the most this run may spend, in USD")
-    void setBudgetUsd(String value) {
-        budgetUsd = value == null ? null : number(spec, "--budget-usd", value);
-    }
-
     @Option(names = "--priority", paramLabel = "P", description = "critical, normal, batch or filler (default: batch)")
-    String priority;
+    Priority priority;
 
-    @Option(names = "--base-url", paramLabel = "URL", description = "OpenAI-compatible base URL; default: the embedded simulator")
-    String baseUrl;
+    @Mixin
+    ProviderOptions provider;
 
-    @Option(names = "--api-key-env", paramLabel = "NAME", description = "environment variable holding the API key")
-    String apiKeyEnv;
-
-    @Option(names = "--profile", paramLabel = "NAME", description = "a saved provider profile (base URL, headers, body, key)")
-    String profile;
-
-    @Option(names = "--db", paramLabel = "FILE", description = "the database (default: in the user's data folder)")
-    String db;
+    @Mixin
+    DbOption dbOption;
 
     @Option(names = "--summary-json", paramLabel = "FILE", description = "write the JSON summary here")
     Path summaryJson;
@@ -125,6 +112,7 @@ public class BatchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String db = dbOption.file();
         checkDatabase(db);
         try (CliServices services = new CliServices().withRetryPolicy(retryPolicy)) {
             BatchService batches = services.batches(db);
@@ -247,15 +235,6 @@ public class BatchCommand implements Callable<Integer> {
         return m == null || m.isBlank() ? "an internal error (no message)" : UsageException.oneLine(m);
     }
 
-    /** A decimal option's value, or one plain line naming the option (exit 2). */
-    static BigDecimal number(CommandSpec spec, String option, String value) {
-        try {
-            return new BigDecimal(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), option + ": '" + value + "' is not a number");
-        }
-    }
-
     /**
      * Reads a batch input file for a command that reads rows. A missing or unreadable file, an unknown kind,
      * a CSV without a prompt column and a file without any row (empty, blank, or only a header) are wrong
@@ -335,16 +314,9 @@ public class BatchCommand implements Callable<Integer> {
     }
 
     private BatchSettings newSettings() {
-        Priority p;
-        try {
-            p = priority == null ? Priority.BATCH : Priority.parse(priority);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-        String urlProblem = baseUrl == null ? null : ProviderProfile.baseUrlProblem(baseUrl);
-        if (urlProblem != null) {
-            throw new UsageException("--base-url: " + urlProblem);
-        }
+        Priority p = priority == null ? Priority.BATCH : priority;
+        String baseUrl = provider.baseUrl();
+        String profile = provider.profile();
         Integer r = rpm;
         Long t = tpm;
         if (baseUrl == null && profile == null) {
@@ -355,7 +327,7 @@ public class BatchCommand implements Callable<Integer> {
         try {
             return new BatchSettings(modelChoice == null ? null : modelChoice.model,
                     modelChoice != null && modelChoice.route, maxTokens, concurrency, r, t, budgetUsd, p, baseUrl,
-                    apiKeyEnv, profile, summaryJson == null ? null : summaryJson.toAbsolutePath().toString());
+                    provider.apiKeyEnv(), profile, summaryJson == null ? null : summaryJson.toAbsolutePath().toString());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -368,21 +340,9 @@ public class BatchCommand implements Callable<Integer> {
     private static BatchEngine.Target target(CliServices services, BatchSettings s) {
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(600), Duration.ofSeconds(60),
                 Duration.ofSeconds(600));
-        if (s.profile() != null) {
-            ProfileService.Resolved r;
-            try {
-                r = services.profiles(null).resolve(s.profile());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-            ProviderProfile p = s.baseUrl() == null ? r.profile() : r.profile().withBaseUrl(s.baseUrl());
-            ApiKey key = s.apiKeyEnv() != null ? CliServices.key(s.apiKeyEnv(), true, false) : r.key();
-            return new BatchEngine.Target(p, key, timeouts);
-        }
-        ProviderProfile p = services.profile(s.baseUrl());
-        boolean explicit = s.apiKeyEnv() != null;
-        ApiKey key = CliServices.key(explicit ? s.apiKeyEnv() : ChatCommand.DEFAULT_KEY_ENV, explicit, s.baseUrl() == null);
-        return new BatchEngine.Target(p, key, timeouts);
+        // the database is open already (the job's): the profile is read from it
+        CliServices.Provider p = services.provider(s.profile(), s.baseUrl(), s.apiKeyEnv(), null);
+        return new BatchEngine.Target(p.profile(), p.key(), timeouts);
     }
 
     private Integer dryRun(CliServices services, BatchSettings settings, BatchInput.Parsed parsed, PrintWriter out,

@@ -12,7 +12,6 @@ import dev.llmworkbench.resilience.RateLimitTier;
 import dev.llmworkbench.resilience.RetryPolicy;
 import dev.llmworkbench.service.chat.ChatJob;
 import dev.llmworkbench.service.history.HistoryService;
-import dev.llmworkbench.service.providers.ProfileService;
 import dev.llmworkbench.service.bench.BenchService;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -21,12 +20,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bench}: N requests of one prompt at each concurrency of a sweep, with latency percentiles. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, resourceBundle = "dev.llmworkbench.cli.OptionTexts$Bench",
         description = {"Benchmark a provider: N requests at each concurrency level (no retries),",
                 "with TTFT, TTFO, TPOT and end-to-end percentiles, throughput, errors and goodput."})
 public class BenchCommand implements Callable<Integer> {
@@ -35,14 +35,8 @@ public class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--base-url", paramLabel = "URL", description = "OpenAI-compatible base URL; default: the embedded simulator")
-    String baseUrl;
-
-    @Option(names = "--api-key-env", paramLabel = "NAME", description = "environment variable holding the API key")
-    String apiKeyEnv;
-
-    @Option(names = "--profile", paramLabel = "NAME", description = "a saved provider profile")
-    String profile;
+    @Mixin
+    ProviderOptions provider;
 
     @Option(names = "--model", paramLabel = "M", defaultValue = ChatCommand.DEFAULT_MODEL, description = "model (default: ${DEFAULT-VALUE})")
     String model;
@@ -66,11 +60,11 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--slo-tpot-ms", paramLabel = "Y", description = "TPOT objective for goodput")
     Double sloTpotMs;
 
-    @Option(names = "--db", paramLabel = "FILE", description = "the database the run is recorded in")
-    String db;
+    @Mixin
+    DbOption dbOption;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -92,23 +86,12 @@ public class BenchCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         RetryPolicy noRetries = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO, false, () -> 0.0);
+        boolean json = jsonOption.requested();
+        String db = dbOption.file();
         try (CliServices services = new CliServices().withRetryPolicy(noRetries)) {
-            ProviderProfile p;
-            ApiKey key;
-            if (profile != null) {
-                ProfileService.Resolved r;
-                try {
-                    r = services.profiles(db).resolve(profile);
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException(e.getMessage());
-                }
-                p = baseUrl == null ? r.profile() : r.profile().withBaseUrl(baseUrl);
-                key = apiKeyEnv != null ? CliServices.key(apiKeyEnv, true, false) : r.key();
-            } else {
-                p = services.profile(baseUrl);
-                boolean explicit = apiKeyEnv != null;
-                key = CliServices.key(explicit ? apiKeyEnv : ChatCommand.DEFAULT_KEY_ENV, explicit, baseUrl == null);
-            }
+            CliServices.Provider target = provider.resolve(services, db);
+            ProviderProfile p = target.profile();
+            ApiKey key = target.key();
             Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(600), Duration.ofSeconds(60),
                     Duration.ofSeconds(600));
             ChatJob job = new ChatJob(p, key, request, Priority.CRITICAL, timeouts, false, false);

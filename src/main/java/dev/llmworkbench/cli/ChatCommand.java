@@ -20,13 +20,14 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code chat}: one prompt to a server (the embedded simulator by default), streamed to the terminal. */
-@Command(name = "chat", mixinStandardHelpOptions = true,
+@Command(name = "chat", mixinStandardHelpOptions = true, resourceBundle = "dev.llmworkbench.cli.OptionTexts$Chat",
         description = "Send one prompt and stream the answer (reasoning goes to stderr).")
 public class ChatCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "qwen3-235b-a22b";
@@ -35,19 +36,11 @@ public class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "a saved provider profile (base URL, headers, body, key)")
-    String profile;
+    @Mixin
+    ProviderOptions provider;
 
-    @Option(names = "--db", paramLabel = "FILE", description = "the database the chat is recorded in (default: in the user's data folder)")
-    String db;
-
-    @Option(names = "--base-url", paramLabel = "URL",
-            description = "OpenAI-compatible base URL (e.g. http://localhost:8000/v1); default: the embedded simulator")
-    String baseUrl;
-
-    @Option(names = "--api-key-env", paramLabel = "NAME",
-            description = "environment variable holding the API key (default: " + DEFAULT_KEY_ENV + ")")
-    String apiKeyEnv;
+    @Mixin
+    DbOption dbOption;
 
     @Option(names = "--model", paramLabel = "M", defaultValue = DEFAULT_MODEL, description = "model (default: ${DEFAULT-VALUE})")
     String model;
@@ -77,8 +70,8 @@ public class ChatCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout-s", paramLabel = "S", defaultValue = "60", description = "bound on the gap between chunks in seconds (default: ${DEFAULT-VALUE})")
     double idleTimeoutS;
 
-    @Option(names = "--json", description = "print one JSON object when done instead of streaming text")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
 
     @Parameters(paramLabel = "PROMPT", arity = "1", description = "the user prompt")
     String prompt;
@@ -108,23 +101,12 @@ public class ChatCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        boolean json = jsonOption.requested();
+        String db = dbOption.file();
         try (CliServices services = new CliServices()) {
-            boolean explicitKey = apiKeyEnv != null;
-            ProviderProfile profile;
-            ApiKey key;
-            if (this.profile != null) {
-                dev.llmworkbench.service.providers.ProfileService.Resolved r;
-                try {
-                    r = services.profiles(db).resolve(this.profile);
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException(e.getMessage());
-                }
-                profile = baseUrl == null ? r.profile() : r.profile().withBaseUrl(baseUrl);
-                key = explicitKey ? CliServices.key(apiKeyEnv, true, false) : r.key();
-            } else {
-                profile = services.profile(baseUrl);
-                key = CliServices.key(explicitKey ? apiKeyEnv : DEFAULT_KEY_ENV, explicitKey, baseUrl == null);
-            }
+            CliServices.Provider target = provider.resolve(services, db);
+            ProviderProfile profile = target.profile();
+            ApiKey key = target.key();
             java.time.Instant startedAt = java.time.Instant.now();
             Duration total = Duration.ofMillis(Math.round(timeoutS * 1000));
             Timeouts timeouts = new Timeouts(Duration.ofSeconds(10).compareTo(total) < 0 ? Duration.ofSeconds(10) : total,

@@ -29,11 +29,10 @@ public final class Cli {
     }
 
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new RootCommand());
+        CommandLine cl = Converters.register(new CommandLine(new RootCommand()));
         cl.setExitCodeExceptionMapper(t -> ExitCodes.USAGE);
         cl.setParameterExceptionHandler((ex, a) -> {
-            String m = String.valueOf(ex.getMessage());
-            ex.getCommandLine().getErr().println("error: " + (m.startsWith("Error: ") ? m.substring(7) : m));
+            ex.getCommandLine().getErr().println("error: " + Converters.message(ex));
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -172,6 +172,32 @@ final class CliServices implements AutoCloseable {
         return ProviderProfile.of("custom", baseUrl);
     }
 
+    /** A provider to talk to and the key to send it (null: none). */
+    record Provider(ProviderProfile profile, ApiKey key) {
+    }
+
+    /**
+     * The provider named by {@code --profile}, {@code --base-url} and {@code --api-key-env} (each may be null):
+     * the saved profile (read from the database {@code dbOption}), its base URL replaced by {@code baseUrl} when
+     * given and its key by the variable {@code apiKeyEnv} when named; without a profile, {@link #profile} and
+     * {@link #key} with the default variable {@value ChatCommand#DEFAULT_KEY_ENV}.
+     */
+    Provider provider(String profileName, String baseUrl, String apiKeyEnv, String dbOption) {
+        boolean explicitKey = apiKeyEnv != null;
+        if (profileName != null) {
+            ProfileService.Resolved r;
+            try {
+                r = profiles(dbOption).resolve(profileName);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            ProviderProfile p = baseUrl == null ? r.profile() : r.profile().withBaseUrl(baseUrl);
+            return new Provider(p, explicitKey ? key(apiKeyEnv, true, false) : r.key());
+        }
+        ProviderProfile p = profile(baseUrl);
+        return new Provider(p, key(explicitKey ? apiKeyEnv : ChatCommand.DEFAULT_KEY_ENV, explicitKey, baseUrl == null));
+    }
+
     /**
      * The key from the environment variable {@code envName}: required when the variable was named
      * explicitly, optional (local servers need none) when it is the default. No other variable is read.

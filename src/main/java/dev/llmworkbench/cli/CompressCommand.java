@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,8 +19,8 @@ public class CompressCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Parameters(paramLabel = "PROMPT", arity = "1", description = "the prompt")
     String prompt;
@@ -29,7 +29,7 @@ public class CompressCommand implements Callable<Integer> {
     public Integer call() {
         CompressionResult r = new PromptCompressor(new TokenEstimator()).compress(prompt);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.requested()) {
             JsonObject j = new JsonObject();
             j.addProperty("text", r.text());
             j.addProperty("tokens_before", r.tokensBefore());

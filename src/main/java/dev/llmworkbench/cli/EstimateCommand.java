@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,22 +52,17 @@ public class EstimateCommand implements Callable<Integer> {
     @Option(names = "--output-tokens", paramLabel = "N", defaultValue = "256", description = "output tokens per request (default: ${DEFAULT-VALUE})")
     int outputTokens;
 
-    @Option(names = "--currency", paramLabel = "USD|CNY", defaultValue = "USD", description = "currency of the text output (default: ${DEFAULT-VALUE})")
-    String currency;
+    @Mixin
+    CurrencyOption currency;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Currency cur;
-        try {
-            cur = Currency.parse(currency);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--currency: " + e.getMessage());
-        }
+        Currency cur = currency.currency();
         if (outputTokens < 0) {
             throw new UsageException("--output-tokens must not be negative");
         }
@@ -102,7 +98,7 @@ public class EstimateCommand implements Callable<Integer> {
         } catch (EstimateService.NoPrice e) {
             throw new UsageException(e.getMessage());
         }
-        if (json) {
+        if (json.requested()) {
             JsonObject o = new JsonObject();
             JsonArray a = new JsonArray();
             for (EstimateService.ModelEstimate e : est) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,16 +35,17 @@ public class HistoryCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "export: where to write (.jsonl or .csv)")
     Path output;
 
-    @Option(names = "--db", paramLabel = "FILE", description = "the database (default: in the user's data folder)")
-    String db;
+    @Mixin
+    DbOption dbOption;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         String a = action == null ? "list" : action.toLowerCase(Locale.ROOT);
+        String db = dbOption.file();
         try (CliServices services = new CliServices()) {
             switch (a) {
                 case "list" -> {
@@ -52,7 +54,7 @@ public class HistoryCommand implements Callable<Integer> {
                     }
                     HistoryService h = services.history(db);
                     List<RunRecord> runs = h.list(RunQuery.all());
-                    if (json) {
+                    if (json.requested()) {
                         JsonObject o = new JsonObject();
                         JsonArray arr = new JsonArray();
                         runs.forEach(r -> arr.add(runJson(r)));
@@ -75,7 +77,7 @@ public class HistoryCommand implements Callable<Integer> {
                     o.add("job_id", Json.str(d.job() == null ? null : d.job().id()));
                     o.add("settings", Json.rawOrString(d.run().settingsJson()));
                     o.add("summary", Json.rawOrString(d.run().summaryJson()));
-                    if (json) {
+                    if (json.requested()) {
                         out.println(Json.PRETTY.toJson(o));
                     } else {
                         RunRecord r = d.run();
@@ -107,7 +109,7 @@ public class HistoryCommand implements Callable<Integer> {
                         throw noRun();
                     }
                     int n = h.export(runId, output, format);
-                    if (json) {
+                    if (json.requested()) {
                         JsonObject o = new JsonObject();
                         o.addProperty("run", runId);
                         o.addProperty("lines", n);

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,20 +42,15 @@ public class PriceCommand implements Callable<Integer> {
     @Option(names = "--cached-tokens", paramLabel = "C", defaultValue = "0", description = "the part of N read from the cache")
     long cachedTokens;
 
-    @Option(names = "--currency", paramLabel = "USD|CNY", defaultValue = "USD", description = "currency of the text output (default: ${DEFAULT-VALUE})")
-    String currency;
+    @Mixin
+    CurrencyOption currency;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
-        Currency cur;
-        try {
-            cur = Currency.parse(currency);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        Currency cur = currency.currency();
         if (inputTokens < 0 || outputTokens < 0 || reasoningTokens < 0 || cachedTokens < 0) {
             throw new UsageException("token counts must not be negative");
         }
@@ -79,7 +75,7 @@ public class PriceCommand implements Callable<Integer> {
                 (int) reasoningTokens, (int) cachedTokens, false);
         CostResult r = calc.cost(provider, model, usage, false);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.requested()) {
             out.println(Json.print(toJson(r)));
         } else {
             Money total = r.total(cur);

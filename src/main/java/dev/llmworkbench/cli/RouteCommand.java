@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,8 +27,8 @@ public class RouteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Parameters(paramLabel = "PROMPT", arity = "1", description = "the prompt")
     String prompt;
@@ -41,7 +41,7 @@ public class RouteCommand implements Callable<Integer> {
                 new BudgetLedger(Clock.systemDefaultZone(), ZoneId.systemDefault()));
         RoutingService.Route r = routing.route(prompt, Priority.NORMAL, 1024);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.requested()) {
             JsonObject j = new JsonObject();
             j.addProperty("score", r.score());
             j.addProperty("level", r.level());
