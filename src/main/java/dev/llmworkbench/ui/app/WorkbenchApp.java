@@ -99,6 +99,13 @@ public class WorkbenchApp extends Application {
         services = servicesFactory.get();
         Navigation navigation = new Navigation();
         window = new MainWindow(stage, preferences, navigation);
+        // nothing that escapes on the window's thread goes unseen: it is logged and said in the notice line
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> {
+            java.util.logging.Logger.getLogger(WorkbenchApp.class.getName())
+                    .log(java.util.logging.Level.SEVERE, "unexpected error on the window's thread", e);
+            window.showNotice("Something went wrong.", dev.llmworkbench.ui.common.Tasks.message(e)
+                    + " (the details are in the log)");
+        });
         stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> closeServices());
 
         ScheduledExecutorService work = services.threads().scheduled("workbench-ui", 2);

@@ -111,7 +111,17 @@ public final class CompareViewModel {
         lanes.add(new Lane(first, ms.size() > 1 ? ms.get(1) : ms.isEmpty() ? "" : ms.get(0)));
     }
 
+    /**
+     * Reads the profiles again (after Settings saved or deleted one). Each lane keeps its profile by name
+     * (the new instance of it, or the first profile when it was deleted) and its model.
+     */
     public void reloadProfiles() {
+        List<String> laneProfiles = new ArrayList<>();
+        List<String> laneModels = new ArrayList<>();
+        for (Lane l : lanes) {
+            laneProfiles.add(l.profile.get() == null ? null : l.profile.get().name());
+            laneModels.add(l.model.get());
+        }
         profiles.setAll(service.providers().profiles());
         LinkedHashSet<String> names = new LinkedHashSet<>();
         for (ProviderProfile p : profiles) {
@@ -121,6 +131,12 @@ public final class CompareViewModel {
         }
         names.addAll(prices.models());
         models.setAll(names);
+        for (int i = 0; i < lanes.size(); i++) {
+            String name = laneProfiles.get(i);
+            lanes.get(i).profile.set(profiles.stream().filter(p -> p.name().equals(name)).findFirst()
+                    .orElse(profiles.isEmpty() ? null : profiles.get(0)));
+            lanes.get(i).model.set(laneModels.get(i) == null ? "" : laneModels.get(i));
+        }
     }
 
     public boolean addLane() {
@@ -148,7 +164,18 @@ public final class CompareViewModel {
         running.set(true);
         AtomicInteger left = new AtomicInteger(lanes.size());
         for (Lane lane : new ArrayList<>(lanes)) {
-            ChatRequest.Builder b = ChatRequest.builder(lane.model.get().isBlank() ? "qwen3-235b-a22b" : lane.model.get().trim());
+            String model = lane.model.get() == null ? "" : lane.model.get().trim();
+            ProviderProfile profile = lane.profile.get();
+            if (profile == null) {
+                lane.outcome = null;
+                lane.error.set("Choose a provider for this lane.");
+                if (left.decrementAndGet() == 0) {
+                    running.set(false);
+                    summarize();
+                }
+                continue;
+            }
+            ChatRequest.Builder b = ChatRequest.builder(model.isEmpty() ? "qwen3-235b-a22b" : model);
             if (!systemPrompt.get().isBlank()) {
                 b.system(systemPrompt.get());
             }
@@ -182,7 +209,7 @@ public final class CompareViewModel {
                     }
                 }
             };
-            lane.run = service.start(service.job(lane.profile.get(), req, Priority.NORMAL), obs, RunKind.COMPARE);
+            lane.run = service.start(service.job(profile, req, Priority.NORMAL), obs, RunKind.COMPARE);
             lane.run.result().thenAccept(o -> ui.execute(() -> {
                 finishLane(lane, o);
                 if (left.decrementAndGet() == 0) {
