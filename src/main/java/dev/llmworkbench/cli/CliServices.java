@@ -22,6 +22,7 @@ import dev.llmworkbench.service.providers.ProfileService;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.store.BudgetSpendStore;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.ProfileStore;
@@ -49,7 +50,7 @@ final class CliServices implements AutoCloseable {
     private Simulator simulator;
     private ChatService chat;
     private PriceCatalogue catalogue;
-    private Database database;
+    private volatile Database database;
     private RetryPolicy retryPolicy;
 
     /** Every executor of the command comes from here (closed with the services). */
@@ -140,6 +141,18 @@ final class CliServices implements AutoCloseable {
             Random random = new SecureRandom();
             RetryPolicy retry = retryPolicy != null ? retryPolicy : RetryPolicy.defaults(random::nextDouble);
             BudgetLedger ledger = new BudgetLedger(clock, ZoneId.systemDefault());
+            // what a command spends counts in the day's spend the desktop shows and its budget enforces
+            ledger.onCharged((priority, usd) -> {
+                Database d = database;
+                if (d != null) {
+                    try {
+                        new BudgetSpendStore(d).addSpend(java.time.LocalDate.now(clock), priority, usd);
+                    } catch (RuntimeException e) {
+                        java.util.logging.Logger.getLogger(CliServices.class.getName())
+                                .log(java.util.logging.Level.WARNING, "spend could not be stored", e);
+                    }
+                }
+            });
             chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(), scheduler, ticker,
                     clock);
         }

@@ -65,6 +65,15 @@ public final class BudgetLedger {
     public record TokenStatus(Long budget, long spent, long reserved) {
     }
 
+    /**
+     * Where every charge goes as it is settled (priority, USD), whichever engine made the request: the
+     * composition root persists it, so today's spend after a restart counts batches and benchmarks too.
+     * Called on the settling thread, outside the ledger's lock; it must be quick and must not throw.
+     */
+    public synchronized void onCharged(java.util.function.BiConsumer<Priority, BigDecimal> sink) {
+        this.chargedSink = Objects.requireNonNull(sink, "sink");
+    }
+
     /** Today's spend, for the store to persist and restore after a restart. */
     public record Snapshot(LocalDate day, Map<Priority, BigDecimal> spentUsd, Instant hourStart,
                            long tokensThisHour) {
@@ -77,6 +86,7 @@ public final class BudgetLedger {
     private final ZoneId zone;
     private final Map<Priority, BigDecimal> budgets = new EnumMap<>(Priority.class);
     private final Map<Priority, BigDecimal> spent = new EnumMap<>(Priority.class);
+    private java.util.function.BiConsumer<Priority, BigDecimal> chargedSink = (p, usd) -> { };
     private final Map<Priority, BigDecimal> reserved = new EnumMap<>(Priority.class);
     private BigDecimal totalBudget;
     private Long hourlyTokenBudget;
@@ -326,6 +336,8 @@ public final class BudgetLedger {
             if (actualUsd.signum() < 0 || actualTokens < 0) {
                 throw new IllegalArgumentException("actual cost must be ≥ 0");
             }
+            Settlement s;
+            java.util.function.BiConsumer<Priority, BigDecimal> sink;
             synchronized (BudgetLedger.this) {
                 if (closed) {
                     return settlement == null ? Settlement.NONE : settlement;
@@ -338,8 +350,13 @@ public final class BudgetLedger {
                 spent.merge(priority, usd, BigDecimal::add);
                 tokensSpent += tokens;
                 settlement = new Settlement(usd, tokens, actualUsd.subtract(usd), actualTokens - tokens);
-                return settlement;
+                s = settlement;
+                sink = chargedSink;
             }
+            if (s.chargedUsd().signum() > 0) {
+                sink.accept(priority, s.chargedUsd()); // outside the lock
+            }
+            return s;
         }
 
         /** The request failed and was not billed: frees the reservation. */

@@ -172,6 +172,15 @@ public final class AppServices implements AutoCloseable {
         this.playground = new PlaygroundService(() -> chat, clients, providers, this::record, ZoneId.systemDefault(),
                 background);
         background.execute(providers::warmKeys); // the keyring is read off the window's thread, once
+        // every charge, whichever engine made it (playground, compare, batch, bench), is stored as it settles:
+        // today's spend after a restart is the whole day's, and the daily budget enforces that figure
+        ledger.onCharged((priority, usd) -> background.execute(() -> {
+            try {
+                spendStore.addSpend(LocalDate.now(clock), priority, usd);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "spend could not be stored", e);
+            }
+        }));
         playground.setDailyBudgetSource(limits::dailyBudgetUsd);
     }
 
@@ -192,9 +201,6 @@ public final class AppServices implements AutoCloseable {
 
     private void record(ChatJob job, ChatOutcome outcome, RunKind kind) {
         try {
-            if (outcome.costUsd() != null && outcome.costUsd().amount().signum() > 0) {
-                spendStore.addSpend(LocalDate.now(clock), job.priority(), outcome.costUsd().amount());
-            }
             if (outcome.completion().usage() != null) {
                 spendStore.addTokens(clock.instant(), outcome.completion().usage().totalOrSum());
             }
