@@ -158,12 +158,32 @@ public final class BatchInput {
         return RESERVED.contains(lower) || lower.startsWith("check") ? lower : column.trim();
     }
 
+    /** The longest reason an invalid row is given. */
+    static final int REASON_CHARS = 200;
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage();
+        return plain(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+
+    /**
+     * A library's message in plain words for a row's reason: its first line only (Gson adds a second with
+     * a troubleshooting URL), no URL, at most {@link #REASON_CHARS} characters.
+     */
+    static String plain(String message) {
+        if (message == null || message.isBlank()) {
+            return "unreadable";
+        }
+        String m = message.strip();
+        int nl = m.indexOf('\n');
+        if (nl >= 0) {
+            m = m.substring(0, nl).strip();
+        }
+        m = m.replaceAll("\\s*See https?://\\S+", "").replaceAll("https?://\\S+", "").strip();
+        return m.length() > REASON_CHARS ? m.substring(0, REASON_CHARS - 1) + "…" : m;
     }
 
     private static List<Row> jsonl(Reader in) throws IOException {
@@ -245,7 +265,7 @@ public final class BatchInput {
                         : c.toString(), List.of(), null));
             }
         } catch (RuntimeException e) {
-            return new Row(line, id, null, raw, "bad message in body: " + e.getMessage());
+            return new Row(line, id, null, raw, "bad message in body: " + rootMessage(e));
         }
         Integer max = null;
         Double temp = null;
@@ -264,7 +284,7 @@ public final class BatchInput {
                 }
             }
         } catch (RuntimeException e) {
-            return new Row(line, id, null, raw, "bad number in body: " + e.getMessage());
+            return new Row(line, id, null, raw, "bad number in body: " + rootMessage(e));
         }
         String model = body.has("model") && !body.get("model").isJsonNull() ? body.get("model").getAsString() : null;
         BatchRow row = new BatchRow(messages, model == null || model.isBlank() ? null : model, max, temp, null, null,
