@@ -1,17 +1,12 @@
 package dev.llmworkbench.ui.playground;
 
+import static dev.llmworkbench.ui.playground.ViewParts.caption;
+import static dev.llmworkbench.ui.playground.ViewParts.output;
+import static dev.llmworkbench.ui.playground.ViewParts.readOnly;
+
 import atlantafx.base.theme.Styles;
-import dev.llmworkbench.domain.Message;
-import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.domain.ProviderProfile;
-import dev.llmworkbench.domain.ResponseFormat;
-import dev.llmworkbench.service.chat.ErrorAdvice;
-import dev.llmworkbench.service.playground.PromptLibraryService.SavedPrompt;
 import dev.llmworkbench.service.playground.PromptTemplates;
-import dev.llmworkbench.ui.common.ProfileNames;
-import dev.llmworkbench.ui.common.Fields;
 import dev.llmworkbench.ui.common.AcceleratorRegistry;
-import dev.llmworkbench.ui.common.MetricTile;
 import dev.llmworkbench.ui.common.Shortcuts;
 import dev.llmworkbench.ui.common.StreamingTextBuffer;
 import java.util.Collection;
@@ -24,30 +19,21 @@ import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
-import javafx.scene.control.CheckBox;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.scene.control.TextInputDialog;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
 import org.fxmisc.flowless.VirtualizedScrollPane;
 import org.fxmisc.richtext.CodeArea;
 import org.fxmisc.richtext.model.StyleSpans;
@@ -187,109 +173,17 @@ public final class PlaygroundView extends BorderPane {
         newConv.setOnAction(e -> vm.newConversation());
         Button code = new Button("View code");
         code.setId("view-code");
-        code.setOnAction(e -> showCode());
+        code.setOnAction(e -> CodeDialog.show(vm));
         HBox buttons = new HBox(8, run, stop, newConv, code);
         buttons.setAlignment(Pos.CENTER_LEFT);
 
-        ListView<Message> turns = new ListView<>(vm.conversation());
-        turns.setId("conversation");
-        turns.setAccessibleText("Conversation so far: select a turn, Delete removes it, Enter edits it");
-        turns.setPrefHeight(120);
-        turns.setPlaceholder(new Label("No turns yet: the next run starts a conversation."));
-        turns.setCellFactory(lv -> new ListCell<>() {
-            @Override
-            protected void updateItem(Message m, boolean empty) {
-                super.updateItem(m, empty);
-                setText(empty || m == null ? null : m.role().wireName() + ": " + abbreviate(m.content()));
-            }
-        });
-        turns.setOnKeyPressed(e -> {
-            int i = turns.getSelectionModel().getSelectedIndex();
-            if (i < 0) {
-                return;
-            }
-            if (e.getCode() == javafx.scene.input.KeyCode.DELETE) {
-                vm.removeTurn(i);
-            } else if (e.getCode() == javafx.scene.input.KeyCode.ENTER) {
-                editTurn(i);
-            }
-        });
-        turns.setOnMouseClicked(e -> {
-            if (e.getClickCount() == 2 && turns.getSelectionModel().getSelectedIndex() >= 0) {
-                editTurn(turns.getSelectionModel().getSelectedIndex());
-            }
-        });
-        Button removeTurn = new Button("Remove turn");
-        removeTurn.disableProperty().bind(turns.getSelectionModel().selectedItemProperty().isNull());
-        removeTurn.setOnAction(e -> vm.removeTurn(turns.getSelectionModel().getSelectedIndex()));
-        Button editTurn = new Button("Edit turn");
-        editTurn.disableProperty().bind(turns.getSelectionModel().selectedItemProperty().isNull());
-        editTurn.setOnAction(e -> editTurn(turns.getSelectionModel().getSelectedIndex()));
-
         VBox box = new VBox(6, caption("System"), sysPane, caption("Prompt"), userPane, varTitle, varForm, estimate,
-                buttons, library(), caption("Conversation"), turns, new HBox(6, editTurn, removeTurn));
+                buttons, new PromptLibraryBar(vm), new ConversationPane(vm));
         box.setPadding(new Insets(8));
         ScrollPane scroll = new ScrollPane(box);
         scroll.setFitToWidth(true);
         scroll.setFitToHeight(true);
         return scroll;
-    }
-
-    private void editTurn(int index) {
-        Message m = vm.conversation().get(index);
-        TextInputDialog d = new TextInputDialog(m.content());
-        d.setTitle("Edit turn");
-        d.setHeaderText("Edit the " + m.role().wireName() + " turn");
-        d.showAndWait().ifPresent(text -> vm.editTurn(index, text));
-    }
-
-    private Node library() {
-        TextField name = new TextField();
-        name.setId("prompt-name");
-        name.setPromptText("Prompt name");
-        name.setAccessibleText("Name to save the prompt under");
-        Button save = new Button("Save");
-        save.setId("save-prompt");
-        save.setOnAction(e -> vm.savePrompt(name.getText())); // a bad name is said in the notice
-        ComboBox<String> names = new ComboBox<>(vm.promptNames());
-        names.setPromptText("Library");
-        names.setAccessibleText("Saved prompts");
-        ComboBox<SavedPrompt> versions = new ComboBox<>(vm.versions());
-        versions.setPromptText("Version");
-        versions.setAccessibleText("Versions of the saved prompt");
-        versions.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(SavedPrompt p) {
-                return p == null ? "" : "v" + p.version() + " · " + p.createdAt().toString().substring(0, 16);
-            }
-
-            @Override
-            public SavedPrompt fromString(String s) {
-                return null;
-            }
-        });
-        names.valueProperty().addListener((o, a, n) -> {
-            vm.loadVersions(n);
-            name.setText(n == null ? name.getText() : n);
-        });
-        Button open = new Button("Open");
-        open.disableProperty().bind(versions.valueProperty().isNull());
-        open.setOnAction(e -> vm.open(versions.getValue()));
-        Button diff = new Button("Diff");
-        diff.setTooltip(new Tooltip("What changed from the previous version to the one selected"));
-        diff.disableProperty().bind(versions.valueProperty().isNull());
-        diff.setOnAction(e -> {
-            SavedPrompt sel = versions.getValue();
-            int i = vm.versions().indexOf(sel);
-            SavedPrompt older = i > 0 ? vm.versions().get(i - 1) : sel;
-            showText("Diff v" + older.version() + " → v" + sel.version(), vm.diff(older, sel));
-        });
-        Label notice = new Label();
-        notice.getStyleClass().add(Styles.TEXT_MUTED);
-        notice.textProperty().bind(vm.noticeProperty());
-        FlowPane row = new FlowPane(6, 6, name, save, names, versions, open, diff, notice);
-        row.setAlignment(Pos.CENTER_LEFT);
-        return row;
     }
 
     private void fillVariables(GridPane form) {
@@ -346,13 +240,13 @@ public final class PlaygroundView extends BorderPane {
     // ------------------------------------------------------------------ right: parameters and output
 
     private Node right() {
-        TabPane tabs = new TabPane(new Tab("Output", output()), new Tab("Parameters", parameters()),
-                new Tab("Inspector", inspector()));
+        TabPane tabs = new TabPane(new Tab("Output", outputPane()), new Tab("Parameters", new ParametersPane(vm)),
+                new Tab("Inspector", new InspectorPane(vm)));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;
     }
 
-    private Node output() {
+    private Node outputPane() {
         reasoningPane.setId("reasoning-pane");
         reasoningPane.setExpanded(true);
         reasoningPane.setVisible(false);
@@ -360,37 +254,6 @@ public final class PlaygroundView extends BorderPane {
         reasoningArea.setPrefHeight(140);
         answerArea.setPrefHeight(320);
         VBox.setVgrow(answerArea, javafx.scene.layout.Priority.ALWAYS);
-
-        VBox errorBox = new VBox(4);
-        errorBox.setId("error-box");
-        errorBox.getStyleClass().add("error-box");
-        Label errTitle = new Label();
-        errTitle.getStyleClass().addAll(Styles.TEXT_BOLD, Styles.DANGER);
-        errTitle.textProperty().bind(vm.errorTitleProperty());
-        Label errText = new Label();
-        errText.setId("error-text");
-        errText.setWrapText(true);
-        errText.textProperty().bind(vm.errorTextProperty());
-        Button action = new Button();
-        action.setId("error-action");
-        action.getStyleClass().add(Styles.SMALL);
-        vm.errorActionProperty().addListener((o, a, n) -> {
-            action.setVisible(n == ErrorAdvice.Action.OPEN_SETTINGS || n == ErrorAdvice.Action.TURN_STREAMING_ON
-                    || n == ErrorAdvice.Action.RAISE_BUDGET);
-            action.setText(n == ErrorAdvice.Action.TURN_STREAMING_ON ? "Turn streaming on" : "Open Settings");
-        });
-        action.setVisible(false);
-        action.managedProperty().bind(action.visibleProperty());
-        action.setOnAction(e -> {
-            if (vm.errorActionProperty().get() == ErrorAdvice.Action.TURN_STREAMING_ON) {
-                vm.turnStreamingOn();
-            } else {
-                openSettings.run();
-            }
-        });
-        errorBox.getChildren().addAll(errTitle, errText, action);
-        errorBox.visibleProperty().bind(vm.errorTitleProperty().isNotEmpty());
-        errorBox.managedProperty().bind(errorBox.visibleProperty());
 
         Label retry = new Label();
         retry.setId("retry-note");
@@ -426,193 +289,10 @@ public final class PlaygroundView extends BorderPane {
             case FAILED -> "Failed";
         }));
 
-        VBox box = new VBox(6, metrics(), status, retry, errorBox, reasoningPane, caption("Answer"), answerArea,
-                json, toolPane);
+        VBox box = new VBox(6, new MetricsRow(vm), status, retry, new ErrorBox(vm, openSettings), reasoningPane,
+                caption("Answer"), answerArea, json, toolPane);
         box.setPadding(new Insets(8));
         return box;
-    }
-
-    private Node metrics() {
-        FlowPane strip = new FlowPane(14, 6);
-        strip.setId("metrics");
-        strip.getStyleClass().add("metrics-strip");
-        strip.getChildren().addAll(
-                tile("TTFT", "Time to the first token (reasoning included)", vm.ttftProperty(), "metric-ttft"),
-                tile("TTFO", "Time to the first answer token", vm.ttfoProperty(), "metric-ttfo"),
-                tile("tokens/s", "Decode speed: 1 / time per output token", vm.tokensPerSecondProperty(), "metric-tps"),
-                tile("end-to-end", "Request start to the last chunk", vm.e2eProperty(), "metric-e2e"),
-                tile("tokens in", "Prompt tokens", vm.tokensInProperty(), "metric-in"),
-                tile("tokens out", "Completion tokens", vm.tokensOutProperty(), "metric-out"),
-                tile("cost USD", "Cost of this request in USD", vm.costUsdProperty(), "metric-usd"),
-                tile("cost CNY", "Cost of this request in CNY", vm.costCnyProperty(), "metric-cny"),
-                tile("attempts", "HTTP attempts (retries included)", vm.attemptsTextProperty(), "metric-attempts"));
-        return strip;
-    }
-
-    private static MetricTile tile(String caption, String help, javafx.beans.value.ObservableValue<String> value,
-                                   String id) {
-        MetricTile t = new MetricTile(caption, help);
-        t.setId(id);
-        t.setValue(value.getValue());
-        value.addListener((o, a, b) -> t.setValue(b));
-        return t;
-    }
-
-    private Node parameters() {
-        ComboBox<ProviderProfile> provider = new ComboBox<>(vm.profiles());
-        provider.setId("provider");
-        provider.setAccessibleText("Provider");
-        provider.valueProperty().bindBidirectional(vm.profileProperty());
-        provider.setConverter(new ProfileNames(vm.profiles()));
-        ComboBox<String> model = new ComboBox<>(vm.models());
-        model.setId("model");
-        model.setEditable(true);
-        model.setAccessibleText("Model");
-        model.valueProperty().bindBidirectional(vm.modelProperty());
-        CheckBox thinking = new CheckBox("Thinking");
-        thinking.setId("thinking");
-        thinking.selectedProperty().bindBidirectional(vm.thinkingProperty());
-        thinking.setTooltip(new Tooltip("enable_thinking; DashScope needs streaming for it (turned on for you)"));
-        CheckBox stream = new CheckBox("Stream");
-        stream.setId("stream");
-        stream.selectedProperty().bindBidirectional(vm.streamProperty());
-        ComboBox<Priority> priority = new ComboBox<>(javafx.collections.FXCollections.observableArrayList(Priority.values()));
-        priority.setAccessibleText("Priority");
-        priority.valueProperty().bindBidirectional(vm.priorityProperty());
-        ComboBox<ResponseFormat.Type> format =
-                new ComboBox<>(javafx.collections.FXCollections.observableArrayList(ResponseFormat.Type.values()));
-        format.setId("response-format");
-        format.setAccessibleText("Response format");
-        format.valueProperty().bindBidirectional(vm.responseFormatProperty());
-        TextArea schema = new TextArea();
-        schema.setId("schema");
-        schema.setPromptText("{\"type\": \"object\", \"required\": [...], \"properties\": {...}}");
-        schema.setPrefRowCount(4);
-        schema.textProperty().bindBidirectional(vm.schemaJsonProperty());
-        schema.disableProperty().bind(vm.responseFormatProperty().isNotEqualTo(ResponseFormat.Type.JSON_SCHEMA));
-        TextArea tools = new TextArea();
-        tools.setId("tools");
-        tools.setPromptText("[{\"name\": \"get_weather\", \"description\": \"...\", \"parameters\": {...}}]");
-        tools.setPrefRowCount(4);
-        tools.textProperty().bindBidirectional(vm.toolsJsonProperty());
-
-        GridPane g = new GridPane();
-        g.setHgap(10);
-        g.setVgap(6);
-        g.setPadding(new Insets(10));
-        javafx.scene.layout.ColumnConstraints labels = new javafx.scene.layout.ColumnConstraints();
-        labels.setMinWidth(Region.USE_PREF_SIZE);
-        javafx.scene.layout.ColumnConstraints fields = new javafx.scene.layout.ColumnConstraints();
-        fields.setHgrow(javafx.scene.layout.Priority.ALWAYS);
-        g.getColumnConstraints().addAll(labels, fields);
-        int r = 0;
-        g.addRow(r++, new Label("Provider"), provider);
-        g.addRow(r++, new Label("Model"), model);
-        g.addRow(r++, new Label("Temperature"), Fields.bound("temperature", vm.temperatureProperty(), "0 – 2"));
-        g.addRow(r++, new Label("top_p"), Fields.bound("top-p", vm.topPProperty(), "0 – 1"));
-        g.addRow(r++, new Label("max_tokens"), Fields.bound("max-tokens", vm.maxTokensProperty(), "no limit"));
-        g.addRow(r++, thinking, Fields.bound("thinking-budget", vm.thinkingBudgetProperty(), "thinking budget (tokens)"));
-        g.addRow(r++, new Label("Seed"), Fields.bound("seed", vm.seedProperty(), "random"));
-        g.addRow(r++, stream, new Label(""));
-        g.addRow(r++, new Label("Priority"), priority);
-        g.addRow(r++, new Label("Response format"), format);
-        g.addRow(r++, new Label("JSON schema"), schema);
-        g.addRow(r++, new Label("Tools"), tools);
-        ScrollPane sp = new ScrollPane(g);
-        sp.setFitToWidth(true);
-        return sp;
-    }
-
-    private Node inspector() {
-        TextArea request = readOnly("inspector-request");
-        request.textProperty().bind(vm.requestJsonProperty());
-        TextArea headers = readOnly("inspector-headers");
-        headers.textProperty().bind(vm.responseHeadersProperty());
-        // up to ~1,200 lines: a text area would lay all of them out again in the pulse that sets them
-        OutputTextView events = output("inspector-events", "Raw stream events with their arrival times");
-        events.appendText(vm.rawEventsProperty().get());
-        vm.rawEventsProperty().addListener((o, a, b) -> {
-            events.clear();
-            events.appendText(b);
-        });
-        VBox box = new VBox(6, caption("Request (key never included)"), request, caption("Response headers"), headers,
-                caption("Stream events (arrival time)"), events);
-        box.setPadding(new Insets(8));
-        for (Region a : List.<Region>of(request, headers, events)) {
-            VBox.setVgrow(a, javafx.scene.layout.Priority.ALWAYS);
-        }
-        return box;
-    }
-
-    private void showCode() {
-        String curl;
-        String python;
-        String java;
-        try {
-            curl = vm.codeCurl();
-            python = vm.codePython();
-            java = vm.codeJava();
-        } catch (RuntimeException e) {
-            showText("View code", "The request is not complete yet: " + e.getMessage());
-            return;
-        }
-        TabPane tabs = new TabPane(codeTab("curl", curl), codeTab("Python (openai)", python), codeTab("Java (OkHttp)", java));
-        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.setPrefSize(760, 480);
-        Alert a = new Alert(Alert.AlertType.NONE, "", ButtonType.CLOSE);
-        a.setTitle("View code");
-        a.setHeaderText("The current request; the key is read from an environment variable");
-        a.getDialogPane().setContent(tabs);
-        a.setResizable(true);
-        a.show();
-    }
-
-    private static Tab codeTab(String name, String code) {
-        TextArea t = readOnly("code-" + name.split(" ")[0].toLowerCase(java.util.Locale.ROOT));
-        t.setText(code);
-        t.getStyleClass().add("code");
-        return new Tab(name, t);
-    }
-
-    private static void showText(String title, String text) {
-        TextArea t = readOnly("dialog-text");
-        t.setText(text);
-        t.getStyleClass().add("code");
-        t.setPrefSize(640, 400);
-        Alert a = new Alert(Alert.AlertType.NONE, "", ButtonType.CLOSE);
-        a.setTitle(title);
-        a.setHeaderText(title);
-        a.getDialogPane().setContent(t);
-        a.setResizable(true);
-        a.show();
-    }
-
-    private static OutputTextView output(String id, String accessible) {
-        OutputTextView v = new OutputTextView();
-        v.setId(id);
-        v.listView().setAccessibleText(accessible);
-        v.listView().setPlaceholder(new Label(""));
-        return v;
-    }
-
-    private static TextArea readOnly(String id) {
-        TextArea t = new TextArea();
-        t.setId(id);
-        t.setEditable(false);
-        t.setWrapText(true);
-        t.getStyleClass().add("output-text");
-        return t;
-    }
-
-    private static Label caption(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_BOLD, "section-caption");
-        return l;
-    }
-
-    private static String abbreviate(String s) {
-        String one = s.replace('\n', ' ');
-        return one.length() > 120 ? one.substring(0, 119) + "…" : one;
     }
 
     /** The view model (tests). */

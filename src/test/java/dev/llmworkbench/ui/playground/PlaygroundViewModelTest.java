@@ -169,4 +169,21 @@ class PlaygroundViewModelTest {
         assertThat(vm.userPromptProperty().get()).isEqualTo("v2 text");
         assertThat(vm.noticeProperty().get()).isEqualTo("Opened p v2.");
     }
+
+    @Test
+    void aRunThatCannotStartFailsInPlaceAndANewConversationIsIdleAgain() {
+        vm.run();
+        assertThat(vm.stateProperty().get()).isEqualTo(PlaygroundViewModel.State.FAILED);
+        assertThat(vm.isRunning()).isFalse();
+        assertThat(vm.errorTitleProperty().get()).isEqualTo("Cannot run yet");
+        vm.userPromptProperty().set("Hello");
+        vm.temperatureProperty().set("warm");
+        vm.run();
+        assertThat(vm.stateProperty().get()).isEqualTo(PlaygroundViewModel.State.FAILED);
+        assertThat(vm.errorTextProperty().get()).isEqualTo("temperature must be a number");
+        vm.newConversation();
+        assertThat(vm.stateProperty().get()).isEqualTo(PlaygroundViewModel.State.IDLE);
+        assertThat(vm.errorTitleProperty().get()).isEmpty();
+        assertThat(vm.userPromptProperty().get()).isEqualTo("Hello");
+    }
 }

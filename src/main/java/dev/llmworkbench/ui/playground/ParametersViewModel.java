@@ -1,0 +1,209 @@
+package dev.llmworkbench.ui.playground;
+
+import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.ResponseFormat;
+import dev.llmworkbench.service.playground.PlaygroundService;
+import dev.llmworkbench.service.providers.PriceService;
+import dev.llmworkbench.service.providers.ProviderPreset;
+import dev.llmworkbench.service.providers.ProviderService;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The playground's parameters: the provider and its models, sampling, thinking, streaming, priority,
+ * response format and tools. Turns them into the parameters of a request, and to and from the string
+ * map the prompt library keeps. UI thread; the server's model list is read off it.
+ */
+final class ParametersViewModel {
+    private final PlaygroundService service;
+    private final PriceService prices;
+    private final ScheduledExecutorService background;
+    private final Executor ui;
+
+    private final ObservableList<ProviderProfile> profiles = FXCollections.observableArrayList();
+    private final ObjectProperty<ProviderProfile> profile = new SimpleObjectProperty<>(this, "profile");
+    private final ObservableList<String> models = FXCollections.observableArrayList();
+    private final StringProperty model = new SimpleStringProperty(this, "model", "");
+    private final StringProperty temperature = new SimpleStringProperty(this, "temperature", "");
+    private final StringProperty topP = new SimpleStringProperty(this, "topP", "");
+    private final StringProperty maxTokens = new SimpleStringProperty(this, "maxTokens", "");
+    private final BooleanProperty thinking = new SimpleBooleanProperty(this, "thinking", false);
+    private final StringProperty thinkingBudget = new SimpleStringProperty(this, "thinkingBudget", "");
+    private final StringProperty seed = new SimpleStringProperty(this, "seed", "");
+    private final BooleanProperty stream = new SimpleBooleanProperty(this, "stream", true);
+    private final ObjectProperty<Priority> priority = new SimpleObjectProperty<>(this, "priority", Priority.NORMAL);
+    private final ObjectProperty<ResponseFormat.Type> responseFormat =
+            new SimpleObjectProperty<>(this, "responseFormat", ResponseFormat.Type.TEXT);
+    private final StringProperty schemaJson = new SimpleStringProperty(this, "schemaJson", "");
+    private final StringProperty toolsJson = new SimpleStringProperty(this, "toolsJson", "");
+
+    ParametersViewModel(PlaygroundService service, PriceService prices, ScheduledExecutorService background,
+                        Executor ui) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.prices = Objects.requireNonNull(prices, "prices");
+        this.background = Objects.requireNonNull(background, "background");
+        this.ui = Objects.requireNonNull(ui, "ui");
+        reloadProfiles();
+        profile.addListener((o, was, now) -> {
+            if (now != null) {
+                refreshModels(now);
+            }
+        });
+        refreshModels(profile.get());
+    }
+
+    // ------------------------------------------------------------------ providers and models
+
+    /** Reloads the profiles (after Settings changed them), keeping the selection when it still exists. */
+    void reloadProfiles() {
+        ProviderProfile was = profile.get();
+        ProviderService ps = service.providers();
+        profiles.setAll(ps.profiles());
+        ProviderProfile keep = was == null ? null
+                : profiles.stream().filter(p -> p.name().equals(was.name())).findFirst().orElse(null);
+        profile.set(keep != null ? keep : ps.defaultProfile());
+    }
+
+    /** Selects the profile of that name, if there is one. */
+    void selectProfile(String name) {
+        profiles.stream().filter(x -> x.name().equals(name)).findFirst().ifPresent(profile::set);
+    }
+
+    private void refreshModels(ProviderProfile p) {
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        if (p != null && p.defaultModel() != null && !p.defaultModel().isBlank()) {
+            names.add(p.defaultModel());
+        }
+        names.addAll(prices.models());
+        models.setAll(names);
+        if (p != null && p.defaultModel() != null && !p.defaultModel().isBlank()) {
+            model.set(p.defaultModel());
+        } else if (model.get() == null || model.get().isBlank()) {
+            model.set(models.isEmpty() ? "" : models.get(0));
+        }
+        if (p == null) {
+            return;
+        }
+        // the models the server lists come first, fetched off the UI thread
+        background.execute(() -> {
+            ProviderService.ConnectionResult r = service.providers().testConnection(p, null);
+            if (r.ok() && !r.models().isEmpty()) {
+                ui.execute(() -> {
+                    if (p.equals(profile.get())) {
+                        LinkedHashSet<String> merged = new LinkedHashSet<>(r.models());
+                        merged.addAll(prices.models());
+                        String keep = model.get();
+                        models.setAll(merged);
+                        model.set(keep);
+                    }
+                });
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ into a request
+
+    /** A request builder for the chosen model; fails with a message for the user when there is none. */
+    ChatRequest.Builder newRequest() {
+        String m = model.get() == null ? "" : model.get().trim();
+        if (m.isEmpty()) {
+            throw new IllegalArgumentException("choose a model");
+        }
+        return ChatRequest.builder(m);
+    }
+
+    /** Puts the parameters into {@code b}; fails with a message for the user on a value that does not parse. */
+    void applyTo(ChatRequest.Builder b) {
+        b.temperature(RequestValues.parseDouble(temperature.get(), "temperature"));
+        b.topP(RequestValues.parseDouble(topP.get(), "top_p"));
+        b.maxTokens(RequestValues.parseInt(maxTokens.get(), "max_tokens"));
+        b.seed(RequestValues.parseLong(seed.get(), "seed"));
+        boolean think = thinking.get();
+        ProviderProfile p = profile.get();
+        boolean streamOn = stream.get();
+        if (think && p != null && ProviderPreset.isDashScope(p.baseUrl())) {
+            streamOn = true; // DashScope answers thinking only when streamed
+        }
+        b.stream(streamOn);
+        b.enableThinking(think);
+        if (think) {
+            b.thinkingBudget(RequestValues.parseInt(thinkingBudget.get(), "thinking budget"));
+        }
+        switch (responseFormat.get()) {
+            case JSON_OBJECT -> b.responseFormat(ResponseFormat.jsonObject());
+            case JSON_SCHEMA -> b.responseFormat(ResponseFormat.jsonSchema("response", schemaJson.get(), true));
+            default -> { }
+        }
+        b.tools(RequestValues.parseTools(toolsJson.get()));
+    }
+
+    // ------------------------------------------------------------------ the library's form of them
+
+    /** The parameters as the prompt library keeps them. */
+    Map<String, String> toMap() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("model", model.get());
+        params.put("temperature", temperature.get());
+        params.put("top_p", topP.get());
+        params.put("max_tokens", maxTokens.get());
+        params.put("thinking", Boolean.toString(thinking.get()));
+        params.put("thinking_budget", thinkingBudget.get());
+        params.put("seed", seed.get());
+        params.put("stream", Boolean.toString(stream.get()));
+        params.put("response_format", responseFormat.get().name());
+        params.put("schema", schemaJson.get());
+        params.put("tools", toolsJson.get());
+        return params;
+    }
+
+    /** Sets the parameters from the library's map; what it lacks goes back to its default (the model stays). */
+    void apply(Map<String, String> params) {
+        model.set(params.getOrDefault("model", model.get()));
+        temperature.set(params.getOrDefault("temperature", ""));
+        topP.set(params.getOrDefault("top_p", ""));
+        maxTokens.set(params.getOrDefault("max_tokens", ""));
+        thinking.set(Boolean.parseBoolean(params.getOrDefault("thinking", "false")));
+        thinkingBudget.set(params.getOrDefault("thinking_budget", ""));
+        seed.set(params.getOrDefault("seed", ""));
+        stream.set(Boolean.parseBoolean(params.getOrDefault("stream", "true")));
+        try {
+            responseFormat.set(ResponseFormat.Type.valueOf(params.getOrDefault("response_format", "TEXT")));
+        } catch (IllegalArgumentException e) {
+            responseFormat.set(ResponseFormat.Type.TEXT);
+        }
+        schemaJson.set(params.getOrDefault("schema", ""));
+        toolsJson.set(params.getOrDefault("tools", ""));
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    ObservableList<ProviderProfile> profiles() { return profiles; }
+    ObjectProperty<ProviderProfile> profileProperty() { return profile; }
+    ObservableList<String> models() { return models; }
+    StringProperty modelProperty() { return model; }
+    StringProperty temperatureProperty() { return temperature; }
+    StringProperty topPProperty() { return topP; }
+    StringProperty maxTokensProperty() { return maxTokens; }
+    BooleanProperty thinkingProperty() { return thinking; }
+    StringProperty thinkingBudgetProperty() { return thinkingBudget; }
+    StringProperty seedProperty() { return seed; }
+    BooleanProperty streamProperty() { return stream; }
+    ObjectProperty<Priority> priorityProperty() { return priority; }
+    ObjectProperty<ResponseFormat.Type> responseFormatProperty() { return responseFormat; }
+    StringProperty schemaJsonProperty() { return schemaJson; }
+    StringProperty toolsJsonProperty() { return toolsJson; }
+}
