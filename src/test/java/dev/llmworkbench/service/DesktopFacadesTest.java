@@ -102,6 +102,19 @@ class DesktopFacadesTest {
     }
 
     @Test
+    void codeForTheSimulatorStartsItsOwnAndUsesTheCommandLinesKeyVariable() {
+        String json = "{\"model\":\"qwen3-235b-a22b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String env = ProviderService.keyEnvVar("simulator");
+        assertThat(env).isEqualTo("WORKBENCH_API_KEY");
+        assertThat(CodeSnippets.curl(null, json, env, Map.of())).contains("# the embedded simulator: start it with "
+                + "llm-workbench sim --port 8089", "\"http://127.0.0.1:${WORKBENCH_SIM_PORT:-8089}/v1/chat/completions\"");
+        assertThat(CodeSnippets.python(null, json, env, Map.of()))
+                .contains("base_url=f\"http://127.0.0.1:{os.environ.get('WORKBENCH_SIM_PORT', '8089')}/v1\"");
+        assertThat(CodeSnippets.java(null, json, env, Map.of()))
+                .contains("System.getenv().getOrDefault(\"WORKBENCH_SIM_PORT\", \"8089\")");
+    }
+
+    @Test
     void jsonAnswersAreCheckedAgainstRequiredPropertiesAndTypes() {
         String schema = "{\"type\":\"object\",\"required\":[\"name\",\"age\"],"
                 + "\"properties\":{\"name\":{\"type\":\"string\"},\"age\":{\"type\":\"integer\"}}}";

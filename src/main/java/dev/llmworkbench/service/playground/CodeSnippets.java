@@ -11,7 +11,9 @@ import java.util.Set;
 
 /**
  * "View code": the current request as curl, Python ({@code openai}) and Java (OkHttp). The key is
- * always an environment variable reference, never the key itself. Pure functions.
+ * always an environment variable reference, never the key itself. A {@code null} base URL means the
+ * embedded simulator: the code then says how to start it ({@value #SIM_COMMAND}) and reads its port from
+ * {@value #SIM_PORT_VAR} (default {@value #SIM_DEFAULT_PORT}), never the app's own temporary port. Pure functions.
  */
 public final class CodeSnippets {
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -19,6 +21,12 @@ public final class CodeSnippets {
     private static final Set<String> PYTHON_ARGS = Set.of("model", "messages", "temperature", "top_p", "max_tokens",
             "stop", "seed", "stream", "stream_options", "response_format", "tools", "tool_choice", "n",
             "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "user", "logit_bias");
+
+    /** How a person starts the simulator the code talks to. */
+    public static final String SIM_COMMAND = "llm-workbench sim --port 8089";
+    /** The environment variable with the simulator's port. */
+    public static final String SIM_PORT_VAR = "WORKBENCH_SIM_PORT";
+    public static final String SIM_DEFAULT_PORT = "8089";
 
     private CodeSnippets() {
     }
@@ -31,7 +39,13 @@ public final class CodeSnippets {
      */
     public static String curl(String baseUrl, String requestJson, String keyEnvVar, Map<String, String> extraHeaders) {
         StringBuilder sb = new StringBuilder();
-        sb.append("curl ").append(quoteSh(baseUrl + "/chat/completions")).append(" \\\n");
+        if (baseUrl == null) {
+            sb.append("# the embedded simulator: start it with ").append(SIM_COMMAND).append('\n');
+            sb.append("curl \"http://127.0.0.1:${").append(SIM_PORT_VAR).append(":-").append(SIM_DEFAULT_PORT)
+                    .append("}/v1/chat/completions\" \\\n");
+        } else {
+            sb.append("curl ").append(quoteSh(baseUrl + "/chat/completions")).append(" \\\n");
+        }
         sb.append("  -H \"Authorization: Bearer $").append(keyEnvVar).append("\" \\\n");
         sb.append("  -H 'Content-Type: application/json' \\\n");
         for (Map.Entry<String, String> h : extraHeaders.entrySet()) {
@@ -48,7 +62,12 @@ public final class CodeSnippets {
     public static String python(String baseUrl, String requestJson, String keyEnvVar, Map<String, String> extraHeaders) {
         JsonObject body = JsonParser.parseString(requestJson).getAsJsonObject();
         StringBuilder sb = new StringBuilder("import os\nfrom openai import OpenAI\n\n");
-        sb.append("client = OpenAI(\n    base_url=").append(py(new JsonPrimitive(baseUrl), 1))
+        if (baseUrl == null) {
+            sb.append("# the embedded simulator: start it with ").append(SIM_COMMAND).append('\n');
+        }
+        sb.append("client = OpenAI(\n    base_url=").append(baseUrl == null
+                        ? "f\"http://127.0.0.1:{os.environ.get('" + SIM_PORT_VAR + "', '" + SIM_DEFAULT_PORT + "')}/v1\""
+                        : py(new JsonPrimitive(baseUrl), 1))
                 .append(",\n    api_key=os.environ[\"").append(keyEnvVar).append("\"],\n");
         if (!extraHeaders.isEmpty()) {
             JsonObject h = new JsonObject();
@@ -85,6 +104,7 @@ public final class CodeSnippets {
         StringBuilder sb = new StringBuilder();
         sb.append("import okhttp3.MediaType;\nimport okhttp3.OkHttpClient;\nimport okhttp3.Request;\n")
                 .append("import okhttp3.RequestBody;\nimport okhttp3.Response;\n\n")
+                .append(baseUrl == null ? "// the embedded simulator: start it with " + SIM_COMMAND + "\n" : "")
                 .append("public class ChatRequestExample {\n")
                 .append("    public static void main(String[] args) throws Exception {\n")
                 .append("        String body = \"\"\"\n");
@@ -93,7 +113,10 @@ public final class CodeSnippets {
         }
         sb.append("            \"\"\";\n")
                 .append("        Request request = new Request.Builder()\n")
-                .append("                .url(").append(javaString(baseUrl + "/chat/completions")).append(")\n")
+                .append("                .url(").append(baseUrl == null
+                        ? "\"http://127.0.0.1:\" + System.getenv().getOrDefault(\"" + SIM_PORT_VAR + "\", \""
+                                + SIM_DEFAULT_PORT + "\") + \"/v1/chat/completions\""
+                        : javaString(baseUrl + "/chat/completions")).append(")\n")
                 .append("                .header(\"Authorization\", \"Bearer \" + System.getenv(\"").append(keyEnvVar)
                 .append("\"))\n");
         for (Map.Entry<String, String> h : extraHeaders.entrySet()) {

@@ -214,7 +214,7 @@ public final class ProviderService {
         String base = profileName == null ? "" : profileName.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_")
                 .replaceAll("^_+|_+$", "");
         if (base.startsWith("SIMULATOR")) {
-            base = "LLM_WORKBENCH";
+            base = "WORKBENCH"; // the command line's default --api-key-env: one name everywhere
         }
         return (base.isEmpty() ? "LLM" : base) + "_API_KEY";
     }

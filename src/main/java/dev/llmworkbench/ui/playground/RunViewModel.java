@@ -147,10 +147,12 @@ final class RunViewModel {
         ProviderProfile p = parameters.profileProperty().get();
         String json = service.requestJson(p, buildRequest());
         String env = ProviderService.keyEnvVar(p.name());
+        // the embedded simulator's port is this app's, temporary: the code starts its own simulator instead
+        String base = service.providers().isSimulator(p) ? null : p.baseUrl();
         return switch (which) {
-            case 0 -> CodeSnippets.curl(p.baseUrl(), json, env, p.extraHeaders());
-            case 1 -> CodeSnippets.python(p.baseUrl(), json, env, p.extraHeaders());
-            default -> CodeSnippets.java(p.baseUrl(), json, env, p.extraHeaders());
+            case 0 -> CodeSnippets.curl(base, json, env, p.extraHeaders());
+            case 1 -> CodeSnippets.python(base, json, env, p.extraHeaders());
+            default -> CodeSnippets.java(base, json, env, p.extraHeaders());
         };
     }
 

@@ -163,7 +163,10 @@ class PlaygroundViewModelTest {
         vm.open(v1);
         assertThat(vm.userPromptProperty().get()).isEqualTo("v1 text");
         assertThat(vm.temperatureProperty().get()).isEqualTo("0.3");
-        assertThat(vm.codeCurl()).contains("$LLM_WORKBENCH_API_KEY").contains("v1 text");
+        // the simulator: the command line's key variable, and a simulator the reader starts, not this app's port
+        assertThat(vm.codeCurl()).contains("$WORKBENCH_API_KEY").contains("v1 text")
+                .contains("llm-workbench sim --port 8089").contains("${WORKBENCH_SIM_PORT:-8089}")
+                .doesNotContain("LLM_WORKBENCH_API_KEY").doesNotMatch("(?s).*127\\.0\\.0\\.1:\\d+.*");
         assertThat(vm.noticeProperty().get()).isEqualTo("Opened p v1.");
         vm.open(v2);
         assertThat(vm.userPromptProperty().get()).isEqualTo("v2 text");
