@@ -48,6 +48,8 @@ public class WorkbenchApp extends Application {
     /** The system property that forces a theme for one run: "light" or "dark". */
     public static final String THEME_PROPERTY = "llmworkbench.theme";
     static final String PREF_LAST_PROMPT = "playground.lastPrompt";
+    /** The provider profile the Playground used last: it is chosen again at the next start. */
+    static final String PREF_LAST_PROFILE = "playground.profile";
 
     /** The views in sidebar order (Ctrl+1 .. Ctrl+7). */
     public static final List<String> VIEWS =
@@ -113,6 +115,14 @@ public class WorkbenchApp extends Application {
         PlaygroundViewModel playground = new PlaygroundViewModel(services.playground(), services.prices(),
                 services.prompts(), work, fx);
         playground.userPromptProperty().set(preferences.get(PREF_LAST_PROMPT, ""));
+        String lastProfile = preferences.get(PREF_LAST_PROFILE, "");
+        playground.profiles().stream().filter(p -> p.name().equals(lastProfile)).findFirst()
+                .ifPresent(p -> playground.profileProperty().set(p));
+        playground.profileProperty().addListener((o, a, b) -> {
+            if (b != null && !b.name().equals(preferences.get(PREF_LAST_PROFILE, ""))) {
+                preferences.put(PREF_LAST_PROFILE, b.name());
+            }
+        });
         // the preferences file is rewritten (temp file + move) on a save: once typing pauses, not per keystroke
         javafx.animation.PauseTransition savePrompt = new javafx.animation.PauseTransition(javafx.util.Duration.millis(600));
         Runnable saveLastPrompt = () -> {

@@ -1,10 +1,13 @@
 package dev.llmworkbench.ui.app;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.store.DataDirs;
+import dev.llmworkbench.ui.common.Shortcuts;
+import dev.llmworkbench.ui.playground.PlaygroundView;
+import dev.llmworkbench.ui.playground.PlaygroundViewModel;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
-import dev.llmworkbench.ui.common.Shortcuts;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,11 +20,20 @@ import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import static org.assertj.core.api.Assertions.assertThat;
+
+
+
+
+
+
+
 
 @ExtendWith(ApplicationExtension.class)
 class WorkbenchAppTest {
@@ -135,6 +147,55 @@ class WorkbenchAppTest {
             });
             assertThat(again.window().getTheme()).isEqualTo(Theme.DARK);
             assertThat(Application.getUserAgentStylesheet()).isEqualTo(dark);
+        } finally {
+            onFx(() -> {
+                second.hide();
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void thePlaygroundsProfileIsTheOneUsedLastAfterARestart(FxRobot robot, @TempDir Path data) throws Exception {
+        // issue 13, item 6: a restart picked the first profile, not the one last used
+        String name = "zz-last-used";
+        java.util.function.Supplier<AppServices> services = () -> new AppServices(DataDirs.at(data), false);
+        Stage first = FxToolkit.registerStage(Stage::new);
+        WorkbenchApp once = new WorkbenchApp(prefs, services);
+        try {
+            onFx(() -> {
+                once.start(first);
+                once.services().providers().save(ProviderProfile.of(name, "http://127.0.0.1:9/v1"), null);
+                once.window().showView("Playground");
+                return null;
+            });
+            PlaygroundViewModel vm = robot.from(first.getScene().getRoot()).lookup("#view-playground")
+                    .queryAs(PlaygroundView.class).viewModel();
+            onFx(() -> {
+                vm.reloadProfiles();
+                vm.profileProperty().set(vm.profiles().stream().filter(p -> p.name().equals(name)).findFirst()
+                        .orElseThrow());
+                return null;
+            });
+        } finally {
+            onFx(() -> {
+                first.hide();
+                return null;
+            });
+        }
+        assertThat(prefs.get(WorkbenchApp.PREF_LAST_PROFILE, "")).isEqualTo(name);
+
+        Stage second = FxToolkit.registerStage(Stage::new);
+        WorkbenchApp again = new WorkbenchApp(prefs, services);
+        try {
+            onFx(() -> {
+                again.start(second);
+                again.window().showView("Playground");
+                return null;
+            });
+            PlaygroundViewModel vm2 = robot.from(second.getScene().getRoot()).lookup("#view-playground")
+                    .queryAs(PlaygroundView.class).viewModel();
+            assertThat(onFx(() -> vm2.profileProperty().get().name())).isEqualTo(name);
         } finally {
             onFx(() -> {
                 second.hide();
