@@ -1,5 +1,11 @@
 package dev.llmworkbench.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** The command line's entry: builds the picocli command tree and runs it. */
@@ -23,9 +29,25 @@ public final class Cli {
         return ExitCodes.USAGE;
     }
 
-    /** Runs the command line and returns the exit code (0 ok, 1 request failed, 2 wrong usage). */
+    /**
+     * Runs the command line and returns the exit code (0 ok, 1 request failed, 2 wrong usage). Standard
+     * output and error are UTF-8 whatever the locale (cron, systemd and containers often have none, which
+     * made Java write every non-ASCII character as '?': JSON that had lost data).
+     */
     public static int run(String[] args) {
-        return newCommandLine().execute(args);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.setOut(out);
+        System.setErr(err);
+        CommandLine cl = newCommandLine();
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
     }
 
     public static CommandLine newCommandLine() {
