@@ -52,8 +52,9 @@ public final class Database implements AutoCloseable {
         Path abs = file.toAbsolutePath().normalize();
         try {
             if (abs.getParent() != null) {
-                Files.createDirectories(abs.getParent());
+                Private.folder(abs.getParent());
             }
+            Private.createFile(abs);
         } catch (IOException e) {
             throw new StoreException("cannot create the folder of the database " + abs + ": " + e.getMessage(), e);
         }
@@ -76,6 +77,7 @@ public final class Database implements AutoCloseable {
             db.close();
             throw e;
         }
+        Private.tighten(abs);
         return db;
     }
 
