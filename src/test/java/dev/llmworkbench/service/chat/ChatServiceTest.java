@@ -244,4 +244,21 @@ class ChatServiceTest {
         assertThat(o.completion().text()).isEqualTo("half");
         assertThat(o.completion().error()).isNotNull();
     }
+
+    /** Issue 14: a client that cannot be built (a missing CA file, a bad proxy) ends the run as failed. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"'', /no/such/ca.pem", "'not a proxy ::', ''"})
+    void aProfileWhoseClientCannotBeBuiltEndsTheRunAndReleasesWhatItHeld(String proxy, String caCert)
+            throws Exception {
+        ProviderProfile bad = new ProviderProfile("bad", server.url("/v1").toString(), null, null, null, null,
+                proxy.isEmpty() ? null : proxy, caCert.isEmpty() ? null : caCert);
+        ChatRequest req = ChatRequest.builder(MODEL).user("hi").maxTokens(10).build();
+        ChatOutcome o = pump(service.start(ChatJob.of(bad, null, req), ChatObserver.NONE));
+        assertThat(o.ok()).isFalse();
+        assertThat(o.completion().error().message()).isNotBlank();
+        // the budget reservation and the limiter permit are given back: the next request goes at once
+        assertThat(ledger.status(dev.llmworkbench.domain.Priority.NORMAL).reserved()).isEqualByComparingTo("0");
+        assertThat(limiter.state(ChatJob.of(bad, null, req).limiterKey()).waiting()).isZero();
+        assertThat(server.getRequestCount()).isZero();
+    }
 }
