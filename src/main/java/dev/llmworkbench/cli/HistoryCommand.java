@@ -46,6 +46,12 @@ public class HistoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String a = action == null ? "list" : action.toLowerCase(Locale.ROOT);
         String db = dbOption.file();
+        if (db != null && !java.nio.file.Files.exists(java.nio.file.Path.of(db))) {
+            // history only reads: a missing --db is a mistake, not a database to create (and its folders)
+            java.nio.file.Path parent = java.nio.file.Path.of(db).toAbsolutePath().getParent();
+            throw new UsageException("--db: there is no database at " + db + (parent != null
+                    && !java.nio.file.Files.isDirectory(parent) ? " (the folder " + parent + " does not exist)" : ""));
+        }
         try (CliServices services = new CliServices()) {
             switch (a) {
                 case "list" -> {

@@ -67,6 +67,9 @@ class RowExitCodesTest {
     }
 
     private void noJobWasCreated() {
+        if (!java.nio.file.Files.exists(Path.of(db()))) {
+            return; // not even the database: no job
+        }
         CliRun.Result h = CliRun.run("history", "list", "--json", "--db", db());
         assertThat(h.code()).as(h.err()).isZero();
         assertThat(h.json().getAsJsonArray("runs")).isEmpty();
@@ -217,5 +220,15 @@ class RowExitCodesTest {
         oneUsageLine(r, "--budget-usd: 'abc' is not a number");
         assertThat(r.err()).doesNotContain("NumberFormat").doesNotContain("BigDecimal");
         noJobWasCreated();
+    }
+
+    @Test
+    void historyOnAMissingDatabaseIsWrongUsageAndCreatesNothing() throws Exception {
+        Path missing = dir.resolve("no-such-folder").resolve("x.db");
+        CliRun.Result r = CliRun.run("history", "--db", missing.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("error: --db: there is no database at").contains("does not exist")
+                .doesNotContain("\n");
+        assertThat(java.nio.file.Files.exists(missing.getParent())).isFalse();
     }
 }
