@@ -10,7 +10,7 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.domain.ToolCall;
 import dev.llmworkbench.domain.Usage;
-import dev.llmworkbench.service.chat.Attempt;
+import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.service.chat.ChatJob;
 import dev.llmworkbench.service.chat.ChatObserver;
 import dev.llmworkbench.service.chat.ChatOutcome;
@@ -234,7 +234,7 @@ public class ChatCommand implements Callable<Integer> {
 
         @Override
         public synchronized void onRetryScheduled(Attempt failed, Duration wait, java.time.Instant at) {
-            err.println("[attempt " + failed.number() + " failed (" + failed.reason() + "); retrying in "
+            err.println("[attempt " + failed.number() + " failed (" + failed.errorMessage() + "); retrying in "
                     + wait.toMillis() + " ms]");
             err.flush();
         }

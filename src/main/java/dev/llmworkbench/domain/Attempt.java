@@ -5,7 +5,8 @@ package dev.llmworkbench.domain;
  *
  * @param httpStatus   the HTTP status, or null when none arrived
  * @param errorKind    the {@link dev.llmworkbench.domain.ApiError.Kind#wireName()} of its failure, or null
- * @param errorMessage the failure's message (never a key), or null
+ * @param errorMessage what went wrong and what was decided (retry in N s, given up), in words (never a key);
+ *                     on a successful attempt a note (stopped at the budget's reservation) or null
  * @param durationMs   how long the attempt took
  * @param backoffMs    the pause before this attempt (0 for the first)
  * @param partialText  what a failed attempt had received before it was cut (the answer never mixes it in), or null

@@ -125,13 +125,4 @@ class RetryPolicyTest {
         ApiError quota = new ApiError(Kind.RATE_LIMITED, 429, "insufficient_quota", "quota", false, null, null);
         assertThat(policy(0.5).decide(1, quota, false).retry()).isFalse();
     }
-
-    @Test
-    void attemptRecordsCarryStatusKindWaitAndReason() {
-        ApiError e = error(Kind.SERVER, 503);
-        Decision d = policy(0.5).decide(1, e, false);
-        AttemptRecord r = AttemptRecord.failure(1, e, d);
-        assertThat(r).isEqualTo(new AttemptRecord(1, 503, "server", 50, d.reason()));
-        assertThat(AttemptRecord.success(2, 200)).isEqualTo(new AttemptRecord(2, 200, "ok", 0, "ok"));
-    }
 }

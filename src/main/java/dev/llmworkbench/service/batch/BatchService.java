@@ -10,34 +10,77 @@ import dev.llmworkbench.domain.ResultRecord;
 import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.store.RunStore;
+import dev.llmworkbench.service.batch.BatchJobs.ItemRow;
+import dev.llmworkbench.service.batch.BatchJobs.ItemUpdates;
+import dev.llmworkbench.service.batch.BatchJobs.JobInfo;
+import dev.llmworkbench.service.batch.BatchJobs.Preview;
+import dev.llmworkbench.service.batch.BatchJobs.PreviewRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Batch use cases: turn an input file into a stored job, run or resume it with the {@link BatchEngine},
- * then export it and record its summary into the run.
+ * Batch use cases, for the command line and the desktop alike: turn an input file into a stored job, run or
+ * resume it with the {@link BatchEngine}, then export it and record its summary into the run. The desktop
+ * also previews a file, prices it (dry run), reads a job's items with their results (in full, or what
+ * changed since a cursor), retries the failed ones and finds the jobs left interrupted; those methods hand
+ * out the plain records of {@link BatchJobs}.
  */
 public final class BatchService {
     /** A new job and the parsed input it came from. */
     public record Prepared(BatchJobRecord job, BatchInput.Parsed input) {
     }
 
+    /** The cursor that asks {@link #itemUpdates} for every item. */
+    public static final long ALL_ITEMS = Long.MIN_VALUE;
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
     private final BatchStore store;
     private final RunStore runs;
-    private final BatchEngine engine;
+    private final Supplier<BatchEngine> engines;
+    private final EstimateService estimates;
+    private final Function<String, BatchEngine.Target> targets;
+    private final Path outputDir;
 
+    /** The command line's service: one engine; the caller names each run's target and output. */
     public BatchService(BatchStore store, RunStore runs, BatchEngine engine) {
         this.store = store;
         this.runs = runs;
-        this.engine = engine;
+        this.engines = () -> engine;
+        this.estimates = null;
+        this.targets = null;
+        this.outputDir = null;
+    }
+
+    /**
+     * The desktop's service.
+     *
+     * @param engines   the engine of each run (a fresh one over the current chat service)
+     * @param targets   where a run's requests go, by the settings' profile name (null: the default provider)
+     * @param outputDir where new jobs write their export when they finish
+     */
+    public BatchService(BatchStore store, RunStore runs, Supplier<BatchEngine> engines, EstimateService estimates,
+                        Function<String, BatchEngine.Target> targets, Path outputDir) {
+        this.store = Objects.requireNonNull(store);
+        this.runs = Objects.requireNonNull(runs);
+        this.engines = Objects.requireNonNull(engines);
+        this.estimates = Objects.requireNonNull(estimates);
+        this.targets = Objects.requireNonNull(targets);
+        this.outputDir = Objects.requireNonNull(outputDir);
     }
 
     public BatchStore store() {
@@ -82,7 +125,7 @@ public final class BatchService {
 
     public BatchEngine.Handle start(String jobId, BatchEngine.Target target, BatchSettings settings,
                                     BatchListener listener) {
-        return engine.start(jobId, target, settings, listener);
+        return engines.get().start(jobId, target, settings, listener);
     }
 
     /**
@@ -92,7 +135,7 @@ public final class BatchService {
     public BatchEngine.Handle retryFailed(String jobId, BatchEngine.Target target, BatchSettings settings,
                                           BatchListener listener) {
         store.requeueFailed(jobId);
-        return engine.start(jobId, target, settings, listener, true);
+        return engines.get().start(jobId, target, settings, listener, true);
     }
 
     /**
@@ -114,16 +157,7 @@ public final class BatchService {
         });
         BatchSummary summary = tally.summary(span.seconds(outcome.wall())).withLimiter(limiterJson(outcome.limiter()));
         if (settings.summaryJson() != null) {
-            try {
-                Path p = Path.of(settings.summaryJson());
-                Path parent = p.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(p, summary.toJsonText() + "\n", StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + settings.summaryJson() + ": " + e.getMessage(), e);
-            }
+            writeSummary(summary, Path.of(settings.summaryJson()));
         }
         String status = outcome.stopReason() == null ? RunRecord.DONE
                 : "cancelled".equals(outcome.stopReason()) ? RunRecord.CANCELLED : RunRecord.DONE;
@@ -210,5 +244,178 @@ public final class BatchService {
         byModel.forEach((model, reqs) ->
                 out.addAll(estimates.estimate(reqs, List.of(model), reqs.size(), settings.effectiveMaxTokens())));
         return out;
+    }
+
+    /** Writes a summary as its JSON text, making the folder if need be. */
+    public static void writeSummary(BatchSummary summary, Path output) {
+        try {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(output, summary.toJsonText() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- the desktop's use cases, in the plain records of BatchJobs ----
+
+    /** Parses a CSV or JSONL file. @throws BatchInput.InputException when it cannot be read as input at all */
+    public Preview preview(Path file) {
+        BatchInput.Parsed parsed = BatchInput.read(file);
+        List<PreviewRow> rows = new ArrayList<>(parsed.rows().size());
+        int i = 0;
+        int valid = 0;
+        for (BatchInput.Row r : parsed.rows()) {
+            if (r.valid()) {
+                valid++;
+                rows.add(new PreviewRow(i++, r.line(), r.requestId(), r.row().prompt(), r.row().model(), true, null));
+            } else {
+                rows.add(new PreviewRow(i++, r.line(), r.requestId(), snippet(r.rowJson()), null, false,
+                        r.invalidReason()));
+            }
+        }
+        return new Preview(file, rows, valid, rows.size() - valid);
+    }
+
+    /** The dry-run estimate of a file with these settings: per model its valid rows at their worst-case output. */
+    public List<EstimateService.ModelEstimate> dryRun(Path file, BatchSettings settings) {
+        BatchInput.Parsed parsed = BatchInput.read(file);
+        return parsed.validRows().isEmpty() ? List.of() : dryRun(desktop(estimates, "estimates"), parsed, settings);
+    }
+
+    /** Stores a new job for the file; its export goes to the output folder in {@code format} (jsonl, csv). */
+    public JobInfo create(Path input, BatchSettings settings, String format) {
+        String name = input.getFileName() == null ? "batch" : input.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        Path out = desktop(outputDir, "output folder").resolve(base + "-" + STAMP.format(Instant.now()) + "." + format);
+        String provider = settings.profile() == null ? "Simulator" : settings.profile();
+        return info(create(input, out, format, settings, provider).job());
+    }
+
+    /** Runs the job's pending items on the provider its settings name. */
+    public BatchEngine.Handle start(String jobId, BatchSettings settings, BatchListener listener) {
+        return start(jobId, target(settings), settings, listener);
+    }
+
+    /** {@link #retryFailed(String, BatchEngine.Target, BatchSettings, BatchListener)} on the settings' provider. */
+    public BatchEngine.Handle retryFailed(String jobId, BatchSettings settings, BatchListener listener) {
+        return retryFailed(jobId, target(settings), settings, listener);
+    }
+
+    /** After a run: writes the job's export, records the summary into its run. */
+    public BatchSummary finish(String jobId, BatchSettings settings, BatchEngine.Outcome outcome) {
+        return finish(existing(jobId), settings, outcome);
+    }
+
+    public JobInfo info(String jobId) {
+        return info(existing(jobId));
+    }
+
+    /** Every item of the job in input order, with its result. */
+    public List<ItemRow> items(String jobId) {
+        List<ItemRow> out = new ArrayList<>();
+        for (BatchStore.ItemResult ir : store.itemsWithResults(jobId)) {
+            out.add(row(ir, true));
+        }
+        return out;
+    }
+
+    /**
+     * The items of the job that changed since {@code cursor} ({@link #ALL_ITEMS}, or a previous read's
+     * {@link ItemUpdates#next()}), in input order with their results, as {@link #items} but without the
+     * prompts (null) and the rows' models: what a view that already shows the rows reads to follow a
+     * running job. An item may come again in the next read (the store's {@code changedSince}).
+     */
+    public ItemUpdates itemUpdates(String jobId, long cursor) {
+        BatchStore.Changes changes = store.changedSince(jobId, cursor);
+        List<ItemRow> out = new ArrayList<>(changes.items().size());
+        for (BatchStore.ItemResult ir : changes.items()) {
+            out.add(row(ir, false));
+        }
+        return new ItemUpdates(out, changes.next());
+    }
+
+    /** Jobs left interrupted by a process that ended while they ran, newest first. */
+    public List<JobInfo> interrupted() {
+        return store.interruptedJobs().stream().map(BatchService::info).toList();
+    }
+
+    /** Writes the job's items as the batch engine exports them ({@code jsonl} or {@code csv}). */
+    public void export(String jobId, Path output, String format) {
+        BatchExport.write(store, jobId, output, format);
+    }
+
+    /**
+     * The summary of the job as it stands, its wall time the span of its stored results (first request's
+     * start to last one's end).
+     */
+    public BatchSummary summary(String jobId) {
+        return summary(existing(jobId));
+    }
+
+    /** Writes the job's JSON summary: {@code known} (the one its run ended with) if given, else {@link #summary}. */
+    public void exportSummary(String jobId, BatchSummary known, Path output) {
+        writeSummary(known != null ? known : summary(jobId), output);
+    }
+
+    private BatchEngine.Target target(BatchSettings settings) {
+        return desktop(targets, "targets").apply(settings.profile());
+    }
+
+    private static <T> T desktop(T part, String what) {
+        if (part == null) {
+            throw new IllegalStateException("this batch service was made without " + what);
+        }
+        return part;
+    }
+
+    private BatchJobRecord existing(String jobId) {
+        return job(jobId).orElseThrow(() -> new IllegalArgumentException("no batch job " + jobId));
+    }
+
+    private static JobInfo info(BatchJobRecord j) {
+        return new JobInfo(j.id(), j.runId(), j.inputPath(), j.outputPath(), j.status(), j.createdAt(),
+                j.settingsJson());
+    }
+
+    private static ItemRow row(BatchStore.ItemResult ir, boolean withPrompt) {
+        BatchItemRecord it = ir.item();
+        ResultRecord r = ir.result();
+        String prompt;
+        String model = null;
+        if (!withPrompt) {
+            prompt = null;
+        } else if (it.invalidReason() == null && it.rowJson() != null) {
+            try {
+                BatchRow br = BatchRow.fromJson(it.rowJson());
+                prompt = br.prompt();
+                model = br.model();
+            } catch (RuntimeException e) {
+                prompt = snippet(it.rowJson());
+            }
+        } else {
+            prompt = snippet(it.rowJson());
+        }
+        if (r == null) {
+            return new ItemRow(it.id(), it.line(), it.requestId(), it.status(), model, prompt, null, null, null, null,
+                    null, 0, null, null, null, it.invalidReason(), null);
+        }
+        return new ItemRow(it.id(), it.line(), it.requestId(), it.status(), r.model() != null ? r.model() : model,
+                prompt, r.responseText(), r.timing() == null ? null : r.timing().ttftMs(),
+                r.timing() == null ? null : r.timing().e2eMs(),
+                r.usage() == null ? null : r.usage().completionTokens(), r.costUsd(), r.attempts().size(),
+                r.checkPassed(), r.checkDetail(), r.error() == null ? null : r.error().message(), it.invalidReason(),
+                r.endedAt());
+    }
+
+    private static String snippet(String s) {
+        if (s == null) {
+            return "";
+        }
+        String t = s.strip().replaceAll("\\s+", " ");
+        return t.length() <= 200 ? t : t.substring(0, 197) + "...";
     }
 }

@@ -9,8 +9,11 @@ import dev.llmworkbench.store.ResultStore;
 import dev.llmworkbench.domain.RunQuery;
 import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.store.RunStore;
+import dev.llmworkbench.service.batch.BatchExport;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -21,12 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
- * The data behind the latency and cost charts, read from the history and the price catalogue and kept to
- * bounded sizes: every series is down-sampled to at most {@link #MAX_POINTS} points.
+ * The charts of latency and cost, for the command line and the desktop alike: their data, read from the
+ * history and the price catalogue and kept to bounded sizes (every series is down-sampled to at most
+ * {@link #MAX_POINTS} points), and each chart's data written as CSV. Blocking; it prints nothing.
  */
-public final class ChartData {
+public final class ChartsService {
     /** The most points a series carries. */
     public static final int MAX_POINTS = 2_000;
     /** The most results read from the store for one chart refresh. */
@@ -57,18 +63,32 @@ public final class ChartData {
     public record RunChoice(long id, String label) {
     }
 
+    /** A series of points per model, as exported: its name and the CSV columns of x and y. */
+    public enum Series {
+        TTFT_VS_OUTPUT("output_tokens", "ttft_ms"), TOKENS_PER_SECOND("seconds", "tokens_per_s"),
+        CUMULATIVE_SPEND("seconds", "cumulative_usd");
+
+        private final String x;
+        private final String y;
+
+        Series(String x, String y) {
+            this.x = x;
+            this.y = y;
+        }
+    }
+
     private final RunStore runs;
     private final ResultStore results;
     private final PriceService prices;
     private final ZoneId zone;
     private final int maxResults;
 
-    public ChartData(RunStore runs, ResultStore results, PriceService prices, ZoneId zone) {
+    public ChartsService(RunStore runs, ResultStore results, PriceService prices, ZoneId zone) {
         this(runs, results, prices, zone, MAX_RESULTS);
     }
 
     /** With another bound on the results read per refresh (tests). */
-    ChartData(RunStore runs, ResultStore results, PriceService prices, ZoneId zone, int maxResults) {
+    ChartsService(RunStore runs, ResultStore results, PriceService prices, ZoneId zone, int maxResults) {
         this.maxResults = maxResults;
         this.runs = Objects.requireNonNull(runs);
         this.results = Objects.requireNonNull(results);
@@ -250,6 +270,73 @@ public final class ChartData {
             out.add(new PricePoint(p.provider(), p.model(), usd.doubleValue(), perUsd));
         }
         return out;
+    }
+
+    /** Writes a latency histogram as CSV ({@code from_ms,to_ms,count}). */
+    public void exportHistogram(List<Bin> bins, Path out) {
+        csv(out, p -> {
+            p.printRecord("from_ms", "to_ms", "count");
+            for (Bin b : bins) {
+                p.printRecord(b.from(), b.to(), b.count());
+            }
+        });
+    }
+
+    /** Writes the percentiles per model as CSV ({@code metric,model,count,p50_ms,p95_ms,p99_ms}). */
+    public void exportPercentiles(List<ModelPercentiles> percentiles, Path out) {
+        csv(out, p -> {
+            p.printRecord("metric", "model", "count", "p50_ms", "p95_ms", "p99_ms");
+            for (ModelPercentiles m : percentiles) {
+                p.printRecord(m.metric(), m.model(), m.count(), m.p50(), m.p95(), m.p99());
+            }
+        });
+    }
+
+    /** Writes a series per model as CSV ({@code model}, then the series' x and y columns), a row a point. */
+    public void exportSeries(Series series, Map<String, List<Point>> points, Path out) {
+        csv(out, p -> {
+            p.printRecord("model", series.x, series.y);
+            for (Map.Entry<String, List<Point>> e : points.entrySet()) {
+                for (Point pt : e.getValue()) {
+                    p.printRecord(e.getKey(), pt.x(), pt.y());
+                }
+            }
+        });
+    }
+
+    /** Writes the spend per day as CSV ({@code day,usd}). */
+    public void exportSpendPerDay(Map<LocalDate, BigDecimal> spend, Path out) {
+        csv(out, p -> {
+            p.printRecord("day", "usd");
+            for (Map.Entry<LocalDate, BigDecimal> e : spend.entrySet()) {
+                p.printRecord(e.getKey(), e.getValue().toPlainString());
+            }
+        });
+    }
+
+    /** Writes the price comparison as CSV ({@code provider,model,output_usd_per_1m,output_tokens_per_usd}). */
+    public void exportPrices(List<PricePoint> prices, Path out) {
+        csv(out, p -> {
+            p.printRecord("provider", "model", "output_usd_per_1m", "output_tokens_per_usd");
+            for (PricePoint pp : prices) {
+                p.printRecord(pp.provider(), pp.model(), pp.outputUsdPerM(), pp.outputTokensPerUsd());
+            }
+        });
+    }
+
+    /** What prints a CSV file's records. */
+    @FunctionalInterface
+    private interface Rows {
+        void print(CSVPrinter p) throws IOException;
+    }
+
+    /** Writes {@code out} as the batch export does: to a temporary file beside it, then moved over it. */
+    private static void csv(Path out, Rows rows) {
+        BatchExport.writeTo(out, w -> {
+            try (CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT)) {
+                rows.print(p);
+            }
+        });
     }
 
     private static Instant first(List<Sample> samples) {

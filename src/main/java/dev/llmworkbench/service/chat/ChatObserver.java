@@ -1,5 +1,6 @@
 package dev.llmworkbench.service.chat;
 
+import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.domain.StreamListener;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.llmworkbench.service.chat;
 
+import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.Money;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.llmworkbench.service.chat;
 
+import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.client.ChatCall;
 import dev.llmworkbench.client.OpenAiClient;
 import dev.llmworkbench.cost.ContextWindowCheck;
@@ -154,6 +155,8 @@ public final class ChatService {
         private BudgetLedger.Reservation reservation;
         private double queueMs;
         private int attemptNo;
+        /** The pause before the attempt being made (0 for the first). */
+        private double backoffMs;
         private boolean cancelled;
         /** What the attempts before the current one cost (cut streams are billed for what arrived). */
         private BigDecimal earlierUsd = BigDecimal.ZERO;
@@ -291,8 +294,9 @@ public final class ChatService {
                         completion.timing(), null, completion.httpStatus(), completion.responseHeaders());
                 completion = completion.withUsage(usageOf(completion));
                 synchronized (this) {
-                    attempts.add(new Attempt(attemptNo, completion.httpStatus(), null, 0,
-                            "stopped at the " + capped.covered() + " output tokens the budget reserved for it"));
+                    attempts.add(new Attempt(attemptNo, completion.httpStatus(), null,
+                            "stopped at the " + capped.covered() + " output tokens the budget reserved for it", null,
+                            backoffMs, null, null));
                 }
                 permit.settle(completion.usage().totalOrSum());
                 finish(priced(completion, true));
@@ -305,7 +309,7 @@ public final class ChatService {
                     estimator.observe(job.request().model(), inputEstimate, usage.promptTokens());
                 }
                 synchronized (this) {
-                    attempts.add(new Attempt(attemptNo, completion.httpStatus(), null, 0, "ok"));
+                    attempts.add(new Attempt(attemptNo, completion.httpStatus(), null, null, null, backoffMs, null, null));
                 }
                 finish(priced(completion.withUsage(usage), true));
                 return;
@@ -336,13 +340,14 @@ public final class ChatService {
                 }
             }
             Attempt a = new Attempt(attemptNo, completion.httpStatus() != null ? completion.httpStatus() : error.status(),
-                    error.kind().wireName(), d.retry() ? d.delay().toMillis() : 0,
-                    AttemptWords.happened(error, completion) + "; " + d.reason(),
+                    error.kind().wireName(), AttemptWords.happened(error, completion) + "; " + d.reason(), null,
+                    backoffMs,
                     outputShown ? completion.text() + (completion.reasoning().isEmpty() ? ""
                             : " [reasoning: " + completion.reasoning() + "]") : null, attemptUsd);
             synchronized (this) {
                 attempts.add(a);
                 if (d.retry() && !cancelled) {
+                    backoffMs = (double) d.delay().toMillis();
                     if (attemptUsd != null) {
                         earlierUsd = earlierUsd.add(attemptUsd);
                         earlierPriced = true;

@@ -20,16 +20,12 @@ public final class ResultRecords {
     public static ResultRecord.Builder from(long runId, ChatJob job, ChatOutcome o, Instant startedAt, Instant endedAt,
                                             String note) {
         Completion c = o.completion();
-        List<Attempt> attempts = new ArrayList<>(o.attempts().size());
-        long backoff = 0;
-        for (dev.llmworkbench.service.chat.Attempt a : o.attempts()) {
-            String message = a.errorKind() == null && "ok".equals(a.reason()) ? null : a.reason();
-            if (a.number() == 1 && note != null) {
-                message = message == null ? note : note + "; " + message;
-            }
-            attempts.add(new Attempt(a.number(), a.status(), a.errorKind(), message, null, (double) backoff,
+        List<Attempt> attempts = new ArrayList<>(o.attempts());
+        if (note != null && !attempts.isEmpty()) {
+            Attempt a = attempts.get(0);
+            attempts.set(0, new Attempt(a.number(), a.httpStatus(), a.errorKind(),
+                    a.errorMessage() == null ? note : note + "; " + a.errorMessage(), a.durationMs(), a.backoffMs(),
                     a.partialText(), a.costUsd()));
-            backoff = a.waitMs();
         }
         return ResultRecord.builder(runId).model(c.model() != null ? c.model() : job.request().model())
                 .provider(job.profile().name()).responseText(c.text()).reasoning(c.reasoning())

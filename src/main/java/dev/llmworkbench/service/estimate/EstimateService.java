@@ -6,21 +6,46 @@ import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.Money;
+import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.RunQuery;
+import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.domain.Usage;
+import dev.llmworkbench.service.batch.BatchExport;
+import dev.llmworkbench.store.ResultStore;
+import dev.llmworkbench.store.RunStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Projects the cost of a workload, sending nothing: each request (a list of messages) is counted with the
- * token estimator and priced with the catalogue for each model; a day is {@code requestsPerDay} requests,
- * a month 30 days. Per-request figures are the mean over the requests given.
+ * Projects the cost of a workload, sending nothing, for the command line and the desktop alike: each
+ * request (a list of messages) is counted with the token estimator and priced with the catalogue for each
+ * model; a day is {@code requestsPerDay} requests, a month 30 days. Per-request figures are the mean over
+ * the requests given. A workload may also be typed in ({@link Workload}), read from a prompt file or taken
+ * from the history, and the router's saving is found by replaying the history's prompts through it. The
+ * projections are exported as CSV.
  */
 public final class EstimateService {
     public static final int DEFAULT_OUTPUT_TOKENS = 256;
     public static final int DAYS_PER_MONTH = 30;
+    /** The columns of {@link #exportCsv}. */
+    public static final List<String> CSV_HEADER = List.of("model", "provider", "input_tokens", "output_tokens",
+            "usd_per_request", "usd_per_day", "usd_per_month", "cny_per_request", "cny_per_day", "cny_per_month");
 
     /**
      * One model's projection. {@code inputTokens} is the mean per request (rounded), {@code outputTokens}
@@ -29,6 +54,24 @@ public final class EstimateService {
     public record ModelEstimate(String model, String provider, long inputTokens, long outputTokens, int requests,
                                 Money perRequestUsd, Money perRequestCny, Money perDayUsd, Money perDayCny,
                                 Money perMonthUsd, Money perMonthCny) {
+    }
+
+    /** A workload: requests a day, tokens per request, the cache hit rate and the share at batch price (0..1). */
+    public record Workload(long requestsPerDay, long inputTokens, int outputTokens, BigDecimal cacheHitRate,
+                           BigDecimal batchShare) {
+        public Workload {
+            if (requestsPerDay < 0 || inputTokens < 0 || outputTokens < 0) {
+                throw new IllegalArgumentException("requests and tokens must not be negative");
+            }
+            cacheHitRate = cacheHitRate == null ? BigDecimal.ZERO : cacheHitRate;
+            batchShare = batchShare == null ? BigDecimal.ZERO : batchShare;
+        }
+    }
+
+    /** The router's saving: the month at the baseline model vs. each prompt at its routed model. */
+    public record RouterSaving(int prompts, String baselineModel, BigDecimal baselinePerMonthUsd,
+                               BigDecimal routedPerMonthUsd, BigDecimal savingPerMonthUsd, double savingShare,
+                               Map<String, Integer> routedModels) {
     }
 
     /** No price for a model. */
@@ -40,12 +83,43 @@ public final class EstimateService {
         }
     }
 
+    /** The estimator's figures from the history: its prompts, answers and pace, and the router to replay. */
+    private record History(RoutingService routing, RunStore runs, ResultStore results, Clock clock) {
+        History {
+            Objects.requireNonNull(routing);
+            Objects.requireNonNull(runs);
+            Objects.requireNonNull(results);
+            Objects.requireNonNull(clock);
+        }
+    }
+
     private final CostCalculator costs;
     private final TokenEstimator estimator;
+    private final History history;
 
+    /** Prices workloads only (the command line's estimate of prompt files, a batch's dry run). */
     public EstimateService(CostCalculator costs, TokenEstimator estimator) {
         this.costs = costs;
         this.estimator = estimator;
+        this.history = null;
+    }
+
+    /**
+     * Prices workloads and also takes their figures from the history (the desktop's estimator): its prompts
+     * and answers, its requests per day, and the router's saving replayed over its prompts.
+     */
+    public EstimateService(CostCalculator costs, TokenEstimator estimator, RoutingService routing, RunStore runs,
+                           ResultStore results, Clock clock) {
+        this.costs = costs;
+        this.estimator = estimator;
+        this.history = new History(routing, runs, results, clock);
+    }
+
+    private History history() {
+        if (history == null) {
+            throw new IllegalStateException("this estimator has no history to read");
+        }
+        return history;
     }
 
     /**
@@ -124,6 +198,103 @@ public final class EstimateService {
                 new Money(perUsd, Currency.USD), new Money(perCny, Currency.CNY),
                 new Money(perUsd.multiply(day), Currency.USD), new Money(perCny.multiply(day), Currency.CNY),
                 new Money(perUsd.multiply(month), Currency.USD), new Money(perCny.multiply(month), Currency.CNY));
+    }
+
+    /** The mean completion tokens of the history's newest successful requests (up to {@code limit}); 0 when none. */
+    public long outputTokensOfHistory(int limit) {
+        List<Integer> tokens = history().results().recentCompletionTokens(limit);
+        return tokens.isEmpty() ? 0 : Math.round(tokens.stream().mapToInt(Integer::intValue).average().orElse(0));
+    }
+
+    /** The requests per day of the last {@code days} days of history (every run kind), rounded up; 0 when none. */
+    public long requestsPerDayOfHistory(int days) {
+        int n = history().results().countEndedSince(history().clock().instant().minus(Duration.ofDays(days)));
+        return n == 0 ? 0 : (n + days - 1) / days;
+    }
+
+    /** Each model's cost for the workload. */
+    public List<ModelEstimate> estimate(Workload w, List<String> models) {
+        List<ModelEstimate> out = new ArrayList<>();
+        for (String m : models) {
+            out.add(estimateTokens(m, List.of(w.inputTokens()), w.requestsPerDay(), w.outputTokens(),
+                    w.cacheHitRate(), w.batchShare()));
+        }
+        return out;
+    }
+
+    /** The mean input tokens of a prompt file (the whole file is one prompt) for a model. */
+    public long inputTokensOfFile(Path file, String model) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return estimate(List.of(List.of(Message.user(text))), List.of(model), 1, 0).get(0).inputTokens();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The prompts of the newest single and compare runs of the history. */
+    public List<String> historyPrompts(int limit) {
+        List<String> out = new ArrayList<>();
+        for (RunKind k : List.of(RunKind.SINGLE, RunKind.COMPARE)) {
+            for (RunRecord r : history().runs().list(RunQuery.all().withKind(k).page(limit, 0))) {
+                if (r.prompt() != null && !r.prompt().isBlank()) {
+                    out.add(r.prompt());
+                }
+            }
+        }
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    /** The mean input tokens of the history's prompts for a model, or 0 when there is none. */
+    public long inputTokensOfHistory(String model, int limit) {
+        List<String> prompts = historyPrompts(limit);
+        if (prompts.isEmpty()) {
+            return 0;
+        }
+        List<List<Message>> reqs = prompts.stream().map(p -> List.of(Message.user(p))).toList();
+        return estimate(reqs, List.of(model), 1, 0).get(0).inputTokens();
+    }
+
+    /**
+     * Replays the prompts through the router: each prompt priced at its routed model vs. at the baseline
+     * model, both for the workload's requests per day, output tokens, cache hit rate and batch share.
+     */
+    public RouterSaving routerSaving(List<String> prompts, String baselineModel, Workload w) {
+        if (prompts.isEmpty()) {
+            return new RouterSaving(0, baselineModel, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, 0, Map.of());
+        }
+        BigDecimal base = BigDecimal.ZERO;
+        BigDecimal routed = BigDecimal.ZERO;
+        Map<String, Integer> models = new LinkedHashMap<>();
+        for (String p : prompts) {
+            List<List<Message>> one = List.of(List.of(Message.user(p)));
+            base = base.add(estimate(one, List.of(baselineModel), w.requestsPerDay(), w.outputTokens(),
+                    w.cacheHitRate(), w.batchShare()).get(0).perMonthUsd().amount());
+            String m = history().routing().route(p, Priority.NORMAL, w.outputTokens()).model();
+            models.merge(m, 1, Integer::sum);
+            routed = routed.add(estimate(one, List.of(m), w.requestsPerDay(), w.outputTokens(),
+                    w.cacheHitRate(), w.batchShare()).get(0).perMonthUsd().amount());
+        }
+        BigDecimal n = BigDecimal.valueOf(prompts.size());
+        base = base.divide(n, MathContext.DECIMAL64);
+        routed = routed.divide(n, MathContext.DECIMAL64);
+        BigDecimal saving = base.subtract(routed);
+        double share = base.signum() == 0 ? 0 : saving.divide(base, MathContext.DECIMAL64).doubleValue();
+        return new RouterSaving(prompts.size(), baselineModel, base, routed, saving, share, models);
+    }
+    /** Writes each model's projection as CSV with the columns {@link #CSV_HEADER}, one row a model. */
+    public void exportCsv(List<ModelEstimate> rows, Path out) {
+        BatchExport.writeTo(out, w -> {
+            try (CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder()
+                    .setHeader(CSV_HEADER.toArray(String[]::new)).get())) {
+                for (ModelEstimate e : rows) {
+                    p.printRecord(e.model(), e.provider(), e.inputTokens(), e.outputTokens(),
+                            e.perRequestUsd().amount().toPlainString(), e.perDayUsd().amount().toPlainString(),
+                            e.perMonthUsd().amount().toPlainString(), e.perRequestCny().amount().toPlainString(),
+                            e.perDayCny().amount().toPlainString(), e.perMonthCny().amount().toPlainString());
+                }
+            }
+        });
     }
 
     /** The usage a request of {@code input} tokens is priced with: {@code cacheHitRate} of its input cached. */

@@ -11,10 +11,8 @@ import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.service.batch.BatchJobs;
-import dev.llmworkbench.service.charts.ChartData;
-import dev.llmworkbench.service.estimate.EstimatePlanner;
+import dev.llmworkbench.service.charts.ChartsService;
 import dev.llmworkbench.service.estimate.EstimateService;
-import dev.llmworkbench.service.history.HistoryBrowser;
 import dev.llmworkbench.service.estimate.RoutingService;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchService;
@@ -94,10 +92,9 @@ public final class AppServices implements AutoCloseable {
     private final HistoryService history;
     private final BatchStore batchStore;
     private final ExecutorService batchDispatch;
-    private final BatchJobs batchJobs;
-    private final HistoryBrowser historyBrowser;
-    private final ChartData chartData;
-    private final EstimatePlanner estimatePlanner;
+    private final BatchService batchService;
+    private final ChartsService chartsService;
+    private final EstimateService estimateService;
     private final List<BatchJobs.JobInfo> interruptedAtStart;
 
     /** Services over the default data folder (honours {@code -Dllmworkbench.data.dir}), keys in the OS keyring if any. */
@@ -151,21 +148,20 @@ public final class AppServices implements AutoCloseable {
         ResultStore resultStore = new ResultStore(db);
         this.history = new HistoryService(runStore, resultStore, batchStore);
         this.batchDispatch = threads.cached("batch-dispatch");
-        this.batchJobs = new BatchJobs(() -> new BatchService(batchStore, runStore,
-                new BatchEngine(chat, batchStore, batchDispatch, ticker, clock)), estimates(), this::batchTarget,
+        this.batchService = new BatchService(batchStore, runStore,
+                () -> new BatchEngine(chat, batchStore, batchDispatch, ticker, clock), estimates(), this::batchTarget,
                 dirs.root().resolve("batches"));
         List<BatchJobs.JobInfo> interrupted;
         try {
             batchStore.markInterrupted();
-            interrupted = batchJobs.interrupted();
+            interrupted = batchService.interrupted();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "interrupted batch jobs could not be read", e);
             interrupted = List.of();
         }
         this.interruptedAtStart = interrupted;
-        this.historyBrowser = new HistoryBrowser(history, resultStore);
-        this.chartData = new ChartData(runStore, resultStore, prices, ZoneId.systemDefault());
-        this.estimatePlanner = new EstimatePlanner(estimates(),
+        this.chartsService = new ChartsService(runStore, resultStore, prices, ZoneId.systemDefault());
+        this.estimateService = new EstimateService(prices.calculator(), estimator,
                 new RoutingService(new Router(), prices.calculator(), estimator, ledger), runStore, resultStore, clock);
         this.recorder = (job, outcome, kind) -> history.recordChat(job, outcome,
                 clock.instant().minusMillis((long) outcome.totalMs()), kind);
@@ -231,8 +227,8 @@ public final class AppServices implements AutoCloseable {
     }
 
     /** Batch jobs: preview, dry run, create, run, retry, export. */
-    public BatchJobs batches() {
-        return batchJobs;
+    public BatchService batches() {
+        return batchService;
     }
 
     /** The jobs found interrupted when these services started (offered for resuming). */
@@ -240,16 +236,18 @@ public final class AppServices implements AutoCloseable {
         return interruptedAtStart;
     }
 
-    public HistoryBrowser historyBrowser() {
-        return historyBrowser;
+    /** The history service as the desktop's history view uses it (the same as {@link #history()}). */
+    public HistoryService historyBrowser() {
+        return history;
     }
 
-    public ChartData charts() {
-        return chartData;
+    public ChartsService charts() {
+        return chartsService;
     }
 
-    public EstimatePlanner estimatePlanner() {
-        return estimatePlanner;
+    /** The estimator with the history's figures and the router (the desktop's estimate view). */
+    public EstimateService estimatePlanner() {
+        return estimateService;
     }
 
     /** The history of runs (single, compare, batch, benchmark). */

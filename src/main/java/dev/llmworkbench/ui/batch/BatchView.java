@@ -1,5 +1,6 @@
 package dev.llmworkbench.ui.batch;
 
+import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.service.batch.BatchJobs;
 import java.io.File;
@@ -37,6 +38,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
+import javafx.util.StringConverter;
 
 /**
  * The batch panel: open a file (chooser or drop), the rows with the bad ones marked, the run's settings,
@@ -202,7 +204,7 @@ public final class BatchView extends BorderPane {
         t.getColumns().add(col("Valid", 60, e -> new javafx.beans.property.SimpleStringProperty(e.valid() ? "✓" : "✗ bad")));
         t.getColumns().add(col("Why not", 260, e -> new javafx.beans.property.SimpleStringProperty(e.reason())));
         t.getColumns().add(col("Check", 120, BatchViewModel.Entry::checkProperty));
-        t.getColumns().add(col("Status", 90, BatchViewModel.Entry::statusProperty));
+        t.getColumns().add(col("Status", 90, BatchView::status));
         t.getColumns().add(col("Prompt", 420, BatchViewModel.Entry::promptProperty));
         t.setRowFactory(tv -> new TableRow<>() {
             @Override
@@ -220,10 +222,23 @@ public final class BatchView extends BorderPane {
     }
 
     private VBox resultsPane() {
-        ComboBox<String> filter = new ComboBox<>();
+        ComboBox<ItemStatus> filter = new ComboBox<>();
         filter.setId("batch-status-filter");
-        filter.getItems().setAll(BatchViewModel.STATUSES);
-        filter.valueProperty().bindBidirectional(vm.statusFilterProperty());
+        filter.getItems().add(null); // all
+        filter.getItems().addAll(ItemStatus.values());
+        filter.setPromptText(StatusWords.of(null));
+        filter.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(ItemStatus s) {
+                return StatusWords.of(s);
+            }
+
+            @Override
+            public ItemStatus fromString(String s) {
+                return filter.getItems().stream().filter(i -> StatusWords.of(i).equals(s)).findFirst().orElse(null);
+            }
+        });
+        filter.valueProperty().bindBidirectional(vm.filterProperty());
         SortedList<BatchViewModel.Entry> sorted = new SortedList<>(vm.results());
         TableView<BatchViewModel.Entry> t = new TableView<>(sorted);
         sorted.comparatorProperty().bind(t.comparatorProperty());
@@ -232,7 +247,7 @@ public final class BatchView extends BorderPane {
         t.setPlaceholder(new Label("No results yet."));
         t.getColumns().add(col("Line", 55, e -> new javafx.beans.property.SimpleObjectProperty<>(e.line())));
         t.getColumns().add(col("Request", 110, e -> new javafx.beans.property.SimpleStringProperty(e.requestId())));
-        t.getColumns().add(col("Status", 80, BatchViewModel.Entry::statusProperty));
+        t.getColumns().add(col("Status", 80, BatchView::status));
         t.getColumns().add(col("Model", 130, BatchViewModel.Entry::modelProperty));
         t.getColumns().add(col("E2E ms", 75, e -> rounded(e.e2eMsProperty())));
         t.getColumns().add(col("TTFT ms", 75, e -> rounded(e.ttftMsProperty())));
@@ -250,6 +265,10 @@ public final class BatchView extends BorderPane {
         VBox.setVgrow(t, javafx.scene.layout.Priority.ALWAYS);
         box.setPadding(new Insets(6, 0, 0, 0));
         return box;
+    }
+
+    private static ObservableValue<String> status(BatchViewModel.Entry e) {
+        return Bindings.createStringBinding(() -> StatusWords.of(e.itemStatusProperty().get()), e.itemStatusProperty());
     }
 
     private static ObservableValue<String> rounded(javafx.beans.property.ObjectProperty<Double> p) {

@@ -1,6 +1,6 @@
 package dev.llmworkbench.ui.charts;
 
-import dev.llmworkbench.service.charts.ChartData;
+import dev.llmworkbench.service.charts.ChartsService;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -94,18 +94,18 @@ public final class ChartsView extends BorderPane {
         priceOut.setLegendVisible(false);
         perDollar.setLegendVisible(false);
 
-        ComboBox<ChartData.RunChoice> run = new ComboBox<>(vm.runs());
+        ComboBox<ChartsService.RunChoice> run = new ComboBox<>(vm.runs());
         run.setId("charts-run");
         run.setPromptText("all recent runs");
         run.setPrefWidth(300);
         run.setConverter(new javafx.util.StringConverter<>() {
             @Override
-            public String toString(ChartData.RunChoice r) {
+            public String toString(ChartsService.RunChoice r) {
                 return r == null ? "all recent runs" : r.label();
             }
 
             @Override
-            public ChartData.RunChoice fromString(String s) {
+            public ChartsService.RunChoice fromString(String s) {
                 return null;
             }
         });
@@ -195,7 +195,7 @@ public final class ChartsView extends BorderPane {
             for (String name : List.of("p50", "p95", "p99")) {
                 XYChart.Series<String, Number> series = new XYChart.Series<>();
                 series.setName((metric.equals("ttft") ? "TTFT " : "E2E ") + name);
-                for (ChartData.ModelPercentiles m : s.percentiles()) {
+                for (ChartsService.ModelPercentiles m : s.percentiles()) {
                     if (m.metric().equals(metric)) {
                         double v = name.equals("p50") ? m.p50() : name.equals("p95") ? m.p95() : m.p99();
                         series.getData().add(new XYChart.Data<>(m.model(), v));
@@ -215,7 +215,7 @@ public final class ChartsView extends BorderPane {
         perDay.getData().setAll(List.of(day));
         XYChart.Series<String, Number> out = new XYChart.Series<>();
         XYChart.Series<String, Number> per = new XYChart.Series<>();
-        for (ChartData.PricePoint pp : s.prices()) {
+        for (ChartsService.PricePoint pp : s.prices()) {
             out.getData().add(new XYChart.Data<>(pp.model(), pp.outputUsdPerM()));
             per.getData().add(new XYChart.Data<>(pp.model(), pp.outputTokensPerUsd()));
         }
@@ -223,21 +223,21 @@ public final class ChartsView extends BorderPane {
         perDollar.getData().setAll(List.of(per));
     }
 
-    private static XYChart.Series<String, Number> bins(List<ChartData.Bin> bins) {
+    private static XYChart.Series<String, Number> bins(List<ChartsService.Bin> bins) {
         XYChart.Series<String, Number> s = new XYChart.Series<>();
-        for (ChartData.Bin b : bins) {
+        for (ChartsService.Bin b : bins) {
             s.getData().add(new XYChart.Data<>(String.format(Locale.ROOT, "%.0f", b.from()), b.count()));
         }
         return s;
     }
 
-    private static List<XYChart.Series<Number, Number>> numeric(Map<String, List<ChartData.Point>> m) {
+    private static List<XYChart.Series<Number, Number>> numeric(Map<String, List<ChartsService.Point>> m) {
         List<XYChart.Series<Number, Number>> out = new ArrayList<>();
         m.forEach((name, pts) -> {
             XYChart.Series<Number, Number> s = new XYChart.Series<>();
             s.setName(name);
             List<XYChart.Data<Number, Number>> data = new ArrayList<>(pts.size());
-            for (ChartData.Point pt : pts) {
+            for (ChartsService.Point pt : pts) {
                 data.add(new XYChart.Data<>(pt.x(), pt.y()));
             }
             s.getData().setAll(data);

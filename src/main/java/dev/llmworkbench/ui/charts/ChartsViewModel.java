@@ -1,13 +1,8 @@
 package dev.llmworkbench.ui.charts;
 
-import dev.llmworkbench.service.charts.ChartData;
+import dev.llmworkbench.service.charts.ChartsService;
 import dev.llmworkbench.ui.common.FxExecutor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +20,6 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * The charts' state: the filters (run, model, time range) and one immutable {@link Snapshot} of every
@@ -58,11 +51,12 @@ public final class ChartsViewModel {
         SPEND_PER_DAY, PRICES }
 
     /** Every chart's data at one moment. */
-    public record Snapshot(int samples, List<ChartData.Bin> ttftHistogram, List<ChartData.Bin> e2eHistogram,
-                           List<ChartData.ModelPercentiles> percentiles, Map<String, List<ChartData.Point>> ttftVsOutput,
-                           Map<String, List<ChartData.Point>> tokensPerSecond,
-                           Map<String, List<ChartData.Point>> cumulativeSpend, Map<LocalDate, BigDecimal> spendPerDay,
-                           List<ChartData.PricePoint> prices) {
+    public record Snapshot(int samples, List<ChartsService.Bin> ttftHistogram, List<ChartsService.Bin> e2eHistogram,
+                           List<ChartsService.ModelPercentiles> percentiles,
+                           Map<String, List<ChartsService.Point>> ttftVsOutput,
+                           Map<String, List<ChartsService.Point>> tokensPerSecond,
+                           Map<String, List<ChartsService.Point>> cumulativeSpend,
+                           Map<LocalDate, BigDecimal> spendPerDay, List<ChartsService.PricePoint> prices) {
         static final Snapshot EMPTY = new Snapshot(0, List.of(), List.of(), List.of(), Map.of(), Map.of(), Map.of(),
                 Map.of(), List.of());
 
@@ -70,7 +64,7 @@ public final class ChartsViewModel {
         public int points() {
             int n = ttftHistogram.size() + e2eHistogram.size() + percentiles.size() * 3 + spendPerDay.size()
                     + prices.size();
-            for (Map<String, List<ChartData.Point>> m : List.of(ttftVsOutput, tokensPerSecond, cumulativeSpend)) {
+            for (Map<String, List<ChartsService.Point>> m : List.of(ttftVsOutput, tokensPerSecond, cumulativeSpend)) {
                 n += m.values().stream().mapToInt(List::size).sum();
             }
             return n;
@@ -79,21 +73,21 @@ public final class ChartsViewModel {
 
     static final int BINS = 20;
 
-    private final ChartData data;
+    private final ChartsService data;
     private final Executor work;
     private final FxExecutor fx;
     private final Clock clock;
     private final AtomicBoolean busy = new AtomicBoolean();
 
-    private final ObservableList<ChartData.RunChoice> runs = FXCollections.observableArrayList();
-    private final ObjectProperty<ChartData.RunChoice> run = new SimpleObjectProperty<>(this, "run");
+    private final ObservableList<ChartsService.RunChoice> runs = FXCollections.observableArrayList();
+    private final ObjectProperty<ChartsService.RunChoice> run = new SimpleObjectProperty<>(this, "run");
     private final ObservableList<String> models = FXCollections.observableArrayList();
     private final StringProperty model = new SimpleStringProperty(this, "model");
     private final ObjectProperty<Range> range = new SimpleObjectProperty<>(this, "range", Range.ALL);
     private final ObjectProperty<Snapshot> snapshot = new SimpleObjectProperty<>(this, "snapshot", Snapshot.EMPTY);
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
 
-    public ChartsViewModel(ChartData data, Executor work, FxExecutor fx, Clock clock) {
+    public ChartsViewModel(ChartsService data, Executor work, FxExecutor fx, Clock clock) {
         this.data = data;
         this.work = work;
         this.fx = fx;
@@ -103,7 +97,7 @@ public final class ChartsViewModel {
     /** Reads the runs to filter by. */
     public CompletableFuture<Void> reloadRuns() {
         return CompletableFuture.supplyAsync(() -> data.runs(200), work).thenAcceptAsync(list -> {
-            ChartData.RunChoice keep = run.get();
+            ChartsService.RunChoice keep = run.get();
             runs.setAll(list);
             if (keep != null) {
                 run.set(list.stream().filter(r -> r.id() == keep.id()).findFirst().orElse(null));
@@ -121,20 +115,21 @@ public final class ChartsViewModel {
         Range r = range.get();
         Instant from = r == null || r.span == null ? null : clock.instant().minus(r.span);
         return CompletableFuture.supplyAsync(() -> {
-            List<ChartData.Sample> all = data.samples(runId, null, from, null);
-            List<String> ms = ChartData.models(all);
-            List<ChartData.Sample> s = m == null ? all : all.stream().filter(x -> m.equals(x.model())).toList();
+            List<ChartsService.Sample> all = data.samples(runId, null, from, null);
+            List<String> ms = ChartsService.models(all);
+            List<ChartsService.Sample> s = m == null ? all : all.stream().filter(x -> m.equals(x.model())).toList();
             List<Double> ttft = new ArrayList<>();
             List<Double> e2e = new ArrayList<>();
-            for (ChartData.Sample x : s) {
+            for (ChartsService.Sample x : s) {
                 if (x.ok()) {
                     ttft.add(x.ttftMs());
                     e2e.add(x.e2eMs());
                 }
             }
-            Snapshot snap = new Snapshot(s.size(), ChartData.histogram(ttft, BINS), ChartData.histogram(e2e, BINS),
-                    ChartData.percentiles(s), ChartData.ttftVsOutput(s), ChartData.tokensPerSecondOverTime(s),
-                    ChartData.cumulativeSpend(s), data.spendPerDay(s), data.priceComparison());
+            Snapshot snap = new Snapshot(s.size(), ChartsService.histogram(ttft, BINS),
+                    ChartsService.histogram(e2e, BINS), ChartsService.percentiles(s), ChartsService.ttftVsOutput(s),
+                    ChartsService.tokensPerSecondOverTime(s), ChartsService.cumulativeSpend(s), data.spendPerDay(s),
+                    data.priceComparison());
             return Map.entry(ms, snap);
         }, work).handleAsync((res, err) -> {
             busy.set(false);
@@ -153,58 +148,26 @@ public final class ChartsViewModel {
         }, fx);
     }
 
-    /** Writes one chart's data as CSV. */
+    /** Writes one chart's data as CSV (by {@link ChartsService}, which writes the file). */
     public void exportCsv(Chart chart, Path out) {
         Snapshot s = snapshot.get();
-        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-             CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT)) {
-            switch (chart) {
-                case TTFT_HISTOGRAM, E2E_HISTOGRAM -> {
-                    p.printRecord("from_ms", "to_ms", "count");
-                    for (ChartData.Bin b : chart == Chart.TTFT_HISTOGRAM ? s.ttftHistogram() : s.e2eHistogram()) {
-                        p.printRecord(b.from(), b.to(), b.count());
-                    }
-                }
-                case PERCENTILES -> {
-                    p.printRecord("metric", "model", "count", "p50_ms", "p95_ms", "p99_ms");
-                    for (ChartData.ModelPercentiles m : s.percentiles()) {
-                        p.printRecord(m.metric(), m.model(), m.count(), m.p50(), m.p95(), m.p99());
-                    }
-                }
-                case TTFT_VS_OUTPUT -> points(p, "output_tokens", "ttft_ms", s.ttftVsOutput());
-                case TOKENS_PER_SECOND -> points(p, "seconds", "tokens_per_s", s.tokensPerSecond());
-                case CUMULATIVE_SPEND -> points(p, "seconds", "cumulative_usd", s.cumulativeSpend());
-                case SPEND_PER_DAY -> {
-                    p.printRecord("day", "usd");
-                    for (Map.Entry<LocalDate, BigDecimal> e : s.spendPerDay().entrySet()) {
-                        p.printRecord(e.getKey(), e.getValue().toPlainString());
-                    }
-                }
-                case PRICES -> {
-                    p.printRecord("provider", "model", "output_usd_per_1m", "output_tokens_per_usd");
-                    for (ChartData.PricePoint pp : s.prices()) {
-                        p.printRecord(pp.provider(), pp.model(), pp.outputUsdPerM(), pp.outputTokensPerUsd());
-                    }
-                }
-                default -> throw new IllegalArgumentException(String.valueOf(chart));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        switch (chart) {
+            case TTFT_HISTOGRAM -> data.exportHistogram(s.ttftHistogram(), out);
+            case E2E_HISTOGRAM -> data.exportHistogram(s.e2eHistogram(), out);
+            case PERCENTILES -> data.exportPercentiles(s.percentiles(), out);
+            case TTFT_VS_OUTPUT -> data.exportSeries(ChartsService.Series.TTFT_VS_OUTPUT, s.ttftVsOutput(), out);
+            case TOKENS_PER_SECOND -> data.exportSeries(ChartsService.Series.TOKENS_PER_SECOND, s.tokensPerSecond(),
+                    out);
+            case CUMULATIVE_SPEND -> data.exportSeries(ChartsService.Series.CUMULATIVE_SPEND, s.cumulativeSpend(),
+                    out);
+            case SPEND_PER_DAY -> data.exportSpendPerDay(s.spendPerDay(), out);
+            case PRICES -> data.exportPrices(s.prices(), out);
+            default -> throw new IllegalArgumentException(String.valueOf(chart));
         }
     }
 
-    private static void points(CSVPrinter p, String x, String y, Map<String, List<ChartData.Point>> series)
-            throws IOException {
-        p.printRecord("model", x, y);
-        for (Map.Entry<String, List<ChartData.Point>> e : series.entrySet()) {
-            for (ChartData.Point pt : e.getValue()) {
-                p.printRecord(e.getKey(), pt.x(), pt.y());
-            }
-        }
-    }
-
-    public ObservableList<ChartData.RunChoice> runs() { return runs; }
-    public ObjectProperty<ChartData.RunChoice> runProperty() { return run; }
+    public ObservableList<ChartsService.RunChoice> runs() { return runs; }
+    public ObjectProperty<ChartsService.RunChoice> runProperty() { return run; }
     public ObservableList<String> models() { return models; }
     public StringProperty modelProperty() { return model; }
     public ObjectProperty<Range> rangeProperty() { return range; }

@@ -1,15 +1,9 @@
 package dev.llmworkbench.ui.estimate;
 
-import dev.llmworkbench.service.estimate.EstimatePlanner;
 import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.ui.common.FxExecutor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +13,6 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * The estimator's state: a workload (requests per day, input and output tokens per request, cache hit
@@ -34,10 +26,8 @@ public final class EstimateViewModel {
     /** The days "requests per day from history" looks back. */
     static final int HISTORY_DAYS = 7;
     static final int HISTORY_PROMPTS = 200;
-    public static final List<String> CSV_HEADER = List.of("model", "provider", "input_tokens", "output_tokens",
-            "usd_per_request", "usd_per_day", "usd_per_month", "cny_per_request", "cny_per_day", "cny_per_month");
 
-    private final EstimatePlanner planner;
+    private final EstimateService estimates;
     private final Executor work;
     private final FxExecutor fx;
 
@@ -52,8 +42,8 @@ public final class EstimateViewModel {
     private final StringProperty routerSaving = new SimpleStringProperty(this, "routerSaving", "");
     private final StringProperty error = new SimpleStringProperty(this, "error", "");
 
-    public EstimateViewModel(EstimatePlanner planner, List<String> models, Executor work, FxExecutor fx) {
-        this.planner = planner;
+    public EstimateViewModel(EstimateService estimates, List<String> models, Executor work, FxExecutor fx) {
+        this.estimates = estimates;
         this.work = work;
         this.fx = fx;
         this.models.setAll(models);
@@ -61,8 +51,8 @@ public final class EstimateViewModel {
     }
 
     /** The workload from the form. @throws IllegalArgumentException for a wrong field */
-    public EstimatePlanner.Workload workload() {
-        return new EstimatePlanner.Workload(parseLong(requestsPerDay.get(), "requests per day"),
+    public EstimateService.Workload workload() {
+        return new EstimateService.Workload(parseLong(requestsPerDay.get(), "requests per day"),
                 parseLong(inputTokens.get(), "input tokens"), (int) parseLong(outputTokens.get(), "output tokens"),
                 percent(cacheHitPercent.get(), "cache hit rate"), percent(batchPercent.get(), "batch share"));
     }
@@ -90,7 +80,7 @@ public final class EstimateViewModel {
     /** Prices the workload for the chosen models and replays the history through the router. */
     public CompletableFuture<Void> compute() {
         fx.checkUiThread();
-        EstimatePlanner.Workload w;
+        EstimateService.Workload w;
         try {
             w = workload();
         } catch (IllegalArgumentException e) {
@@ -100,9 +90,9 @@ public final class EstimateViewModel {
         List<String> ms = List.copyOf(chosen);
         String baseline = ms.isEmpty() ? null : ms.get(0);
         return CompletableFuture.supplyAsync(() -> {
-            List<EstimateService.ModelEstimate> est = planner.estimate(w, ms);
-            String saving = baseline == null ? "" : describe(planner.routerSaving(
-                    planner.historyPrompts(HISTORY_PROMPTS), baseline, w));
+            List<EstimateService.ModelEstimate> est = estimates.estimate(w, ms);
+            String saving = baseline == null ? "" : describe(estimates.routerSaving(
+                    estimates.historyPrompts(HISTORY_PROMPTS), baseline, w));
             return new Object[] {est, saving};
         }, work).handleAsync((r, err) -> {
             if (err != null) {
@@ -118,7 +108,7 @@ public final class EstimateViewModel {
         }, fx);
     }
 
-    private static String describe(EstimatePlanner.RouterSaving s) {
+    private static String describe(EstimateService.RouterSaving s) {
         if (s.prompts() == 0) {
             return "Router saving: no prompts in the history yet to replay through the router.";
         }
@@ -141,7 +131,7 @@ public final class EstimateViewModel {
     /** Input tokens per request from a prompt file (for the first chosen model's tokenizer). */
     public CompletableFuture<Void> inputFromFile(Path file) {
         String m = chosen.isEmpty() ? models.get(0) : chosen.get(0);
-        return CompletableFuture.supplyAsync(() -> planner.inputTokensOfFile(file, m), work)
+        return CompletableFuture.supplyAsync(() -> estimates.inputTokensOfFile(file, m), work)
                 .handleAsync((t, err) -> {
                     if (err != null) {
                         error.set(err.getCause() != null ? err.getCause().getMessage() : err.getMessage());
@@ -158,8 +148,8 @@ public final class EstimateViewModel {
      */
     public CompletableFuture<Void> inputFromHistory() {
         String m = chosen.isEmpty() ? models.get(0) : chosen.get(0);
-        return CompletableFuture.supplyAsync(() -> new long[] {planner.inputTokensOfHistory(m, HISTORY_PROMPTS),
-                planner.outputTokensOfHistory(HISTORY_RESULTS)}, work)
+        return CompletableFuture.supplyAsync(() -> new long[] {estimates.inputTokensOfHistory(m, HISTORY_PROMPTS),
+                estimates.outputTokensOfHistory(HISTORY_RESULTS)}, work)
                 .handleAsync((t, err) -> {
                     if (err != null) {
                         error.set(err.getMessage());
@@ -180,7 +170,7 @@ public final class EstimateViewModel {
 
     /** Requests per day: the history's requests (every kind of run) over the last week, per day. */
     public CompletableFuture<Void> requestsPerDayFromHistory() {
-        return CompletableFuture.supplyAsync(() -> planner.requestsPerDayOfHistory(HISTORY_DAYS), work)
+        return CompletableFuture.supplyAsync(() -> estimates.requestsPerDayOfHistory(HISTORY_DAYS), work)
                 .handleAsync((n, err) -> {
                     if (err != null) {
                         error.set(err.getMessage());
@@ -194,20 +184,9 @@ public final class EstimateViewModel {
                 }, fx);
     }
 
-    /** Writes the table as CSV. */
+    /** Writes the table as CSV (by {@link EstimateService}, which writes the file). */
     public void exportCsv(Path out) {
-        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-             CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(CSV_HEADER.toArray(String[]::new))
-                     .get())) {
-            for (EstimateService.ModelEstimate e : rows) {
-                p.printRecord(e.model(), e.provider(), e.inputTokens(), e.outputTokens(),
-                        e.perRequestUsd().amount().toPlainString(), e.perDayUsd().amount().toPlainString(),
-                        e.perMonthUsd().amount().toPlainString(), e.perRequestCny().amount().toPlainString(),
-                        e.perDayCny().amount().toPlainString(), e.perMonthCny().amount().toPlainString());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        estimates.exportCsv(List.copyOf(rows), out);
     }
 
     public ObservableList<String> models() { return models; }

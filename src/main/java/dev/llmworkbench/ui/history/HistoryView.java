@@ -1,6 +1,6 @@
 package dev.llmworkbench.ui.history;
 
-import dev.llmworkbench.service.history.HistoryBrowser;
+import dev.llmworkbench.service.history.HistoryService;
 import java.io.File;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -74,7 +74,7 @@ public final class HistoryView extends BorderPane {
         filters.setPadding(new Insets(0, 0, 8, 0));
         setTop(filters);
 
-        TableView<HistoryBrowser.RunRow> table = new TableView<>(vm.runs());
+        TableView<HistoryService.RunRow> table = new TableView<>(vm.runs());
         table.setId("history-table");
         table.setPlaceholder(new Label("No runs yet: runs from the Playground, Compare, Batch and benchmarks appear here."));
         table.getColumns().add(col("#", 40, r -> new ReadOnlyStringWrapper(String.valueOf(r.id()))));
@@ -145,9 +145,9 @@ public final class HistoryView extends BorderPane {
         return a;
     }
 
-    private static TableColumn<HistoryBrowser.RunRow, String> col(String name, double w,
-            Function<HistoryBrowser.RunRow, ObservableValue<String>> f) {
-        TableColumn<HistoryBrowser.RunRow, String> c = new TableColumn<>(name);
+    private static TableColumn<HistoryService.RunRow, String> col(String name, double w,
+            Function<HistoryService.RunRow, ObservableValue<String>> f) {
+        TableColumn<HistoryService.RunRow, String> c = new TableColumn<>(name);
         c.setPrefWidth(w);
         c.setCellValueFactory(x -> f.apply(x.getValue()));
         return c;

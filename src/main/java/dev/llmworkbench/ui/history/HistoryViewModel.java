@@ -1,6 +1,6 @@
 package dev.llmworkbench.ui.history;
 
-import dev.llmworkbench.service.history.HistoryBrowser;
+import dev.llmworkbench.service.history.HistoryService;
 import dev.llmworkbench.service.playground.ReopenRequest;
 import dev.llmworkbench.ui.common.FxExecutor;
 import java.math.RoundingMode;
@@ -28,27 +28,27 @@ public final class HistoryViewModel {
     public static final String ALL = "all";
     static final int LIMIT = 500;
 
-    private final HistoryBrowser history;
+    private final HistoryService history;
     private final Executor work;
     private final FxExecutor fx;
     private final Consumer<ReopenRequest> reopen;
     private final ZoneId zone;
 
-    private final ObservableList<HistoryBrowser.RunRow> runs = FXCollections.observableArrayList();
+    private final ObservableList<HistoryService.RunRow> runs = FXCollections.observableArrayList();
     private final ObservableList<String> kinds = FXCollections.observableArrayList();
     private final StringProperty kind = new SimpleStringProperty(this, "kind", ALL);
     private final StringProperty model = new SimpleStringProperty(this, "model", "");
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
     private final ObjectProperty<LocalDate> from = new SimpleObjectProperty<>(this, "from");
     private final ObjectProperty<LocalDate> to = new SimpleObjectProperty<>(this, "to");
-    private final ObjectProperty<HistoryBrowser.RunRow> selected = new SimpleObjectProperty<>(this, "selected");
+    private final ObjectProperty<HistoryService.RunRow> selected = new SimpleObjectProperty<>(this, "selected");
     private final StringProperty details = new SimpleStringProperty(this, "details", "");
     private final StringProperty request = new SimpleStringProperty(this, "request", "");
     private final StringProperty response = new SimpleStringProperty(this, "response", "");
     private final StringProperty reasoning = new SimpleStringProperty(this, "reasoning", "");
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
 
-    public HistoryViewModel(HistoryBrowser history, Executor work, FxExecutor fx, Consumer<ReopenRequest> reopen,
+    public HistoryViewModel(HistoryService history, Executor work, FxExecutor fx, Consumer<ReopenRequest> reopen,
                             ZoneId zone) {
         this.history = history;
         this.work = work;
@@ -56,7 +56,7 @@ public final class HistoryViewModel {
         this.reopen = reopen;
         this.zone = zone;
         kinds.add(ALL);
-        kinds.addAll(HistoryBrowser.KINDS);
+        kinds.addAll(HistoryService.KINDS);
         selected.addListener((o, a, b) -> loadDetails(b));
     }
 
@@ -83,7 +83,7 @@ public final class HistoryViewModel {
                 }, fx);
     }
 
-    private void loadDetails(HistoryBrowser.RunRow r) {
+    private void loadDetails(HistoryService.RunRow r) {
         if (r == null) {
             details.set("");
             request.set("");
@@ -95,7 +95,7 @@ public final class HistoryViewModel {
             if (selected.get() == null || selected.get().id() != r.id() || d.isEmpty()) {
                 return;
             }
-            HistoryBrowser.RunDetails rd = d.get();
+            HistoryService.RunDetails rd = d.get();
             StringBuilder sb = new StringBuilder();
             sb.append("Run #").append(r.id()).append(" · ").append(r.kind()).append(" · ").append(r.status())
                     .append(" · ").append(r.provider()).append(" · ").append(String.join(", ", r.models())).append('\n');
@@ -110,7 +110,7 @@ public final class HistoryViewModel {
             StringBuilder resp = new StringBuilder();
             StringBuilder reas = new StringBuilder();
             boolean many = rd.results().size() > 1;
-            for (HistoryBrowser.ResultView v : rd.results()) {
+            for (HistoryService.ResultView v : rd.results()) {
                 sb.append('\n').append(String.format(Locale.ROOT,
                         "%s: TTFT %s ms, TTFO %s ms, end-to-end %s ms, TPOT %s ms, tokens %s in / %s out, cost $%s",
                         v.model(), num(v.ttftMs()), num(v.ttfoMs()), num(v.e2eMs()), num(v.tpotMs()),
@@ -145,7 +145,7 @@ public final class HistoryViewModel {
 
     /** Opens the selected run in the Playground. */
     public CompletableFuture<Void> reopenSelected() {
-        HistoryBrowser.RunRow r = selected.get();
+        HistoryService.RunRow r = selected.get();
         if (r == null) {
             return CompletableFuture.completedFuture(null);
         }
@@ -155,7 +155,7 @@ public final class HistoryViewModel {
 
     /** Deletes the selected run with its results. */
     public CompletableFuture<Void> deleteSelected() {
-        HistoryBrowser.RunRow r = selected.get();
+        HistoryService.RunRow r = selected.get();
         if (r == null) {
             return CompletableFuture.completedFuture(null);
         }
@@ -165,7 +165,7 @@ public final class HistoryViewModel {
 
     /** Exports the selected run (jsonl or csv). */
     public CompletableFuture<Integer> exportSelected(Path out, String format) {
-        HistoryBrowser.RunRow r = selected.get();
+        HistoryService.RunRow r = selected.get();
         if (r == null) {
             return CompletableFuture.completedFuture(0);
         }
@@ -174,14 +174,14 @@ public final class HistoryViewModel {
                         : "Exported " + count + " lines to " + out.getFileName()), fx);
     }
 
-    public ObservableList<HistoryBrowser.RunRow> runs() { return runs; }
+    public ObservableList<HistoryService.RunRow> runs() { return runs; }
     public ObservableList<String> kinds() { return kinds; }
     public StringProperty kindProperty() { return kind; }
     public StringProperty modelProperty() { return model; }
     public StringProperty textProperty() { return text; }
     public ObjectProperty<LocalDate> fromProperty() { return from; }
     public ObjectProperty<LocalDate> toProperty() { return to; }
-    public ObjectProperty<HistoryBrowser.RunRow> selectedProperty() { return selected; }
+    public ObjectProperty<HistoryService.RunRow> selectedProperty() { return selected; }
     public StringProperty detailsProperty() { return details; }
     public StringProperty requestProperty() { return request; }
     public StringProperty responseProperty() { return response; }

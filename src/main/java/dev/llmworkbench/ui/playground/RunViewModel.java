@@ -8,7 +8,7 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.ResponseFormat;
 import dev.llmworkbench.domain.Role;
 import dev.llmworkbench.domain.RunKind;
-import dev.llmworkbench.service.chat.Attempt;
+import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.service.chat.ChatJob;
 import dev.llmworkbench.service.chat.ChatObserver;
 import dev.llmworkbench.service.chat.ChatOutcome;
@@ -246,9 +246,9 @@ final class RunViewModel {
             @Override
             public void onRetryScheduled(Attempt failed, Duration wait, Instant at) {
                 String when = HMS.format(LocalTime.ofInstant(at, ZoneId.systemDefault()));
-                String why = failed.status() == null ? failed.errorKind() : "HTTP " + failed.status();
-                ui.execute(() -> retryNote.set(why + ": retrying at " + when + " (in "
-                        + Math.max(1, Math.round(wait.toMillis() / 1000.0)) + " s), attempt " + (failed.number() + 1)));
+                String why = failed.httpStatus() == null ? failed.errorKind() : "HTTP " + failed.httpStatus();
+                ui.execute(() -> retryNote.set(why + ": retrying in " + String.format(java.util.Locale.ROOT, "%.1f s",
+                        wait.toMillis() / 1000.0) + " (at " + when + "), attempt " + (failed.number() + 1)));
             }
         };
     }

@@ -1,12 +1,11 @@
 package dev.llmworkbench.service.chat;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.ApiError;
+import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.ProviderProfile;
@@ -32,6 +31,9 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+
+
 
 /**
  * The service layer end to end over real HTTP (mockwebserver3), with the limiter, retries and the
@@ -150,9 +152,9 @@ class ChatServiceTest {
         }));
         assertThat(o.ok()).isTrue();
         assertThat(o.attempts()).hasSize(2);
-        assertThat(o.attempts().get(0).status()).isEqualTo(429);
+        assertThat(o.attempts().get(0).httpStatus()).isEqualTo(429);
         assertThat(o.attempts().get(0).errorKind()).isEqualTo("rate_limited");
-        assertThat(o.attempts().get(0).waitMs()).isGreaterThanOrEqualTo(1500);
+        assertThat(o.attempts().get(1).backoffMs()).isGreaterThanOrEqualTo(1500);
         assertThat(waits).singleElement().satisfies(w -> assertThat(w).isGreaterThanOrEqualTo(Duration.ofMillis(1500)));
         assertThat(Duration.between(before, time.instant())).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
         assertThat(server.getRequestCount()).isEqualTo(2);
@@ -180,7 +182,7 @@ class ChatServiceTest {
         assertThat(o.ok()).isFalse();
         assertThat(o.completion().text()).isEqualTo("partial");
         assertThat(o.attempts()).hasSize(1);
-        assertThat(o.attempts().get(0).reason()).contains("already shown");
+        assertThat(o.attempts().get(0).errorMessage()).contains("already shown");
         // what arrived was probably billed: the spend is the estimate, not zero, and the reservation is closed
         assertThat(ledger.spentToday(Priority.NORMAL)).isPositive();
         assertThat(ledger.reservedToday(Priority.NORMAL)).isEqualByComparingTo(BigDecimal.ZERO);

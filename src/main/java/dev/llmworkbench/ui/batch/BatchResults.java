@@ -1,0 +1,135 @@
+package dev.llmworkbench.ui.batch;
+
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.service.batch.BatchJobs;
+import dev.llmworkbench.service.batch.BatchService;
+import dev.llmworkbench.ui.batch.BatchViewModel.Entry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+/**
+ * The rows of the batch panel (the input rows, then their results), the status filter of the results table,
+ * and which stored item each row shows: a running job's changed items update their rows in place.
+ *
+ * <p>Threads: the FX thread, except {@link #cursor()}, which the poller reads on the worker.
+ */
+final class BatchResults {
+    /** The status filter "all", as {@link #filterNameProperty()} names it. */
+    static final String ALL = "all";
+
+    private final ObservableList<Entry> entries = FXCollections.observableArrayList();
+    private final FilteredList<Entry> results = new FilteredList<>(entries, e -> true);
+    private final ObjectProperty<ItemStatus> filter = new SimpleObjectProperty<>(this, "filter");
+    private final StringProperty filterName = new SimpleStringProperty(this, "statusFilter", ALL);
+    private final BooleanProperty liveSort = new SimpleBooleanProperty(this, "liveSort", false);
+    private final Map<Long, Entry> byItem = new HashMap<>();
+    /** Where the next read of a running job's items starts ({@link BatchService#ALL_ITEMS}: every item). */
+    private volatile long cursor = BatchService.ALL_ITEMS;
+
+    BatchResults() {
+        filter.addListener((o, a, b) -> {
+            filterName.set(b == null ? ALL : b.wireName());
+            refilter();
+        });
+        filterName.addListener((o, a, b) -> filter.set(b == null || ALL.equals(b) ? null : ItemStatus.parse(b)));
+    }
+
+    /** Shows a file's rows, not yet tied to any stored item. */
+    void load(BatchJobs.Preview p) {
+        byItem.clear();
+        entries.setAll(p.rows().stream().map(r -> new Entry(r.index(), r.line(), r.requestId(), r.valid(),
+                r.reason(), r.prompt(), r.model())).toList());
+    }
+
+    /** Shows a job's items, each row tied to its item. */
+    void load(List<BatchJobs.ItemRow> items) {
+        byItem.clear();
+        int i = 0;
+        List<Entry> list = new ArrayList<>();
+        for (BatchJobs.ItemRow r : items) {
+            Entry e = new Entry(i++, r.line(), r.requestId(), r.invalidReason() == null, r.invalidReason(), r.prompt(),
+                    r.model());
+            e.update(r);
+            byItem.put(r.itemId(), e);
+            list.add(e);
+        }
+        entries.setAll(list);
+    }
+
+    long cursor() {
+        return cursor;
+    }
+
+    void cursor(long next) {
+        cursor = next;
+    }
+
+    /** True when every row shown is tied to its stored item. */
+    boolean rowsMapped() {
+        return !entries.isEmpty() && entries.size() == byItem.size();
+    }
+
+    long validCount() {
+        return entries.stream().filter(Entry::valid).count();
+    }
+
+    /** {@code all}: the rows are every item of the job; otherwise some of them, changed since a read before. */
+    void apply(List<BatchJobs.ItemRow> rows, boolean all) {
+        if (!all) {
+            if (!rowsMapped()) {
+                cursor = BatchService.ALL_ITEMS; // the rows are not tied to the items yet: read them all
+                return;
+            }
+        } else if (byItem.isEmpty() || byItem.size() != rows.size()) {
+            if (entries.size() == rows.size()) {
+                byItem.clear();
+                for (int i = 0; i < rows.size(); i++) {
+                    byItem.put(rows.get(i).itemId(), entries.get(i));
+                }
+            } else if (!rows.isEmpty() && rows.get(0).prompt() == null) {
+                cursor = BatchService.ALL_ITEMS;
+                return; // an update without the prompts cannot make the rows: the next full read will
+            } else {
+                load(rows);
+                return;
+            }
+        }
+        boolean statusChanged = false;
+        for (BatchJobs.ItemRow r : rows) {
+            Entry e = byItem.get(r.itemId());
+            if (e != null) {
+                boolean changed = r.itemStatus() != e.itemStatusProperty().get();
+                if (changed || r.attempts() != 0 && e.attemptsProperty().get() == null) {
+                    e.update(r);
+                    statusChanged |= changed;
+                }
+            }
+        }
+        // the rows update in place; only a status filter or a sorted table needs the list redone
+        if (statusChanged && (liveSort.get() || filter.get() != null)) {
+            refilter();
+        }
+    }
+
+    private void refilter() {
+        ItemStatus f = filter.get();
+        results.setPredicate(e -> f == null || f == e.itemStatusProperty().get());
+    }
+
+    ObservableList<Entry> entries() { return entries; }
+    FilteredList<Entry> results() { return results; }
+    ObjectProperty<ItemStatus> filterProperty() { return filter; }
+    StringProperty filterNameProperty() { return filterName; }
+    BooleanProperty liveSortProperty() { return liveSort; }
+}

@@ -1,0 +1,51 @@
+package dev.llmworkbench.ui.batch;
+
+import dev.llmworkbench.service.batch.BatchProgress;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.Locale;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+/** A run's progress in figures and words: the bar, the counts, retries, limiter, spend and ETA (FX thread). */
+final class RunFigures {
+    private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress", 0);
+    private final StringProperty counts = new SimpleStringProperty(this, "counts", "");
+    private final StringProperty retries = new SimpleStringProperty(this, "retries", "");
+    private final StringProperty limiter = new SimpleStringProperty(this, "limiter", "");
+    private final StringProperty spend = new SimpleStringProperty(this, "spend", "");
+    private final StringProperty eta = new SimpleStringProperty(this, "eta", "");
+
+    /** A new file: nothing run yet. */
+    void clear() {
+        progress.set(0);
+        counts.set("");
+        limiter.set("");
+    }
+
+    void apply(BatchProgress p) {
+        int valid = p.total() - p.invalid();
+        int finishedCount = p.done() + p.failed() + p.notRun();
+        progress.set(valid == 0 ? 1 : (double) finishedCount / valid);
+        counts.set(String.format(Locale.ROOT, "%d/%d done · %d failed · %d in flight · %d queued · %d not run · %d invalid",
+                p.done(), valid, p.failed(), p.inFlight(), p.queued(), p.notRun(), p.invalid()));
+        retries.set(p.retries() + " retries");
+        limiter.set(p.limiter() == null ? "" : "limiter: " + p.limiter());
+        spend.set("$" + p.spentUsd().setScale(4, RoundingMode.HALF_UP).toPlainString() + " spent");
+        eta.set(p.eta() == null ? "ETA –" : "ETA " + eta(p.eta()));
+    }
+
+    private static String eta(Duration d) {
+        long s = d.toSeconds();
+        return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
+    }
+
+    DoubleProperty progressProperty() { return progress; }
+    StringProperty countsProperty() { return counts; }
+    StringProperty retriesProperty() { return retries; }
+    StringProperty limiterProperty() { return limiter; }
+    StringProperty spendProperty() { return spend; }
+    StringProperty etaProperty() { return eta; }
+}

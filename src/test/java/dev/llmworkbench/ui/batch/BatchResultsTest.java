@@ -1,0 +1,108 @@
+package dev.llmworkbench.ui.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.Priority;
+import dev.llmworkbench.service.batch.BatchJobs;
+import dev.llmworkbench.service.batch.BatchService;
+import dev.llmworkbench.service.batch.BatchSettings;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The batch panel's parts: its rows and their status filter, status words, the form's settings. */
+class BatchResultsTest {
+    private static BatchJobs.ItemRow row(long id, ItemStatus s, int attempts) {
+        return new BatchJobs.ItemRow(id, (int) id + 1, "r" + id, s, null, null, s == ItemStatus.DONE ? "ok" : null,
+                null, 12.0, 3, null, attempts, null, null, null, s == ItemStatus.INVALID ? "bad row" : null, null);
+    }
+
+    private static BatchResults loaded() {
+        BatchResults r = new BatchResults();
+        r.load(new BatchJobs.Preview(Path.of("f.csv"), List.of(
+                new BatchJobs.PreviewRow(0, 2, "r1", "one", null, true, null),
+                new BatchJobs.PreviewRow(1, 3, "r2", "", null, false, "bad row"),
+                new BatchJobs.PreviewRow(2, 4, "r3", "three", null, true, null)), 2, 1));
+        return r;
+    }
+
+    @Test
+    void rowsStartPendingOrInvalidAndFollowTheirItems() {
+        BatchResults r = loaded();
+        assertThat(r.entries()).extracting(e -> e.itemStatusProperty().get())
+                .containsExactly(ItemStatus.PENDING, ItemStatus.INVALID, ItemStatus.PENDING);
+        assertThat(r.validCount()).isEqualTo(2);
+        assertThat(r.rowsMapped()).isFalse();
+
+        // an update before the rows are tied to the items asks for every item
+        r.cursor(42);
+        r.apply(List.of(row(11, ItemStatus.DONE, 1)), false);
+        assertThat(r.cursor()).isEqualTo(BatchService.ALL_ITEMS);
+
+        r.apply(List.of(row(10, ItemStatus.IN_FLIGHT, 0), row(11, ItemStatus.INVALID, 0),
+                row(12, ItemStatus.PENDING, 0)), true);
+        assertThat(r.rowsMapped()).isTrue();
+        r.apply(List.of(row(10, ItemStatus.DONE, 2), row(12, ItemStatus.NOT_RUN, 0)), false);
+        BatchViewModel.Entry first = r.entries().get(0);
+        assertThat(first.itemStatusProperty().get()).isEqualTo(ItemStatus.DONE);
+        assertThat(first.statusProperty().get()).isEqualTo("done");
+        assertThat(first.responseProperty().get()).isEqualTo("ok");
+        assertThat(first.attemptsProperty().get()).isEqualTo(2);
+        assertThat(r.entries().get(2).statusProperty().get()).isEqualTo("not_run");
+    }
+
+    @Test
+    void theFilterIsAStatusAndKeepsItsExportNameInStep() {
+        BatchResults r = loaded();
+        assertThat(r.filterProperty().get()).isNull();
+        assertThat(r.filterNameProperty().get()).isEqualTo(BatchViewModel.ALL);
+        assertThat(r.results()).hasSize(3);
+
+        r.filterNameProperty().set("invalid");
+        assertThat(r.filterProperty().get()).isEqualTo(ItemStatus.INVALID);
+        assertThat(r.results()).extracting(BatchViewModel.Entry::requestId).containsExactly("r2");
+
+        r.filterProperty().set(ItemStatus.PENDING);
+        assertThat(r.filterNameProperty().get()).isEqualTo("pending");
+        assertThat(r.results()).extracting(BatchViewModel.Entry::requestId).containsExactly("r1", "r3");
+
+        // a row that changes status leaves a filtered table
+        r.apply(List.of(row(10, ItemStatus.PENDING, 0), row(11, ItemStatus.INVALID, 0),
+                row(12, ItemStatus.PENDING, 0)), true);
+        r.apply(List.of(row(10, ItemStatus.DONE, 1)), false);
+        assertThat(r.results()).extracting(BatchViewModel.Entry::requestId).containsExactly("r3");
+
+        r.filterProperty().set(null);
+        assertThat(r.filterNameProperty().get()).isEqualTo("all");
+        assertThat(r.results()).hasSize(3);
+    }
+
+    @Test
+    void statusesAreShownInWords() {
+        assertThat(StatusWords.of(ItemStatus.NOT_RUN)).isEqualTo("not run");
+        assertThat(StatusWords.of(ItemStatus.IN_FLIGHT)).isEqualTo("in flight");
+        assertThat(StatusWords.of(ItemStatus.DONE)).isEqualTo("done");
+        assertThat(StatusWords.of(null)).isEqualTo("all");
+    }
+
+    @Test
+    void theFormMakesTheSettingsOrSaysWhichFieldIsWrong() {
+        BatchForm f = new BatchForm(List.of("qwen-turbo", "qwen-plus"), List.of("Sim"));
+        assertThat(f.modelProperty().get()).isIn("qwen-turbo", "qwen-plus");
+        f.modelProperty().set("qwen-plus");
+        f.rpmProperty().set(" 120 ");
+        f.budgetProperty().set("0.50");
+        f.priorityProperty().set(Priority.BATCH);
+        BatchSettings s = f.settings();
+        assertThat(s.model()).isEqualTo("qwen-plus");
+        assertThat(s.budgetUsd()).isEqualByComparingTo(new BigDecimal("0.5"));
+        assertThat(s.concurrency()).isEqualTo(4);
+        f.routeProperty().set(true);
+        assertThat(f.settings().model()).isNull();
+        f.concurrencyProperty().set("many");
+        org.assertj.core.api.Assertions.assertThatThrownBy(f::settings)
+                .hasMessage("concurrency must be a whole number, was many");
+    }
+}
