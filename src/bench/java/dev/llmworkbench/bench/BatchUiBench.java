@@ -4,7 +4,7 @@ import dev.llmworkbench.bench.FxPulseProbe.Figures;
 import dev.llmworkbench.bench.FxPulseProbe.Memory;
 import dev.llmworkbench.bench.FxPulseProbe.PulseRecorder;
 import dev.llmworkbench.domain.ProviderProfile;
-import dev.llmworkbench.service.batch.BatchJobs;
+import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSummary;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
@@ -25,10 +25,10 @@ import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
 import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
-
 import static dev.llmworkbench.bench.FxPulseProbe.gc;
 import static dev.llmworkbench.bench.FxPulseProbe.onFx;
 import static dev.llmworkbench.bench.FxPulseProbe.savePng;
+
 
 /**
  * Issue 6's batch-panel benchmark: the real desktop window (the app's composition root, a temporary data
@@ -174,7 +174,7 @@ public final class BatchUiBench {
         String counts = onFx(() -> vm.countsTextProperty().get());
         long doneInPanel = onFx(() -> vm.entries().stream().filter(e -> "done".equals(e.statusProperty().get()))
                 .count());
-        List<BatchJobs.ItemRow> stored = jobId == null ? List.of() : services.batches().items(jobId);
+        List<BatchService.ItemRow> stored = jobId == null ? List.of() : services.batches().items(jobId);
         long doneInStore = stored.stream().filter(r -> "done".equals(r.status())).count();
         boolean allDone = doneInPanel == items && doneInStore == items && stored.size() == items;
 

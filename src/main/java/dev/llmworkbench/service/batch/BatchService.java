@@ -1,22 +1,25 @@
 package dev.llmworkbench.service.batch;
 
 import dev.llmworkbench.cost.Router;
-import dev.llmworkbench.domain.Message;
-import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
-import dev.llmworkbench.store.BatchStore;
+import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.domain.JobStatus;
+import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.ResultRecord;
 import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.domain.RunRecord;
+import dev.llmworkbench.service.batch.BatchService.ItemRow;
+import dev.llmworkbench.service.batch.BatchService.ItemUpdates;
+import dev.llmworkbench.service.batch.BatchService.JobInfo;
+import dev.llmworkbench.service.batch.BatchService.Preview;
+import dev.llmworkbench.service.batch.BatchService.PreviewRow;
+import dev.llmworkbench.service.estimate.EstimateService;
+import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.RunStore;
-import dev.llmworkbench.service.batch.BatchJobs.ItemRow;
-import dev.llmworkbench.service.batch.BatchJobs.ItemUpdates;
-import dev.llmworkbench.service.batch.BatchJobs.JobInfo;
-import dev.llmworkbench.service.batch.BatchJobs.Preview;
-import dev.llmworkbench.service.batch.BatchJobs.PreviewRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +40,49 @@ import java.util.function.Supplier;
  * resume it with the {@link BatchEngine}, then export it and record its summary into the run. The desktop
  * also previews a file, prices it (dry run), reads a job's items with their results (in full, or what
  * changed since a cursor), retries the failed ones and finds the jobs left interrupted; those methods hand
- * out the plain records of {@link BatchJobs}.
+ * out the plain records below.
  */
 public final class BatchService {
+    // ---- the plain records the desktop gets (no store types)
+
+    /** One input row of a preview: valid, or the reason it is not. */
+    public record PreviewRow(int index, Integer line, String requestId, String prompt, String model, boolean valid,
+                             String reason) {
+    }
+
+    /** A parsed file. */
+    public record Preview(Path file, List<PreviewRow> rows, int valid, int invalid) {
+        public Preview {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** One item of a job with its result, if any. */
+    public record ItemRow(long itemId, Integer line, String requestId, ItemStatus itemStatus, String model,
+                          String prompt, String response, Double ttftMs, Double e2eMs, Integer outputTokens,
+                          BigDecimal costUsd, int attempts, Boolean checkPassed, String checkDetail, String error,
+                          String invalidReason, Instant endedAt) {
+        /** The status as the exports name it ({@code done}, {@code not_run}, ...). */
+        public String status() {
+            return itemStatus.wireName();
+        }
+    }
+
+    /** A stored job. */
+    public record JobInfo(String jobId, long runId, String inputPath, String outputPath, JobStatus status,
+                          Instant createdAt, String settingsJson) {
+        public BatchSettings settings() {
+            return BatchSettings.fromJson(settingsJson);
+        }
+    }
+
+    /** What {@link BatchService#itemUpdates} read: the changed rows (without prompts) and the cursor for the next read. */
+    public record ItemUpdates(List<ItemRow> rows, long next) {
+        public ItemUpdates {
+            rows = List.copyOf(rows);
+        }
+    }
+
     /** A new job and the parsed input it came from. */
     public record Prepared(BatchJobRecord job, BatchInput.Parsed input) {
     }
@@ -259,7 +302,7 @@ public final class BatchService {
         }
     }
 
-    // ---- the desktop's use cases, in the plain records of BatchJobs ----
+    // ---- the desktop's use cases, in the plain records above ----
 
     /** Parses a CSV or JSONL file. @throws BatchInput.InputException when it cannot be read as input at all */
     public Preview preview(Path file) {

@@ -1,47 +1,46 @@
 package dev.llmworkbench.ui.app;
 
 import dev.llmworkbench.cost.PriceCatalogue;
+import dev.llmworkbench.cost.Router;
+import dev.llmworkbench.cost.TokenEstimator;
+import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.RunKind;
+import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.resilience.BudgetLedger;
 import dev.llmworkbench.resilience.RateLimiter;
 import dev.llmworkbench.resilience.RetryPolicy;
 import dev.llmworkbench.resilience.Scheduler;
 import dev.llmworkbench.resilience.Ticker;
-import dev.llmworkbench.cost.Router;
-import dev.llmworkbench.domain.ApiKey;
-import dev.llmworkbench.domain.Timeouts;
-import dev.llmworkbench.service.batch.BatchJobs;
-import dev.llmworkbench.service.charts.ChartsService;
-import dev.llmworkbench.service.estimate.EstimateService;
-import dev.llmworkbench.service.estimate.RoutingService;
+import dev.llmworkbench.service.DaemonThreads;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchService;
+import dev.llmworkbench.service.charts.ChartsService;
 import dev.llmworkbench.service.chat.ChatJob;
 import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.service.chat.ChatService;
 import dev.llmworkbench.service.chat.ClientPool;
-import dev.llmworkbench.service.DaemonThreads;
-import dev.llmworkbench.service.providers.LimitsService;
+import dev.llmworkbench.service.estimate.EstimateService;
+import dev.llmworkbench.service.estimate.RoutingService;
+import dev.llmworkbench.service.history.HistoryService;
+import dev.llmworkbench.service.history.RunRecorder;
 import dev.llmworkbench.service.playground.PlaygroundService;
-import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.playground.PromptLibraryService;
+import dev.llmworkbench.service.providers.LimitsService;
+import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.providers.ProviderPreset;
 import dev.llmworkbench.service.providers.ProviderService;
-import dev.llmworkbench.service.history.RunRecorder;
-import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
+import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.BudgetSpendStore;
 import dev.llmworkbench.store.DataDirs;
-import dev.llmworkbench.service.history.HistoryService;
-import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
-import dev.llmworkbench.store.ResultStore;
-import dev.llmworkbench.domain.RunKind;
-import dev.llmworkbench.store.RunStore;
 import dev.llmworkbench.store.FileSecretStore;
 import dev.llmworkbench.store.ProfileStore;
 import dev.llmworkbench.store.PromptStore;
+import dev.llmworkbench.store.ResultStore;
+import dev.llmworkbench.store.RunStore;
 import dev.llmworkbench.store.SecretStores;
 import dev.llmworkbench.store.SettingsStore;
 import java.io.IOException;
@@ -95,7 +94,7 @@ public final class AppServices implements AutoCloseable {
     private final BatchService batchService;
     private final ChartsService chartsService;
     private final EstimateService estimateService;
-    private final List<BatchJobs.JobInfo> interruptedAtStart;
+    private final List<BatchService.JobInfo> interruptedAtStart;
 
     /** Services over the default data folder (honours {@code -Dllmworkbench.data.dir}), keys in the OS keyring if any. */
     public static AppServices createDefault() {
@@ -151,7 +150,7 @@ public final class AppServices implements AutoCloseable {
         this.batchService = new BatchService(batchStore, runStore,
                 () -> new BatchEngine(chat, batchStore, batchDispatch, ticker, clock), estimates(), this::batchTarget,
                 dirs.root().resolve("batches"));
-        List<BatchJobs.JobInfo> interrupted;
+        List<BatchService.JobInfo> interrupted;
         try {
             batchStore.markInterrupted();
             interrupted = batchService.interrupted();
@@ -232,7 +231,7 @@ public final class AppServices implements AutoCloseable {
     }
 
     /** The jobs found interrupted when these services started (offered for resuming). */
-    public List<BatchJobs.JobInfo> interruptedBatchesAtStart() {
+    public List<BatchService.JobInfo> interruptedBatchesAtStart() {
         return interruptedAtStart;
     }
 

@@ -1,21 +1,21 @@
 package dev.llmworkbench.ui.app;
 
 import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
-import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import dev.llmworkbench.ui.charts.ChartsView;
 import dev.llmworkbench.ui.charts.ChartsViewModel;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.StatusBar;
+import dev.llmworkbench.ui.compare.CompareView;
+import dev.llmworkbench.ui.compare.CompareViewModel;
 import dev.llmworkbench.ui.estimate.EstimateView;
 import dev.llmworkbench.ui.estimate.EstimateViewModel;
 import dev.llmworkbench.ui.history.HistoryView;
 import dev.llmworkbench.ui.history.HistoryViewModel;
-import dev.llmworkbench.ui.common.StatusBar;
-import dev.llmworkbench.ui.compare.CompareView;
-import dev.llmworkbench.ui.compare.CompareViewModel;
 import dev.llmworkbench.ui.playground.PlaygroundView;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel;
 import dev.llmworkbench.ui.settings.SettingsView;
@@ -24,17 +24,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import javafx.animation.Animation;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.stage.WindowEvent;
-import javafx.util.Duration;
-import java.util.Objects;
-import java.util.function.Supplier;
 import javafx.application.Application;
 import javafx.scene.Node;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import javafx.util.Duration;
 
 /**
  * The desktop application and the one composition root of the UI: it makes the preferences, the
@@ -146,7 +146,7 @@ public class WorkbenchApp extends Application {
                 services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), work, fx);
         batch.offerInterrupted(services.interruptedBatchesAtStart());
         batchViewModel = batch;
-        batch.interrupted().addListener((javafx.collections.ListChangeListener<BatchJobs.JobInfo>) c -> updateNotice());
+        batch.interrupted().addListener((javafx.collections.ListChangeListener<BatchService.JobInfo>) c -> updateNotice());
         navigation.register("Batch", () -> new BatchView(batch));
         ChartsViewModel charts = new ChartsViewModel(services.charts(), work, fx, java.time.Clock.systemDefaultZone());
         navigation.register("Charts", () -> new ChartsView(charts));
@@ -199,9 +199,9 @@ public class WorkbenchApp extends Application {
     }
 
     private void updateNotice() {
-        List<BatchJobs.JobInfo> interrupted = batchViewModel == null ? List.of() : List.copyOf(batchViewModel.interrupted());
+        List<BatchService.JobInfo> interrupted = batchViewModel == null ? List.of() : List.copyOf(batchViewModel.interrupted());
         if (!interrupted.isEmpty()) {
-            BatchJobs.JobInfo j = interrupted.get(0);
+            BatchService.JobInfo j = interrupted.get(0);
             String file = j.inputPath() == null ? "" : " (" + java.nio.file.Path.of(j.inputPath()).getFileName() + ")";
             window.showNotice(interrupted.size() == 1 ? "A batch was interrupted." : interrupted.size()
                     + " batches were interrupted.", "Job " + j.jobId() + file

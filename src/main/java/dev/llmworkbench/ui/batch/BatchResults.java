@@ -1,7 +1,6 @@
 package dev.llmworkbench.ui.batch;
 
 import dev.llmworkbench.domain.ItemStatus;
-import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.ui.batch.BatchViewModel.Entry;
 import java.util.ArrayList;
@@ -46,18 +45,18 @@ final class BatchResults {
     }
 
     /** Shows a file's rows, not yet tied to any stored item. */
-    void load(BatchJobs.Preview p) {
+    void load(BatchService.Preview p) {
         byItem.clear();
         entries.setAll(p.rows().stream().map(r -> new Entry(r.index(), r.line(), r.requestId(), r.valid(),
                 r.reason(), r.prompt(), r.model())).toList());
     }
 
     /** Shows a job's items, each row tied to its item. */
-    void load(List<BatchJobs.ItemRow> items) {
+    void load(List<BatchService.ItemRow> items) {
         byItem.clear();
         int i = 0;
         List<Entry> list = new ArrayList<>();
-        for (BatchJobs.ItemRow r : items) {
+        for (BatchService.ItemRow r : items) {
             Entry e = new Entry(i++, r.line(), r.requestId(), r.invalidReason() == null, r.invalidReason(), r.prompt(),
                     r.model());
             e.update(r);
@@ -85,7 +84,7 @@ final class BatchResults {
     }
 
     /** {@code all}: the rows are every item of the job; otherwise some of them, changed since a read before. */
-    void apply(List<BatchJobs.ItemRow> rows, boolean all) {
+    void apply(List<BatchService.ItemRow> rows, boolean all) {
         if (!all) {
             if (!rowsMapped()) {
                 cursor = BatchService.ALL_ITEMS; // the rows are not tied to the items yet: read them all
@@ -106,7 +105,7 @@ final class BatchResults {
             }
         }
         boolean statusChanged = false;
-        for (BatchJobs.ItemRow r : rows) {
+        for (BatchService.ItemRow r : rows) {
             Entry e = byItem.get(r.itemId());
             if (e != null) {
                 boolean changed = r.itemStatus() != e.itemStatusProperty().get();

@@ -2,7 +2,7 @@ package dev.llmworkbench.ui.batch;
 
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.service.batch.BatchJobs;
+import dev.llmworkbench.service.batch.BatchService;
 import java.io.File;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -163,7 +163,7 @@ public final class BatchView extends BorderPane {
         interrupted.setId("batch-interrupted");
         Runnable fillInterrupted = () -> {
             interrupted.getChildren().clear();
-            for (BatchJobs.JobInfo j : vm.interrupted()) {
+            for (BatchService.JobInfo j : vm.interrupted()) {
                 Button b = new Button("Resume");
                 b.setOnAction(e -> vm.resume(j));
                 Label l = new Label("Interrupted batch " + Path.of(j.inputPath()).getFileName() + " (job " + j.jobId()
@@ -175,7 +175,7 @@ public final class BatchView extends BorderPane {
             interrupted.setManaged(!vm.interrupted().isEmpty());
             interrupted.setVisible(!vm.interrupted().isEmpty());
         };
-        vm.interrupted().addListener((javafx.collections.ListChangeListener<BatchJobs.JobInfo>) c -> fillInterrupted.run());
+        vm.interrupted().addListener((javafx.collections.ListChangeListener<BatchService.JobInfo>) c -> fillInterrupted.run());
         fillInterrupted.run();
 
         VBox top = new VBox(8, interrupted, fileRow, settings, actions, progressRow, error);

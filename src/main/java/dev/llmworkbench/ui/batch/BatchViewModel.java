@@ -3,7 +3,6 @@ package dev.llmworkbench.ui.batch;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.service.batch.BatchEngine;
-import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.service.batch.BatchListener;
 import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.batch.BatchService;
@@ -78,7 +77,7 @@ public final class BatchViewModel {
             this.status.set(valid ? ItemStatus.PENDING : ItemStatus.INVALID);
         }
 
-        void update(BatchJobs.ItemRow r) {
+        void update(BatchService.ItemRow r) {
             status.set(r.itemStatus());
             if (r.model() != null) {
                 model.set(r.model());
@@ -134,7 +133,7 @@ public final class BatchViewModel {
     private final StringProperty dryRunText = new SimpleStringProperty(this, "dryRun", "");
     private final StringProperty summaryText = new SimpleStringProperty(this, "summary", "");
     private final StringProperty jobId = new SimpleStringProperty(this, "jobId");
-    private final ObservableList<BatchJobs.JobInfo> interrupted = FXCollections.observableArrayList();
+    private final ObservableList<BatchService.JobInfo> interrupted = FXCollections.observableArrayList();
 
     private final RunFollower follower;
     private BatchEngine.Handle handle;
@@ -154,7 +153,7 @@ public final class BatchViewModel {
     }
 
     /** Jobs a previous session left interrupted: offered for resuming. */
-    public void offerInterrupted(List<BatchJobs.JobInfo> jobs) {
+    public void offerInterrupted(List<BatchService.JobInfo> jobs) {
         interrupted.setAll(jobs);
     }
 
@@ -233,12 +232,12 @@ public final class BatchViewModel {
         }
         error.set("");
         state.set(State.RUNNING);
-        CompletableFuture<BatchJobs.JobInfo> created = CompletableFuture.supplyAsync(() -> jobs.create(f, s, "jsonl"), work);
+        CompletableFuture<BatchService.JobInfo> created = CompletableFuture.supplyAsync(() -> jobs.create(f, s, "jsonl"), work);
         return run(created, s, false);
     }
 
     /** Resumes a job (interrupted, or to retry its failed items) with its remembered settings. */
-    public CompletableFuture<BatchSummary> resume(BatchJobs.JobInfo job) {
+    public CompletableFuture<BatchSummary> resume(BatchService.JobInfo job) {
         fx.checkUiThread();
         if (isActive()) {
             return CompletableFuture.completedFuture(null);
@@ -249,8 +248,8 @@ public final class BatchViewModel {
         fileSummary.set(Path.of(job.inputPath()).getFileName() + ": resumed job " + job.jobId());
         state.set(State.RUNNING);
         error.set("");
-        CompletableFuture<BatchJobs.JobInfo> loaded = CompletableFuture.supplyAsync(() -> {
-            List<BatchJobs.ItemRow> items = jobs.items(job.jobId());
+        CompletableFuture<BatchService.JobInfo> loaded = CompletableFuture.supplyAsync(() -> {
+            List<BatchService.ItemRow> items = jobs.items(job.jobId());
             CompletableFuture.runAsync(() -> rows.load(items), fx).join();
             return job;
         }, work);
@@ -271,11 +270,11 @@ public final class BatchViewModel {
     }
 
     /** A job the engine has taken, with the settings it runs with. */
-    private record Started(BatchJobs.JobInfo info, BatchSettings settings, BatchEngine.Handle handle) {
+    private record Started(BatchService.JobInfo info, BatchSettings settings, BatchEngine.Handle handle) {
     }
 
     /** {@code failedOnly}: put the job's failed items back and run them, nothing else. */
-    private CompletableFuture<BatchSummary> run(CompletableFuture<BatchJobs.JobInfo> job, BatchSettings given,
+    private CompletableFuture<BatchSummary> run(CompletableFuture<BatchService.JobInfo> job, BatchSettings given,
                                                 boolean failedOnly) {
         CompletableFuture<BatchSummary> done = new CompletableFuture<>();
         finished = done;
@@ -289,7 +288,7 @@ public final class BatchViewModel {
                     : jobs.start(info.jobId(), s, listener);
             return new Started(info, s, h);
         }, work).thenAcceptAsync(started -> {
-            BatchJobs.JobInfo info = started.info();
+            BatchService.JobInfo info = started.info();
             BatchSettings s = started.settings();
             BatchEngine.Handle h = started.handle();
             runningSettings = s;
@@ -446,5 +445,5 @@ public final class BatchViewModel {
     public StringProperty etaTextProperty() { return figures.etaProperty(); }
     public StringProperty summaryTextProperty() { return summaryText; }
     public StringProperty jobIdProperty() { return jobId; }
-    public ObservableList<BatchJobs.JobInfo> interrupted() { return interrupted; }
+    public ObservableList<BatchService.JobInfo> interrupted() { return interrupted; }
 }

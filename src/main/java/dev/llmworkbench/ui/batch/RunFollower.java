@@ -1,7 +1,6 @@
 package dev.llmworkbench.ui.batch;
 
 import dev.llmworkbench.service.batch.BatchEngine;
-import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.service.batch.BatchListener;
 import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.batch.BatchService;
@@ -84,7 +83,7 @@ final class RunFollower {
     private void poll() {
         BatchEngine.Handle h = handle;
         BatchProgress p = h == null ? latest.get() : h.progress();
-        List<BatchJobs.ItemRow> items = null;
+        List<BatchService.ItemRow> items = null;
         boolean full = false;
         String id = currentJob;
         long now = System.nanoTime();
@@ -95,7 +94,7 @@ final class RunFollower {
             itemsDirty.set(false);
             try {
                 long cursor = rows.cursor();
-                BatchJobs.ItemUpdates u = jobs.itemUpdates(id, cursor);
+                BatchService.ItemUpdates u = jobs.itemUpdates(id, cursor);
                 rows.cursor(u.next());
                 items = u.rows();
                 full = cursor == BatchService.ALL_ITEMS;
@@ -108,7 +107,7 @@ final class RunFollower {
                 refreshing.set(false);
             }
         }
-        List<BatchJobs.ItemRow> read = items;
+        List<BatchService.ItemRow> read = items;
         boolean allRows = full;
         fx.execute(() -> {
             if (p != null) {

@@ -1,10 +1,5 @@
 package dev.llmworkbench.service.batch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
@@ -16,6 +11,8 @@ import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.RunStore;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 /** The desktop's batch use cases on {@link BatchService}: preview, dry run, jobs and their items, summaries. */
 class BatchServiceDesktopTest {
@@ -60,10 +60,10 @@ class BatchServiceDesktopTest {
 
     @Test
     void previewMarksTheBadRowsWithWhy() {
-        BatchJobs.Preview p = service.preview(input);
+        BatchService.Preview p = service.preview(input);
         assertThat(p.valid()).isEqualTo(2);
         assertThat(p.invalid()).isEqualTo(1);
-        assertThat(p.rows()).extracting(BatchJobs.PreviewRow::valid).containsExactly(true, false, true);
+        assertThat(p.rows()).extracting(BatchService.PreviewRow::valid).containsExactly(true, false, true);
         assertThat(p.rows().get(1).reason()).contains("duplicate request_id 'a'");
         assertThat(p.rows().get(0).prompt()).isEqualTo("First question");
     }
@@ -77,23 +77,23 @@ class BatchServiceDesktopTest {
 
     @Test
     void aJobsItemsCarryTheirStatusAsTheDomainEnum() {
-        BatchJobs.JobInfo job = service.create(input, settings(), "jsonl");
+        BatchService.JobInfo job = service.create(input, settings(), "jsonl");
         assertThat(job.status()).isEqualTo(JobStatus.PENDING);
         assertThat(job.outputPath()).startsWith(dir.resolve("out").resolve("tickets-").toAbsolutePath().toString())
                 .endsWith(".jsonl");
         assertThat(job.settings().model()).isEqualTo("qwen-turbo");
 
-        List<BatchJobs.ItemRow> items = service.items(job.jobId());
-        assertThat(items).extracting(BatchJobs.ItemRow::itemStatus)
+        List<BatchService.ItemRow> items = service.items(job.jobId());
+        assertThat(items).extracting(BatchService.ItemRow::itemStatus)
                 .containsExactly(ItemStatus.PENDING, ItemStatus.INVALID, ItemStatus.PENDING);
-        assertThat(items).extracting(BatchJobs.ItemRow::status).containsExactly("pending", "invalid", "pending");
+        assertThat(items).extracting(BatchService.ItemRow::status).containsExactly("pending", "invalid", "pending");
         assertThat(items.get(0).prompt()).isEqualTo("First question");
         assertThat(items.get(1).invalidReason()).contains("duplicate");
 
         long first = items.get(0).itemId();
         store.markInFlight(job.jobId(), List.of(first));
         store.complete(first, ResultRecord.builder(0).model("qwen-turbo").responseText("an answer").build());
-        BatchJobs.ItemUpdates all = service.itemUpdates(job.jobId(), BatchService.ALL_ITEMS);
+        BatchService.ItemUpdates all = service.itemUpdates(job.jobId(), BatchService.ALL_ITEMS);
         assertThat(all.rows()).hasSize(3).allSatisfy(r -> assertThat(r.prompt()).isNull());
         assertThat(all.rows().get(0).itemStatus()).isEqualTo(ItemStatus.DONE);
         assertThat(all.rows().get(0).response()).isEqualTo("an answer");
@@ -103,17 +103,17 @@ class BatchServiceDesktopTest {
 
     @Test
     void jobsLeftRunningAreOfferedAsInterrupted() {
-        BatchJobs.JobInfo job = service.create(input, settings(), "csv");
+        BatchService.JobInfo job = service.create(input, settings(), "csv");
         assertThat(service.interrupted()).isEmpty();
         store.updateJobStatus(job.jobId(), JobStatus.RUNNING);
         store.markInterrupted();
-        assertThat(service.interrupted()).extracting(BatchJobs.JobInfo::jobId).containsExactly(job.jobId());
+        assertThat(service.interrupted()).extracting(BatchService.JobInfo::jobId).containsExactly(job.jobId());
         assertThat(service.interrupted().get(0).status()).isEqualTo(JobStatus.INTERRUPTED);
     }
 
     @Test
     void theSummaryExportIsTheKnownSummaryElseOneFromTheStoredResults() throws Exception {
-        BatchJobs.JobInfo job = service.create(input, settings(), "jsonl");
+        BatchService.JobInfo job = service.create(input, settings(), "jsonl");
         long first = service.items(job.jobId()).get(0).itemId();
         store.markInFlight(job.jobId(), List.of(first));
         store.complete(first, ResultRecord.builder(0).model("qwen-turbo").responseText("an answer").build());

@@ -1,12 +1,8 @@
 package dev.llmworkbench.ui.app;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.resilience.RetryPolicy;
-import dev.llmworkbench.service.batch.BatchJobs;
+import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
@@ -16,6 +12,8 @@ import dev.llmworkbench.ui.history.HistoryView;
 import dev.llmworkbench.ui.history.HistoryViewModel;
 import dev.llmworkbench.ui.playground.PlaygroundView;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +35,8 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /** The analysts' flows through the real window, on the embedded simulator: batch, charts, history. */
 @ExtendWith(ApplicationExtension.class)
@@ -187,11 +187,11 @@ class AnalystFlowsTest {
         Path out = dir.resolve("export-" + n + ".jsonl");
         onFx(() -> vm.export(out, "jsonl")).get(10, TimeUnit.SECONDS);
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        List<BatchJobs.ItemRow> stored = s.batches().items(vm.jobIdProperty().get());
+        List<BatchService.ItemRow> stored = s.batches().items(vm.jobIdProperty().get());
         assertThat(lines).hasSize(stored.size()).hasSize(50);
         for (int i = 0; i < lines.size(); i++) {
             JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
-            BatchJobs.ItemRow r = stored.get(i);
+            BatchService.ItemRow r = stored.get(i);
             assertThat(o.get("request_id").getAsString()).isEqualTo(r.requestId());
             String status = o.get("status").getAsString();
             assertThat(status).isEqualTo(r.status().equals("invalid") ? "invalid" : "done");
@@ -235,12 +235,12 @@ class AnalystFlowsTest {
         waitFor(60, () -> vm.stateProperty().get() == BatchViewModel.State.FINISHED);
         onFx(vm::finished).get(10, TimeUnit.SECONDS);
 
-        List<BatchJobs.ItemRow> stored = s.batches().items(vm.jobIdProperty().get());
+        List<BatchService.ItemRow> stored = s.batches().items(vm.jobIdProperty().get());
         List<BatchViewModel.Entry> shown = onFx(() -> List.copyOf(vm.entries()));
         assertThat(shown).hasSize(30);
         for (int i = 0; i < 30; i++) {
             BatchViewModel.Entry e = shown.get(i);
-            BatchJobs.ItemRow r = stored.get(i);
+            BatchService.ItemRow r = stored.get(i);
             assertThat(e.statusProperty().get()).isEqualTo("done").isEqualTo(r.status());
             assertThat(e.responseProperty().get()).isNotBlank().isEqualTo(r.response());
             assertThat(e.attemptsProperty().get()).isEqualTo(r.attempts());

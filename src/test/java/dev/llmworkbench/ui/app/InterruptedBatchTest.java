@@ -1,13 +1,11 @@
 package dev.llmworkbench.ui.app;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.llmworkbench.service.batch.BatchJobs;
+import dev.llmworkbench.domain.JobStatus;
+import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.store.Database;
-import dev.llmworkbench.domain.JobStatus;
 import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /** A batch the last session left running (the app closed or crashed) is offered on the next start and resumes. */
 @ExtendWith(ApplicationExtension.class)
@@ -86,8 +86,8 @@ class InterruptedBatchTest {
         AnalystFlowsTest.waitFor(5, () -> robot.lookup("#view-batch").tryQuery().map(Node::isVisible).orElse(false));
         assertThat(notice.isVisible()).isFalse();
         BatchViewModel vm = robot.lookup("#view-batch").queryAs(BatchView.class).viewModel();
-        List<BatchJobs.JobInfo> offered = AnalystFlowsTest.onFx(() -> List.copyOf(vm.interrupted()));
-        assertThat(offered).extracting(BatchJobs.JobInfo::jobId).containsExactly(jobId);
+        List<BatchService.JobInfo> offered = AnalystFlowsTest.onFx(() -> List.copyOf(vm.interrupted()));
+        assertThat(offered).extracting(BatchService.JobInfo::jobId).containsExactly(jobId);
         assertThat(robot.lookup("#batch-interrupted").query().isVisible()).isTrue();
 
         AnalystFlowsTest.onFx(() -> vm.resume(offered.get(0)));

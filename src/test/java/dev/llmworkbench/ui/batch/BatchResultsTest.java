@@ -1,30 +1,29 @@
 package dev.llmworkbench.ui.batch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.service.batch.BatchJobs;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /** The batch panel's parts: its rows and their status filter, status words, the form's settings. */
 class BatchResultsTest {
-    private static BatchJobs.ItemRow row(long id, ItemStatus s, int attempts) {
-        return new BatchJobs.ItemRow(id, (int) id + 1, "r" + id, s, null, null, s == ItemStatus.DONE ? "ok" : null,
+    private static BatchService.ItemRow row(long id, ItemStatus s, int attempts) {
+        return new BatchService.ItemRow(id, (int) id + 1, "r" + id, s, null, null, s == ItemStatus.DONE ? "ok" : null,
                 null, 12.0, 3, null, attempts, null, null, null, s == ItemStatus.INVALID ? "bad row" : null, null);
     }
 
     private static BatchResults loaded() {
         BatchResults r = new BatchResults();
-        r.load(new BatchJobs.Preview(Path.of("f.csv"), List.of(
-                new BatchJobs.PreviewRow(0, 2, "r1", "one", null, true, null),
-                new BatchJobs.PreviewRow(1, 3, "r2", "", null, false, "bad row"),
-                new BatchJobs.PreviewRow(2, 4, "r3", "three", null, true, null)), 2, 1));
+        r.load(new BatchService.Preview(Path.of("f.csv"), List.of(
+                new BatchService.PreviewRow(0, 2, "r1", "one", null, true, null),
+                new BatchService.PreviewRow(1, 3, "r2", "", null, false, "bad row"),
+                new BatchService.PreviewRow(2, 4, "r3", "three", null, true, null)), 2, 1));
         return r;
     }
 
