@@ -1,5 +1,7 @@
 package dev.llmworkbench.bench;
 
+import dev.llmworkbench.service.batch.BatchOutcome;
+import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.client.OpenAiClient;
 import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.ExchangeRate;
@@ -138,7 +140,7 @@ public final class BatchBench {
             BatchService.Prepared p = service.create(input, dbFile.resolveSibling(dbFile.getFileName() + ".out.jsonl"),
                     "jsonl", settings, profile.name());
             long t0 = System.nanoTime();
-            BatchEngine.Outcome o = service.start(p.job().id(), new BatchEngine.Target(profile, null, timeouts),
+            BatchOutcome o = service.start(p.job().id(), new BatchTarget(profile, null, timeouts),
                     settings, null).result().get();
             double s = (System.nanoTime() - t0) / 1e9;
             BatchSummary summary = service.finish(p.job(), settings, o);

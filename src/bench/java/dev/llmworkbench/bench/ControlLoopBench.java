@@ -1,5 +1,7 @@
 package dev.llmworkbench.bench;
 
+import dev.llmworkbench.service.batch.BatchOutcome;
+import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
@@ -123,7 +125,7 @@ public final class ControlLoopBench {
             BatchService.Prepared p = service.create(input, tmp.resolve(name + ".out.jsonl"), "jsonl", settings,
                     profile.name());
             long t0 = System.nanoTime();
-            BatchEngine.Outcome o = service.start(p.job().id(), new BatchEngine.Target(profile, null,
+            BatchOutcome o = service.start(p.job().id(), new BatchTarget(profile, null,
                     Timeouts.defaults()), settings, null).result().get(10, TimeUnit.MINUTES);
             double wall = (System.nanoTime() - t0) / 1e9;
             BatchSummary s = service.finish(p.job(), settings, o);

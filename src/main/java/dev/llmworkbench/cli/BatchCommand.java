@@ -1,5 +1,7 @@
 package dev.llmworkbench.cli;
 
+import dev.llmworkbench.service.batch.BatchOutcome;
+import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.resilience.RetryPolicy;
@@ -118,7 +120,7 @@ public class BatchCommand implements Callable<Integer> {
             BatchService batches = services.batches(db);
             BatchJobRecord job;
             BatchSettings settings;
-            BatchEngine.Target target;
+            BatchTarget target;
             if (resume != null) {
                 java.util.List<String> others = new java.util.ArrayList<>();
                 for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
@@ -186,7 +188,7 @@ public class BatchCommand implements Callable<Integer> {
                 }
             };
             BatchEngine.Handle handle = batches.start(job.id(), target, settings, listener);
-            BatchEngine.Outcome outcome;
+            BatchOutcome outcome;
             try {
                 outcome = handle.result().get();
             } catch (InterruptedException e) {
@@ -337,12 +339,12 @@ public class BatchCommand implements Callable<Integer> {
         return s.profile() != null ? s.profile() : s.baseUrl() == null ? CliServices.SIMULATOR : "custom";
     }
 
-    private static BatchEngine.Target target(CliServices services, BatchSettings s) {
+    private static BatchTarget target(CliServices services, BatchSettings s) {
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(600), Duration.ofSeconds(60),
                 Duration.ofSeconds(600));
         // the database is open already (the job's): the profile is read from it
         CliServices.Provider p = services.provider(s.profile(), s.baseUrl(), s.apiKeyEnv(), null);
-        return new BatchEngine.Target(p.profile(), p.key(), timeouts);
+        return new BatchTarget(p.profile(), p.key(), timeouts);
     }
 
     private Integer dryRun(CliServices services, BatchSettings settings, BatchInput.Parsed parsed, PrintWriter out,

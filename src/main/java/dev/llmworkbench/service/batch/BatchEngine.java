@@ -1,24 +1,17 @@
 package dev.llmworkbench.service.batch;
 
 import dev.llmworkbench.domain.ApiError;
-import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.BatchItemRecord;
-import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.JobStatus;
-import dev.llmworkbench.domain.LimiterKey;
-import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.ResultRecord;
-import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.resilience.RateLimiter;
 import dev.llmworkbench.resilience.Ticker;
 import dev.llmworkbench.service.batch.ItemPlanner.Prepared;
-import dev.llmworkbench.service.chat.ChatJob;
 import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.service.chat.ChatRun;
 import dev.llmworkbench.service.chat.ChatService;
-import dev.llmworkbench.service.chat.ResultRecords;
 import dev.llmworkbench.store.BatchStore;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -27,12 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,21 +42,6 @@ public final class BatchEngine {
     private static final Logger LOG = Logger.getLogger(BatchEngine.class.getName());
     private static final int PAGE = 512;
 
-    /** Where a run's requests go: a profile, its key (never stored) and timeouts. */
-    public record Target(ProviderProfile profile, ApiKey key, Timeouts timeouts) {
-    }
-
-    /**
-     * How a run ended. {@code stopReason}: null when it ran to the end, else {@code budget} or
-     * {@code cancelled}; {@code stopDetail} says why in words (or null). {@code resent}: items that were
-     * in flight when an earlier process died, sent again by this run (their reservations were released,
-     * not counted as spent: {@code requeuedReservationUsd} is what they had reserved). {@code limiter}: the
-     * state of the run's busiest limiter key at the end, or null when nothing was sent.
-     */
-    public record Outcome(String jobId, JobStatus status, String stopReason, BatchProgress progress, Duration wall,
-                          BigDecimal requeuedReservationUsd, int resent, String stopDetail, RateLimiter.State limiter) {
-    }
-
     private final ChatService chat;
     private final BatchStore store;
     private final Executor dispatcher;
@@ -85,16 +60,16 @@ public final class BatchEngine {
      * Starts (or resumes) the job; returns at once. Items an earlier run left {@code not_run} (a cancel, a
      * budget stop) are sent too.
      */
-    public Handle start(String jobId, Target target, BatchSettings settings, BatchListener listener) {
+    public Handle start(String jobId, BatchTarget target, BatchSettings settings, BatchListener listener) {
         return start(jobId, target, settings, listener, false);
     }
 
     /**
-     * As {@link #start(String, Target, BatchSettings, BatchListener)}; with {@code pendingOnly} the items
+     * As {@link #start(String, BatchTarget, BatchSettings, BatchListener)}; with {@code pendingOnly} the items
      * left {@code not_run} stay so and only the pending ones are sent (a retry of the failed items, which
      * the store has put back to pending).
      */
-    public Handle start(String jobId, Target target, BatchSettings settings, BatchListener listener,
+    public Handle start(String jobId, BatchTarget target, BatchSettings settings, BatchListener listener,
                         boolean pendingOnly) {
         Handle h = new Handle(jobId, target, settings, listener == null ? BatchListener.NONE : listener, pendingOnly);
         dispatcher.execute(h::runSafely);
@@ -104,17 +79,16 @@ public final class BatchEngine {
     /** A run under way: pause, resume, cancel, or wait for its outcome. */
     public final class Handle {
         private final String jobId;
-        private final Target target;
+        private final BatchTarget target;
         private final BatchSettings settings;
         private final BatchListener listener;
         private final boolean pendingOnly;
-        private final CompletableFuture<Outcome> result = new CompletableFuture<>();
+        private final CompletableFuture<BatchOutcome> result = new CompletableFuture<>();
         private final Map<Long, ChatRun> running = new ConcurrentHashMap<>();
-        private final Set<LimiterKey> keys = ConcurrentHashMap.newKeySet();
         private String stopDetail;
         private final Object lock = new Object();
         private RunBudget budget;
-        private ItemPlanner planner;
+        private volatile ItemPlanner planner;
         private long startNanos;
         private int total;
         private int invalid;
@@ -131,7 +105,7 @@ public final class BatchEngine {
         private boolean cancelled;
         private String stopReason;
 
-        private Handle(String jobId, Target target, BatchSettings settings, BatchListener listener,
+        private Handle(String jobId, BatchTarget target, BatchSettings settings, BatchListener listener,
                        boolean pendingOnly) {
             this.jobId = jobId;
             this.target = target;
@@ -144,27 +118,24 @@ public final class BatchEngine {
             return jobId;
         }
 
-        public CompletableFuture<Outcome> result() {
+        public CompletableFuture<BatchOutcome> result() {
             return result;
         }
 
         /** Stops sending new items; those in flight finish. */
         public void pause() {
-            synchronized (lock) {
-                if (!paused && !cancelled) {
-                    paused = true;
-                    store.updateJobStatus(jobId, JobStatus.PAUSED);
-                }
-                lock.notifyAll();
-            }
-            listener.onProgress(progress());
+            setPaused(true);
         }
 
         public void resume() {
+            setPaused(false);
+        }
+
+        private void setPaused(boolean pause) {
             synchronized (lock) {
-                if (paused && !cancelled) {
-                    paused = false;
-                    store.updateJobStatus(jobId, JobStatus.RUNNING);
+                if (paused != pause && !cancelled) {
+                    paused = pause;
+                    store.updateJobStatus(jobId, pause ? JobStatus.PAUSED : JobStatus.RUNNING);
                 }
                 lock.notifyAll();
             }
@@ -196,23 +167,15 @@ public final class BatchEngine {
                     long left = pending + inFlight;
                     eta = Duration.ofNanos((long) ((double) elapsed.toNanos() / finishedHere * left));
                 }
-                RateLimiter.State limiter = limiterState();
-                return new BatchProgress(total, pending, inFlight, done, failed, notRun, invalid, retries,
-                        promptTokens, completionTokens, budget == null ? BigDecimal.ZERO : budget.spent(), elapsed,
-                        eta, paused, limiter == null ? null : limiter.describe());
+                RateLimiter.State l = limiterState();
+                return new BatchProgress(total, pending, inFlight, done, failed, notRun, invalid, retries, promptTokens,
+                        completionTokens, budget == null ? BigDecimal.ZERO : budget.spent(), elapsed, eta, paused,
+                        l == null ? null : l.describe());
             }
         }
 
-        /** The state of the run's limiter key that holds it back most (a paused or slowed one first). */
         private RateLimiter.State limiterState() {
-            RateLimiter.State best = null;
-            for (LimiterKey k : keys) {
-                RateLimiter.State st = chat.limiter().state(k);
-                if (best == null || st.severity() > best.severity()) {
-                    best = st;
-                }
-            }
-            return best;
+            return planner == null ? null : planner.limiterState();
         }
 
         private void runSafely() {
@@ -235,19 +198,11 @@ public final class BatchEngine {
             if (!pendingOnly && store.requeueNotRun(jobId) > 0) {
                 LOG.fine("requeued not-run items of " + jobId);
             }
-            budget = new RunBudget(settings.budgetUsd());
+            budget = RunBudget.resumed(settings.budgetUsd(), store, jobId);
             planner = new ItemPlanner(chat, target, settings, budget);
-            // what the crashed process had reserved is released, not counted: the spend is what is recorded
-            store.forEachItemWithResult(jobId, ir -> {
-                if (ir.result() != null && ir.result().costUsd() != null) {
-                    budget.addSpent(ir.result().costUsd());
-                }
-            });
             Map<ItemStatus, Integer> counts = store.counts(jobId);
             synchronized (lock) {
-                for (int n : counts.values()) {
-                    total += n;
-                }
+                total = counts.values().stream().mapToInt(Integer::intValue).sum();
                 invalid = counts.get(ItemStatus.INVALID);
                 pending = counts.get(ItemStatus.PENDING);
                 done = counts.get(ItemStatus.DONE);
@@ -258,8 +213,10 @@ public final class BatchEngine {
             dispatch();
             awaitIdle();
             String reason;
+            String detail;
             synchronized (lock) {
                 reason = stopReason;
+                detail = stopDetail;
             }
             if (reason != null) {
                 int skipped = store.markNotRun(jobId);
@@ -273,11 +230,7 @@ public final class BatchEngine {
             store.updateJobStatus(jobId, status);
             BatchProgress p = progress();
             listener.onProgress(p);
-            String detail;
-            synchronized (lock) {
-                detail = stopDetail;
-            }
-            result.complete(new Outcome(jobId, status, reason, p, p.elapsed(), recovery.reserved().usd(),
+            result.complete(new BatchOutcome(jobId, status, reason, p, p.elapsed(), recovery.reserved().usd(),
                     recovery.requeued().size(), detail, limiterState()));
         }
 
@@ -296,7 +249,7 @@ public final class BatchEngine {
                     List<Prepared> group = new ArrayList<>(Math.min(free, page.size() - i));
                     while (group.size() < free && i < page.size()) {
                         long seen = finishedCount();
-                        Prepared p = prepare(page.get(i), false);
+                        Prepared p = planner.prepare(page.get(i), false);
                         if (p == null) {
                             // refused: send what is ready, then wait for the requests in flight to settle
                             launch(group);
@@ -317,18 +270,16 @@ public final class BatchEngine {
             }
         }
 
-        /**
-         * With the lock held: waits while {@code condition} holds and the run is neither cancelled nor
-         * stopped (an interrupt cancels it).
-         */
-        private void waitWhile(java.util.function.BooleanSupplier condition) {
-            while (!cancelled && stopReason == null && condition.getAsBoolean()) {
+        /** With the lock held: waits while {@code condition} holds; an interrupt cancels the run and ends the wait. */
+        private void waitFor(java.util.function.BooleanSupplier condition) {
+            while (condition.getAsBoolean()) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     cancelled = true;
-                    stopReason = "cancelled";
+                    stopReason = stopReason == null ? "cancelled" : stopReason;
+                    return;
                 }
             }
         }
@@ -349,14 +300,14 @@ public final class BatchEngine {
                 boolean idle;
                 synchronized (lock) {
                     long before = seen;
-                    waitWhile(() -> inFlight > 0 && finishedHere == before);
+                    waitFor(() -> !cancelled && stopReason == null && inFlight > 0 && finishedHere == before);
                     if (cancelled || stopReason != null) {
                         return null;
                     }
                     idle = inFlight == 0;
                     seen = finishedHere;
                 }
-                Prepared p = prepare(item, idle);
+                Prepared p = planner.prepare(item, idle);
                 if (p != null) {
                     return p;
                 }
@@ -374,33 +325,18 @@ public final class BatchEngine {
             }
         }
 
-        /**
-         * Waits for free slots while not paused; returns how many (0 when the run must stop sending).
-         */
+        /** Waits for free slots while not paused; returns how many (0 when the run must stop sending). */
         private int awaitSlots() {
             synchronized (lock) {
-                waitWhile(() -> paused || inFlight >= settings.concurrency());
+                waitFor(() -> !cancelled && stopReason == null && (paused || inFlight >= settings.concurrency()));
                 return cancelled || stopReason != null ? 0 : settings.concurrency() - inFlight;
             }
         }
 
         private void awaitIdle() {
             synchronized (lock) {
-                while (inFlight > 0) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
+                waitFor(() -> inFlight > 0);
             }
-        }
-
-        private Prepared prepare(BatchItemRecord item, boolean clamp) {
-            Prepared p = planner.prepare(item, clamp);
-            keys.add(planner.lastKey());
-            return p;
         }
 
         /**
@@ -415,9 +351,7 @@ public final class BatchEngine {
                 // a pause or a cancel that came while the group was prepared: nothing of it goes out (the
                 // items stay pending), and "paused with nothing in flight" is never followed by a send
                 if (paused || cancelled) {
-                    for (Prepared p : group) {
-                        budget.settle(p.worst(), BigDecimal.ZERO);
-                    }
+                    unsent(group, false);
                     return;
                 }
                 inFlight += group.size();
@@ -431,38 +365,36 @@ public final class BatchEngine {
             try {
                 moved = store.markInFlightAll(jobId, launches);
             } catch (RuntimeException e) {
-                synchronized (lock) {
-                    inFlight -= group.size();
-                    pending += group.size();
-                    lock.notifyAll();
-                }
-                for (Prepared p : group) {
-                    budget.settle(p.worst(), BigDecimal.ZERO);
-                }
+                unsent(group, true);
                 throw e;
             }
             for (int k = 0; k < group.size(); k++) {
                 Prepared p = group.get(k);
-                if (!moved[k]) {
-                    budget.settle(p.worst(), BigDecimal.ZERO);
-                    synchronized (lock) {
-                        inFlight--;
-                        pending++;
-                        lock.notifyAll();
-                    }
+                if (!moved[k]) { // it has a result already, or is no longer pending
+                    unsent(List.of(p), true);
                     continue;
                 }
                 Instant startedAt = clock.instant();
                 ChatRun run = chat.start(p.job(), null, p.estimate(), p.hold());
                 running.put(p.item().id(), run);
-                boolean cancelNow;
-                synchronized (lock) {
-                    cancelNow = cancelled;
-                }
-                if (cancelNow) {
+                if (isCancelled()) {
                     run.cancel();
                 }
                 run.result().whenComplete((o, err) -> finished(p, startedAt, o));
+            }
+        }
+
+        /** Items that were not sent after all: their reservations released, counted back as pending if counted. */
+        private void unsent(List<Prepared> items, boolean counted) {
+            for (Prepared p : items) {
+                budget.settle(p.worst(), BigDecimal.ZERO);
+            }
+            if (counted) {
+                synchronized (lock) {
+                    inFlight -= items.size();
+                    pending += items.size();
+                    lock.notifyAll();
+                }
             }
         }
 
@@ -471,8 +403,7 @@ public final class BatchEngine {
                                 ChatOutcome outcome) {
         }
 
-        private final ConcurrentLinkedQueue<Finished> toWrite = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean writing = new AtomicBoolean();
+        private final GroupCommit<Finished> toWrite = new GroupCommit<>(dispatcher, 512, this::writeResults);
 
         private void finished(Prepared p, Instant startedAt, ChatOutcome o) {
             BatchItemRecord item = p.item();
@@ -481,79 +412,56 @@ public final class BatchEngine {
             BigDecimal cost = o == null || o.costUsd() == null ? BigDecimal.ZERO : o.costUsd().amount();
             ApiError e = o == null ? ApiError.of(ApiError.Kind.NETWORK, null, "no outcome") : o.completion().error();
             boolean cancelledItem = e != null && e.kind() == ApiError.Kind.CANCELLED && isCancelled();
-            if (cancelledItem || o == null) {
-                try {
-                    store.markNotRun(jobId, List.of(item.id()));
-                } catch (RuntimeException ex) {
-                    LOG.log(Level.SEVERE, "could not mark item " + item.requestId() + " not run", ex);
-                } finally {
-                    budget.settle(worst, cost);
-                }
-                account(item, o, true);
-                listener.onProgress(progress());
-                return;
-            }
-            ResultRecord record;
+            ResultRecord record = null;
             try {
-                record = record(item, p.row(), p.job(), startedAt, o, p.note());
+                if (cancelledItem || o == null) {
+                    store.markNotRun(jobId, List.of(item.id()));
+                } else {
+                    record = p.result(o, startedAt, clock.instant());
+                }
             } catch (RuntimeException ex) {
-                LOG.log(Level.SEVERE, "could not record the result of item " + item.requestId(), ex);
+                LOG.log(Level.SEVERE, "could not store item " + item.requestId() + " (it stays not run)", ex);
+                record = null;
+            }
+            if (record == null) {
                 budget.settle(worst, cost);
                 account(item, o, true);
                 listener.onProgress(progress());
                 return;
             }
             toWrite.add(new Finished(item, record, worst, cost, o));
-            if (writing.compareAndSet(false, true)) {
-                dispatcher.execute(this::writeResults);
-            }
         }
 
         /**
-         * Group commit: stores every result that finished meanwhile in one transaction, then counts
-         * them. An item is counted done (and its slot freed) only once its result is committed.
+         * Group commit ({@link GroupCommit}): stores the results that finished meanwhile in one transaction,
+         * then counts them. An item is counted done (and its slot freed) only once its result is committed.
          */
-        private void writeResults() {
-            while (true) {
-                List<Finished> batch = new ArrayList<>();
-                Finished f;
-                while (batch.size() < 512 && (f = toWrite.poll()) != null) {
-                    batch.add(f);
+        private void writeResults(List<Finished> batch) {
+            List<ResultRecord> stored = null;
+            try {
+                List<BatchStore.Completed> rows = new ArrayList<>(batch.size());
+                for (Finished b : batch) {
+                    rows.add(new BatchStore.Completed(b.item().id(), b.record()));
                 }
-                if (batch.isEmpty()) {
-                    writing.set(false);
-                    if (toWrite.isEmpty() || !writing.compareAndSet(false, true)) {
-                        return;
-                    }
-                    continue;
-                }
-                List<ResultRecord> stored = null;
-                try {
-                    List<BatchStore.Completed> rows = new ArrayList<>(batch.size());
-                    for (Finished b : batch) {
-                        rows.add(new BatchStore.Completed(b.item().id(), b.record()));
-                    }
-                    stored = store.completeAll(rows);
-                } catch (RuntimeException ex) {
-                    LOG.log(Level.SEVERE, "could not store " + batch.size() + " results of " + jobId, ex);
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    Finished b = batch.get(i);
-                    budget.settle(b.worst(), b.cost());
-                    if (budget.cap() != null && b.cost().compareTo(b.worst()) > 0) {
-                        synchronized (lock) {
-                            if (stopReason == null) {
-                                stopReason = "budget";
-                                stopDetail = "the provider billed $" + b.cost().toPlainString() + " for the row on line "
-                                        + b.item().line() + ", more than the $" + b.worst().toPlainString()
-                                        + " reserved for it; stopped sending so that the budget is not passed";
-                            }
+                stored = store.completeAll(rows);
+            } catch (RuntimeException ex) {
+                LOG.log(Level.SEVERE, "could not store " + batch.size() + " results of " + jobId, ex);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                Finished b = batch.get(i);
+                if (budget.settleOver(b.worst(), b.cost())) {
+                    synchronized (lock) {
+                        if (stopReason == null) {
+                            stopReason = "budget";
+                            stopDetail = "the provider billed $" + b.cost().toPlainString() + " for the row on line "
+                                    + b.item().line() + ", more than the $" + b.worst().toPlainString()
+                                    + " reserved for it; stopped sending so that the budget is not passed";
                         }
                     }
-                    account(b.item(), b.outcome(), stored == null || stored.get(i) == null);
                 }
-                listener.onProgress(progress());
+                account(b.item(), b.outcome(), stored == null || stored.get(i) == null);
             }
+            listener.onProgress(progress());
         }
 
         /** Counts a finished item and frees its slot. */
@@ -586,12 +494,5 @@ public final class BatchEngine {
             }
         }
 
-        private ResultRecord record(BatchItemRecord item, BatchRow row, ChatJob job, Instant startedAt, ChatOutcome o,
-                                    String note) {
-            Completion c = o.completion();
-            Checks.Verdict v = c.ok() ? Checks.evaluate(row.expected(), row.checks(), c.text()) : null;
-            return ResultRecords.from(0, job, o, startedAt, clock.instant(), note).itemId(item.id())
-                    .check(v == null ? null : v.passed(), v == null ? null : v.detail()).build();
-        }
     }
 }

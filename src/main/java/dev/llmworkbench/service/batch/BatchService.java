@@ -96,7 +96,7 @@ public final class BatchService {
     private final RunStore runs;
     private final Supplier<BatchEngine> engines;
     private final EstimateService estimates;
-    private final Function<String, BatchEngine.Target> targets;
+    private final Function<String, BatchTarget> targets;
     private final Path outputDir;
 
     /** The command line's service: one engine; the caller names each run's target and output. */
@@ -117,7 +117,7 @@ public final class BatchService {
      * @param outputDir where new jobs write their export when they finish
      */
     public BatchService(BatchStore store, RunStore runs, Supplier<BatchEngine> engines, EstimateService estimates,
-                        Function<String, BatchEngine.Target> targets, Path outputDir) {
+                        Function<String, BatchTarget> targets, Path outputDir) {
         this.store = Objects.requireNonNull(store);
         this.runs = Objects.requireNonNull(runs);
         this.engines = Objects.requireNonNull(engines);
@@ -166,7 +166,7 @@ public final class BatchService {
         return store.findJob(jobId);
     }
 
-    public BatchEngine.Handle start(String jobId, BatchEngine.Target target, BatchSettings settings,
+    public BatchEngine.Handle start(String jobId, BatchTarget target, BatchSettings settings,
                                     BatchListener listener) {
         return engines.get().start(jobId, target, settings, listener);
     }
@@ -175,7 +175,7 @@ public final class BatchService {
      * Puts the job's failed items back and runs what is then pending: the failed items, and after a run
      * that stopped on an error, the items it had not sent yet. Items a cancel or a budget left not run stay so.
      */
-    public BatchEngine.Handle retryFailed(String jobId, BatchEngine.Target target, BatchSettings settings,
+    public BatchEngine.Handle retryFailed(String jobId, BatchTarget target, BatchSettings settings,
                                           BatchListener listener) {
         store.requeueFailed(jobId);
         return engines.get().start(jobId, target, settings, listener, true);
@@ -185,7 +185,7 @@ public final class BatchService {
      * After a run: writes the export to the job's output, the JSON summary where the settings say, and
      * records the summary into the run.
      */
-    public BatchSummary finish(BatchJobRecord job, BatchSettings settings, BatchEngine.Outcome outcome) {
+    public BatchSummary finish(BatchJobRecord job, BatchSettings settings, BatchOutcome outcome) {
         // one pass over the stored items, one at a time, for the export, the summary and the wall time
         BatchExport.Tally tally = new BatchExport.Tally();
         WallSpan span = new WallSpan(java.time.Instant.now().minus(outcome.wall()));
@@ -343,13 +343,13 @@ public final class BatchService {
         return start(jobId, target(settings), settings, listener);
     }
 
-    /** {@link #retryFailed(String, BatchEngine.Target, BatchSettings, BatchListener)} on the settings' provider. */
+    /** {@link #retryFailed(String, BatchTarget, BatchSettings, BatchListener)} on the settings' provider. */
     public BatchEngine.Handle retryFailed(String jobId, BatchSettings settings, BatchListener listener) {
         return retryFailed(jobId, target(settings), settings, listener);
     }
 
     /** After a run: writes the job's export, records the summary into its run. */
-    public BatchSummary finish(String jobId, BatchSettings settings, BatchEngine.Outcome outcome) {
+    public BatchSummary finish(String jobId, BatchSettings settings, BatchOutcome outcome) {
         return finish(existing(jobId), settings, outcome);
     }
 
@@ -404,7 +404,7 @@ public final class BatchService {
         writeSummary(known != null ? known : summary(jobId), output);
     }
 
-    private BatchEngine.Target target(BatchSettings settings) {
+    private BatchTarget target(BatchSettings settings) {
         return desktop(targets, "targets").apply(settings.profile());
     }
 

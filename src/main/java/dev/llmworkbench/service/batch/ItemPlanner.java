@@ -5,14 +5,20 @@ import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.cost.TokenEstimate;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.LimiterKey;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.Reservation;
+import dev.llmworkbench.domain.ResultRecord;
 import dev.llmworkbench.resilience.RateLimitTier;
+import dev.llmworkbench.resilience.RateLimiter;
 import dev.llmworkbench.service.chat.ChatJob;
+import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.service.chat.ChatService;
+import dev.llmworkbench.service.chat.ResultRecords;
 import dev.llmworkbench.service.chat.SpendHold;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,23 +32,30 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ItemPlanner {
     private final ChatService chat;
-    private final BatchEngine.Target target;
+    private final BatchTarget target;
     private final BatchSettings settings;
     private final RunBudget budget;
     private final Router router = new Router();
     private final Set<LimiterKey> tiered = ConcurrentHashMap.newKeySet();
-    private LimiterKey lastKey;
+    private final Set<LimiterKey> keys = ConcurrentHashMap.newKeySet();
 
-    ItemPlanner(ChatService chat, BatchEngine.Target target, BatchSettings settings, RunBudget budget) {
+    ItemPlanner(ChatService chat, BatchTarget target, BatchSettings settings, RunBudget budget) {
         this.chat = chat;
         this.target = target;
         this.settings = settings;
         this.budget = budget;
     }
 
-    /** The limiter key of the item prepared last. */
-    LimiterKey lastKey() {
-        return lastKey;
+    /** The state of the run's limiter key that holds it back most (a paused or slowed one first), or null. */
+    RateLimiter.State limiterState() {
+        RateLimiter.State best = null;
+        for (LimiterKey k : keys) {
+            RateLimiter.State st = chat.limiter().state(k);
+            if (best == null || st.severity() > best.severity()) {
+                best = st;
+            }
+        }
+        return best;
     }
 
     /** An item ready to send, its budget reserved ({@code hold} grows when a retry needs more). */
@@ -50,6 +63,14 @@ final class ItemPlanner {
                             String note) {
         BigDecimal worst() {
             return hold.reserved();
+        }
+
+        /** The result the store keeps for this row: the outcome, the row's checks, the note of a cut output. */
+        ResultRecord result(ChatOutcome o, Instant startedAt, Instant endedAt) {
+            Completion c = o.completion();
+            Checks.Verdict v = c.ok() ? Checks.evaluate(row.expected(), row.checks(), c.text()) : null;
+            return ResultRecords.from(0, job, o, startedAt, endedAt, note).itemId(item.id())
+                    .check(v == null ? null : v.passed(), v == null ? null : v.detail()).build();
         }
 
         Reservation reservation() {
@@ -146,7 +167,7 @@ final class ItemPlanner {
         // a batch retries after a cut stream too: the partial text stays in the attempt's record
         ChatJob job = new ChatJob(target.profile(), target.key(), request, priority, target.timeouts(), false, true);
         applyTier(job.limiterKey());
-        lastKey = job.limiterKey();
+        keys.add(job.limiterKey());
         if (!budget.tryReserve(worst)) {
             return null;
         }

@@ -21,6 +21,20 @@ public final class RunBudget {
         this.cap = cap;
     }
 
+    /**
+     * The budget of a run of a job that may have run before: what its stored results cost counts as spent.
+     * What a crashed process had reserved is released, not counted: the spend is what is recorded.
+     */
+    static RunBudget resumed(BigDecimal cap, dev.llmworkbench.store.BatchStore store, String jobId) {
+        RunBudget b = new RunBudget(cap);
+        store.forEachItemWithResult(jobId, ir -> {
+            if (ir.result() != null && ir.result().costUsd() != null) {
+                b.addSpent(ir.result().costUsd());
+            }
+        });
+        return b;
+    }
+
     public BigDecimal cap() {
         return cap;
     }
@@ -43,6 +57,15 @@ public final class RunBudget {
     public synchronized void settle(BigDecimal reservedUsd, BigDecimal actualUsd) {
         reserved = reserved.subtract(reservedUsd).max(BigDecimal.ZERO);
         spent = spent.add(actualUsd == null ? BigDecimal.ZERO : actualUsd);
+    }
+
+    /**
+     * As {@link #settle}; true when the run has a cap and the request cost more than was reserved for it
+     * (the provider billed past the bound it was given: the run must stop sending).
+     */
+    public synchronized boolean settleOver(BigDecimal reservedUsd, BigDecimal actualUsd) {
+        settle(reservedUsd, actualUsd);
+        return cap != null && actualUsd != null && actualUsd.compareTo(reservedUsd) > 0;
     }
 
     public synchronized BigDecimal spent() {

@@ -82,10 +82,6 @@ public final class ChatService {
         return costs;
     }
 
-    public TokenEstimator estimator() {
-        return estimator;
-    }
-
     /** The catalogue provider whose price applies to a profile: its own name when priced, else the first entry. */
     public String priceProvider(String profileName, String model) {
         if (profileName != null && costs.catalogue().find(profileName, model).isPresent()) {
@@ -155,8 +151,7 @@ public final class ChatService {
         private BudgetLedger.Reservation reservation;
         private double queueMs;
         private int attemptNo;
-        /** The pause before the attempt being made (0 for the first). */
-        private double backoffMs;
+        private double backoffMs; // the pause before the attempt being made (0 for the first)
         private boolean cancelled;
         /** What the attempts before the current one cost (cut streams are billed for what arrived). */
         private BigDecimal earlierUsd = BigDecimal.ZERO;

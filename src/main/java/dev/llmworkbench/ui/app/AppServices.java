@@ -1,5 +1,6 @@
 package dev.llmworkbench.ui.app;
 
+import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.cost.TokenEstimator;
@@ -209,7 +210,7 @@ public final class AppServices implements AutoCloseable {
         }
     }
 
-    private BatchEngine.Target batchTarget(String profileName) {
+    private BatchTarget batchTarget(String profileName) {
         // a job names its profile: when that profile is gone (renamed, deleted) the run must not go to
         // another provider silently
         ProviderProfile p = profileName == null ? providers.defaultProfile()
@@ -217,7 +218,7 @@ public final class AppServices implements AutoCloseable {
                         + profileName + "' of this batch no longer exists (renamed or deleted in Settings);"
                         + " create it again to resume the batch"));
         ApiKey key = providers.key(p).orElse(null);
-        return new BatchEngine.Target(p, key, Timeouts.defaults());
+        return new BatchTarget(p, key, Timeouts.defaults());
     }
 
     /** A fresh estimator over the current prices. */

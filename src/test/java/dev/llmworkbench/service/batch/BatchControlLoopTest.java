@@ -52,7 +52,7 @@ class BatchControlLoopTest {
         rig.close();
     }
 
-    private BatchEngine.Outcome run(Simulator sim, int rows, int concurrency, Integer maxTokens, BigDecimal budget,
+    private BatchOutcome run(Simulator sim, int rows, int concurrency, Integer maxTokens, BigDecimal budget,
                                     Timeouts timeouts) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < rows; i++) {
@@ -63,7 +63,7 @@ class BatchControlLoopTest {
         BatchSettings settings = new BatchSettings(MODEL, false, maxTokens, concurrency, null, null, budget, null,
                 profile.baseUrl(), null, null, null);
         BatchService.Prepared p = service.create(input, dir.resolve("out.jsonl"), "jsonl", settings, profile.name());
-        return service.start(p.job().id(), new BatchEngine.Target(profile, null, timeouts), settings, null)
+        return service.start(p.job().id(), new BatchTarget(profile, null, timeouts), settings, null)
                 .result().get(90, TimeUnit.SECONDS);
     }
 
@@ -87,7 +87,7 @@ class BatchControlLoopTest {
     void droppedStreamsAreRetriedWithThePartialTextKeptApartAndBilled() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(
                 FaultSpec.parse("drop=0.4,ttft-ms=0,tps=4000")))) {
-            BatchEngine.Outcome o = run(sim, 30, 4, 60, null, Timeouts.defaults());
+            BatchOutcome o = run(sim, 30, 4, 60, null, Timeouts.defaults());
             assertThat(o.progress().done()).isEqualTo(30);
             List<BatchStore.ItemResult> items = items(o.jobId());
             int cut = 0;
@@ -116,7 +116,7 @@ class BatchControlLoopTest {
     void stalledStreamsAreRetriedAfterTheIdleTimeout() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(
                 FaultSpec.parse("stall=0.3,ttft-ms=0,tps=4000")))) {
-            BatchEngine.Outcome o = run(sim, 12, 4, 40, null, Timeouts.defaults().withIdle(Duration.ofMillis(300)));
+            BatchOutcome o = run(sim, 12, 4, 40, null, Timeouts.defaults().withIdle(Duration.ofMillis(300)));
             assertThat(o.progress().done()).isEqualTo(12);
             assertThat(o.progress().failed()).isZero();
             boolean sawStall = items(o.jobId()).stream().flatMap(ir -> ir.result().attempts().stream())
@@ -129,7 +129,7 @@ class BatchControlLoopTest {
     void aBudgetStopAtConcurrency32HasSpentAtLeastNinetyPercentAndNeverMore() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0")))) {
             BigDecimal budget = new BigDecimal("0.005");
-            BatchEngine.Outcome o = run(sim, 200, 32, null, budget, Timeouts.defaults());
+            BatchOutcome o = run(sim, 200, 32, null, budget, Timeouts.defaults());
             assertThat(o.stopReason()).isEqualTo("budget");
             assertThat(o.stopDetail()).contains("cannot be covered");
             List<BatchStore.ItemResult> items = items(o.jobId());
@@ -147,7 +147,7 @@ class BatchControlLoopTest {
     void aStreamCutOncePerPromptEndsDoneOnTheSecondAttemptWithThePartialTextApart() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(
                 FaultSpec.parse("cut-once=1,ttft-ms=0,tps=4000")))) {
-            BatchEngine.Outcome o = run(sim, 16, 4, 80, null, Timeouts.defaults());
+            BatchOutcome o = run(sim, 16, 4, 80, null, Timeouts.defaults());
             assertThat(o.progress().done()).isEqualTo(16);
             for (BatchStore.ItemResult ir : items(o.jobId())) {
                 List<Attempt> as = ir.result().attempts();
@@ -170,7 +170,7 @@ class BatchControlLoopTest {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(
                 FaultSpec.parse("ignore-max-tokens=1,ttft-ms=0,tps=2000")))) {
             BigDecimal budget = new BigDecimal("0.0002");
-            BatchEngine.Outcome o = run(sim, 200, 32, 1, budget, Timeouts.defaults());
+            BatchOutcome o = run(sim, 200, 32, 1, budget, Timeouts.defaults());
             List<BatchStore.ItemResult> items = items(o.jobId());
             BigDecimal spent = spent(items);
             // at most one chunk (a token or two here) past the reservation per request in flight
@@ -190,7 +190,7 @@ class BatchControlLoopTest {
     void aQuotaWithRateLimitHeadersIsFollowedWithFew429s() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(
                 FaultSpec.parse("rpm=1200,burst=4,ttft-ms=0,tps=4000")))) {
-            BatchEngine.Outcome o = run(sim, 60, 8, 20, null, Timeouts.defaults());
+            BatchOutcome o = run(sim, 60, 8, 20, null, Timeouts.defaults());
             assertThat(o.progress().done()).isEqualTo(60);
             long count429 = items(o.jobId()).stream().flatMap(ir -> ir.result().attempts().stream())
                     .filter(a -> a.httpStatus() != null && a.httpStatus() == 429).count();

@@ -86,7 +86,7 @@ class BatchEngineControlTest {
         BatchSettings settings = new BatchSettings("qwen3-235b-a22b", false, null, concurrency, null, null, null, null,
                 profile.baseUrl(), null, null, null);
         BatchService.Prepared p = service.create(input, dir.resolve("out.jsonl"), "jsonl", settings, profile.name());
-        BatchEngine.Handle h = service.start(p.job().id(), new BatchEngine.Target(profile, null, Timeouts.defaults()),
+        BatchEngine.Handle h = service.start(p.job().id(), new BatchTarget(profile, null, Timeouts.defaults()),
                 settings, listener);
         return new Started(p, h);
     }
@@ -109,7 +109,7 @@ class BatchEngineControlTest {
             assertThat(paused.done()).isLessThan(12);
 
             s.handle().resume();
-            BatchEngine.Outcome o = s.handle().result().get(30, TimeUnit.SECONDS);
+            BatchOutcome o = s.handle().result().get(30, TimeUnit.SECONDS);
             assertThat(o.progress().done()).isEqualTo(12);
             assertThat(sim.requestCount()).isEqualTo(12);
             assertThat(service.store().counts(o.jobId())).containsEntry(ItemStatus.DONE, 12);
@@ -123,7 +123,7 @@ class BatchEngineControlTest {
             // two slow requests under way: the simulator counts what it received and tells nobody
             Poll.until("the simulator received two requests", Duration.ofSeconds(20), () -> sim.requestCount() >= 2);
             s.handle().cancel();
-            BatchEngine.Outcome o = s.handle().result().get(20, TimeUnit.SECONDS);
+            BatchOutcome o = s.handle().result().get(20, TimeUnit.SECONDS);
             assertThat(o.status()).isEqualTo(JobStatus.CANCELLED);
             assertThat(o.stopReason()).isEqualTo("cancelled");
             var counts = service.store().counts(o.jobId());
@@ -141,7 +141,7 @@ class BatchEngineControlTest {
     void retryingTheFailedItemsSendsThemAndNothingElse() throws Exception {
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0")))) {
             Started s = start(sim, 8, 2, BatchListener.NONE);
-            BatchEngine.Outcome first = s.handle().result().get(30, TimeUnit.SECONDS);
+            BatchOutcome first = s.handle().result().get(30, TimeUnit.SECONDS);
             String job = first.jobId();
             BatchStore store = service.store();
             assertThat(store.counts(job)).containsEntry(ItemStatus.DONE, 8);
@@ -162,7 +162,7 @@ class BatchEngineControlTest {
             ProviderProfile profile = ProviderProfile.of("sim", sim.baseUrl());
             BatchSettings settings = new BatchSettings("qwen3-235b-a22b", false, null, 2, null, null, null, null,
                     profile.baseUrl(), null, null, null);
-            BatchEngine.Outcome retried = service.retryFailed(job, new BatchEngine.Target(profile, null,
+            BatchOutcome retried = service.retryFailed(job, new BatchTarget(profile, null,
                     Timeouts.defaults()), settings, null).result().get(30, TimeUnit.SECONDS);
             assertThat(sim.requestCount() - sent).as("only the two failed items were sent").isEqualTo(2);
             assertThat(store.item(items.get(1).id()).orElseThrow().status()).isEqualTo(ItemStatus.DONE);
