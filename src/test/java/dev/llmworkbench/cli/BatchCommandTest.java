@@ -1,21 +1,16 @@
 package dev.llmworkbench.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
-import dev.llmworkbench.sim.FaultSpec;
-import dev.llmworkbench.sim.SimConfig;
-import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.domain.BatchJobRecord;
+import dev.llmworkbench.domain.ResultRecord;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
-import dev.llmworkbench.domain.ResultRecord;
 import dev.llmworkbench.store.ResultStore;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -25,9 +20,10 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /** {@code batch} end to end over real HTTP against the simulator, with the store in a temp folder. */
 class BatchCommandTest {
@@ -36,18 +32,11 @@ class BatchCommandTest {
     @TempDir
     Path dir;
 
-    private Simulator sim;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final TestSim sims = new TestSim();
 
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
-
-    private String startSim(String faults) throws Exception {
-        sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse(faults)));
-        return sim.baseUrl();
+    private String startSim(String faults) throws java.io.IOException {
+        return sims.start(faults);
     }
 
     private Path jsonl(String name, int rows) throws Exception {
@@ -90,7 +79,7 @@ class BatchCommandTest {
         assertThat(lines).hasSize(200).allSatisfy(l -> assertThat(l.get("status").getAsString()).isEqualTo("done"));
         int retried = (int) lines.stream().filter(l -> l.get("attempts").getAsInt() > 1).count();
         assertThat(retried).isGreaterThan(0);
-        assertThat(sim.requestCount()).isGreaterThan(200);
+        assertThat(sims.sim().requestCount()).isGreaterThan(200);
         try (Database d = Database.open(db)) {
             BatchStore store = new BatchStore(d);
             List<BatchStore.ItemResult> items = store.itemsWithResults(jobId(r.err()));
@@ -104,7 +93,7 @@ class BatchCommandTest {
             assertThat(some.get(some.size() - 1).errorKind()).isNull();
             // every request the simulator saw beyond the first per item is a recorded retry
             long attempts = items.stream().mapToLong(ir -> ir.result().attempts().size()).sum();
-            assertThat(attempts).isEqualTo(sim.requestCount());
+            assertThat(attempts).isEqualTo(sims.sim().requestCount());
         }
         JsonObject s = JsonParser.parseString(Files.readString(summary)).getAsJsonObject();
         assertThat(s.keySet()).containsExactly("total", "succeeded", "failed", "not_run", "invalid", "success_rate",
@@ -120,7 +109,7 @@ class BatchCommandTest {
         // the queue and the retries are in total_ms, not in latency_ms
         assertThat(s.getAsJsonObject("total_ms").get("p99").getAsDouble())
                 .isGreaterThanOrEqualTo(s.getAsJsonObject("latency_ms").get("p99").getAsDouble());
-        assertThat(s.get("retries").getAsInt()).isEqualTo(retried == 0 ? 0 : (int) (sim.requestCount() - 200));
+        assertThat(s.get("retries").getAsInt()).isEqualTo(retried == 0 ? 0 : (int) (sims.sim().requestCount() - 200));
         assertThat(s.get("count_429").getAsInt()).isPositive().isLessThanOrEqualTo(s.get("retries").getAsInt());
         assertThat(s.getAsJsonObject("limiter").get("state").getAsString()).isNotBlank();
         assertThat(r.out()).contains("200 succeeded");
@@ -168,7 +157,7 @@ class BatchCommandTest {
             assertThat(recs.get(1).get("error")).isEqualTo("line 3: no column for {{missing}} in the prompt template");
             assertThat(recs.get(1).get("attempts")).isEqualTo("0");
         }
-        assertThat(sim.requestCount()).isEqualTo(1);
+        assertThat(sims.sim().requestCount()).isEqualTo(1);
     }
 
     @Test
@@ -259,7 +248,7 @@ class BatchCommandTest {
         assertThat(done + notRun).isEqualTo(60);
         assertThat(s.get("cost_usd_total").getAsBigDecimal()).isLessThanOrEqualTo(budget)
                 .isGreaterThanOrEqualTo(budget.multiply(new BigDecimal("0.9")));
-        assertThat(sim.requestCount()).isEqualTo(done);
+        assertThat(sims.sim().requestCount()).isEqualTo(done);
         List<JsonObject> lines = lines(out);
         assertThat(lines.stream().filter(l -> l.get("status").getAsString().equals("not_run")).count()).isEqualTo(notRun);
         assertThat(lines.stream().filter(l -> l.get("status").getAsString().equals("not_run"))
@@ -380,6 +369,6 @@ class BatchCommandTest {
         assertThat(fixed.code()).as(fixed.err()).isZero();
         assertThat(fixed.out()).contains("qwen-plus: 2 requests").contains("qwen-max: 1 requests")
                 .doesNotContain("qwen-turbo");
-        assertThat(sim.requestCount()).isZero();
+        assertThat(sims.sim().requestCount()).isZero();
     }
 }

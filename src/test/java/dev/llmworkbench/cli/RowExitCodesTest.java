@@ -1,20 +1,16 @@
 package dev.llmworkbench.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.llmworkbench.resilience.RetryPolicy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.llmworkbench.resilience.RetryPolicy;
-import dev.llmworkbench.sim.FaultSpec;
-import dev.llmworkbench.sim.SimConfig;
-import dev.llmworkbench.sim.Simulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * The one exit-code rule of the commands that read rows ({@code batch}, {@code batch --resume},
@@ -31,18 +27,11 @@ class RowExitCodesTest {
     @TempDir
     Path dir;
 
-    private Simulator sim;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final TestSim sims = new TestSim();
 
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
-
-    private String startSim(String faults) throws Exception {
-        sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse(faults)));
-        return sim.baseUrl();
+    private String startSim(String faults) throws java.io.IOException {
+        return sims.start(faults);
     }
 
     private Path file(String name, String text) throws Exception {

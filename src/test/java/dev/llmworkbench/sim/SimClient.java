@@ -1,6 +1,7 @@
 package dev.llmworkbench.sim;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
@@ -95,6 +96,20 @@ final class SimClient {
                     }
                 });
         return done;
+    }
+
+    /** A chat request body for {@code prompt}; {@code extra} is more JSON members ({@code "stream":true}), or empty. */
+    static String body(String prompt, String extra) {
+        JsonObject b = new JsonObject();
+        b.addProperty("model", "qwen3-235b-a22b");
+        JsonArray msgs = new JsonArray();
+        JsonObject m = new JsonObject();
+        m.addProperty("role", "user");
+        m.addProperty("content", prompt);
+        msgs.add(m);
+        b.add("messages", msgs);
+        String s = b.toString();
+        return extra.isEmpty() ? s : s.substring(0, s.length() - 1) + "," + extra + "}";
     }
 
     static JsonObject json(String s) {

@@ -1,10 +1,5 @@
 package dev.llmworkbench.sim;
 
-import static dev.llmworkbench.sim.SimClient.count;
-import static dev.llmworkbench.sim.SimClient.json;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.InputStream;
@@ -17,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import static dev.llmworkbench.sim.SimClient.count;
+import static dev.llmworkbench.sim.SimClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * The quota with OpenAI's rate-limit headers, {@code cut-once} and {@code ignore-max-tokens}, over
@@ -49,16 +48,7 @@ class SimFaultsTest {
     }
 
     private static String body(String prompt, String extra) {
-        JsonObject b = new JsonObject();
-        b.addProperty("model", "qwen3-235b-a22b");
-        JsonArray msgs = new JsonArray();
-        JsonObject m = new JsonObject();
-        m.addProperty("role", "user");
-        m.addProperty("content", prompt);
-        msgs.add(m);
-        b.add("messages", msgs);
-        String s = b.toString();
-        return extra.isEmpty() ? s : s.substring(0, s.length() - 1) + "," + extra + "}";
+        return SimClient.body(prompt, extra);
     }
 
     private static String header(HttpResponse<?> r, String name) {

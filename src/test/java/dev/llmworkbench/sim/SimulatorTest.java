@@ -1,11 +1,5 @@
 package dev.llmworkbench.sim;
 
-import static dev.llmworkbench.sim.SimClient.count;
-import static dev.llmworkbench.sim.SimClient.deltas;
-import static dev.llmworkbench.sim.SimClient.json;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -17,6 +11,11 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static dev.llmworkbench.sim.SimClient.count;
+import static dev.llmworkbench.sim.SimClient.deltas;
+import static dev.llmworkbench.sim.SimClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /** The simulator's protocol, through real loopback HTTP with the JDK's client. */
 class SimulatorTest {
@@ -35,16 +34,7 @@ class SimulatorTest {
     }
 
     private static String body(String prompt, String extra) {
-        JsonObject b = new JsonObject();
-        b.addProperty("model", "qwen3-235b-a22b");
-        JsonArray msgs = new JsonArray();
-        JsonObject m = new JsonObject();
-        m.addProperty("role", "user");
-        m.addProperty("content", prompt);
-        msgs.add(m);
-        b.add("messages", msgs);
-        String s = b.toString();
-        return extra.isEmpty() ? s : s.substring(0, s.length() - 1) + "," + extra + "}";
+        return SimClient.body(prompt, extra);
     }
 
     private List<JsonObject> streamChunks(String prompt, String extra) throws Exception {
