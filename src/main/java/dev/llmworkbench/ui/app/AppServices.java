@@ -236,17 +236,12 @@ public final class AppServices implements AutoCloseable {
         return interruptedAtStart;
     }
 
-    /** The history service as the desktop's history view uses it (the same as {@link #history()}). */
-    public HistoryService historyBrowser() {
-        return history;
-    }
-
     public ChartsService charts() {
         return chartsService;
     }
 
     /** The estimator with the history's figures and the router (the desktop's estimate view). */
-    public EstimateService estimatePlanner() {
+    public EstimateService estimatesWithHistory() {
         return estimateService;
     }
 

@@ -150,10 +150,10 @@ public class WorkbenchApp extends Application {
         navigation.register("Batch", () -> new BatchView(batch));
         ChartsViewModel charts = new ChartsViewModel(services.charts(), work, fx, java.time.Clock.systemDefaultZone());
         navigation.register("Charts", () -> new ChartsView(charts));
-        EstimateViewModel estimate = new EstimateViewModel(services.estimatePlanner(), services.prices().models(),
+        EstimateViewModel estimate = new EstimateViewModel(services.estimatesWithHistory(), services.prices().models(),
                 work, fx);
         navigation.register("Estimate", () -> new EstimateView(estimate));
-        HistoryViewModel history = new HistoryViewModel(services.historyBrowser(), work, fx, request -> {
+        HistoryViewModel history = new HistoryViewModel(services.history(), work, fx, request -> {
             playground.reopen(request);
             window.showView("Playground");
         }, java.time.ZoneId.systemDefault());

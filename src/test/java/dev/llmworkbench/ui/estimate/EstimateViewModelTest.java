@@ -31,7 +31,7 @@ class EstimateViewModelTest {
     @BeforeEach
     void setUp() {
         services = new AppServices(DataDirs.at(dir), false);
-        vm = new EstimateViewModel(services.estimatePlanner(), services.prices().models(), Runnable::run,
+        vm = new EstimateViewModel(services.estimatesWithHistory(), services.prices().models(), Runnable::run,
                 FxExecutor.sameThread());
     }
 
