@@ -1,0 +1,33 @@
+package dev.llmworkbench.ui.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmworkbench.service.batch.BatchProgress;
+import java.math.BigDecimal;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Issue 11: the limiter's state is on the batch panel and on the command line's progress line. */
+class RunFiguresTest {
+    private static BatchProgress progress(String limiter) {
+        return new BatchProgress(120, 80, 8, 30, 0, 0, 2, 4, 100, 900, new BigDecimal("0.0123"), Duration.ofSeconds(9),
+                Duration.ofSeconds(27), false, limiter);
+    }
+
+    @Test
+    void theLimitersStateIsShownAsTheRunReportsIt() {
+        RunFigures f = new RunFigures();
+        f.apply(progress("limited by provider: 240/min, remaining 0, resets in 0.8 s"));
+        assertThat(f.limiterProperty().get()).isEqualTo("limiter: limited by provider: 240/min, remaining 0, resets in 0.8 s");
+        assertThat(f.countsProperty().get()).startsWith("30/118 done");
+        f.apply(progress(null));
+        assertThat(f.limiterProperty().get()).isEmpty();
+    }
+
+    @Test
+    void theProgressLineSaysWhatHoldsTheRunBackAndNothingWhenTheLimiterIsReady() {
+        assertThat(progress("limited by provider: 240/min, remaining 0, resets in 0.8 s").describe())
+                .endsWith("; limiter: limited by provider: 240/min, remaining 0, resets in 0.8 s");
+        assertThat(progress("ready (100/min)").describe()).doesNotContain("limiter");
+    }
+}
