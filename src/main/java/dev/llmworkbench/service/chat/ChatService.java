@@ -132,11 +132,6 @@ public final class ChatService {
         return run;
     }
 
-    /** Runs a job and waits for its outcome. */
-    public ChatOutcome run(ChatJob job, ChatObserver observer) {
-        return start(job, observer).await();
-    }
-
     private final class Run implements ChatRun {
         private final ChatJob job;
         private final ChatObserver observer;
@@ -229,10 +224,11 @@ public final class ChatService {
                 try {
                     send(permit);
                 } catch (RuntimeException e) {
-                    // a client that cannot be built (a bad CA file, a bad proxy) or a send that throws
+                    // a client that cannot be built (bad CA file, bad proxy): the same request would fail again
                     permit.release();
-                    onAttemptDone(permit, failure(ApiError.of(ApiError.Kind.NETWORK, null, "could not send: "
-                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))).completion());
+                    onAttemptDone(permit, failure(new ApiError(ApiError.Kind.NETWORK, null, "client_setup",
+                            "could not send: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                            false, null, "check the profile's proxy and CA certificate")).completion());
                 }
             });
         }

@@ -257,7 +257,8 @@ class ChatServiceTest {
         ChatRequest req = ChatRequest.builder(MODEL).user("hi").maxTokens(10).build();
         ChatOutcome o = pump(service.start(ChatJob.of(bad, null, req), ChatObserver.NONE));
         assertThat(o.ok()).isFalse();
-        assertThat(o.completion().error().message()).isNotBlank();
+        assertThat(o.completion().error().message()).startsWith("could not send: ");
+        assertThat(o.attempts()).as("the same request would fail again: not retried").hasSize(1);
         // the budget reservation and the limiter permit are given back: the next request goes at once
         assertThat(ledger.status(dev.llmworkbench.domain.Priority.NORMAL).reserved()).isEqualByComparingTo("0");
         assertThat(limiter.state(ChatJob.of(bad, null, req).limiterKey()).waiting()).isZero();
