@@ -178,6 +178,7 @@ public final class BatchExport {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            removeLeftovers(parent, target.getFileName().toString());
             tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".part");
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 content.writeTo(w);
@@ -200,6 +201,24 @@ public final class BatchExport {
                     // a stray .part file is all that is left
                 }
             }
+        }
+    }
+
+    /** Removes the temporary files an export of {@code name} left when its process was killed (issue 14). */
+    private static void removeLeftovers(Path dir, String name) {
+        if (dir == null) {
+            return;
+        }
+        String prefix = "." + name + ".";
+        try (java.nio.file.DirectoryStream<Path> parts = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".part") && Files.isRegularFile(p);
+        })) {
+            for (Path part : parts) {
+                Files.deleteIfExists(part);
+            }
+        } catch (IOException e) {
+            // a leftover that cannot be removed does not stop the export
         }
     }
 

@@ -37,4 +37,15 @@ class BatchExportTest {
         BatchExport.writeTo(out, w -> w.write("{\"fourth\":true}\n"));
         assertThat(Files.readString(out)).isEqualTo("{\"fourth\":true}\n");
     }
+
+    @Test
+    void theNextExportRemovesWhatAKilledExportLeftBehind() throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        Path left = java.nio.file.Files.writeString(dir.resolve(".out.jsonl.123456.part"), "half an export");
+        Path other = java.nio.file.Files.writeString(dir.resolve(".other.jsonl.1.part"), "another file's");
+        BatchExport.writeTo(out, w -> w.write("{}\n"));
+        assertThat(java.nio.file.Files.readString(out)).isEqualTo("{}\n");
+        assertThat(left).doesNotExist();
+        assertThat(other).exists();
+    }
 }
