@@ -166,7 +166,13 @@ public final class RateLimiter {
 
         /** True when the provider's headers or repeated 429s are holding the rate down. */
         public boolean limited() {
-            return pausedUntil != null || providerRpm != null || providerTpm != null || rateFraction < 1.0;
+            return pausedUntil != null || providerBinds() || rateFraction < 1.0;
+        }
+
+        /** The provider's quota is what paces this key (not above the tier's own rate). */
+        private boolean providerBinds() {
+            return (providerRpm != null && providerRpm <= effectiveRpm)
+                    || (providerTpm != null && providerTpm <= effectiveTpm);
         }
 
         /**
@@ -177,7 +183,8 @@ public final class RateLimiter {
         public String describe() {
             String rate = perMinute(effectiveRpm) + "/min";
             if (providerRpm != null || providerTpm != null || pausedUntil != null) {
-                StringBuilder sb = new StringBuilder("limited by provider: ");
+                StringBuilder sb = new StringBuilder(pausedUntil != null || providerBinds() ? "limited by provider: "
+                        : "provider quota (not reached): ");
                 sb.append(providerRpm != null ? providerRpm + "/min" : rate);
                 if (providerTpm != null) {
                     sb.append(", ").append(providerTpm).append(" tokens/min");

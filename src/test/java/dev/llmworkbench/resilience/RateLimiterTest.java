@@ -315,6 +315,10 @@ class RateLimiterTest {
         limiter.onResponse(KEY, false, new QuotaHeaders(240L, 200L, Duration.ofSeconds(1), 100_000L, 90_000L, null));
         assertThat(limiter.state(KEY).effectiveRpm()).isEqualTo(60.0);
         assertThat(limiter.state(KEY).effectiveTpm()).isEqualTo(6_000.0);
+        // a quota above the tier's own rate does not hold the key back, and the status says so
+        assertThat(limiter.state(KEY).limited()).isFalse();
+        assertThat(limiter.state(KEY).describe())
+                .isEqualTo("provider quota (not reached): 240/min, 100000 tokens/min, remaining 200, resets in 1.0 s");
     }
 
     @Test
