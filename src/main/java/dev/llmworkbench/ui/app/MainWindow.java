@@ -213,7 +213,7 @@ public final class MainWindow {
         Label text = new Label();
         text.getStyleClass().add("notice-text");
         text.textProperty().bind(noticeText);
-        text.setWrapText(false);
+        text.setWrapText(true); // a narrow window shows the whole notice on two lines, not cut with "…"
         HBox.setHgrow(text, Priority.ALWAYS);
         text.setMaxWidth(Double.MAX_VALUE);
 

@@ -174,8 +174,12 @@ public final class PlaygroundView extends BorderPane {
         Button code = new Button("View code");
         code.setId("view-code");
         code.setOnAction(e -> CodeDialog.show(vm));
-        HBox buttons = new HBox(8, run, stop, newConv, code);
+        // at 1024x700 the four do not fit side by side: they wrap to a second line, never shortened to "…"
+        javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(8, 6, run, stop, newConv, code);
         buttons.setAlignment(Pos.CENTER_LEFT);
+        for (Button b : java.util.List.of(run, stop, newConv, code)) {
+            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
 
         VBox box = new VBox(6, caption("System"), sysPane, caption("Prompt"), userPane, varTitle, varForm, estimate,
                 buttons, new PromptLibraryBar(vm), new ConversationPane(vm));
