@@ -26,6 +26,11 @@ public final class CostCalculator {
     public static final BigDecimal DEFAULT_CACHED_SHARE = new BigDecimal("0.4");
     /** The worst case reserves the input estimate plus this margin (10%). */
     public static final BigDecimal INPUT_MARGIN = new BigDecimal("1.1");
+    /**
+     * A reservation's input is at least the estimate plus this many tokens: what an estimate of the messages
+     * cannot see (a template's default system prompt, role markers), which 10% of a short prompt does not cover.
+     */
+    public static final long INPUT_MARGIN_TOKENS = 16;
 
     private final PriceCatalogue catalogue;
     private final ExchangeRate rate;
@@ -82,15 +87,15 @@ public final class CostCalculator {
     }
 
     /**
-     * What a request may cost at most, in USD, for a budget reservation: the input estimate plus 10% at
-     * the input price, plus {@code maxTokens} at the highest output price of the tier that inflated input
+     * What a request may cost at most, in USD, for a budget reservation: the input estimate plus 10% (at least
+     * {@link #INPUT_MARGIN_TOKENS}) at the input price, plus {@code maxTokens} at the highest output price of the tier that inflated input
      * falls in (thinking included). No batch discount.
      *
      * @throws NoPriceException when the catalogue has no entry
      */
     public Money worstCase(String provider, String model, long inputEstimate, long maxTokens) {
         ModelPrice p = catalogue.find(provider, model).orElseThrow(() -> new NoPriceException(provider, model));
-        BigDecimal input = BigDecimal.valueOf(Math.max(0, inputEstimate)).multiply(INPUT_MARGIN);
+        BigDecimal input = inflatedInput(inputEstimate);
         long inflated = input.setScale(0, java.math.RoundingMode.CEILING).longValueExact();
         Rates r = rates(p, inflated);
         BigDecimal highestOutput = r.output.max(r.thinking);
@@ -114,7 +119,7 @@ public final class CostCalculator {
     }
 
     /**
-     * The reservation of a request: the input estimate plus 10% at the input price, {@code maxTokens} at
+     * The reservation of a request: the input estimate plus 10% (at least {@link #INPUT_MARGIN_TOKENS}) at the input price, {@code maxTokens} at
      * the output price and, when it thinks, its thinking budget at the thinking price. Whether it thinks:
      * its own setting ({@code thinkingRequested}, null for none) against the entry's {@link ThinkingMode}
      * (a model that thinks by default thinks). Its thinking budget: {@code thinkingBudget}, else the entry's
@@ -160,6 +165,12 @@ public final class CostCalculator {
         return a >= 1 ? Optional.of(sh.reserve(Math.min(answer, a), 0)) : Optional.empty();
     }
 
+    /** The input a reservation covers: the estimate plus 10%, and at least {@link #INPUT_MARGIN_TOKENS} more. */
+    private static BigDecimal inflatedInput(long inputEstimate) {
+        long est = Math.max(0, inputEstimate);
+        return BigDecimal.valueOf(est).multiply(INPUT_MARGIN).max(BigDecimal.valueOf(est + INPUT_MARGIN_TOKENS));
+    }
+
     private static long floorDiv(BigDecimal amount, BigDecimal perToken) {
         if (amount.signum() <= 0) {
             return 0;
@@ -199,7 +210,7 @@ public final class CostCalculator {
     private Shape shape(String provider, String model, long inputEstimate, Boolean thinkingRequested,
                         Integer thinkingBudget, long maxTokens) {
         ModelPrice p = catalogue.find(provider, model).orElseThrow(() -> new NoPriceException(provider, model));
-        BigDecimal input = BigDecimal.valueOf(Math.max(0, inputEstimate)).multiply(INPUT_MARGIN);
+        BigDecimal input = inflatedInput(inputEstimate);
         long inflated = input.setScale(0, java.math.RoundingMode.CEILING).longValueExact();
         Rates r = rates(p, inflated);
         BigDecimal inputNative = input.multiply(r.input);

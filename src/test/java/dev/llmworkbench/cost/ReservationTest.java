@@ -18,9 +18,9 @@ class ReservationTest {
 
     @Test
     void aModelThatThinksByDefaultReservesItsWholeChainOfThoughtAtTheThinkingPrice() {
-        // 110 input × 0.7 + 200 × 2.8 + 38,912 × 8.4 = 77 + 560 + 326,860.8 per 1M
-        CostCalculator.Reserve r = calc.reservation(P, M, 100, 200, null, null);
-        assertThat(r.usd().amount()).isEqualByComparingTo("0.3274978");
+        // 1,100 input × 0.7 + 200 × 2.8 + 38,912 × 8.4 = 770 + 560 + 326,860.8 per 1M
+        CostCalculator.Reserve r = calc.reservation(P, M, 1000, 200, null, null);
+        assertThat(r.usd().amount()).isEqualByComparingTo("0.3281908");
         assertThat(r.answerTokens()).isEqualTo(200);
         assertThat(r.thinkingTokens()).isEqualTo(38_912);
         assertThat(r.outputTokens()).isEqualTo(39_112);
@@ -28,39 +28,49 @@ class ReservationTest {
 
     @Test
     void thinkingOffOrABudgetChangesTheReservation() {
-        assertThat(calc.reservation(P, M, 100, 200, false, null).usd().amount()).isEqualByComparingTo("0.000637");
-        assertThat(calc.reservation(P, M, 100, 200, false, null).thinkingTokens()).isZero();
-        // 77 + 560 + 1,000 × 8.4
-        assertThat(calc.reservation(P, M, 100, 200, true, 1000).usd().amount()).isEqualByComparingTo("0.009037");
+        assertThat(calc.reservation(P, M, 1000, 200, false, null).usd().amount()).isEqualByComparingTo("0.00133");
+        assertThat(calc.reservation(P, M, 1000, 200, false, null).thinkingTokens()).isZero();
+        // 770 + 560 + 1,000 × 8.4
+        assertThat(calc.reservation(P, M, 1000, 200, true, 1000).usd().amount()).isEqualByComparingTo("0.00973");
+    }
+
+    @Test
+    void aShortPromptReservesAtLeastSixteenTokensMoreThanItsEstimate() {
+        // 10 tokens: 10% would be 1; (10 + 16) × 0.7 + 200 × 2.8 = 18.2 + 560
+        assertThat(calc.reservation(P, M, 10, 200, false, null).usd().amount()).isEqualByComparingTo("0.0005782");
+        // 1,000 tokens: 10% (100) is more than 16
+        assertThat(calc.reservation(P, M, 1000, 0, false, null).usd().amount()).isEqualByComparingTo("0.00077");
     }
 
     @Test
     void anEntryThatDoesNotSayHowItThinksIsPricedAsTheWorstCase() {
         CostCalculator.Reserve r = calc.reservation("holysheep", M, 100, 200, null, null);
         assertThat(r.usd()).isEqualTo(calc.worstCase("holysheep", M, 100, 200));
+        assertThat(calc.reservation("holysheep", M, 1000, 200, null, null).usd())
+                .isEqualTo(calc.worstCase("holysheep", M, 1000, 200));
         assertThat(r.thinkingTokens()).isZero();
         assertThat(r.outputTokens()).isEqualTo(200);
     }
 
     @Test
     void whatIsLeftCutsTheThinkingBudgetFirstThenMaxTokens() {
-        // left 1,000 per 1M: 1000 − 77 − 560 = 363 for thinking: 43 tokens (361.2)
-        Optional<CostCalculator.Reserve> a = calc.fitting(P, M, 100, 200, null, null, new BigDecimal("0.001"));
+        // left 2,000 per 1M: 2000 − 770 − 560 = 670 for thinking: 79 tokens (663.6)
+        Optional<CostCalculator.Reserve> a = calc.fitting(P, M, 1000, 200, null, null, new BigDecimal("0.002"));
         assertThat(a).isPresent();
         assertThat(a.get().answerTokens()).isEqualTo(200);
-        assertThat(a.get().thinkingTokens()).isEqualTo(43);
-        assertThat(a.get().usd().amount()).isEqualByComparingTo("0.0009982");
-        // left 500: not even the answer fits whole; one thinking token (8.4), (500 − 77 − 8.4) / 2.8 = 148 answer tokens
-        Optional<CostCalculator.Reserve> b = calc.fitting(P, M, 100, 200, null, null, new BigDecimal("0.0005"));
-        assertThat(b.get().answerTokens()).isEqualTo(148);
+        assertThat(a.get().thinkingTokens()).isEqualTo(79);
+        assertThat(a.get().usd().amount()).isEqualByComparingTo("0.0019936");
+        // left 1,000: not even the answer fits whole; one thinking token (8.4), (1000 − 770 − 8.4) / 2.8 = 79 answer tokens
+        Optional<CostCalculator.Reserve> b = calc.fitting(P, M, 1000, 200, null, null, new BigDecimal("0.001"));
+        assertThat(b.get().answerTokens()).isEqualTo(79);
         assertThat(b.get().thinkingTokens()).isEqualTo(1);
-        assertThat(b.get().usd().amount()).isEqualByComparingTo("0.0004998");
-        // left 80: the input alone takes 77
-        assertThat(calc.fitting(P, M, 100, 200, null, null, new BigDecimal("0.00008"))).isEmpty();
+        assertThat(b.get().usd().amount()).isEqualByComparingTo("0.0009996");
+        // left 770: the input alone takes it
+        assertThat(calc.fitting(P, M, 1000, 200, null, null, new BigDecimal("0.00077"))).isEmpty();
         // a reservation that fits is given whole
-        assertThat(calc.fitting(P, M, 100, 200, false, null, BigDecimal.ONE).get().answerTokens()).isEqualTo(200);
-        // thinking off: (500 − 77) / 2.8 = 151
-        assertThat(calc.fitting(P, M, 100, 200, false, null, new BigDecimal("0.0005")).get().answerTokens())
-                .isEqualTo(151);
+        assertThat(calc.fitting(P, M, 1000, 200, false, null, BigDecimal.ONE).get().answerTokens()).isEqualTo(200);
+        // thinking off: (1000 − 770) / 2.8 = 82
+        assertThat(calc.fitting(P, M, 1000, 200, false, null, new BigDecimal("0.001")).get().answerTokens())
+                .isEqualTo(82);
     }
 }

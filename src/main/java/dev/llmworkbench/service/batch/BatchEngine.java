@@ -207,6 +207,7 @@ public final class BatchEngine {
                 pending = counts.get(ItemStatus.PENDING);
                 done = counts.get(ItemStatus.DONE);
                 failed = counts.get(ItemStatus.FAILED);
+                notRun = counts.get(ItemStatus.NOT_RUN); // after a retry of the failed rows only, they stay
             }
             store.updateJobStatus(jobId, JobStatus.RUNNING);
             listener.onProgress(progress());

@@ -14,4 +14,23 @@ import java.time.Duration;
  */
 public record BatchOutcome(String jobId, JobStatus status, String stopReason, BatchProgress progress, Duration wall,
                       BigDecimal requeuedReservationUsd, int resent, String stopDetail, RateLimiter.State limiter) {
+    /**
+     * Why the run stopped before its end, in one line for a person ("Stopped by the budget: …", "Cancelled: …"),
+     * with the rows it left; null when it ran to the end. The CLI and the desktop say this same line.
+     */
+    public String stopText() {
+        if (stopReason == null) {
+            return null;
+        }
+        int left = progress == null ? 0 : progress.notRun();
+        String rows = left + (left == 1 ? " row" : " rows") + " not run";
+        if ("cancelled".equals(stopReason)) {
+            return "Cancelled: " + rows + " (Continue runs them)";
+        }
+        if ("budget".equals(stopReason)) {
+            return "Stopped by the budget: " + (stopDetail != null ? stopDetail
+                    : "the budget cannot cover the next row") + "; " + rows + " (raise the budget, then Continue)";
+        }
+        return "Stopped: " + (stopDetail != null ? stopDetail : stopReason) + "; " + rows;
+    }
 }

@@ -33,6 +33,8 @@ final class BatchResults {
     private final StringProperty filterName = new SimpleStringProperty(this, "statusFilter", ALL);
     private final BooleanProperty liveSort = new SimpleBooleanProperty(this, "liveSort", false);
     private final Map<Long, Entry> byItem = new HashMap<>();
+    /** The job whose items the rows show (null: a file's rows, not tied to any job yet). */
+    private String job;
     /** Where the next read of a running job's items starts ({@link BatchService#ALL_ITEMS}: every item). */
     private volatile long cursor = BatchService.ALL_ITEMS;
 
@@ -47,13 +49,15 @@ final class BatchResults {
     /** Shows a file's rows, not yet tied to any stored item. */
     void load(BatchService.Preview p) {
         byItem.clear();
+        job = null;
         entries.setAll(p.rows().stream().map(r -> new Entry(r.index(), r.line(), r.requestId(), r.valid(),
                 r.reason(), r.prompt(), r.model())).toList());
     }
 
     /** Shows a job's items, each row tied to its item. */
-    void load(List<BatchService.ItemRow> items) {
+    void load(String jobId, List<BatchService.ItemRow> items) {
         byItem.clear();
+        job = jobId;
         int i = 0;
         List<Entry> list = new ArrayList<>();
         for (BatchService.ItemRow r : items) {
@@ -74,25 +78,31 @@ final class BatchResults {
         cursor = next;
     }
 
-    /** True when every row shown is tied to its stored item. */
-    boolean rowsMapped() {
-        return !entries.isEmpty() && entries.size() == byItem.size();
+    /** True when every row shown is tied to a stored item of {@code jobId}. */
+    boolean rowsMapped(String jobId) {
+        return jobId.equals(job) && !entries.isEmpty() && entries.size() == byItem.size();
     }
 
     long validCount() {
         return entries.stream().filter(Entry::valid).count();
     }
 
-    /** {@code all}: the rows are every item of the job; otherwise some of them, changed since a read before. */
-    void apply(List<BatchService.ItemRow> rows, boolean all) {
+    /**
+     * {@code all}: the rows are every item of job {@code jobId}; otherwise some of them, changed since a read
+     * before. Rows tied to another job (the one run before) are never updated by this job's items: they are
+     * replaced by this job's rows.
+     */
+    void apply(String jobId, List<BatchService.ItemRow> rows, boolean all) {
         if (!all) {
-            if (!rowsMapped()) {
-                cursor = BatchService.ALL_ITEMS; // the rows are not tied to the items yet: read them all
+            if (!rowsMapped(jobId)) {
+                cursor = BatchService.ALL_ITEMS; // the rows are not tied to this job's items yet: read them all
                 return;
             }
-        } else if (byItem.isEmpty() || byItem.size() != rows.size()) {
-            if (entries.size() == rows.size()) {
+        } else if (!rowsMapped(jobId) || byItem.size() != rows.size()) {
+            if (job == null && entries.size() == rows.size()) {
+                // a file's rows, just created as this job's items: tie them, in input order
                 byItem.clear();
+                job = jobId;
                 for (int i = 0; i < rows.size(); i++) {
                     byItem.put(rows.get(i).itemId(), entries.get(i));
                 }
@@ -100,7 +110,8 @@ final class BatchResults {
                 cursor = BatchService.ALL_ITEMS;
                 return; // an update without the prompts cannot make the rows: the next full read will
             } else {
-                load(rows);
+                load(jobId, rows);
+                refilter();
                 return;
             }
         }

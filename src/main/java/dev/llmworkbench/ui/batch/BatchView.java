@@ -107,12 +107,18 @@ public final class BatchView extends BorderPane {
         cancel.setId("batch-cancel");
         cancel.disableProperty().bind(Bindings.createBooleanBinding(() -> !vm.isActive(), vm.stateProperty()));
         cancel.setOnAction(e -> vm.cancel());
+        var ended = vm.stateProperty().isEqualTo(BatchViewModel.State.FINISHED)
+                .or(vm.stateProperty().isEqualTo(BatchViewModel.State.FAILED)).and(vm.jobIdProperty().isNotNull());
         Button retry = new Button("Retry failed");
         retry.setId("batch-retry");
-        retry.disableProperty().bind(vm.stateProperty().isNotEqualTo(BatchViewModel.State.FINISHED)
-                .and(vm.stateProperty().isNotEqualTo(BatchViewModel.State.FAILED))
-                .or(vm.jobIdProperty().isNull()));
+        retry.setTooltip(new Tooltip("Send the rows that failed again; rows not run stay so"));
+        retry.disableProperty().bind(ended.not().or(vm.failedCountProperty().isEqualTo(0)));
         retry.setOnAction(e -> vm.retryFailed());
+        Button proceed = new Button("Continue");
+        proceed.setId("batch-continue");
+        proceed.setTooltip(new Tooltip("Send the rows a cancel or the budget left not run (with the budget above)"));
+        proceed.disableProperty().bind(ended.not().or(vm.notRunCountProperty().isEqualTo(0)));
+        proceed.setOnAction(e -> vm.continueRun());
         Button export = new Button("Export…");
         export.setId("batch-export");
         export.disableProperty().bind(vm.jobIdProperty().isNull());
@@ -120,7 +126,8 @@ public final class BatchView extends BorderPane {
         Button exportSummary = new Button("Export summary…");
         exportSummary.disableProperty().bind(vm.jobIdProperty().isNull());
         exportSummary.setOnAction(e -> chooseSummary());
-        HBox actions = new HBox(8, start, pause, resume, cancel, retry, export, exportSummary);
+        // wraps rather than shortening a button's text at 1024 px
+        FlowPane actions = new FlowPane(8, 6, start, pause, resume, cancel, proceed, retry, export, exportSummary);
         actions.setAlignment(Pos.CENTER_LEFT);
 
         ProgressBar bar = new ProgressBar();
@@ -150,7 +157,19 @@ public final class BatchView extends BorderPane {
         limiter.textProperty().bind(vm.limiterTextProperty());
         limiter.managedProperty().bind(vm.limiterTextProperty().isNotEmpty());
         limiter.visibleProperty().bind(vm.limiterTextProperty().isNotEmpty());
-        VBox progressRow = new VBox(4, barRow, counts, limiter);
+        Label stop = new Label();
+        stop.setId("batch-stop");
+        stop.setWrapText(true);
+        stop.setStyle("-fx-text-fill: -color-warning-fg;");
+        stop.textProperty().bind(vm.stopTextProperty());
+        stop.managedProperty().bind(vm.stopTextProperty().isNotEmpty());
+        stop.visibleProperty().bind(vm.stopTextProperty().isNotEmpty());
+        Label jobLabel = new Label();
+        jobLabel.setId("batch-job");
+        jobLabel.textProperty().bind(vm.jobTextProperty());
+        jobLabel.managedProperty().bind(vm.jobTextProperty().isNotEmpty());
+        jobLabel.visibleProperty().bind(vm.jobTextProperty().isNotEmpty());
+        VBox progressRow = new VBox(4, barRow, jobLabel, counts, stop, limiter);
 
         Label error = new Label();
         error.setId("batch-error");

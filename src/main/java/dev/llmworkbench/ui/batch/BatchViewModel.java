@@ -133,6 +133,8 @@ public final class BatchViewModel {
     private final StringProperty dryRunText = new SimpleStringProperty(this, "dryRun", "");
     private final StringProperty summaryText = new SimpleStringProperty(this, "summary", "");
     private final StringProperty jobId = new SimpleStringProperty(this, "jobId");
+    private final StringProperty stopText = new SimpleStringProperty(this, "stopText", "");
+    private final StringProperty jobText = new SimpleStringProperty(this, "jobText", "");
     private final ObservableList<BatchService.JobInfo> interrupted = FXCollections.observableArrayList();
 
     private final RunFollower follower;
@@ -173,6 +175,8 @@ public final class BatchViewModel {
             }
             file.set(path);
             jobId.set(null);
+            jobText.set("");
+            stopText.set("");
             summaryText.set("");
             dryRunText.set("");
             rows.load(p);
@@ -231,6 +235,7 @@ public final class BatchViewModel {
             return CompletableFuture.failedFuture(e);
         }
         error.set("");
+        stopText.set("");
         state.set(State.RUNNING);
         CompletableFuture<BatchService.JobInfo> created = CompletableFuture.supplyAsync(() -> jobs.create(f, s, "jsonl"), work);
         return run(created, s, false);
@@ -248,25 +253,49 @@ public final class BatchViewModel {
         fileSummary.set(Path.of(job.inputPath()).getFileName() + ": resumed job " + job.jobId());
         state.set(State.RUNNING);
         error.set("");
-        CompletableFuture<BatchService.JobInfo> loaded = CompletableFuture.supplyAsync(() -> {
-            List<BatchService.ItemRow> items = jobs.items(job.jobId());
-            CompletableFuture.runAsync(() -> rows.load(items), fx).join();
-            return job;
-        }, work);
+        // the items are read on the worker, shown on the FX thread; no thread waits for another
+        CompletableFuture<BatchService.JobInfo> loaded = CompletableFuture.supplyAsync(() -> jobs.items(job.jobId()), work)
+                .thenApplyAsync(items -> {
+                    rows.load(job.jobId(), items);
+                    return job;
+                }, fx);
         return run(loaded, s, false);
     }
 
-    /** Puts the failed items back and runs them again (nothing else is sent). */
+    /** Puts the failed items back and runs them again (nothing else is sent: rows not run stay so). */
     public CompletableFuture<BatchSummary> retryFailed() {
+        return again(true);
+    }
+
+    /**
+     * Runs the rows a cancel or a budget stop left not run (nothing else: failed rows stay failed), with the
+     * budget now in the form (raised, after a budget stop).
+     */
+    public CompletableFuture<BatchSummary> continueRun() {
+        return again(false);
+    }
+
+    private CompletableFuture<BatchSummary> again(boolean failedOnly) {
         fx.checkUiThread();
         String id = jobId.get();
         if (id == null || isActive()) {
             return CompletableFuture.completedFuture(null);
         }
         BatchSettings s = runningSettings;
+        if (s != null) {
+            try {
+                BigDecimal budget = settings().budgetUsd();
+                s = new BatchSettings(s.model(), s.route(), s.maxTokens(), s.concurrency(), s.rpm(), s.tpm(), budget,
+                        s.priority(), s.baseUrl(), s.apiKeyEnv(), s.profile(), s.summaryJson());
+            } catch (IllegalArgumentException e) {
+                error.set(e.getMessage());
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         state.set(State.RUNNING);
         error.set("");
-        return run(CompletableFuture.supplyAsync(() -> jobs.info(id), work), s, true);
+        stopText.set("");
+        return run(CompletableFuture.supplyAsync(() -> jobs.info(id), work), s, failedOnly);
     }
 
     /** A job the engine has taken, with the settings it runs with. */
@@ -293,13 +322,14 @@ public final class BatchViewModel {
             BatchEngine.Handle h = started.handle();
             runningSettings = s;
             jobId.set(info.jobId());
+            jobText.set("Job " + info.jobId() + " on " + (s.route() ? "the router's models"
+                    : s.model() == null ? "each row's model" : s.model())
+                    + (s.profile() == null ? "" : " · " + s.profile()));
             handle = h;
             follower.start(h);
             AtomicReference<String> stopped = new AtomicReference<>();
             h.result().thenApplyAsync(outcome -> {
-                        stopped.set(outcome.stopDetail() != null ? outcome.stopDetail()
-                                : "budget".equals(outcome.stopReason()) ? "the budget cannot cover the next row"
-                                : outcome.stopReason());
+                        stopped.set(outcome.stopText());
                         return jobs.finish(info.jobId(), s, outcome);
                     }, work)
                     .whenCompleteAsync((summary, err) -> {
@@ -312,7 +342,8 @@ public final class BatchViewModel {
                         } else {
                             lastSummary = summary;
                             lastSummaryJob = info.jobId();
-                            summaryText.set((stopped.get() == null ? "" : "Stopped: " + stopped.get() + "\n")
+                            stopText.set(stopped.get() == null ? "" : stopped.get());
+                            summaryText.set((stopped.get() == null ? "" : stopped.get() + "\n")
                                     + summary.describe().strip());
                             state.set(State.FINISHED);
                         }
@@ -444,6 +475,14 @@ public final class BatchViewModel {
     public StringProperty spendTextProperty() { return figures.spendProperty(); }
     public StringProperty etaTextProperty() { return figures.etaProperty(); }
     public StringProperty summaryTextProperty() { return summaryText; }
+    /** Why the last run stopped before its end (budget, cancel), for the header; empty when it ran to the end. */
+    public StringProperty stopTextProperty() { return stopText; }
+    /** The job the panel shows ("Job 3f2a… on qwen-plus · Simulator"): the table's rows are its items. */
+    public StringProperty jobTextProperty() { return jobText; }
+    /** The current job's failed rows ("Retry failed" sends them). */
+    public javafx.beans.property.ReadOnlyIntegerProperty failedCountProperty() { return figures.failedProperty(); }
+    /** The current job's rows not run ("Continue" sends them). */
+    public javafx.beans.property.ReadOnlyIntegerProperty notRunCountProperty() { return figures.notRunProperty(); }
     public StringProperty jobIdProperty() { return jobId; }
     public ObservableList<BatchService.JobInfo> interrupted() { return interrupted; }
 }

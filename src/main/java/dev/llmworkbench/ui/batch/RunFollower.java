@@ -114,7 +114,7 @@ final class RunFollower {
                 onProgress.accept(p);
             }
             if (read != null) {
-                rows.apply(read, allRows);
+                rows.apply(id, read, allRows);
             }
         });
     }
@@ -124,16 +124,16 @@ final class RunFollower {
         if (id == null) {
             return CompletableFuture.completedFuture(null);
         }
-        if (rows.rowsMapped()) {
+        if (rows.rowsMapped(id)) {
             // the rows are shown already: what changed since the last read (the store's cursor is exact)
             long cursor = rows.cursor();
             return CompletableFuture.supplyAsync(() -> jobs.itemUpdates(id, cursor), work)
                     .thenAcceptAsync(u -> {
                         rows.cursor(u.next());
-                        rows.apply(u.rows(), cursor == BatchService.ALL_ITEMS);
+                        rows.apply(id, u.rows(), cursor == BatchService.ALL_ITEMS);
                     }, fx);
         }
         return CompletableFuture.supplyAsync(() -> jobs.items(id), work)
-                .thenAcceptAsync(all -> rows.apply(all, true), fx);
+                .thenAcceptAsync(all -> rows.apply(id, all, true), fx);
     }
 }

@@ -33,23 +33,50 @@ class BatchResultsTest {
         assertThat(r.entries()).extracting(e -> e.itemStatusProperty().get())
                 .containsExactly(ItemStatus.PENDING, ItemStatus.INVALID, ItemStatus.PENDING);
         assertThat(r.validCount()).isEqualTo(2);
-        assertThat(r.rowsMapped()).isFalse();
+        assertThat(r.rowsMapped("job-1")).isFalse();
 
         // an update before the rows are tied to the items asks for every item
         r.cursor(42);
-        r.apply(List.of(row(11, ItemStatus.DONE, 1)), false);
+        r.apply("job-1", List.of(row(11, ItemStatus.DONE, 1)), false);
         assertThat(r.cursor()).isEqualTo(BatchService.ALL_ITEMS);
 
-        r.apply(List.of(row(10, ItemStatus.IN_FLIGHT, 0), row(11, ItemStatus.INVALID, 0),
+        r.apply("job-1", List.of(row(10, ItemStatus.IN_FLIGHT, 0), row(11, ItemStatus.INVALID, 0),
                 row(12, ItemStatus.PENDING, 0)), true);
-        assertThat(r.rowsMapped()).isTrue();
-        r.apply(List.of(row(10, ItemStatus.DONE, 2), row(12, ItemStatus.NOT_RUN, 0)), false);
+        assertThat(r.rowsMapped("job-1")).isTrue();
+        assertThat(r.rowsMapped("job-2")).isFalse();
+        r.apply("job-1", List.of(row(10, ItemStatus.DONE, 2), row(12, ItemStatus.NOT_RUN, 0)), false);
         BatchViewModel.Entry first = r.entries().get(0);
         assertThat(first.itemStatusProperty().get()).isEqualTo(ItemStatus.DONE);
         assertThat(first.statusProperty().get()).isEqualTo("done");
         assertThat(first.responseProperty().get()).isEqualTo("ok");
         assertThat(first.attemptsProperty().get()).isEqualTo(2);
         assertThat(r.entries().get(2).statusProperty().get()).isEqualTo("not_run");
+    }
+
+    private static BatchService.ItemRow second(long id, ItemStatus s) {
+        return new BatchService.ItemRow(id, (int) id - 19, "r" + (id - 20), s, "qwen-plus", "prompt " + id,
+                s == ItemStatus.DONE ? "second job" : null, null, 12.0, 3, null, 1, null, null, null, null, null);
+    }
+
+    @Test
+    void aSecondJobOnTheSameRowsReplacesTheFirstJobsRows() {
+        BatchResults r = loaded();
+        r.apply("job-1", List.of(row(10, ItemStatus.DONE, 1), row(11, ItemStatus.INVALID, 0),
+                row(12, ItemStatus.NOT_RUN, 0)), true);
+        // the same file run again: the next job's items have other ids, and the same count
+        r.filterProperty().set(ItemStatus.FAILED);
+        r.apply("job-2", List.of(second(21, ItemStatus.DONE), second(22, ItemStatus.FAILED),
+                second(23, ItemStatus.DONE)), true);
+        assertThat(r.rowsMapped("job-2")).isTrue();
+        r.filterProperty().set(null);
+        assertThat(r.entries()).extracting(e -> e.modelProperty().get()).containsOnly("qwen-plus");
+        assertThat(r.entries()).extracting(e -> e.itemStatusProperty().get())
+                .containsExactly(ItemStatus.DONE, ItemStatus.FAILED, ItemStatus.DONE);
+        r.filterProperty().set(ItemStatus.FAILED);
+        assertThat(r.results()).extracting(BatchViewModel.Entry::requestId).containsExactly("r2");
+        // an update of the first job (a late poll) changes nothing
+        r.apply("job-1", List.of(row(10, ItemStatus.FAILED, 2)), false);
+        assertThat(r.entries().get(0).responseProperty().get()).isEqualTo("second job");
     }
 
     @Test
@@ -68,9 +95,9 @@ class BatchResultsTest {
         assertThat(r.results()).extracting(BatchViewModel.Entry::requestId).containsExactly("r1", "r3");
 
         // a row that changes status leaves a filtered table
-        r.apply(List.of(row(10, ItemStatus.PENDING, 0), row(11, ItemStatus.INVALID, 0),
+        r.apply("job-1", List.of(row(10, ItemStatus.PENDING, 0), row(11, ItemStatus.INVALID, 0),
                 row(12, ItemStatus.PENDING, 0)), true);
-        r.apply(List.of(row(10, ItemStatus.DONE, 1)), false);
+        r.apply("job-1", List.of(row(10, ItemStatus.DONE, 1)), false);
         assertThat(r.results()).extracting(BatchViewModel.Entry::requestId).containsExactly("r3");
 
         r.filterProperty().set(null);
