@@ -1,5 +1,6 @@
 package dev.llmworkbench.service.history;
 
+import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
@@ -125,8 +126,17 @@ public final class HistoryService {
         summary.addProperty("e2e_ms", c.timing().e2eMs());
         summary.addProperty("cost_usd", o.costUsd() == null ? null : o.costUsd().amount().toPlainString());
         summary.addProperty("error", c.error() == null ? null : c.error().message());
-        runs.updateSummary(run.id(), o.ok() ? RunRecord.DONE : RunRecord.FAILED, GSON.toJson(summary));
+        runs.updateSummary(run.id(), status(o), GSON.toJson(summary));
         return runs.find(run.id()).orElse(run);
+    }
+
+    /** A chat's status in the history: done, cancelled (stopped by the user) or failed. */
+    static String status(ChatOutcome o) {
+        if (o.ok()) {
+            return RunRecord.DONE;
+        }
+        ApiError e = o.completion().error();
+        return e != null && e.kind() == ApiError.Kind.CANCELLED ? RunRecord.CANCELLED : RunRecord.FAILED;
     }
 
     /** Stores one request's result (response, timings, usage, cost, attempts) into a run. */

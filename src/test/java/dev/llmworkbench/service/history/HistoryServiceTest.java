@@ -97,4 +97,17 @@ class HistoryServiceTest {
         assertThat(history.details(id)).isEmpty();
         assertThat(history.reopen(id)).isEmpty();
     }
+
+    @Test
+    void aChatTheUserStoppedIsCancelledNotFailed() {
+        dev.llmworkbench.domain.Timing none = null;
+        java.util.function.Function<dev.llmworkbench.domain.ApiError, dev.llmworkbench.service.chat.ChatOutcome> outcome =
+                e -> new dev.llmworkbench.service.chat.ChatOutcome(new dev.llmworkbench.domain.Completion(null, "m", "",
+                        null, List.of(), null, null, none, e, null, java.util.Map.of()), null, null, List.of(), 0, 0, null);
+        assertThat(HistoryService.status(outcome.apply(dev.llmworkbench.domain.ApiError.of(
+                dev.llmworkbench.domain.ApiError.Kind.CANCELLED, null, "stopped")))).isEqualTo("cancelled");
+        assertThat(HistoryService.status(outcome.apply(dev.llmworkbench.domain.ApiError.of(
+                dev.llmworkbench.domain.ApiError.Kind.SERVER, 500, "boom")))).isEqualTo("failed");
+        assertThat(HistoryService.status(outcome.apply(null))).isEqualTo("done");
+    }
 }

@@ -30,4 +30,16 @@ class RunFiguresTest {
                 .endsWith("; limiter: limited by provider: 240/min, remaining 0, resets in 0.8 s");
         assertThat(progress("ready (100/min)").describe()).doesNotContain("limiter");
     }
+
+    @Test
+    void aPausedRunSaysPausedAndShowsNoGrowingEta() {
+        RunFigures f = new RunFigures();
+        f.apply(progress(null));
+        assertThat(f.etaProperty().get()).isEqualTo("ETA 27 s");
+        f.apply(new BatchProgress(120, 80, 0, 30, 1, 0, 2, 4, 100, 900, new BigDecimal("0.0123"), Duration.ofSeconds(60),
+                Duration.ofSeconds(90), true, null));
+        assertThat(f.countsProperty().get()).startsWith("Paused · 30/118 done · 1 failed");
+        assertThat(f.etaProperty().get()).isEqualTo("ETA – (paused)");
+        assertThat(f.failedProperty().get()).isEqualTo(1);
+    }
 }
