@@ -122,7 +122,8 @@ public class ChatCommand implements Callable<Integer> {
                 removeHook(hook);
             }
             try {
-                services.history(db).recordChat(job, outcome, startedAt);
+                services.history(db).recordChat(job, outcome, startedAt, dev.llmworkbench.domain.RunKind.SINGLE,
+                        services.requestJson(profile, request), null);
             } catch (RuntimeException e) {
                 err.println("warning: the chat was not recorded in the history: " + e.getMessage());
             }

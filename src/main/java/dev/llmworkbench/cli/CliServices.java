@@ -159,6 +159,15 @@ final class CliServices implements AutoCloseable {
         return chat;
     }
 
+    /** The exact JSON body {@code request} is sent with to {@code profile} (never a key), or null when it cannot be made. */
+    String requestJson(ProviderProfile profile, dev.llmworkbench.domain.ChatRequest request) {
+        try {
+            return clients.client(profile, null, dev.llmworkbench.domain.Timeouts.defaults()).requestJson(request);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The embedded simulator, started on first use, serving the catalogue's models. */
     Simulator simulator() {
         if (simulator == null) {

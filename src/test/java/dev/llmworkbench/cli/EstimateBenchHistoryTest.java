@@ -136,7 +136,7 @@ class EstimateBenchHistoryTest {
                         Map.of("X-Team", "analysts"), Map.of(), null, null));
             }
             CliRun.Result chat = CliRun.run("chat", "--profile", "local-sim", "--max-tokens", "10", "--db",
-                    db.toString(), "--json", "hello history");
+                    db.toString(), "--system", "Be brief", "--no-thinking", "--json", "hello history");
             assertThat(chat.code()).as(chat.err()).isEqualTo(0);
             assertThat(sim.requestCount()).isEqualTo(1);
             Path in = Files.writeString(dir.resolve("in.csv"), "prompt,max_tokens\none,5\ntwo,5\n");
@@ -158,6 +158,12 @@ class EstimateBenchHistoryTest {
             long batchId = runs.get(1).getAsJsonObject().get("id").getAsLong();
             assertThat(runs.get(2).getAsJsonObject().get("status").getAsString()).isEqualTo("done");
             assertThat(runs.get(2).getAsJsonObject().get("provider").getAsString()).isEqualTo("local-sim");
+            // the history keeps the body exactly as it was sent: system prompt and thinking switch included
+            try (Database d = Database.open(db)) {
+                String sent = new dev.llmworkbench.store.ResultStore(d).listByRun(chatId).get(0).requestJson();
+                assertThat(sent).contains("\"content\":\"Be brief\"").contains("\"enable_thinking\":false")
+                        .contains("hello history").doesNotContain("Bearer");
+            }
 
             CliRun.Result show = CliRun.run("history", "show", String.valueOf(batchId), "--db", db.toString(), "--json");
             assertThat(show.code()).isEqualTo(0);

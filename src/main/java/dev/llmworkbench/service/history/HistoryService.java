@@ -18,6 +18,7 @@ import dev.llmworkbench.service.batch.BatchExport;
 import dev.llmworkbench.service.chat.ChatJob;
 import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.service.chat.ResultRecords;
+import dev.llmworkbench.service.playground.PlaygroundDraft;
 import dev.llmworkbench.service.playground.ReopenRequest;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.ResultStore;
@@ -109,6 +110,15 @@ public final class HistoryService {
 
     /** Records one chat of the given kind ({@code SINGLE}, or {@code COMPARE} for one lane). */
     public RunRecord recordChat(ChatJob job, ChatOutcome o, Instant startedAt, RunKind kind) {
+        return recordChat(job, o, startedAt, kind, null, null);
+    }
+
+    /**
+     * Records one chat with the exact body it was sent with ({@code requestJson}, never holding the key; null:
+     * not known) and, from the Playground, what it held ({@code draft}, or null): reopening the run restores it.
+     */
+    public RunRecord recordChat(ChatJob job, ChatOutcome o, Instant startedAt, RunKind kind, String requestJson,
+                                PlaygroundDraft draft) {
         ChatRequest req = job.request();
         String prompt = lastUser(req.messages());
         JsonObject settings = new JsonObject();
@@ -117,10 +127,17 @@ public final class HistoryService {
         settings.addProperty("max_tokens", req.maxTokens());
         settings.addProperty("temperature", req.temperature());
         settings.addProperty("priority", job.priority().wireName());
+        String system = req.messages().stream().filter(m -> m.role() == Role.SYSTEM).map(Message::content)
+                .findFirst().orElse(null);
+        settings.addProperty("system_prompt", system);
+        if (draft != null) {
+            settings.add("playground", draft.toJson());
+        }
         RunRecord run = runs.create(kind, title(prompt), prompt, job.profile().name(), List.of(req.model()),
                 GSON.toJson(settings));
         Completion c = o.completion();
-        recordResult(run.id(), job, o, startedAt);
+        results.insert(ResultRecords.from(run.id(), job, o, startedAt, Instant.now(), null).requestJson(requestJson)
+                .build());
         JsonObject summary = new JsonObject();
         summary.addProperty("ttft_ms", c.timing().ttftMs());
         summary.addProperty("e2e_ms", c.timing().e2eMs());
@@ -252,10 +269,61 @@ public final class HistoryService {
                     ? s.get("max_tokens").getAsInt() : null;
             List<ResultRecord> rs = results.listByRun(id, 1, 0);
             String answer = rs.isEmpty() ? null : rs.get(0).responseText();
+            String reasoning = rs.isEmpty() ? null : rs.get(0).reasoning();
             String prompt = r.kind() == RunKind.BATCH ? "" : r.prompt();
+            PlaygroundDraft draft = PlaygroundDraft.fromJson(s.get("playground"));
+            if (draft == null && !rs.isEmpty() && rs.get(0).requestJson() != null && r.kind() != RunKind.BATCH) {
+                draft = draftOf(rs.get(0).requestJson());
+            }
             return new ReopenRequest(id, r.provider(), model, str(s, "system_prompt"), prompt, temperature, maxTokens,
-                    answer);
+                    answer, reasoning, draft);
         });
+    }
+
+    /**
+     * A draft made from a stored request body (a run recorded without one: the command line): its system
+     * message, the turns before the last user message, that message, and the parameters the form has.
+     */
+    static PlaygroundDraft draftOf(String requestJson) {
+        JsonObject body;
+        try {
+            body = JsonParser.parseString(requestJson).getAsJsonObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        String system = "";
+        List<Message> turns = new java.util.ArrayList<>();
+        if (body.has("messages") && body.get("messages").isJsonArray()) {
+            for (var e : body.getAsJsonArray("messages")) {
+                JsonObject m = e.getAsJsonObject();
+                String role = str(m, "role");
+                String content = m.has("content") && m.get("content").isJsonPrimitive() ? m.get("content").getAsString() : "";
+                if ("system".equals(role) && turns.isEmpty() && system.isEmpty()) {
+                    system = content;
+                } else if ("user".equals(role) || "assistant".equals(role)) {
+                    turns.add(new Message("user".equals(role) ? Role.USER : Role.ASSISTANT, content, List.of(), null));
+                }
+            }
+        }
+        String user = "";
+        if (!turns.isEmpty() && turns.get(turns.size() - 1).role() == Role.USER) {
+            user = turns.remove(turns.size() - 1).content();
+        }
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("model", str(body, "model"));
+        params.put("temperature", plain(body, "temperature"));
+        params.put("top_p", plain(body, "top_p"));
+        params.put("max_tokens", plain(body, "max_tokens"));
+        params.put("seed", plain(body, "seed"));
+        params.put("thinking", Boolean.toString(body.has("enable_thinking") && body.get("enable_thinking").getAsBoolean()));
+        params.put("thinking_budget", plain(body, "thinking_budget"));
+        params.put("stream", Boolean.toString(!body.has("stream") || body.get("stream").getAsBoolean()));
+        params.values().removeIf(java.util.Objects::isNull);
+        return new PlaygroundDraft(system, user, java.util.Map.of(), params, turns);
+    }
+
+    private static String plain(JsonObject o, String name) {
+        return o.has(name) && o.get(name).isJsonPrimitive() ? o.get(name).getAsString() : "";
     }
 
     private static String lastUser(List<Message> ms) {

@@ -81,10 +81,25 @@ public final class PlaygroundService {
      * result completes.
      */
     public ChatRun start(ChatJob job, ChatObserver observer, RunKind kind) {
+        return start(job, observer, kind, null);
+    }
+
+    /**
+     * As {@link #start(ChatJob, ChatObserver, RunKind)}, recording with the run the exact body sent and what the
+     * Playground held ({@code draft}, or null), so that the History can reopen it as it was.
+     */
+    public ChatRun start(ChatJob job, ChatObserver observer, RunKind kind, PlaygroundDraft draft) {
+        String body;
+        try {
+            body = requestJson(job.profile(), job.request());
+        } catch (RuntimeException e) {
+            body = null; // the run fails with the reason itself
+        }
+        String sent = body;
         ChatRun run = chat.get().start(job, observer);
         java.util.concurrent.CompletableFuture<ChatOutcome> recorded = run.result().thenApplyAsync(o -> {
             try {
-                recorder.recordChat(job, o, kind);
+                recorder.recordChat(job, o, kind, sent, draft);
             } catch (RuntimeException e) {
                 java.util.logging.Logger.getLogger(PlaygroundService.class.getName())
                         .log(java.util.logging.Level.WARNING, "could not record a run", e);

@@ -163,8 +163,8 @@ public final class AppServices implements AutoCloseable {
         this.chartsService = new ChartsService(runStore, resultStore, prices, ZoneId.systemDefault());
         this.estimateService = new EstimateService(prices.calculator(), estimator,
                 new RoutingService(new Router(), prices.calculator(), estimator, ledger), runStore, resultStore, clock);
-        this.recorder = (job, outcome, kind) -> history.recordChat(job, outcome,
-                clock.instant().minusMillis((long) outcome.totalMs()), kind);
+        this.recorder = (job, outcome, kind, requestJson, draft) -> history.recordChat(job, outcome,
+                clock.instant().minusMillis((long) outcome.totalMs()), kind, requestJson, draft);
         this.playground = new PlaygroundService(() -> chat, clients, providers, this::record, ZoneId.systemDefault(),
                 background);
         background.execute(providers::warmKeys); // the keyring is read off the window's thread, once
@@ -195,7 +195,8 @@ public final class AppServices implements AutoCloseable {
         }
     }
 
-    private void record(ChatJob job, ChatOutcome outcome, RunKind kind) {
+    private void record(ChatJob job, ChatOutcome outcome, RunKind kind, String requestJson,
+                        dev.llmworkbench.service.playground.PlaygroundDraft draft) {
         try {
             if (outcome.completion().usage() != null) {
                 spendStore.addTokens(clock.instant(), outcome.completion().usage().totalOrSum());
@@ -204,7 +205,7 @@ public final class AppServices implements AutoCloseable {
             LOG.log(Level.WARNING, "spend could not be stored", e);
         }
         try {
-            recorder.recordChat(job, outcome, kind);
+            recorder.recordChat(job, outcome, kind, requestJson, draft);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the run could not be recorded in the history", e);
         }

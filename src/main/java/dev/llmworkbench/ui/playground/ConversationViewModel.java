@@ -44,4 +44,9 @@ final class ConversationViewModel {
     void clear() {
         turns.clear();
     }
+
+    /** The conversation of a recorded run (reopened from the History). */
+    void setAll(java.util.List<Message> recorded) {
+        turns.setAll(recorded);
+    }
 }

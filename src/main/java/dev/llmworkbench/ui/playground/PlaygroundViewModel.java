@@ -10,6 +10,7 @@ import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.service.playground.PromptLibraryService;
 import dev.llmworkbench.service.playground.PromptLibraryService.SavedPrompt;
 import dev.llmworkbench.service.playground.PromptTemplates;
+import dev.llmworkbench.service.playground.PlaygroundDraft;
 import dev.llmworkbench.service.playground.ReopenRequest;
 import dev.llmworkbench.service.providers.PriceService;
 import java.util.List;
@@ -159,19 +160,31 @@ public final class PlaygroundViewModel {
     /** The line diff between two versions, one line each, prefixed "+ ", "- " or "  ". */
     public String diff(SavedPrompt older, SavedPrompt newer) { return library.diff(older, newer); }
 
-    /** Opens a recorded run (from the History): its provider, model, prompts and settings; a new conversation. */
+    /**
+     * Opens a recorded run (from the History) as it was: its provider, the prompt templates with their
+     * variables' values, the parameters, the conversation before the prompt, and its answer. A Run then sends
+     * the same request again. A run recorded without the Playground's state opens its prompts and settings.
+     */
     public void reopen(ReopenRequest r) {
         newConversation();
         if (r.provider() != null) {
             parameters.selectProfile(r.provider());
         }
-        if (r.model() != null) {
-            parameters.modelProperty().set(r.model());
+        PlaygroundDraft d = r.draft();
+        if (d != null) {
+            parameters.apply(d.parameters());
+            editor.open(d.systemTemplate(), d.userTemplate(), d.variables());
+            conversation.setAll(d.conversation());
+        } else {
+            if (r.model() != null) {
+                parameters.modelProperty().set(r.model());
+            }
+            editor.systemPromptProperty().set(r.systemPrompt() == null ? "" : r.systemPrompt());
+            editor.userPromptProperty().set(r.userPrompt());
+            parameters.temperatureProperty().set(r.temperature() == null ? "" : String.valueOf(r.temperature()));
+            parameters.maxTokensProperty().set(r.maxTokens() == null ? "" : String.valueOf(r.maxTokens()));
         }
-        editor.systemPromptProperty().set(r.systemPrompt() == null ? "" : r.systemPrompt());
-        editor.userPromptProperty().set(r.userPrompt());
-        parameters.temperatureProperty().set(r.temperature() == null ? "" : String.valueOf(r.temperature()));
-        parameters.maxTokensProperty().set(r.maxTokens() == null ? "" : String.valueOf(r.maxTokens()));
+        run.showRecorded(r.answer(), r.reasoning());
         notice.set("Opened run #" + r.runId() + " from the history.");
     }
 

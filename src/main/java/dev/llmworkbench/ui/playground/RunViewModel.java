@@ -16,6 +16,7 @@ import dev.llmworkbench.service.chat.ChatRun;
 import dev.llmworkbench.service.chat.ErrorAdvice;
 import dev.llmworkbench.service.playground.CodeSnippets;
 import dev.llmworkbench.service.playground.JsonCheck;
+import dev.llmworkbench.service.playground.PlaygroundDraft;
 import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.service.providers.ProviderService;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel.State;
@@ -189,7 +190,10 @@ final class RunViewModel {
         String sentUser = editor.user(editor.variableValues());
         RawEvents events = new RawEvents();
         AtomicReference<String> headers = new AtomicReference<>("");
-        current = service.start(job, observer(s, events, headers), RunKind.SINGLE);
+        // what the Playground holds now, kept with the run: the History reopens it as it was
+        PlaygroundDraft draft = new PlaygroundDraft(editor.systemPromptProperty().get(),
+                editor.userPromptProperty().get(), editor.variableValues(), parameters.toMap(), conversation.turns());
+        current = service.start(job, observer(s, events, headers), RunKind.SINGLE, draft);
         current.result().thenAccept(o -> {
             String eventsText = events.text(); // formatted here, off the UI thread
             ui.execute(() -> {
@@ -258,6 +262,24 @@ final class RunViewModel {
         if (isRunning()) {
             metrics.tick();
         }
+    }
+
+    /** Shows a recorded run's answer and reasoning (reopened from the History), as a run would have. */
+    void showRecorded(String answerText, String reasoningText) {
+        if (isRunning()) {
+            return;
+        }
+        clearOutput();
+        sink.reset();
+        if (reasoningText != null && !reasoningText.isEmpty()) {
+            sink.reasoning(reasoningText);
+        }
+        if (answerText != null) {
+            sink.content(answerText);
+        }
+        sink.end();
+        answer.set(answerText == null ? "" : answerText);
+        reasoning.set(reasoningText == null ? "" : reasoningText);
     }
 
     /** Stops the run; what arrived stays. */

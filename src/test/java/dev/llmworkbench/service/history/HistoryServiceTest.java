@@ -87,7 +87,7 @@ class HistoryServiceTest {
                 "{\"model\":\"m1\",\"system_prompt\":\"Be brief\",\"max_tokens\":77,\"temperature\":0.5}", "Tides are");
         ReopenRequest r = history.reopen(id).orElseThrow();
         assertThat(r).isEqualTo(new ReopenRequest(id, "sim", "m1", "Be brief", "Tell me about tides", 0.5, 77,
-                "Tides are"));
+                "Tides are", null, null));
 
         Path out = dir.resolve("run.csv");
         assertThat(history.export(id, out, "csv")).isEqualTo(1);
