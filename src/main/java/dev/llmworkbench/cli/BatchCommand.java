@@ -5,7 +5,7 @@ import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.resilience.RetryPolicy;
-import dev.llmworkbench.service.estimate.EstimateService;
+import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchExport;
 import dev.llmworkbench.service.batch.BatchInput;
@@ -349,19 +349,16 @@ public class BatchCommand implements Callable<Integer> {
 
     private Integer dryRun(CliServices services, BatchSettings settings, BatchInput.Parsed parsed, PrintWriter out,
                            PrintWriter err) {
-        List<EstimateService.ModelEstimate> est;
+        List<BatchService.DryRunModel> est;
         try {
-            est = BatchService.dryRun(services.estimates(), parsed, settings);
+            // the profile only (no key needed): its prices, as the run itself would plan each row
+            ProviderProfile profile = services.provider(settings.profile(), settings.baseUrl(), null, null).profile();
+            est = BatchService.dryRun(services.chat(), profile, parsed, settings);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        out.println("dry run: " + parsed.validRows().size() + " valid rows, " + parsed.invalidRows().size()
-                + " invalid; worst case at " + settings.effectiveMaxTokens() + " output tokens per row");
-        for (EstimateService.ModelEstimate e : est) {
-            out.printf(Locale.ROOT, "%s: %d requests, %d input tokens per request, up to $%s in all%n", e.model(),
-                    e.requests(), e.inputTokens(), e.perDayUsd().amount().setScale(6, java.math.RoundingMode.HALF_UP)
-                            .toPlainString());
-        }
+        out.println("dry run: " + BatchService.describeDryRun(est, settings, parsed.validRows().size(),
+                parsed.invalidRows().size()));
         out.flush();
         return invalidRows(parsed, err);
     }

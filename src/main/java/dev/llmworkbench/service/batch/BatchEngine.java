@@ -48,6 +48,11 @@ public final class BatchEngine {
     private final Ticker ticker;
     private final Clock clock;
 
+    /** The chat service the engine sends through (its prices, estimator and limiter plan the rows). */
+    ChatService chat() {
+        return chat;
+    }
+
     public BatchEngine(ChatService chat, BatchStore store, Executor dispatcher, Ticker ticker, Clock clock) {
         this.chat = chat;
         this.store = store;

@@ -1,5 +1,7 @@
 package dev.llmworkbench.service.batch;
 
+import dev.llmworkbench.service.chat.ChatService;
+import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
@@ -269,24 +271,69 @@ public final class BatchService {
     }
 
     /**
-     * The dry-run estimate of a parsed input: per model its valid rows, priced at the settings' worst-case
-     * output ({@code max_tokens}). A row goes to the model the engine would send it to: its own, else the
-     * settings' model, else (routing) the router's pick for its prompt, else the default model.
+     * A dry run's figures for one model: its valid rows, their input estimate, the output they may produce (each
+     * row's own {@code max_tokens}, else the run's, plus the thinking budget of a row that thinks) and the sum of
+     * what the control loop would reserve for them ({@code worstUsd}); {@code unpriced} rows have no price.
      */
-    public static List<EstimateService.ModelEstimate> dryRun(EstimateService estimates, BatchInput.Parsed parsed,
-                                                             BatchSettings settings) {
-        Router router = settings.route() && settings.model() == null ? new Router() : null;
-        String fallback = settings.model() != null ? settings.model() : BatchSettings.DEFAULT_MODEL;
-        Map<String, List<List<Message>>> byModel = new LinkedHashMap<>();
+    public record DryRunModel(String model, int requests, long inputTokens, long outputTokens, BigDecimal worstUsd,
+                              int unpriced) {
+    }
+
+    /**
+     * The dry run of a parsed input, row by row as the engine would plan it ({@link ItemPlanner#plan}): the model
+     * each row goes to and the reservation the control loop would make for it, summed per model. The worst case
+     * of the whole run is the sum of {@link DryRunModel#worstUsd()}: what a budget would have to cover.
+     */
+    public static List<DryRunModel> dryRun(ChatService chat, ProviderProfile profile, BatchInput.Parsed parsed,
+                                           BatchSettings settings) {
+        Router router = new Router();
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        Map<String, BigDecimal> usd = new LinkedHashMap<>();
         for (BatchInput.Row r : parsed.validRows()) {
-            String m = r.row().model() != null ? r.row().model()
-                    : router != null ? router.route(r.row().prompt()).model() : fallback;
-            byModel.computeIfAbsent(m, k -> new ArrayList<>()).add(r.row().messages());
+            ItemPlanner.RowPlan plan = ItemPlanner.plan(chat, profile, settings, router, r.row());
+            long[] s = sums.computeIfAbsent(plan.model(), k -> new long[4]);
+            s[0]++;
+            s[1] += plan.estimate().tokens();
+            s[2] += plan.reserve() != null ? plan.reserve().outputTokens() : plan.request().maxTokens();
+            if (plan.reserve() == null) {
+                s[3]++;
+            } else {
+                usd.merge(plan.model(), plan.reserve().usd().amount(), BigDecimal::add);
+            }
         }
-        List<EstimateService.ModelEstimate> out = new ArrayList<>();
-        byModel.forEach((model, reqs) ->
-                out.addAll(estimates.estimate(reqs, List.of(model), reqs.size(), settings.effectiveMaxTokens())));
+        List<DryRunModel> out = new ArrayList<>();
+        sums.forEach((model, s) -> out.add(new DryRunModel(model, (int) s[0], s[1], s[2],
+                usd.getOrDefault(model, BigDecimal.ZERO), (int) s[3])));
         return out;
+    }
+
+    /**
+     * A dry run in words, the same for the command line and the desktop: the rows, then per model its requests,
+     * input tokens, the output they may produce and the sum of their reservations, then the total (the worst
+     * case of the whole run) against the budget.
+     */
+    public static String describeDryRun(List<DryRunModel> est, BatchSettings s, long valid, long invalid) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(valid).append(" valid rows, ").append(invalid).append(" invalid (not sent); worst case: what the ")
+                .append("budget reserves for each row (its own max_tokens, else ").append(s.effectiveMaxTokens())
+                .append(", and the thinking budget of a row that thinks)")
+                .append(s.route() && s.model() == null ? "; each row at the model the router picks for it" : "")
+                .append('\n');
+        BigDecimal total = BigDecimal.ZERO;
+        for (DryRunModel e : est) {
+            total = total.add(e.worstUsd());
+            sb.append(String.format(java.util.Locale.ROOT, "%s: %d requests, %d input tokens, up to %d output tokens, ",
+                    e.model(), e.requests(), e.inputTokens(), e.outputTokens()));
+            sb.append(e.unpriced() == e.requests() ? "no price in the catalogue"
+                    : "up to " + dev.llmworkbench.cost.Amounts.usd(e.worstUsd())
+                    + (e.unpriced() > 0 ? " (" + e.unpriced() + " rows without a price)" : ""));
+            sb.append('\n');
+        }
+        sb.append("Total: up to ").append(dev.llmworkbench.cost.Amounts.usd(total));
+        if (s.budgetUsd() != null) {
+            sb.append(" (budget $").append(s.budgetUsd().toPlainString()).append(')');
+        }
+        return sb.toString();
     }
 
     /** Writes a summary as its JSON text, making the folder if need be. */
@@ -322,10 +369,12 @@ public final class BatchService {
         return new Preview(file, rows, valid, rows.size() - valid);
     }
 
-    /** The dry-run estimate of a file with these settings: per model its valid rows at their worst-case output. */
-    public List<EstimateService.ModelEstimate> dryRun(Path file, BatchSettings settings) {
+    /** The dry run of a file with these settings, on the provider they name: see {@link #dryRun(ChatService, ProviderProfile, BatchInput.Parsed, BatchSettings)}. */
+    public List<DryRunModel> dryRun(Path file, BatchSettings settings) {
+        desktop(estimates, "estimates");
         BatchInput.Parsed parsed = BatchInput.read(file);
-        return parsed.validRows().isEmpty() ? List.of() : dryRun(desktop(estimates, "estimates"), parsed, settings);
+        return parsed.validRows().isEmpty() ? List.of()
+                : dryRun(engines.get().chat(), target(settings).profile(), parsed, settings);
     }
 
     /** Stores a new job for the file; its export goes to the output folder in {@code format} (jsonl, csv). */

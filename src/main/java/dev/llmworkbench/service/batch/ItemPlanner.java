@@ -5,6 +5,7 @@ import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.cost.TokenEstimate;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.LimiterKey;
 import dev.llmworkbench.domain.Priority;
@@ -121,23 +122,43 @@ final class ItemPlanner {
      * {@code clamp}, an item the budget cannot cover gets its {@code max_tokens} cut to what is left
      * (said in its record) before it is refused.
      */
-    Prepared prepare(BatchItemRecord item, boolean clamp) {
-        BatchRow row = BatchRow.fromJson(item.rowJson());
+    /**
+     * What the control loop would send for a row and reserve for it, nothing reserved: its model, request, input
+     * estimate, price key and reservation ({@code reserve} null when the catalogue has no price for it).
+     */
+    record RowPlan(String model, ChatRequest request, TokenEstimate estimate, String priceProvider,
+                   CostCalculator.Reserve reserve) {
+    }
+
+    /** The plan of one row; the dry run of a file and the run itself both come here. */
+    static RowPlan plan(ChatService chat, ProviderProfile profile, BatchSettings settings, Router router, BatchRow row) {
         String model = row.model() != null ? row.model()
                 : settings.model() != null ? settings.model()
                 : settings.route() ? router.route(row.prompt()).model()
-                : target.profile().defaultModel() != null ? target.profile().defaultModel()
+                : profile.defaultModel() != null ? profile.defaultModel()
                 : BatchSettings.DEFAULT_MODEL;
         int maxTokens = row.maxTokens() != null ? row.maxTokens() : settings.effectiveMaxTokens();
         ChatRequest request = ChatRequest.builder(model).messages(row.messages()).maxTokens(maxTokens)
                 .temperature(row.temperature()).stream(true).includeUsage(true).build();
         TokenEstimate estimate = chat.estimateInput(request);
-        int inputTokens = estimate.tokens();
-        String pp = chat.priceProvider(target.profile().name(), model);
+        String pp = chat.priceProvider(profile.name(), model);
         boolean priced = chat.costs().entry(pp, model).isPresent();
         // everything the provider may bill: input, max_tokens and, when the row thinks, its thinking budget
-        CostCalculator.Reserve res = priced ? chat.costs().reservation(pp, model, inputTokens, maxTokens,
+        CostCalculator.Reserve res = priced ? chat.costs().reservation(pp, model, estimate.tokens(), maxTokens,
                 request.enableThinking(), request.thinkingBudget()) : null;
+        return new RowPlan(model, request, estimate, pp, res);
+    }
+
+    Prepared prepare(BatchItemRecord item, boolean clamp) {
+        BatchRow row = BatchRow.fromJson(item.rowJson());
+        RowPlan plan = plan(chat, target.profile(), settings, router, row);
+        String model = plan.model();
+        ChatRequest request = plan.request();
+        int maxTokens = request.maxTokens();
+        TokenEstimate estimate = plan.estimate();
+        int inputTokens = estimate.tokens();
+        String pp = plan.priceProvider();
+        CostCalculator.Reserve res = plan.reserve();
         String note = null;
         if (clamp && res != null && budget.cap() != null) {
             BigDecimal left = budget.cap().subtract(budget.spent()).subtract(budget.reserved());

@@ -210,7 +210,7 @@ public final class BatchViewModel {
         // the rows' counts are taken here, on the FX thread, where the list lives
         long valid = rows.validCount();
         long invalid = rows.entries().size() - valid;
-        return CompletableFuture.supplyAsync(() -> DryRunText.describe(jobs.dryRun(f, s), s, valid, invalid), work)
+        return CompletableFuture.supplyAsync(() -> BatchService.describeDryRun(jobs.dryRun(f, s), s, valid, invalid), work)
                 .whenCompleteAsync((text, err) -> {
                     if (err != null) {
                         error.set(rootMessage(err));

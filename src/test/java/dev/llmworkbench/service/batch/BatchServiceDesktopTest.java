@@ -69,13 +69,6 @@ class BatchServiceDesktopTest {
     }
 
     @Test
-    void dryRunPricesTheValidRowsAtTheSettingsModel() {
-        List<EstimateService.ModelEstimate> est = service.dryRun(input, settings());
-        assertThat(est).extracting(EstimateService.ModelEstimate::model).containsExactly("qwen-turbo");
-        assertThat(est.get(0).requests()).isEqualTo(2);
-    }
-
-    @Test
     void aJobsItemsCarryTheirStatusAsTheDomainEnum() {
         BatchService.JobInfo job = service.create(input, settings(), "jsonl");
         assertThat(job.status()).isEqualTo(JobStatus.PENDING);

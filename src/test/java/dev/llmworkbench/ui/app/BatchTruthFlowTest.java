@@ -256,4 +256,34 @@ class BatchTruthFlowTest {
         assertThat(onFx(() -> vm.countsTextProperty().get())).startsWith("10/10 done");
         assertThat(onFx(() -> vm.stopTextProperty().get())).isEmpty();
     }
+
+    @Test
+    void theDryRunsWorstCaseIsEachRowsOwnReservationTheSameOnTheCommandLine(FxRobot robot) throws Exception {
+        BatchViewModel vm = open(robot);
+        Path file = Files.write(dir.resolve("own-max.csv"), List.of("request_id,prompt,max_tokens",
+                "a,Summarise the first ticket,150", "b,Summarise the second ticket,200", "c,Summarise the third ticket,180"),
+                StandardCharsets.UTF_8);
+        load(vm, file);
+        long before = services.simulator().requestCount();
+        onFx(() -> {
+            vm.modelProperty().set("qwen-plus");
+            return null;
+        });
+        onFx(vm::dryRun).get(10, TimeUnit.SECONDS);
+        String desktop = onFx(() -> vm.dryRunTextProperty().get());
+        // the rows allow 150 + 200 + 180 output tokens, not 3 x the run's default of 1024
+        assertThat(desktop).contains("qwen-plus: 3 requests").contains("up to 530 output tokens");
+        String modelLine = desktop.lines().filter(l -> l.startsWith("qwen-plus:")).findFirst().orElseThrow();
+
+        picocli.CommandLine cl = dev.llmworkbench.cli.Cli.newCommandLine();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        int code = cl.execute("batch", "--input", file.toString(), "--model", "qwen-plus", "--dry-run", "--db",
+                dir.resolve("cli.db").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).contains(modelLine);
+        assertThat(services.simulator().requestCount()).isEqualTo(before); // a dry run sends nothing
+    }
 }
