@@ -61,8 +61,9 @@ public final class ResultStore {
     }
 
     /** The figures the charts draw of one stored result: no texts, no request, no attempts. */
-    public record Figures(long id, String model, Instant startedAt, Instant endedAt, Double ttftMs, Double e2eMs,
-                          Integer completionTokens, Integer outputTokens, BigDecimal costUsd, boolean succeeded) {
+    public record Figures(long id, String model, String provider, Instant startedAt, Instant endedAt, Double ttftMs,
+                          Double e2eMs, Integer completionTokens, Integer outputTokens, BigDecimal costUsd,
+                          boolean succeeded) {
     }
 
     /**
@@ -70,8 +71,9 @@ public final class ResultStore {
      * (a second or so apart while a batch runs), without the texts and JSON a full result carries.
      */
     public List<Figures> figuresByRun(long runId, int limit, int offset) {
-        return pageByRun("id, model, started_at, ended_at, ttft_ms, e2e_ms, completion_tokens, output_tokens, cost_usd, "
-                + "error_kind", runId, limit, offset, rs -> new Figures(rs.getLong("id"), rs.getString("model"),
+        return pageByRun("id, model, provider, started_at, ended_at, ttft_ms, e2e_ms, completion_tokens, output_tokens, "
+                + "cost_usd, error_kind", runId, limit, offset, rs -> new Figures(rs.getLong("id"), rs.getString("model"),
+                        rs.getString("provider"),
                         Jdbc.getInstant(rs, "started_at"), Jdbc.getInstant(rs, "ended_at"), Jdbc.getDouble(rs, "ttft_ms"),
                         Jdbc.getDouble(rs, "e2e_ms"), Jdbc.getInt(rs, "completion_tokens"),
                         Jdbc.getInt(rs, "output_tokens"), Jdbc.getDecimal(rs, "cost_usd"),

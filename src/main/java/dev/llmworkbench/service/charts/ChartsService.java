@@ -39,8 +39,8 @@ public final class ChartsService {
     public static final int MAX_RESULTS = 50_000;
 
     /** One finished request. */
-    public record Sample(long runId, String model, Instant at, Double ttftMs, Double e2eMs, Integer outputTokens,
-                        Double tokensPerSecond, BigDecimal costUsd, boolean ok) {
+    public record Sample(long runId, String model, String provider, Instant at, Double ttftMs, Double e2eMs,
+                         Integer outputTokens, Double tokensPerSecond, BigDecimal costUsd, boolean ok) {
     }
 
     /** A histogram bin {@code [from, to)}. */
@@ -55,8 +55,16 @@ public final class ChartsService {
     public record Point(double x, double y) {
     }
 
-    /** A catalogue model's prices in USD. */
-    public record PricePoint(String provider, String model, double outputUsdPerM, double outputTokensPerUsd) {
+    /**
+     * A catalogue entry's output price in USD: one per (provider, model), the same model at two providers being two
+     * points. {@code inUse}: the entry the runs charted were priced at.
+     */
+    public record PricePoint(String provider, String model, double outputUsdPerM, double outputTokensPerUsd,
+                             boolean inUse) {
+        /** "qwen3-235b-a22b · dashscope-intl", with " (in use)" for the entry the runs were priced at. */
+        public String label() {
+            return model + " · " + provider + (inUse ? " (in use)" : "");
+        }
     }
 
     /** A run to filter by. */
@@ -132,8 +140,8 @@ public final class ChartsService {
                 Integer timed = r.outputTokens();
                 Double perSecond = timed == null || r.e2eMs() == null || r.e2eMs() <= 0 ? null
                         : timed * 1000.0 / r.e2eMs(); // as Timing.throughputTokensPerSecond
-                out.add(new Sample(id, r.model(), at, r.ttftMs(), r.e2eMs(), r.completionTokens(), perSecond,
-                        r.costUsd(), r.succeeded()));
+                out.add(new Sample(id, r.model(), r.provider(), at, r.ttftMs(), r.e2eMs(), r.completionTokens(),
+                        perSecond, r.costUsd(), r.succeeded()));
             }
             if (out.size() >= maxResults) {
                 break;
@@ -260,14 +268,31 @@ public final class ChartsService {
         return out;
     }
 
-    /** Each catalogue model's output price per 1M tokens in USD and the output tokens one dollar buys. */
+    /** Each catalogue entry's output price per 1M tokens in USD and the output tokens one dollar buys; none in use. */
     public List<PricePoint> priceComparison() {
+        return priceComparison(List.of());
+    }
+
+    /**
+     * As {@link #priceComparison()}, each entry the {@code used} samples were priced at marked in use (a run's
+     * provider's own entry for its model, else the catalogue's entry for the model, as the cost was computed).
+     */
+    public List<PricePoint> priceComparison(List<Sample> used) {
+        java.util.Set<String> inUse = new java.util.HashSet<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Sample s : used) {
+            if (s.model() != null && seen.add(s.provider() + "\n" + s.model())) {
+                prices.find(s.provider(), s.model()).or(() -> prices.find(null, s.model()))
+                        .ifPresent(p -> inUse.add(p.provider() + "\n" + p.model()));
+            }
+        }
         List<PricePoint> out = new ArrayList<>();
         for (ModelPrice p : prices.prices()) {
             BigDecimal usd = prices.convert(new Money(p.outputPerM(), p.currency()), Currency.USD).amount();
             double perUsd = usd.signum() == 0 ? 0 : BigDecimal.valueOf(1_000_000).divide(usd, MathContext.DECIMAL64)
                     .doubleValue();
-            out.add(new PricePoint(p.provider(), p.model(), usd.doubleValue(), perUsd));
+            out.add(new PricePoint(p.provider(), p.model(), usd.doubleValue(), perUsd,
+                    inUse.contains(p.provider() + "\n" + p.model())));
         }
         return out;
     }

@@ -58,8 +58,8 @@ public final class ChartsView extends BorderPane {
     private final LineChart<Number, Number> tps = new LineChart<>(axis("seconds"), axis("tokens/s"));
     private final LineChart<Number, Number> cumulative = new LineChart<>(axis("seconds"), axis("USD"));
     private final BarChart<String, Number> perDay = bar("Spend per day", "day", "USD");
-    private final BarChart<String, Number> priceOut = bar("Output price per 1M tokens", "model", "USD");
-    private final BarChart<String, Number> perDollar = bar("Output tokens per $1", "model", "tokens");
+    private final BarChart<String, Number> priceOut = bar("Output price per 1M tokens", "model · provider", "USD");
+    private final BarChart<String, Number> perDollar = bar("Output tokens per $1", "model · provider", "tokens");
 
     public ChartsView(ChartsViewModel vm) {
         this.vm = vm;
@@ -216,8 +216,9 @@ public final class ChartsView extends BorderPane {
         XYChart.Series<String, Number> out = new XYChart.Series<>();
         XYChart.Series<String, Number> per = new XYChart.Series<>();
         for (ChartsService.PricePoint pp : s.prices()) {
-            out.getData().add(new XYChart.Data<>(pp.model(), pp.outputUsdPerM()));
-            per.getData().add(new XYChart.Data<>(pp.model(), pp.outputTokensPerUsd()));
+            // one bar per (provider, model): the same model at two providers is two bars, the one in use marked
+            out.getData().add(new XYChart.Data<>(pp.label(), pp.outputUsdPerM()));
+            per.getData().add(new XYChart.Data<>(pp.label(), pp.outputTokensPerUsd()));
         }
         priceOut.getData().setAll(List.of(out));
         perDollar.getData().setAll(List.of(per));

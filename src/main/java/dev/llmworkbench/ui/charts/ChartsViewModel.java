@@ -129,7 +129,7 @@ public final class ChartsViewModel {
             Snapshot snap = new Snapshot(s.size(), ChartsService.histogram(ttft, BINS),
                     ChartsService.histogram(e2e, BINS), ChartsService.percentiles(s), ChartsService.ttftVsOutput(s),
                     ChartsService.tokensPerSecondOverTime(s), ChartsService.cumulativeSpend(s), data.spendPerDay(s),
-                    data.priceComparison());
+                    data.priceComparison(s));
             return Map.entry(ms, snap);
         }, work).handleAsync((res, err) -> {
             busy.set(false);

@@ -57,7 +57,7 @@ class ChartsServiceTest {
     void histogramCountsEveryValueOnceAndSeriesStayBounded() {
         List<ChartsService.Sample> samples = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
-            samples.add(new ChartsService.Sample(1, i % 2 == 0 ? "a" : "b", Instant.ofEpochSecond(i), 10.0 + i,
+            samples.add(new ChartsService.Sample(1, i % 2 == 0 ? "a" : "b", "sim", Instant.ofEpochSecond(i), 10.0 + i,
                     100.0 + i, i, 5.0, new BigDecimal("0.001"), true));
         }
         List<ChartsService.Bin> h = ChartsService.histogram(
@@ -87,7 +87,7 @@ class ChartsServiceTest {
     }
 
     private static ChartsService.Sample sample(String model, Instant at, double ttft, int output, String usd) {
-        return new ChartsService.Sample(1, model, at, ttft, ttft * 2, output, null, new BigDecimal(usd), true);
+        return new ChartsService.Sample(1, model, "sim", at, ttft, ttft * 2, output, null, new BigDecimal(usd), true);
     }
 
     @Test
@@ -111,7 +111,7 @@ class ChartsServiceTest {
                     List.of(new ChartsService.Point(1.5, 40.0))), out.resolve("tps.csv"));
             // 2026-01-01: 0.50; 2026-01-02: 1.00 + 0.25 = 1.25
             c.exportSpendPerDay(c.spendPerDay(s), out.resolve("day.csv"));
-            c.exportPrices(List.of(new ChartsService.PricePoint("openai", "gpt-4.1", 8.0, 125_000.0)),
+            c.exportPrices(List.of(new ChartsService.PricePoint("openai", "gpt-4.1", 8.0, 125_000.0, false)),
                     out.resolve("prices.csv"));
             return null;
         });
@@ -130,6 +130,23 @@ class ChartsServiceTest {
         assertThat(java.nio.file.Files.readAllLines(out.resolve("prices.csv")))
                 .containsExactly("provider,model,output_usd_per_1m,output_tokens_per_usd",
                         "openai,gpt-4.1,8.0,125000.0");
+    }
+
+    @Test
+    void thePriceChartHasOnePointPerProviderAndModelAndMarksTheOneTheRunsWerePricedAt() {
+        // runs on dashscope-intl (billed at $2.80 per 1M output tokens), not the holysheep reseller ($0.55)
+        List<ChartsService.Sample> used = List.of(new ChartsService.Sample(1, "qwen3-235b-a22b", "dashscope-intl",
+                Instant.EPOCH, 10.0, 20.0, 5, null, new BigDecimal("0.001"), true));
+        List<ChartsService.PricePoint> points = withService(c -> c.priceComparison(used)).stream()
+                .filter(p -> p.model().equals("qwen3-235b-a22b")).toList();
+        assertThat(points).extracting(ChartsService.PricePoint::provider)
+                .containsExactlyInAnyOrder("dashscope-intl", "dashscope-cn", "holysheep");
+        assertThat(points).extracting(ChartsService.PricePoint::label).doesNotHaveDuplicates();
+        ChartsService.PricePoint inUse = points.stream().filter(ChartsService.PricePoint::inUse).findFirst().orElseThrow();
+        assertThat(inUse.provider()).isEqualTo("dashscope-intl");
+        assertThat(inUse.outputUsdPerM()).isEqualTo(2.8);
+        assertThat(inUse.label()).isEqualTo("qwen3-235b-a22b · dashscope-intl (in use)");
+        assertThat(points.stream().filter(ChartsService.PricePoint::inUse)).hasSize(1);
     }
 
     @Test
