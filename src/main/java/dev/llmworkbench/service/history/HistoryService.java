@@ -65,7 +65,13 @@ public final class HistoryService {
     public record ResultView(long id, String model, String provider, String requestJson, String response,
                              String reasoning, String finishReason, Double ttftMs, Double ttfoMs, Double e2eMs,
                              Double tpotMs, Integer promptTokens, Integer completionTokens, BigDecimal costUsd,
-                             List<String> attempts, String error, Instant startedAt, Instant endedAt) {
+                             List<String> attempts, String error, Instant startedAt, Instant endedAt,
+                             Integer reasoningTokens) {
+        /** Of the completion, the answer (the rest is reasoning, billed at the thinking price); null when unknown. */
+        public Integer answerTokens() {
+            return completionTokens == null ? null
+                    : completionTokens - (reasoningTokens == null ? 0 : reasoningTokens);
+        }
     }
 
     /** A run with its prompt, settings and (the first {@link #DETAIL_LIMIT}) results. */
@@ -362,7 +368,8 @@ public final class HistoryService {
                 r.timing() == null ? null : r.timing().ttfoMs(), r.timing() == null ? null : r.timing().e2eMs(),
                 r.timing() == null ? null : r.timing().tpotMs(), r.usage() == null ? null : r.usage().promptTokens(),
                 r.usage() == null ? null : r.usage().completionTokens(), r.costUsd(), attempts,
-                r.error() == null ? null : r.error().message(), r.startedAt(), r.endedAt());
+                r.error() == null ? null : r.error().message(), r.startedAt(), r.endedAt(),
+                r.usage() == null ? null : r.usage().reasoningTokens());
     }
 
     /** The request as recorded: the run's settings and prompt (a key is never part of either). */

@@ -232,6 +232,9 @@ public final class PlaygroundViewModel {
     public ReadOnlyStringProperty tokensInProperty() { return run.metrics().tokensInProperty(); }
     public ReadOnlyStringProperty tokensOutProperty() { return run.metrics().tokensOutProperty(); }
     public ReadOnlyStringProperty costUsdProperty() { return run.metrics().costUsdProperty(); }
+    public ReadOnlyStringProperty reasoningTokensProperty() { return run.metrics().reasoningTokensProperty(); }
+    /** Each part of the last run's cost at its price, and the price entry used. */
+    public ReadOnlyStringProperty costDetailProperty() { return run.metrics().costDetailProperty(); }
     public ReadOnlyStringProperty costCnyProperty() { return run.metrics().costCnyProperty(); }
     public ReadOnlyIntegerProperty attemptsProperty() { return run.metrics().attemptsProperty(); }
     public ReadOnlyStringProperty attemptsTextProperty() { return run.metrics().attemptsTextProperty(); }
