@@ -62,9 +62,15 @@ class EstimateBenchHistoryTest {
                     .isEqualByComparingTo(c.totalUsd().amount().multiply(BigDecimal.valueOf(1000)));
             assertThat(m.get("cost_per_month_usd").getAsBigDecimal())
                     .isEqualByComparingTo(c.totalUsd().amount().multiply(BigDecimal.valueOf(30_000)));
-            assertThat(m.get("cost_per_request_cny").getAsBigDecimal()).isEqualByComparingTo(c.totalCny().amount());
+            // CNY: the model's own CNY list price where the catalogue has one (dashscope-cn), else converted
+            String cnyProvider = costs.catalogue().findAll(model).stream()
+                    .filter(p -> p.currency() == dev.llmworkbench.domain.Currency.CNY)
+                    .map(dev.llmworkbench.domain.ModelPrice::provider).findFirst().orElse(null);
+            CostResult cn = cnyProvider == null ? c : costs.cost(cnyProvider, model, Usage.of(in, 256), false);
+            assertThat(cnyProvider).isEqualTo(i == 0 ? "dashscope-cn" : cnyProvider);
+            assertThat(m.get("cost_per_request_cny").getAsBigDecimal()).isEqualByComparingTo(cn.totalCny().amount());
             assertThat(m.get("cost_per_month_cny").getAsBigDecimal())
-                    .isEqualByComparingTo(c.totalCny().amount().multiply(BigDecimal.valueOf(30_000)));
+                    .isEqualByComparingTo(cn.totalCny().amount().multiply(BigDecimal.valueOf(30_000)));
         }
     }
 

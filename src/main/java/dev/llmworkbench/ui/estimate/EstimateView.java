@@ -18,6 +18,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.SplitPane;
+import dev.llmworkbench.cost.Amounts;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -40,11 +41,16 @@ public final class EstimateView extends BorderPane {
         GridPane form = new GridPane();
         form.setHgap(8);
         form.setVgap(6);
-        Button perDayFromHistory = new Button("From history (7 days)");
+        Button perDayFromHistory = new Button("From history");
         perDayFromHistory.setId("estimate-per-day-from-history");
+        perDayFromHistory.setTooltip(new javafx.scene.control.Tooltip(
+                "The pace of the last 7 days of history, over the time its requests cover"));
         perDayFromHistory.setOnAction(e -> vm.requestsPerDayFromHistory());
+        Label historyNote = new Label();
+        historyNote.setId("estimate-history-note");
+        historyNote.textProperty().bind(vm.historyNoteProperty());
         form.addRow(0, new Label("Requests per day"), field("estimate-per-day", vm.requestsPerDayProperty()),
-                perDayFromHistory);
+                perDayFromHistory, historyNote);
         Button fromFile = new Button("From a prompt file…");
         fromFile.setOnAction(e -> {
             FileChooser fc = new FileChooser();
@@ -102,12 +108,14 @@ public final class EstimateView extends BorderPane {
         table.getColumns().add(col("Model", 160, EstimateService.ModelEstimate::model));
         table.getColumns().add(col("In tok", 70, e -> String.valueOf(e.inputTokens())));
         table.getColumns().add(col("Out tok", 70, e -> String.valueOf(e.outputTokens())));
-        table.getColumns().add(col("$/request", 100, e -> fmt(e.perRequestUsd().amount(), 6)));
-        table.getColumns().add(col("$/day", 90, e -> fmt(e.perDayUsd().amount(), 2)));
-        table.getColumns().add(col("$/month", 100, e -> fmt(e.perMonthUsd().amount(), 2)));
-        table.getColumns().add(col("¥/request", 100, e -> fmt(e.perRequestCny().amount(), 6)));
-        table.getColumns().add(col("¥/day", 90, e -> fmt(e.perDayCny().amount(), 2)));
-        table.getColumns().add(col("¥/month", 100, e -> fmt(e.perMonthCny().amount(), 2)));
+        // three significant digits below one unit: a cost that is not zero never reads 0.00
+        table.getColumns().add(col("$/request", 100, e -> Amounts.plain(e.perRequestUsd().amount())));
+        table.getColumns().add(col("$/day", 90, e -> Amounts.plain(e.perDayUsd().amount())));
+        table.getColumns().add(col("$/month", 100, e -> Amounts.plain(e.perMonthUsd().amount())));
+        table.getColumns().add(col("¥/request", 100, e -> Amounts.plain(e.perRequestCny().amount())));
+        table.getColumns().add(col("¥/day", 90, e -> Amounts.plain(e.perDayCny().amount())));
+        table.getColumns().add(col("¥/month", 100, e -> Amounts.plain(e.perMonthCny().amount())));
+        table.getColumns().add(col("¥ from", 150, e -> e.cnySource() == null ? "" : e.cnySource()));
 
         CategoryAxis x = new CategoryAxis();
         NumberAxis y = new NumberAxis();
@@ -142,10 +150,6 @@ public final class EstimateView extends BorderPane {
 
     public EstimateViewModel viewModel() {
         return vm;
-    }
-
-    private static String fmt(BigDecimal v, int scale) {
-        return v.setScale(scale, RoundingMode.HALF_UP).toPlainString();
     }
 
     private static TextField field(String id, javafx.beans.property.StringProperty p) {
