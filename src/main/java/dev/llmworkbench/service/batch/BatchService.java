@@ -63,7 +63,16 @@ public final class BatchService {
     public record ItemRow(long itemId, Integer line, String requestId, ItemStatus itemStatus, String model,
                           String prompt, String response, Double ttftMs, Double e2eMs, Integer outputTokens,
                           BigDecimal costUsd, int attempts, Boolean checkPassed, String checkDetail, String error,
-                          String invalidReason, Instant endedAt) {
+                          String invalidReason, Instant endedAt, Double queueMs) {
+        /** Without the time in the limiter's queue. */
+        public ItemRow(long itemId, Integer line, String requestId, ItemStatus itemStatus, String model, String prompt,
+                       String response, Double ttftMs, Double e2eMs, Integer outputTokens, BigDecimal costUsd,
+                       int attempts, Boolean checkPassed, String checkDetail, String error, String invalidReason,
+                       Instant endedAt) {
+            this(itemId, line, requestId, itemStatus, model, prompt, response, ttftMs, e2eMs, outputTokens, costUsd,
+                    attempts, checkPassed, checkDetail, error, invalidReason, endedAt, null);
+        }
+
         /** The status as the exports name it ({@code done}, {@code not_run}, ...). */
         public String status() {
             return itemStatus.wireName();
@@ -500,7 +509,7 @@ public final class BatchService {
                 r.timing() == null ? null : r.timing().e2eMs(),
                 r.usage() == null ? null : r.usage().completionTokens(), r.costUsd(), r.attempts().size(),
                 r.checkPassed(), r.checkDetail(), r.error() == null ? null : r.error().message(), it.invalidReason(),
-                r.endedAt());
+                r.endedAt(), r.timing() == null ? null : r.timing().queueMs());
     }
 
     private static String snippet(String s) {

@@ -296,7 +296,7 @@ final class RunViewModel {
         answer.set(c.text());
         reasoning.set(c.reasoning());
         metrics.finish(o);
-        retryNote.set("");
+        retryNote.set(o.retryText()); // after the run, what the retries were: "retried after HTTP 429 (waited 0.3 s)"
         toolCalls.set(RequestValues.formatToolCalls(c.toolCalls()));
         ResponseFormat.Type rf = parameters.responseFormatProperty().get();
         if (rf != ResponseFormat.Type.TEXT && !c.text().isBlank()) {
