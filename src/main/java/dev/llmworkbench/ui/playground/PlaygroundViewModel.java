@@ -123,6 +123,12 @@ public final class PlaygroundViewModel {
     /** Runs the current prompt (a snapshot taken now, on the UI thread). */
     public void run() { run.run(); }
 
+    /** Runs with the variables left empty sent as empty text (after a run was refused for them). */
+    public void runAnyway() { run.run(true); }
+
+    /** The variables a refused run left unfilled ("{{topic}}, {{audience}}"); empty when none. */
+    public ReadOnlyStringProperty unfilledProperty() { return run.unfilledProperty(); }
+
     /** Called once per frame by the view while running: live tokens out and elapsed time. */
     public void tick() { run.tick(); }
 
