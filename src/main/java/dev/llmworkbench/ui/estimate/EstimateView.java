@@ -49,8 +49,11 @@ public final class EstimateView extends BorderPane {
         Label historyNote = new Label();
         historyNote.setId("estimate-history-note");
         historyNote.textProperty().bind(vm.historyNoteProperty());
+        historyNote.setWrapText(true);
+        historyNote.setPrefWidth(360);
+        historyNote.managedProperty().bind(vm.historyNoteProperty().isNotEmpty());
         form.addRow(0, new Label("Requests per day"), field("estimate-per-day", vm.requestsPerDayProperty()),
-                perDayFromHistory, historyNote);
+                perDayFromHistory);
         Button fromFile = new Button("From a prompt file…");
         fromFile.setOnAction(e -> {
             FileChooser fc = new FileChooser();
@@ -97,8 +100,14 @@ public final class EstimateView extends BorderPane {
         Label error = new Label();
         error.setStyle("-fx-text-fill: -color-danger-fg;");
         error.textProperty().bind(vm.errorProperty());
-        VBox left = new VBox(8, form, new Label("Models (Ctrl+click for several)"), models,
+        for (javafx.scene.Node n : form.getChildren()) {
+            if (n instanceof javafx.scene.control.Labeled l && !(n instanceof javafx.scene.control.TextField)) {
+                l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the chart narrows, never the form
+            }
+        }
+        VBox left = new VBox(8, form, historyNote, new Label("Models (Ctrl+click for several)"), models,
                 new HBox(8, compute, export), error);
+        left.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         HBox top = new HBox(16, left);
         top.setAlignment(Pos.TOP_LEFT);
 
@@ -106,8 +115,8 @@ public final class EstimateView extends BorderPane {
         table.setId("estimate-table");
         table.setPlaceholder(new Label("Choose models and press Estimate."));
         table.getColumns().add(col("Model", 160, EstimateService.ModelEstimate::model));
-        table.getColumns().add(col("In tok", 70, e -> String.valueOf(e.inputTokens())));
-        table.getColumns().add(col("Out tok", 70, e -> String.valueOf(e.outputTokens())));
+        table.getColumns().add(col("In tok", 80, e -> String.valueOf(e.inputTokens())));
+        table.getColumns().add(col("Out tok", 80, e -> String.valueOf(e.outputTokens())));
         // three significant digits below one unit: a cost that is not zero never reads 0.00
         table.getColumns().add(col("$/request", 100, e -> Amounts.plain(e.perRequestUsd().amount())));
         table.getColumns().add(col("$/day", 90, e -> Amounts.plain(e.perDayUsd().amount())));

@@ -54,7 +54,9 @@ public final class SettingsView extends BorderPane {
         list.setId("profiles");
         list.setAccessibleText("Saved providers");
         list.setPrefWidth(220);
-        list.setPlaceholder(new Label("No provider yet: the built-in simulator answers."));
+        Label none = new Label("No provider yet: the built-in simulator answers.");
+        none.setWrapText(true);
+        list.setPlaceholder(none);
         list.setCellFactory(lv -> new ListCell<>() {
             @Override
             protected void updateItem(ProviderProfile p, boolean empty) {
@@ -106,6 +108,8 @@ public final class SettingsView extends BorderPane {
             if (n instanceof TextField || n instanceof TextArea || n instanceof ComboBox) {
                 GridPane.setHgrow(n, Priority.ALWAYS);
                 ((javafx.scene.layout.Region) n).setMaxWidth(Double.MAX_VALUE);
+            } else if (n instanceof Label l) {
+                l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the fields narrow, never the names
             }
         }
         Button save = new Button("Save");
