@@ -334,11 +334,11 @@ public final class BatchService {
             sb.append(String.format(java.util.Locale.ROOT, "%s: %d requests, %d input tokens, up to %d output tokens, ",
                     e.model(), e.requests(), e.inputTokens(), e.outputTokens()));
             sb.append(e.unpriced() == e.requests() ? "no price in the catalogue"
-                    : "up to " + dev.llmworkbench.cost.Amounts.usd(e.worstUsd())
+                    : "up to " + dev.llmworkbench.domain.Amounts.usd(e.worstUsd())
                     + (e.unpriced() > 0 ? " (" + e.unpriced() + " rows without a price)" : ""));
             sb.append('\n');
         }
-        sb.append("Total: up to ").append(dev.llmworkbench.cost.Amounts.usd(total));
+        sb.append("Total: up to ").append(dev.llmworkbench.domain.Amounts.usd(total));
         if (s.budgetUsd() != null) {
             sb.append(" (budget $").append(s.budgetUsd().toPlainString()).append(')');
         }

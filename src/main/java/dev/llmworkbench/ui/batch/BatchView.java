@@ -273,7 +273,7 @@ public final class BatchView extends BorderPane {
         t.getColumns().add(col("Out tok", 65, BatchViewModel.Entry::outputTokensProperty));
         t.getColumns().add(col("Cost $", 85, e -> Bindings.createStringBinding(() -> {
             BigDecimal c = e.costUsdProperty().get();
-            return c == null ? "" : dev.llmworkbench.cost.Amounts.plain(c);
+            return c == null ? "" : dev.llmworkbench.domain.Amounts.plain(c);
         }, e.costUsdProperty())));
         t.getColumns().add(col("Queue ms", 75, e -> rounded(e.queueMsProperty())));
         t.getColumns().add(col("Retries", 60, e -> Bindings.createStringBinding(() -> {

@@ -117,7 +117,7 @@ public final class HistoryViewModel {
                         v.promptTokens() == null ? "–" : v.promptTokens(),
                         v.completionTokens() == null ? "–" : v.reasoningTokens() == null ? 0 : v.reasoningTokens(),
                         v.answerTokens() == null ? "–" : v.answerTokens(),
-                        dev.llmworkbench.cost.Amounts.usd(v.costUsd())));
+                        dev.llmworkbench.domain.Amounts.usd(v.costUsd())));
                 if (v.error() != null) {
                     sb.append(", error: ").append(v.error());
                 }
