@@ -5,6 +5,7 @@ import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.resilience.BudgetLedger;
 import dev.llmworkbench.resilience.RateLimiter;
@@ -181,11 +182,14 @@ final class CliServices implements AutoCloseable {
     }
 
     /**
-     * The provider to talk to: the given base URL, or the embedded simulator when none is given.
+     * The provider to talk to: the given base URL (its dialect guessed from it, {@link
+     * dev.llmworkbench.domain.Dialect#guess}), or the embedded simulator when none is given.
      */
     ProviderProfile profile(String baseUrl) {
         if (baseUrl == null || baseUrl.isBlank()) {
-            return new ProviderProfile(SIMULATOR, simulator().baseUrl(), null, null, Map.of(), Map.of(), null, null);
+            // the embedded simulator answers Qwen3's DashScope switch
+            return new ProviderProfile(SIMULATOR, simulator().baseUrl(), null, null, Map.of(), Map.of(), null, null,
+                    Dialect.DASHSCOPE);
         }
         String problem = ProviderProfile.baseUrlProblem(baseUrl);
         if (problem != null) {

@@ -1,12 +1,16 @@
 package dev.llmworkbench.cli;
 
+import dev.llmworkbench.domain.Dialect;
+import dev.llmworkbench.domain.ProviderProfile;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --base-url URL}, {@code --api-key-env NAME} and {@code --profile NAME}: the provider a command talks to.
- * The base URL is checked once, while parsing ({@link Converters.BaseUrlConverter}); the profile and key are
- * resolved by {@link CliServices#provider}. A command may word the descriptions its own way with the keys
- * {@code base-url}, {@code api-key-env} and {@code profile} in its resource bundle ({@link OptionTexts}).
+ * {@code --base-url URL}, {@code --api-key-env NAME}, {@code --profile NAME} and {@code --dialect D}: the
+ * provider a command talks to and how. The base URL is checked once, while parsing
+ * ({@link Converters.BaseUrlConverter}); the profile and key are resolved by {@link CliServices#provider}, then
+ * the dialect given here replaces the profile's. A command may word the descriptions its own way with the keys
+ * {@code base-url}, {@code api-key-env}, {@code profile} and {@code dialect} in its resource bundle
+ * ({@link OptionTexts}).
  */
 public final class ProviderOptions {
     @Option(names = "--base-url", paramLabel = "URL", descriptionKey = "base-url",
@@ -21,6 +25,13 @@ public final class ProviderOptions {
     @Option(names = "--profile", paramLabel = "NAME", descriptionKey = "profile",
             description = "a saved provider profile (base URL, headers, body, key)")
     String profile;
+
+    @Option(names = "--dialect", paramLabel = "D", descriptionKey = "dialect",
+            converter = Converters.DialectConverter.class,
+            description = "how the server spells the thinking switch: dashscope, vllm, sglang, llamacpp, ollama, "
+                    + "openrouter, deepseek, openai, lmstudio or generic; default: the profile's, else guessed "
+                    + "from the base URL (generic when unknown)")
+    Dialect dialect;
 
     /** The base URL given (already checked), or null for the profile's or the embedded simulator. */
     String baseUrl() {
@@ -37,8 +48,13 @@ public final class ProviderOptions {
         return profile;
     }
 
-    /** The provider and key these options name (the profile read from {@code db}). */
+    /** The provider and key these options name (the profile read from {@code db}), with the dialect. */
     CliServices.Provider resolve(CliServices services, String db) {
-        return services.provider(profile, baseUrl, apiKeyEnv, db);
+        CliServices.Provider p = services.provider(profile, baseUrl, apiKeyEnv, db);
+        return new CliServices.Provider(apply(p.profile()), p.key());
+    }
+
+    private ProviderProfile apply(ProviderProfile p) {
+        return dialect == null ? p : p.withDialect(dialect);
     }
 }
