@@ -4,6 +4,7 @@ import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.cost.TokenEstimator;
+import dev.llmworkbench.client.DialectMapper;
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
@@ -20,6 +21,7 @@ import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.service.history.HistoryService;
 import dev.llmworkbench.service.providers.ProfileService;
+import dev.llmworkbench.service.providers.ProviderService;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.store.BatchStore;
@@ -115,6 +117,24 @@ final class CliServices implements AutoCloseable {
         Database db = database(dbOption);
         return ProfileService.withSystemEnv(new ProfileStore(db),
                 () -> SecretStores.chooseDefault(DataDirs.fromSystem()).store());
+    }
+
+    /**
+     * Saved profiles with their keys, for {@code profile add/list/show/remove/test}: keys go where the desktop
+     * keeps them (the OS keyring, else the owner-only file of the data folder), never to the database. The
+     * simulator's profile is only a reserved name here (nothing is started).
+     */
+    ProviderService providers(String dbOption) {
+        Database db = database(dbOption);
+        SecretStores.Selection secrets = SecretStores.chooseDefault(DataDirs.fromSystem());
+        ProviderProfile sim = new ProviderProfile(SIMULATOR, "http://127.0.0.1/v1", null, null, Map.of(), Map.of(),
+                null, null, Dialect.DASHSCOPE);
+        return new ProviderService(new ProfileStore(db), secrets.store(), secrets.describe(), sim, clients);
+    }
+
+    /** What the dialect sends for a thinking setting, in one line ({@link DialectMapper#describe}). */
+    static String thinkingSent(Dialect dialect, Boolean thinking) {
+        return DialectMapper.describe(dialect, thinking, null);
     }
 
     /** The user's price overrides, kept apart from the bundled catalogue (may not exist yet). */

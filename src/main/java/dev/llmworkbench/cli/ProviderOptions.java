@@ -2,15 +2,19 @@ package dev.llmworkbench.cli;
 
 import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.service.batch.BatchTarget;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --base-url URL}, {@code --api-key-env NAME}, {@code --profile NAME} and {@code --dialect D}: the
- * provider a command talks to and how. The base URL is checked once, while parsing
- * ({@link Converters.BaseUrlConverter}); the profile and key are resolved by {@link CliServices#provider}, then
- * the dialect given here replaces the profile's. A command may word the descriptions its own way with the keys
- * {@code base-url}, {@code api-key-env}, {@code profile} and {@code dialect} in its resource bundle
- * ({@link OptionTexts}).
+ * {@code --base-url URL}, {@code --api-key-env NAME}, {@code --profile NAME}, {@code --header K=V}...,
+ * and {@code --dialect D}: the provider a command talks to and how. The base URL is checked
+ * once, while parsing ({@link Converters.BaseUrlConverter}); the profile and key are resolved by
+ * {@link CliServices#provider}, then the headers given here are added to the profile's and the dialect given
+ * here replaces its. A command may word the descriptions its own way with the keys {@code base-url},
+ * {@code api-key-env}, {@code profile}, {@code header} and {@code dialect} in its resource
+ * bundle ({@link OptionTexts}).
  */
 public final class ProviderOptions {
     @Option(names = "--base-url", paramLabel = "URL", descriptionKey = "base-url",
@@ -25,6 +29,10 @@ public final class ProviderOptions {
     @Option(names = "--profile", paramLabel = "NAME", descriptionKey = "profile",
             description = "a saved provider profile (base URL, headers, body, key)")
     String profile;
+
+    @Option(names = "--header", paramLabel = "K=V", descriptionKey = "header",
+            description = "an HTTP header sent with every request (repeatable; added to the profile's)")
+    Map<String, String> headers = new LinkedHashMap<>();
 
     @Option(names = "--dialect", paramLabel = "D", descriptionKey = "dialect",
             converter = Converters.DialectConverter.class,
@@ -48,13 +56,24 @@ public final class ProviderOptions {
         return profile;
     }
 
-    /** The provider and key these options name (the profile read from {@code db}), with the dialect. */
+    /** The provider and key these options name (the profile read from {@code db}), with the headers and dialect. */
     CliServices.Provider resolve(CliServices services, String db) {
         CliServices.Provider p = services.provider(profile, baseUrl, apiKeyEnv, db);
         return new CliServices.Provider(apply(p.profile()), p.key());
     }
 
+    /** A batch's target with the headers and dialect given here. */
+    BatchTarget apply(BatchTarget t) {
+        return new BatchTarget(apply(t.profile()), t.key(), t.timeouts());
+    }
+
     private ProviderProfile apply(ProviderProfile p) {
-        return dialect == null ? p : p.withDialect(dialect);
+        for (String name : headers.keySet()) {
+            if (name == null || name.isBlank()) {
+                throw new UsageException("--header: expected NAME=VALUE, the name is empty");
+            }
+        }
+        ProviderProfile out = p.withHeaders(headers);
+        return dialect == null ? out : out.withDialect(dialect);
     }
 }
