@@ -89,7 +89,7 @@ public class ChatCommand implements Callable<Integer> {
         ChatRequest request;
         try {
             ChatRequest.Builder b = ChatRequest.builder(model).temperature(temperature).maxTokens(maxTokens)
-                    .stream(true).includeUsage(true);
+                    .stream(provider.stream()).includeUsage(true);
             if (system != null) {
                 b.system(system);
             }

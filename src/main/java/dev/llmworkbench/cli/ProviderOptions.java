@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --base-url URL}, {@code --api-key-env NAME}, {@code --profile NAME}, {@code --header K=V}...,
- * and {@code --dialect D}: the provider a command talks to and how. The base URL is checked
+ * {@code --dialect D} and {@code --no-stream}: the provider a command talks to and how. The base URL is checked
  * once, while parsing ({@link Converters.BaseUrlConverter}); the profile and key are resolved by
  * {@link CliServices#provider}, then the headers given here are added to the profile's and the dialect given
  * here replaces its. A command may word the descriptions its own way with the keys {@code base-url},
- * {@code api-key-env}, {@code profile}, {@code header} and {@code dialect} in its resource
+ * {@code api-key-env}, {@code profile}, {@code header}, {@code dialect} and {@code no-stream} in its resource
  * bundle ({@link OptionTexts}).
  */
 public final class ProviderOptions {
@@ -41,6 +41,10 @@ public final class ProviderOptions {
                     + "from the base URL (generic when unknown)")
     Dialect dialect;
 
+    @Option(names = "--no-stream", descriptionKey = "no-stream",
+            description = "ask for one whole JSON answer instead of a stream (timings are then end-to-end only)")
+    boolean noStream;
+
     /** The base URL given (already checked), or null for the profile's or the embedded simulator. */
     String baseUrl() {
         return baseUrl;
@@ -56,15 +60,20 @@ public final class ProviderOptions {
         return profile;
     }
 
+    /** Whether to ask for a stream (false with {@code --no-stream}). */
+    boolean stream() {
+        return !noStream;
+    }
+
     /** The provider and key these options name (the profile read from {@code db}), with the headers and dialect. */
     CliServices.Provider resolve(CliServices services, String db) {
         CliServices.Provider p = services.provider(profile, baseUrl, apiKeyEnv, db);
         return new CliServices.Provider(apply(p.profile()), p.key());
     }
 
-    /** A batch's target with the headers and dialect given here. */
+    /** A batch's target with the headers, dialect and streaming given here. */
     BatchTarget apply(BatchTarget t) {
-        return new BatchTarget(apply(t.profile()), t.key(), t.timeouts());
+        return new BatchTarget(apply(t.profile()), t.key(), t.timeouts(), stream());
     }
 
     private ProviderProfile apply(ProviderProfile p) {

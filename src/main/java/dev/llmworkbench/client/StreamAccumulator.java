@@ -274,8 +274,9 @@ final class StreamAccumulator {
         List<ToolCall> calls = new ArrayList<>();
         tools.forEach((i, b) -> calls.add(b.build(i)));
         Double e2e = ms(lastChoices, start);
-        Double ttft = ms(firstText, start);
-        Double ttfo = ms(firstAnswer, start);
+        // one whole body: there is no first token to time, only the end (no TTFT is invented)
+        Double ttft = streamed ? ms(firstText, start) : null;
+        Double ttfo = streamed ? ms(firstAnswer, start) : null;
         Integer outputTokens;
         if (usage != null && usage.completionTokens() != null) {
             outputTokens = usage.completionTokens();

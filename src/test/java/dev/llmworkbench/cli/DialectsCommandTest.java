@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Against a server that records the body it received: each preset's profile sends exactly its dialect's
  * thinking fields for {@code --thinking} and {@code --no-thinking}, and nothing of another dialect's; a
- * profile's headers and {@code --header} reach the server.
+ * profile's headers and {@code --header} reach the server; {@code --no-stream} asks for one JSON answer.
  */
 class DialectsCommandTest {
     /** Every top-level field any dialect uses for the thinking switch. */
@@ -222,6 +222,90 @@ class DialectsCommandTest {
         for (RecordedRequest q : received) {
             assertThat(q.getHeaders().get("X-Team")).isEqualTo("a");
             assertThat(q.getHeaders().get("X-Run")).isEqualTo("7");
+        }
+    }
+
+    @Test
+    void noStreamAsksForOneJsonAnswerAndInventsNoTtft() throws Exception {
+        try (MockWebServer strict = new MockWebServer()) {
+            // a server that refuses stream: true, as some gateways and proxies do
+            strict.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest r) {
+                    JsonObject body = JsonParser.parseString(r.getBody().utf8()).getAsJsonObject();
+                    if (body.has("stream") && body.get("stream").getAsBoolean()) {
+                        return new MockResponse.Builder().code(400).setHeader("Content-Type", "application/json")
+                                .body("{\"error\":{\"message\":\"streaming is not supported\",\"type\":"
+                                        + "\"invalid_request_error\"}}").build();
+                    }
+                    return new MockResponse.Builder().setHeader("Content-Type", "application/json")
+                            .body("{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":[{"
+                                    + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"whole answer\","
+                                    + "\"reasoning\":\"thought first\"},\"finish_reason\":\"stop\"}],\"usage\":{"
+                                    + "\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}").build();
+                }
+            });
+            strict.start();
+            String url = strict.url("/v1").toString();
+            CliRun.Result streamed = CliRun.of("chat", "--base-url", url, "--json", "--db", db(), "hi");
+            assertThat(streamed.exit()).isEqualTo(1);
+            CliRun.Result r = CliRun.of("chat", "--base-url", url, "--no-stream", "--json", "--db", db(), "hi");
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonObject j = r.json();
+            assertThat(j.get("text").getAsString()).isEqualTo("whole answer");
+            assertThat(j.get("reasoning").getAsString()).isEqualTo("thought first");
+            assertThat(j.get("ttft_ms").isJsonNull()).isTrue();
+            assertThat(j.get("ttfo_ms").isJsonNull()).isTrue();
+            assertThat(j.get("tpot_ms").isJsonNull()).isTrue();
+            assertThat(j.get("e2e_ms").isJsonNull()).isFalse();
+            // the server gave no reasoning_tokens: they are estimated from the reasoning text, and said so
+            JsonObject u = j.getAsJsonObject("usage");
+            assertThat(u.get("completion_tokens").getAsInt()).isEqualTo(7);
+            assertThat(u.get("estimated").getAsBoolean()).isFalse();
+            assertThat(u.get("reasoning_tokens").getAsInt()).isPositive();
+            assertThat(u.get("reasoning_tokens_estimated").getAsBoolean()).isTrue();
+            JsonObject sent = JsonParser.parseString(strict.takeRequest().getBody().utf8()).getAsJsonObject();
+            assertThat(sent.get("stream").getAsBoolean()).isTrue();
+            sent = JsonParser.parseString(strict.takeRequest().getBody().utf8()).getAsJsonObject();
+            assertThat(sent.get("stream").getAsBoolean()).isFalse();
+            assertThat(sent.has("stream_options")).isFalse();
+        }
+    }
+
+    @Test
+    void benchTakesNoStreamAndTheProvidersOptions() {
+        String url = server.url("/v1").toString();
+        CliRun.Result r = CliRun.of("bench", "--base-url", url, "--no-stream", "--header", "X-Bench=1", "--requests",
+                "2", "--concurrency", "1", "--db", db(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(received).hasSize(2);
+        for (RecordedRequest q : received) {
+            assertThat(q.getHeaders().get("X-Bench")).isEqualTo("1");
+            assertThat(JsonParser.parseString(q.getBody().utf8()).getAsJsonObject().get("stream").getAsBoolean())
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void benchAndBatchWithoutStreamingSayEndToEndOnly() throws Exception {
+        String url = server.url("/v1").toString();
+        CliRun.Result bench = CliRun.of("bench", "--base-url", url, "--no-stream", "--requests", "2", "--concurrency",
+                "1,2", "--db", db());
+        assertThat(bench.exit()).as(bench.err()).isZero();
+        Path in = java.nio.file.Files.writeString(dir.resolve("in.csv"), "prompt\none\ntwo\n");
+        Path out = dir.resolve("out.jsonl");
+        CliRun.Result batch = CliRun.run("batch", "--input", in.toString(), "--output", out.toString(), "--base-url",
+                url, "--no-stream", "--db", db());
+        assertThat(batch.exit()).as(batch.err()).isZero();
+        for (RecordedRequest q : received) {
+            assertThat(JsonParser.parseString(q.getBody().utf8()).getAsJsonObject().get("stream").getAsBoolean())
+                    .isFalse();
+        }
+        for (String line : java.nio.file.Files.readAllLines(out)) {
+            JsonObject row = JsonParser.parseString(line).getAsJsonObject();
+            assertThat(row.toString()).contains("fine answer");
+            assertThat(row.get("ttft_ms").isJsonNull()).as(line).isTrue();
+            assertThat(row.get("latency_ms").isJsonNull()).as(line).isFalse();
         }
     }
 }

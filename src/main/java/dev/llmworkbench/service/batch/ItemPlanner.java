@@ -130,7 +130,7 @@ final class ItemPlanner {
                 : BatchSettings.DEFAULT_MODEL;
         int maxTokens = row.maxTokens() != null ? row.maxTokens() : settings.effectiveMaxTokens();
         ChatRequest request = ChatRequest.builder(model).messages(row.messages()).maxTokens(maxTokens)
-                .temperature(row.temperature()).stream(true).includeUsage(true).build();
+                .temperature(row.temperature()).stream(target.stream()).includeUsage(true).build();
         TokenEstimate estimate = chat.estimateInput(request);
         int inputTokens = estimate.tokens();
         String pp = chat.priceProvider(target.profile().name(), model);
