@@ -159,7 +159,7 @@ public class BatchCommand implements Callable<Integer> {
                     return dryRun(services, settings, parsed, out, err);
                 }
                 // the key and profile are checked before anything is created: wrong usage leaves no job behind
-                target = target(services, settings);
+                target = provider.apply(target(services, settings));
                 BatchService.Prepared prepared;
                 try {
                     prepared = batches.create(input, output, fmt, settings, providerName(settings));

@@ -11,6 +11,7 @@ import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.Message;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.sim.FaultSpec;
@@ -139,7 +140,7 @@ class EstimateBenchHistoryTest {
             Path db = dir.resolve("wb.db");
             try (Database d = Database.open(db)) {
                 new ProfileStore(d).save(new ProviderProfile("local-sim", sim.baseUrl(), "qwen3-32b", null,
-                        Map.of("X-Team", "analysts"), Map.of(), null, null));
+                        Map.of("X-Team", "analysts"), Map.of(), null, null, Dialect.DASHSCOPE));
             }
             CliRun.Result chat = CliRun.run("chat", "--profile", "local-sim", "--max-tokens", "10", "--db",
                     db.toString(), "--system", "Be brief", "--no-thinking", "--json", "hello history");

@@ -139,7 +139,7 @@ final class ItemPlanner {
                 : BatchSettings.DEFAULT_MODEL;
         int maxTokens = row.maxTokens() != null ? row.maxTokens() : settings.effectiveMaxTokens();
         ChatRequest request = ChatRequest.builder(model).messages(row.messages()).maxTokens(maxTokens)
-                .temperature(row.temperature()).stream(true).includeUsage(true).build();
+                .temperature(row.temperature()).stream(target.stream()).includeUsage(true).build();
         TokenEstimate estimate = chat.estimateInput(request);
         String pp = chat.priceProvider(profile.name(), model);
         boolean priced = chat.costs().entry(pp, model).isPresent();

@@ -27,6 +27,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.llmworkbench.client.DialectMapper;
 import com.google.gson.JsonParser;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -313,15 +314,17 @@ public final class HistoryService {
         }
         String user = "";
         if (!turns.isEmpty() && turns.get(turns.size() - 1).role() == Role.USER) {
-            user = turns.remove(turns.size() - 1).content();
+            // the generic dialect's soft switch is the thinking setting, not the user's text
+            user = DialectMapper.withoutSoftSwitch(turns.remove(turns.size() - 1).content());
         }
+        Boolean thinking = DialectMapper.thinkingOf(body);
         java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
         params.put("model", str(body, "model"));
         params.put("temperature", plain(body, "temperature"));
         params.put("top_p", plain(body, "top_p"));
         params.put("max_tokens", plain(body, "max_tokens"));
         params.put("seed", plain(body, "seed"));
-        params.put("thinking", Boolean.toString(body.has("enable_thinking") && body.get("enable_thinking").getAsBoolean()));
+        params.put("thinking", Boolean.toString(Boolean.TRUE.equals(thinking)));
         params.put("thinking_budget", plain(body, "thinking_budget"));
         params.put("stream", Boolean.toString(!body.has("stream") || body.get("stream").getAsBoolean()));
         params.values().removeIf(java.util.Objects::isNull);
