@@ -299,7 +299,7 @@ public final class BatchService {
         Map<String, long[]> sums = new LinkedHashMap<>();
         Map<String, BigDecimal> usd = new LinkedHashMap<>();
         for (BatchInput.Row r : parsed.validRows()) {
-            ItemPlanner.RowPlan plan = ItemPlanner.plan(chat, profile, settings, router, r.row());
+            ItemPlanner.RowPlan plan = ItemPlanner.plan(chat, profile, settings, router, r.row(), true);
             long[] s = sums.computeIfAbsent(plan.model(), k -> new long[4]);
             s[0]++;
             s[1] += plan.estimate().tokens();
