@@ -1,13 +1,10 @@
 package dev.llmworkbench.service.batch;
 
-import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.JobStatus;
-import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.ResultRecord;
-import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.service.batch.BatchService.ItemRow;
 import dev.llmworkbench.service.batch.BatchService.ItemUpdates;
@@ -27,9 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -83,9 +78,25 @@ public final class BatchService {
         }
     }
 
-    /** A new job and the parsed input it came from. */
-    public record Prepared(BatchJobRecord job, BatchInput.Parsed input) {
+    /**
+     * A new job, the counts of its input's rows, and its first invalid rows (at most {@link #INVALID_SHOWN}:
+     * all of them are in the job and its export).
+     */
+    public record Prepared(BatchJobRecord job, BatchInput.Counts counts, List<InvalidRow> firstInvalid) {
+        public Prepared {
+            firstInvalid = List.copyOf(firstInvalid);
+        }
     }
+
+    /** An invalid input row: its line, id and why. */
+    public record InvalidRow(Integer line, String requestId, String reason) {
+        static InvalidRow of(BatchInput.Row r) {
+            return new InvalidRow(r.line(), r.requestId(), r.invalidReason());
+        }
+    }
+
+    /** How many invalid rows {@link Prepared} names one by one. */
+    public static final int INVALID_SHOWN = 1000;
 
     /** The cursor that asks {@link #itemUpdates} for every item. */
     public static final long ALL_ITEMS = Long.MIN_VALUE;
@@ -130,36 +141,20 @@ public final class BatchService {
         return store;
     }
 
-    /** Reads the input and stores a new job (a {@code batch} run with all its rows). */
+    /** Reads the input and stores a new job (a {@code batch} run with all its rows); the default line limit. */
     public Prepared create(Path input, Path output, String format, BatchSettings settings, String provider) {
-        BatchInput.Parsed parsed = BatchInput.read(input);
-        List<String> models = new ArrayList<>();
-        if (settings.model() != null) {
-            models.add(settings.model());
-        }
-        boolean rowWithoutModel = false;
-        for (BatchInput.Row r : parsed.validRows()) {
-            if (r.row().model() != null && !models.contains(r.row().model())) {
-                models.add(r.row().model());
-            }
-            rowWithoutModel |= r.row().model() == null;
-        }
-        if (settings.model() == null && !settings.route() && rowWithoutModel
-                && !models.contains(BatchSettings.DEFAULT_MODEL)) {
-            // rows without a model of their own go to the default model (the engine does the same)
-            models.add(0, BatchSettings.DEFAULT_MODEL);
-        }
-        String abs = input.toAbsolutePath().toString();
-        RunRecord run = runs.create(RunKind.BATCH, "batch " + input.getFileName(), abs, provider, models,
-                settings.toJson());
-        List<BatchItemRecord.New> items = new ArrayList<>(parsed.rows().size());
-        for (BatchInput.Row r : parsed.rows()) {
-            items.add(r.valid() ? BatchItemRecord.New.valid(r.line(), r.requestId(), r.rowJson())
-                    : BatchItemRecord.New.invalid(r.line(), r.requestId(), r.rowJson(), r.invalidReason()));
-        }
-        BatchJobRecord job = store.createJob(run.id(), abs, output.toAbsolutePath().toString(), format,
-                settings.toJson(), items);
-        return new Prepared(job, parsed);
+        return create(input, output, format, settings, provider, BatchInput.DEFAULT_MAX_LINE_BYTES);
+    }
+
+    /**
+     * Reads the input a row at a time into a new job (a {@code batch} run with all its rows), in one
+     * transaction: an input that cannot be read, or has no row, leaves neither a job nor a run behind.
+     *
+     * @throws BatchInput.InputException when the input cannot be read as rows or has none
+     */
+    public Prepared create(Path input, Path output, String format, BatchSettings settings, String provider,
+                           long maxLineBytes) {
+        return BatchImport.create(store, runs, input, output, format, settings, provider, maxLineBytes);
     }
 
     public Optional<BatchJobRecord> job(String jobId) {
@@ -268,27 +263,6 @@ public final class BatchService {
         }
     }
 
-    /**
-     * The dry-run estimate of a parsed input: per model its valid rows, priced at the settings' worst-case
-     * output ({@code max_tokens}). A row goes to the model the engine would send it to: its own, else the
-     * settings' model, else (routing) the router's pick for its prompt, else the default model.
-     */
-    public static List<EstimateService.ModelEstimate> dryRun(EstimateService estimates, BatchInput.Parsed parsed,
-                                                             BatchSettings settings) {
-        Router router = settings.route() && settings.model() == null ? new Router() : null;
-        String fallback = settings.model() != null ? settings.model() : BatchSettings.DEFAULT_MODEL;
-        Map<String, List<List<Message>>> byModel = new LinkedHashMap<>();
-        for (BatchInput.Row r : parsed.validRows()) {
-            String m = r.row().model() != null ? r.row().model()
-                    : router != null ? router.route(r.row().prompt()).model() : fallback;
-            byModel.computeIfAbsent(m, k -> new ArrayList<>()).add(r.row().messages());
-        }
-        List<EstimateService.ModelEstimate> out = new ArrayList<>();
-        byModel.forEach((model, reqs) ->
-                out.addAll(estimates.estimate(reqs, List.of(model), reqs.size(), settings.effectiveMaxTokens())));
-        return out;
-    }
-
     /** Writes a summary as its JSON text, making the folder if need be. */
     public static void writeSummary(BatchSummary summary, Path output) {
         try {
@@ -324,8 +298,9 @@ public final class BatchService {
 
     /** The dry-run estimate of a file with these settings: per model its valid rows at their worst-case output. */
     public List<EstimateService.ModelEstimate> dryRun(Path file, BatchSettings settings) {
-        BatchInput.Parsed parsed = BatchInput.read(file);
-        return parsed.validRows().isEmpty() ? List.of() : dryRun(desktop(estimates, "estimates"), parsed, settings);
+        return BatchDryRun.of(desktop(estimates, "estimates"), file, BatchInput.DEFAULT_MAX_LINE_BYTES, settings,
+                r -> {
+                }).estimates();
     }
 
     /** Stores a new job for the file; its export goes to the output folder in {@code format} (jsonl, csv). */
