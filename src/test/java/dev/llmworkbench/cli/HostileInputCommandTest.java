@@ -200,6 +200,22 @@ class HostileInputCommandTest {
         assertThat(h.json().getAsJsonArray("runs")).isEmpty();
     }
 
+    @Test
+    void aThousandInvalidRowsAreNamedThenCountedNotAllPrinted() throws Exception {
+        StringBuilder sb = new StringBuilder("prompt,max_tokens\nhello,5\n");
+        for (int i = 0; i < 1005; i++) {
+            sb.append("bad,x").append(i).append('\n');
+        }
+        Path in = file("many.csv", sb.toString());
+        Path out = dir.resolve("out.jsonl");
+        CliRun.Result r = batch(in, out);
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> l.startsWith("invalid row: line ")).count()).isEqualTo(1000);
+        assertThat(r.err()).contains("invalid rows: 5 more, each with its reason in " + out)
+                .contains("rows: 1 done, 0 failed, 0 not run, 1005 invalid");
+        assertThat(Files.readAllLines(out)).hasSize(1006);
+    }
+
     /** Bytes from text with {@code \xHH} escapes. */
     static final class HostileBytes {
         private HostileBytes() {

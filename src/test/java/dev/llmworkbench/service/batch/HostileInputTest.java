@@ -176,6 +176,16 @@ class HostileInputTest {
     }
 
     @Test
+    void aLineThatIsNotWholeJsonKeepsTheIdItStartsWith() {
+        BatchInput.Parsed j = jsonl(("{\"request_id\":\"cut\",\"prompt\":\"the file was cut here\n"
+                + "{\"custom_id\":\"c2\",\"body\":{\"messages\":[}\n{\"prompt\":\"fine\"}\n")
+                .getBytes(StandardCharsets.UTF_8), LIMIT);
+        invalid(j.rows().get(0), 1, "cut", "not valid JSON");
+        invalid(j.rows().get(1), 2, "c2", "not valid JSON");
+        assertThat(j.rows().get(2).valid()).isTrue();
+    }
+
+    @Test
     void reasonsStayShortWhateverTheRowHolds() {
         String huge = "9".repeat(10_000);
         BatchInput.Parsed c = csv(("prompt,max_tokens,temperature\nhi," + huge + ",\nhi,," + huge + "\n")
