@@ -189,6 +189,11 @@ final class CliServices implements AutoCloseable {
         }
     }
 
+    /** The data folder ({@link DataDirs}, honouring its override property), for the command line's log. */
+    static Path dataFolder() {
+        return DataDirs.fromSystem().root();
+    }
+
     /** The embedded simulator, started on first use, serving the catalogue's models. */
     Simulator simulator() {
         if (simulator == null) {
