@@ -38,6 +38,20 @@ class SimCommandTest {
     }
 
     @Test
+    void badServerLimitsAreWrongUsageInOneLine() {
+        for (String[] args : new String[][] {{"--max-body-bytes", "0"}, {"--read-timeout-ms", "-5"},
+                {"--max-handlers", "0"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = Cli.newCommandLine();
+            cl.setErr(new PrintWriter(err));
+            cl.setOut(new PrintWriter(new StringWriter()));
+            String[] full = {"sim", args[0], args[1]};
+            assertThat(cl.execute(full)).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString().strip()).as(String.join(" ", args)).doesNotContain("\n").isNotEmpty();
+        }
+    }
+
+    @Test
     void aBadPortIsWrongUsage() {
         StringWriter err = new StringWriter();
         CommandLine cl = Cli.newCommandLine();
