@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sim [--port P] [--faults SPEC] [--max-body-bytes N] [--read-timeout-ms MS] [--max-handlers N]}: runs the embedded simulator in the foreground, printing its
+ * {@code sim [--port P] [--faults SPEC] [--models A,B] [--max-body-bytes N] [--read-timeout-ms MS] [--max-handlers N]}: runs the embedded simulator in the foreground, printing its
  * base URL as the first line, until Ctrl+C / SIGTERM (or an interrupt) closes it.
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
@@ -33,6 +33,12 @@ public class SimCommand implements Callable<Integer> {
                     + "retry-after-ms, rate5xx, drop, stall, error-event, rpm, burst, tpm, burst-tokens, ratelimit-headers, cut-once, ignore-max-tokens, key. "
                     + "Per request also via the header X-Sim-Faults: SPEC.")
     String faults;
+
+    @Option(names = "--models", paramLabel = "NAME", split = ",",
+            description = "More model names to serve, comma-separated or repeated (by default it serves every model "
+                    + "and alias of the price catalogue and its built-in list; any other model gets 404 "
+                    + "model_not_found).")
+    java.util.List<String> models = new java.util.ArrayList<>();
 
     @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_BODY_BYTES,
             description = "Largest request body accepted; a larger one gets 413 (default: ${DEFAULT-VALUE}, 16 MiB).")
@@ -54,7 +60,8 @@ public class SimCommand implements Callable<Integer> {
             ServerLimits limits = new ServerLimits(maxBodyBytes, Duration.ofMillis(readTimeoutMs),
                     Duration.ofMillis(readTimeoutMs), maxHandlers);
             config = SimConfig.defaults().withPort(port).withFaults(FaultSpec.parse(faults)).withLimits(limits)
-                    .withModels(dev.llmworkbench.cost.PriceCatalogue.loadBundled().models());
+                    .withModels(dev.llmworkbench.cost.PriceCatalogue.loadBundled().modelsAndAliases())
+                    .withMoreModels(SimConfig.BUILT_IN_MODELS).withMoreModels(models);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param host       the address to bind, normally {@code 127.0.0.1}
  * @param port       the port, 0 for a free one
  * @param faults     the server-wide latency overrides and faults ({@code X-Sim-Faults} is merged over them)
- * @param models     the models {@code /v1/models} lists, the first being the default; empty gives
- *                   {@link #BUILT_IN_MODELS}. Any other model name is answered too.
+ * @param models     the models served and listed by {@code /v1/models}, the first being the default; empty gives
+ *                   {@link #BUILT_IN_MODELS}. Any other model name gets 404 {@code model_not_found}, as from a real
+ *                   server.
  * @param randomSeed seeds the fault dice and the latency jitter (the text depends only on the model, the prompt and
  *                   the request's {@code seed})
  * @param limits     body limit, header and body timeouts, handlers at once ({@link ServerLimits#defaults()} when null)
@@ -51,6 +52,13 @@ public record SimConfig(String host, int port, FaultSpec faults, List<String> mo
 
     public SimConfig withModels(List<String> m) {
         return new SimConfig(host, port, faults, m, randomSeed, limits);
+    }
+
+    /** These models served too, after the configured ones (names already served are not repeated). */
+    public SimConfig withMoreModels(java.util.Collection<String> more) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(models);
+        all.addAll(more);
+        return withModels(List.copyOf(all));
     }
 
     public SimConfig withRandomSeed(long s) {

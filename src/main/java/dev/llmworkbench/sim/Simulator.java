@@ -29,6 +29,14 @@ import java.util.function.LongSupplier;
  * {@code tool_choice} names); with {@code response_format} {@code json_object}/{@code json_schema} the
  * answer is valid JSON.
  *
+ * <p>Strict as a real server ({@link ChatParams}): a model it does not serve gets 404 {@code model_not_found}
+ * ({@link SimConfig#models()}: the command line and the desktop serve every model and alias of the price catalogue
+ * and {@link SimConfig#BUILT_IN_MODELS}; {@code /v1/models} lists them); a missing model, {@code temperature} outside
+ * 0–2, {@code top_p} outside 0–1, {@code n} outside 1–128, more than 4 {@code stop} sequences and a role OpenAI does
+ * not know get 400 worded as OpenAI words them. {@code n} gives that many choices (choice 0 the same as alone), a
+ * {@code stop} sequence cuts the answer before it ({@code finish_reason} {@code stop}), {@code logprobs} /
+ * {@code top_logprobs} are returned for the answer tokens.
+ *
  * <p>Benchmark knob: a top-level body field {@code sim_chunks: N} forces exactly N answer chunks of
  * prose (still capped by {@code max_tokens} when that is given).
  *
