@@ -36,26 +36,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * The simulator under hostile clients (issue 14): a child JVM at {@code -Xmx256m} runs the simulator with its default
- * limits (16 MiB bodies, 10 s header and body timeouts, 256 handlers) and reports its heap and threads from its
- * MXBeans; this process throws at it, for {@code seconds} (default 30):
+ * The simulator under hostile clients (issue 14): a child JVM at {@code -Xmx256m} (or the heap given) runs the
+ * simulator with its default limits (16 MiB bodies, 10 s header and body timeouts, 256 handlers) and reports its
+ * heap and threads from its MXBeans; this process throws at it, for {@code seconds} (default 30):
  * <ul>
  *   <li>200 slow-header connections: each sends a request line and then one header byte a second; when the server
  *       drops one, it reconnects, so 200 are always open;</li>
  *   <li>four 100 MB bodies at a time, sent as fast as loopback takes them, two with {@code Content-Length} and two
  *       chunked, each loop starting again when the server answers or hangs up;</li>
  *   <li>20 connections whose {@code Content-Length} is larger than the body they send;</li>
+ *   <li>four valid 12 MB chat requests at a time (within the 16 MiB limit, so read and answered, or refused with
+ *       503 when the bodies being read fill the buffer budget);</li>
  * </ul>
  * and meanwhile a normal chat request (non-streaming, {@code max_tokens} 10, latency {@code ttft-ms=50,tps=500})
  * every 200 ms on its own connection, each of which must be answered 200 within a second.
- * Args: [seconds]. Exits 1 when a target is missed: the child alive, its heap under 256 MB (no OutOfMemoryError), every
- * normal request answered 200 in under a second.
+ * Args: [seconds] [child heap in MB, default 256]. Exits 1 when a target is missed: the child alive, its heap under
+ * that (no OutOfMemoryError), every normal request answered 200 in under a second.
  */
 public final class SimHostileBench {
     private static final int SLOW_HEADERS = 200;
     private static final int BIG_BODIES = 4;
     private static final long BIG = 100L * 1000 * 1000;
     private static final int SHORT_BODIES = 20;
+    private static final int VALID_BIG = 4;
+    private static final int VALID_BIG_BYTES = 12 * 1000 * 1000;
     private static final String CHAT = "/v1/chat/completions";
 
     private SimHostileBench() {
@@ -144,8 +148,9 @@ public final class SimHostileBench {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int heapMb = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", classpath(), Server.class.getName())
+                "-Xmx" + heapMb + "m", "-XX:+ExitOnOutOfMemoryError", "-cp", classpath(), Server.class.getName())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8));
@@ -189,6 +194,11 @@ public final class SimHostileBench {
         for (int i = 0; i < SHORT_BODIES; i++) {
             attackers.add(attacker("short-" + i, () -> shortBodies(port, attacking, shortOutcomes)));
         }
+        ConcurrentHashMap<String, AtomicLong> validOutcomes = new ConcurrentHashMap<>();
+        byte[] validBig = validBigBody();
+        for (int i = 0; i < VALID_BIG; i++) {
+            attackers.add(attacker("valid-" + i, () -> validBigBodies(port, validBig, attacking, validOutcomes)));
+        }
         attackers.forEach(Thread::start);
         long t0 = System.nanoTime();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -219,15 +229,16 @@ public final class SimHostileBench {
         System.out.printf(Locale.ROOT, "100 MB bodies: %s; %.0f MB sent in all%n", outcomes(bigOutcomes),
                 bigBytes.get() / 1e6);
         System.out.printf(Locale.ROOT, "short bodies (Content-Length > body): %s%n", outcomes(shortOutcomes));
+        System.out.printf(Locale.ROOT, "valid 12 MB requests: %s%n", outcomes(validOutcomes));
         System.out.printf(Locale.ROOT, "normal requests during the attack: %d, %s; %d at or over 1 s; failed: %d %s%n",
                 during.size(), summary(during), over, failures.size(),
                 failures.stream().distinct().limit(3).collect(Collectors.toList()));
-        System.out.printf(Locale.ROOT, "child (-Xmx256m): alive %s; heap used peak %.0f MB sampled every 100 ms (pool"
+        System.out.printf(Locale.ROOT, "child (-Xmx" + heapMb + "m): alive %s; heap used peak %.0f MB sampled every 100 ms (pool"
                         + " peaks summed %.0f MB); largest heap left by a collection %.0f MB; after the attack and a"
                         + " GC %s; threads peak %d%n", alive, mb(peakSampled), mb(poolPeaks), mb(peakAfterGc), gc,
                 peakThreads);
         System.out.printf(Locale.ROOT, "after: %d normal requests, %s%n", after.size(), summary(after));
-        boolean ok = alive && over == 0 && failures.isEmpty() && peakSampled < 256L * 1024 * 1024;
+        boolean ok = alive && over == 0 && failures.isEmpty() && peakSampled < heapMb * 1024L * 1024;
         System.out.println(ok ? "targets met" : "TARGET MISSED");
         if (alive) {
             child.getOutputStream().write("quit\n".getBytes(StandardCharsets.UTF_8));
@@ -359,6 +370,38 @@ public final class SimHostileBench {
                 outcome = (chunked ? "chunked " : "declared ") + status(s.getInputStream());
             } catch (IOException e) {
                 outcome = (chunked ? "chunked " : "declared ") + "reset before an answer";
+            }
+            outcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    private static byte[] validBigBody() {
+        StringBuilder prompt = new StringBuilder(VALID_BIG_BYTES);
+        while (prompt.length() < VALID_BIG_BYTES) {
+            prompt.append("a long prompt of plain words ");
+        }
+        return ("{\"model\":\"qwen3-235b-a22b\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + prompt + "\"}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void validBigBodies(int port, byte[] body, AtomicBoolean attacking,
+                                       ConcurrentHashMap<String, AtomicLong> outcomes) {
+        while (attacking.get()) {
+            String outcome;
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(15_000);
+                OutputStream out = s.getOutputStream();
+                out.write(("POST " + CHAT + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                try {
+                    out.write(body);
+                    out.flush();
+                } catch (IOException writeFailed) {
+                    // refused before the whole body: read what the server said
+                }
+                outcome = status(s.getInputStream());
+            } catch (IOException e) {
+                outcome = "reset before an answer";
             }
             outcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
         }

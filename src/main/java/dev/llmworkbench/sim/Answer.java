@@ -71,7 +71,7 @@ record Answer(List<Answer.Choice> choices, int promptTokens) {
         }
         String conversation = r.messages().toString();
         // the model takes part, so that two models compared on one prompt answer differently
-        long hash = fnv64(r.model() + "\n" + conversation) ^ (r.seed() * 0xC2B2AE3D27D4EB4FL);
+        long hash = fnv64(fnv64(fnv64(FNV_OFFSET, r.model()), "\n"), conversation) ^ (r.seed() * 0xC2B2AE3D27D4EB4FL);
         boolean chinese = lastUserIsChinese(r.messages());
         List<Choice> choices = new ArrayList<>(r.n());
         for (int i = 0; i < r.n(); i++) {
@@ -278,8 +278,12 @@ record Answer(List<Answer.Choice> choices, int promptTokens) {
         return false;
     }
 
+    /** The text of a message's content (and its tool calls); a plain string content as it is, not copied. */
     static String contentText(JsonObject m) {
         JsonElement c = m.get("content");
+        if (c != null && c.isJsonPrimitive() && !m.has("tool_calls")) {
+            return c.getAsString();
+        }
         StringBuilder sb = new StringBuilder();
         if (c != null && c.isJsonPrimitive()) {
             sb.append(c.getAsString());
@@ -298,8 +302,10 @@ record Answer(List<Answer.Choice> choices, int promptTokens) {
         return sb.toString();
     }
 
-    private static long fnv64(String s) {
-        long h = 0xcbf29ce484222325L;
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
+    /** FNV-1a over the chars of {@code s}, continuing from {@code h} (so that parts need no concatenation). */
+    private static long fnv64(long h, String s) {
         for (int i = 0; i < s.length(); i++) {
             h ^= s.charAt(i);
             h *= 0x100000001b3L;

@@ -14,6 +14,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link Executor} the simulator gives the JDK's {@code HttpServer}, with what keeps one hostile client from
@@ -36,6 +37,9 @@ import java.util.concurrent.TimeUnit;
  *       connection: a {@code Content-Length} larger than the body sent ends there.</li>
  *   <li><b>Handlers</b>: a semaphore of {@link ServerLimits#maxHandlers()} permits, taken after routing and
  *       authentication and before the body is read, held until the response is over ({@link #tryAcquireHandler}).</li>
+ *   <li><b>Body bytes</b>: the bodies buffered by the requests being handled are at most
+ *       {@link ServerLimits#maxBufferedBodyBytes()} in all ({@link #tryReserveBody}), so that many large bodies at
+ *       once cannot exhaust the heap either.</li>
  * </ul>
  * An interrupt reaches a thread only while it still runs the exchange it was meant for (under the watch's lock), and
  * is cleared before the thread takes another task.
@@ -66,12 +70,16 @@ final class ConnectionGuard implements Executor, AutoCloseable {
     private final Semaphore handlers;
     private final ThreadLocal<Watch> current = new ThreadLocal<>();
     private final TimeoutAnswer timeoutAnswer;
+    /** Body bytes buffered (or about to be) by the requests being handled; at most {@link #bodyBudget}. */
+    private final AtomicLong bodyBytes = new AtomicLong();
+    private final long bodyBudget;
 
     ConnectionGuard(ServerLimits limits, ThreadFactory connectionThreads, ThreadFactory watchdogThread,
                     TimeoutAnswer timeoutAnswer) {
         this.limits = limits;
         this.timeoutAnswer = timeoutAnswer;
         this.handlers = new Semaphore(limits.maxHandlers());
+        this.bodyBudget = limits.maxBufferedBodyBytes();
         this.threads = new ThreadPoolExecutor(0, limits.maxHandlers() + EXTRA_CONNECTION_THREADS, 30,
                 TimeUnit.SECONDS, new SynchronousQueue<>(), connectionThreads);
         this.watchdog = new ScheduledThreadPoolExecutor(1, watchdogThread);
@@ -119,6 +127,28 @@ final class ConnectionGuard implements Executor, AutoCloseable {
 
     void releaseHandler() {
         handlers.release();
+    }
+
+    /** Reserves {@code n} bytes of body buffer, or false when the requests being handled hold the budget already. */
+    boolean tryReserveBody(long n) {
+        while (true) {
+            long now = bodyBytes.get();
+            if (now + n > bodyBudget) {
+                return false;
+            }
+            if (bodyBytes.compareAndSet(now, now + n)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseBody(long n) {
+        bodyBytes.addAndGet(-n);
+    }
+
+    /** Body bytes reserved by the requests being handled. */
+    long bufferedBodyBytes() {
+        return bodyBytes.get();
     }
 
     /** Requests being handled now. */

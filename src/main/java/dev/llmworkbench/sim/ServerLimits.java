@@ -7,7 +7,8 @@ import java.util.Objects;
  * What the simulator accepts from a client before it refuses or hangs up, so that it can be left running for
  * other clients (see {@link Simulator}).
  *
- * @param maxBodyBytes  the largest request body read; a larger one gets 413 without being buffered past the limit
+ * @param maxBodyBytes  the largest request body read; a larger one gets 413 without being buffered past the limit;
+ *                      the bodies buffered at once are at most twice this ({@link #maxBufferedBodyBytes()})
  * @param headerTimeout from the first byte of a request to the end of its headers; past it the connection is
  *                      closed (no handler was given to it yet)
  * @param bodyTimeout   from the end of the headers to the end of the body; past it the client gets 408 and the
@@ -38,6 +39,15 @@ public record ServerLimits(long maxBodyBytes, Duration headerTimeout, Duration b
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException("the " + name + " must be positive, was " + d.toMillis() + " ms");
         }
+    }
+
+    /**
+     * The request bodies buffered at once by the requests being handled, twice the body limit (32 MiB by default);
+     * one more gets 503 with {@code Retry-After}. A body costs about four times its size while it is parsed and
+     * answered, so this keeps the simulator within a 256 MB heap with the default limit.
+     */
+    public long maxBufferedBodyBytes() {
+        return 2 * maxBodyBytes;
     }
 
     /** 16 MiB bodies, 10 s for the headers and 10 s for the body, 256 handlers. */

@@ -60,7 +60,9 @@ import java.util.function.LongSupplier;
  *       owns a half-read request line, no answer can be written); a body not complete in time, a
  *       {@code Content-Length} larger than the body sent included, gets 408 and the connection is closed.</li>
  *   <li>At most {@link ServerLimits#maxHandlers()} requests (256 by default) are handled at once (their body read,
- *       their latency waited out, their answer streamed); one more gets 503 with {@code Retry-After: 1}.</li>
+ *       their latency waited out, their answer streamed), and the bodies they hold are at most
+ *       {@link ServerLimits#maxBufferedBodyBytes()} (twice the body limit) in all; one more gets 503 with
+ *       {@code Retry-After: 1}.</li>
  * </ul>
  * Why the JDK's {@link HttpServer} and not another server: it is the only one on the runtime classpath (a server
  * library would be the app's heaviest dependency, for the simulator alone), and with the design of
@@ -170,6 +172,11 @@ public final class Simulator implements AutoCloseable {
     /** The HTTP requests received so far (every path, faults included). */
     public long requestCount() {
         return requests.get();
+    }
+
+    /** Body bytes reserved by the requests being handled (at most {@link ServerLimits#maxBufferedBodyBytes()}). */
+    long bufferedBodyBytes() {
+        return guard.bufferedBodyBytes();
     }
 
     /** Requests being handled now (at most {@link ServerLimits#maxHandlers()}). */
@@ -299,14 +306,12 @@ public final class Simulator implements AutoCloseable {
             return;
         }
         if (!guard.tryAcquireHandler()) {
-            ex.getResponseHeaders().set("Retry-After", "1");
-            earlyError(ex, watch, unread, 503, "The server is overloaded: " + config.limits().maxHandlers()
-                    + " requests are being handled. Please retry after a short wait.", "server_error",
-                    "server_overloaded", null);
+            overloaded(ex, watch, unread, config.limits().maxHandlers() + " requests are being handled");
             return;
         }
+        long[] reserved = {0};
         try {
-            byte[] body = readBody(ex, watch, declared, limit);
+            byte[] body = readBody(ex, watch, declared, limit, reserved);
             if (body == null) {
                 return;
             }
@@ -318,42 +323,87 @@ public final class Simulator implements AutoCloseable {
                 default -> throw new IllegalStateException("unrouted " + endpoint);
             }
         } finally {
+            guard.releaseBody(reserved[0]);
             guard.releaseHandler();
         }
     }
 
+    private static void overloaded(HttpExchange ex, ConnectionGuard.Watch watch, boolean unread, String why)
+            throws IOException {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        earlyError(ex, watch, unread, 503, "The server is overloaded: " + why + ". Please retry after a short wait.",
+                "server_error", "server_overloaded", null);
+    }
+
     /**
-     * The body, at most {@code limit} bytes; null when a 413 has been sent instead (the caller is done).
+     * The body, at most {@code limit} bytes, its buffer reserved from the server's budget (added to
+     * {@code reserved[0]}, which the caller releases); null when a 413 or a 503 has been sent instead.
      *
      * @throws ConnectionGuard.Hangup when it did not arrive in time (the 408 has been sent) or the client left
      */
-    private static byte[] readBody(HttpExchange ex, ConnectionGuard.Watch watch, long declared, long limit)
-            throws IOException {
+    private byte[] readBody(HttpExchange ex, ConnectionGuard.Watch watch, long declared, long limit,
+                            long[] reserved) throws IOException {
         if (declared == 0) {
             return new byte[0];
         }
+        String budgetFull = "the bodies being read fill the buffer of " + config.limits().maxBufferedBodyBytes()
+                + " bytes";
+        if (declared > 0 && !guard.tryReserveBody(declared)) {
+            overloaded(ex, watch, true, budgetFull);
+            return null;
+        }
+        reserved[0] = Math.max(declared, 0);
         byte[] body;
         try {
-            // readNBytes buffers what arrives, never the declared length up front
-            body = ex.getRequestBody().readNBytes((int) (declared > 0 ? declared : limit + 1));
+            if (declared > 0) {
+                body = new byte[(int) declared]; // reserved: the declared length is within the budget
+                if (ex.getRequestBody().readNBytes(body, 0, body.length) < declared) {
+                    throw new ConnectionGuard.Hangup("the client closed before sending the whole body", null);
+                }
+            } else {
+                body = readChunked(ex, limit, reserved);
+                if (body == null) {
+                    if (reserved[0] > limit) {
+                        tooLarge(ex, watch, limit);
+                    } else {
+                        overloaded(ex, watch, true, budgetFull);
+                    }
+                    return null;
+                }
+            }
         } catch (IOException e) {
             if (!watch.claim()) {
                 watch.awaitTimeoutAnswer();
             }
-            throw new ConnectionGuard.Hangup("the request body did not arrive", e);
-        }
-        if (declared < 0 && body.length > limit) {
-            tooLarge(ex, watch, limit);
-            return null;
+            throw e instanceof ConnectionGuard.Hangup h ? h
+                    : new ConnectionGuard.Hangup("the request body did not arrive", e);
         }
         if (!watch.claim()) {
             watch.awaitTimeoutAnswer();
             throw new ConnectionGuard.Hangup("the request body took too long", null);
         }
-        if (declared > 0 && body.length < declared) {
-            throw new ConnectionGuard.Hangup("the client closed before sending the whole body", null);
-        }
         return body;
+    }
+
+    /**
+     * A chunked body, reserved piece by piece as it arrives; null when it passed {@code limit} (then
+     * {@code reserved[0] > limit}) or the budget ran out.
+     */
+    private byte[] readChunked(HttpExchange ex, long limit, long[] reserved) throws IOException {
+        java.io.InputStream in = ex.getRequestBody();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        byte[] piece = new byte[64 * 1024];
+        for (int n = in.read(piece); n >= 0; n = in.read(piece)) {
+            if (!guard.tryReserveBody(n)) {
+                return null;
+            }
+            reserved[0] += n;
+            if (reserved[0] > limit) {
+                return null;
+            }
+            buf.write(piece, 0, n);
+        }
+        return buf.toByteArray();
     }
 
     private static void tooLarge(HttpExchange ex, ConnectionGuard.Watch watch, long limit) throws IOException {

@@ -248,6 +248,8 @@ class SimLimitsTest {
             send(slowHeaders, "POST " + CHAT + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
             Response ok = normalRequest();
             assertThat(ok.status()).isEqualTo(200);
+            // the handler is given back just after the answer is written: wait for it, or the next request is a 503
+            Poll.until("the handler given back", Duration.ofSeconds(5), () -> sim.busyHandlers() == 0);
             // a stalled stream holds the one handler
             send(stalled, post(SimClient.body("stall", "\"stream\":true"), "X-Sim-Faults: stall=1"));
             Poll.until("the stalled stream holds the handler", Duration.ofSeconds(5), () -> sim.busyHandlers() == 1);
@@ -260,5 +262,30 @@ class SimLimitsTest {
         // the stall ends with the simulator: the handler is given back when its stream is cut
         sim.close();
         assertThat(sim.busyHandlers()).isZero();
+    }
+
+    @Test
+    void bodiesBeingReadAreBoundedInAllBy503() throws Exception {
+        // limit 1024: at most 2048 body bytes held at once
+        start(limits().withBodyTimeout(Duration.ofSeconds(30)), "ttft-ms=0,tps=0");
+        try (Socket first = connect(); Socket second = connect()) {
+            String declared = head("POST", CHAT, "Content-Type: application/json", "Content-Length: 900");
+            send(first, declared);
+            send(second, declared);
+            Poll.until("two bodies reserved", Duration.ofSeconds(5), () -> sim.bufferedBodyBytes() == 1800);
+            try (Socket third = connect()) {
+                send(third, declared);
+                Response r = read(third);
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.headers()).containsEntry("retry-after", "1");
+                assertThat(r.closed()).isTrue();
+            }
+            // small bodies still fit
+            try (Socket small = connect()) {
+                send(small, post("{\"model\":\"qwen-plus\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+                assertThat(read(small).status()).isEqualTo(200);
+            }
+        }
+        Poll.until("the reservations are given back", Duration.ofSeconds(5), () -> sim.bufferedBodyBytes() == 0);
     }
 }
