@@ -81,7 +81,8 @@ public class BenchCommand implements Callable<Integer> {
         }
         ChatRequest request;
         try {
-            request = ChatRequest.builder(model).user(prompt).maxTokens(maxTokens).stream(true).includeUsage(true).build();
+            request = ChatRequest.builder(model).user(prompt).maxTokens(maxTokens).stream(provider.stream())
+                    .includeUsage(true).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

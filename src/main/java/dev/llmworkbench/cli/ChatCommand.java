@@ -58,9 +58,9 @@ public class ChatCommand implements Callable<Integer> {
     Thinking thinking;
 
     static class Thinking {
-        @Option(names = "--thinking", description = "send enable_thinking=true (Qwen3)")
+        @Option(names = "--thinking", description = "turn thinking on, in the provider's dialect (see --dialect)")
         boolean on;
-        @Option(names = "--no-thinking", description = "send enable_thinking=false (Qwen3)")
+        @Option(names = "--no-thinking", description = "turn thinking off, in the provider's dialect (see --dialect)")
         boolean off;
     }
 
@@ -89,7 +89,7 @@ public class ChatCommand implements Callable<Integer> {
         ChatRequest request;
         try {
             ChatRequest.Builder b = ChatRequest.builder(model).temperature(temperature).maxTokens(maxTokens)
-                    .stream(true).includeUsage(true);
+                    .stream(provider.stream()).includeUsage(true);
             if (system != null) {
                 b.system(system);
             }
@@ -204,6 +204,8 @@ public class ChatCommand implements Callable<Integer> {
         j.add("total_tokens", Json.num(u == null ? null : u.totalTokens()));
         j.add("reasoning_tokens", Json.num(u == null ? null : u.reasoningTokens()));
         j.add("cached_tokens", Json.num(u == null ? null : u.cachedTokens()));
+        j.addProperty("estimated", u != null && u.estimated());
+        j.addProperty("reasoning_tokens_estimated", u != null && u.reasoningEstimated());
         return j;
     }
 

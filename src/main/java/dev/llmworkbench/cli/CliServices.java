@@ -4,7 +4,9 @@ import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.cost.TokenEstimator;
+import dev.llmworkbench.client.DialectMapper;
 import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.resilience.BudgetLedger;
 import dev.llmworkbench.resilience.RateLimiter;
@@ -19,6 +21,7 @@ import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.service.history.HistoryService;
 import dev.llmworkbench.service.providers.ProfileService;
+import dev.llmworkbench.service.providers.ProviderService;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.store.BatchStore;
@@ -116,6 +119,24 @@ final class CliServices implements AutoCloseable {
                 () -> SecretStores.chooseDefault(DataDirs.fromSystem()).store());
     }
 
+    /**
+     * Saved profiles with their keys, for {@code profile add/list/show/remove/test}: keys go where the desktop
+     * keeps them (the OS keyring, else the owner-only file of the data folder), never to the database. The
+     * simulator's profile is only a reserved name here (nothing is started).
+     */
+    ProviderService providers(String dbOption) {
+        Database db = database(dbOption);
+        SecretStores.Selection secrets = SecretStores.chooseDefault(DataDirs.fromSystem());
+        ProviderProfile sim = new ProviderProfile(SIMULATOR, "http://127.0.0.1/v1", null, null, Map.of(), Map.of(),
+                null, null, Dialect.DASHSCOPE);
+        return new ProviderService(new ProfileStore(db), secrets.store(), secrets.describe(), sim, clients);
+    }
+
+    /** What the dialect sends for a thinking setting, in one line ({@link DialectMapper#describe}). */
+    static String thinkingSent(Dialect dialect, Boolean thinking) {
+        return DialectMapper.describe(dialect, thinking, null);
+    }
+
     /** The user's price overrides, kept apart from the bundled catalogue (may not exist yet). */
     static java.nio.file.Path priceOverridesFile() {
         return dev.llmworkbench.store.DataDirs.fromSystem().root().resolve("price-overrides.json");
@@ -182,11 +203,14 @@ final class CliServices implements AutoCloseable {
     }
 
     /**
-     * The provider to talk to: the given base URL, or the embedded simulator when none is given.
+     * The provider to talk to: the given base URL (its dialect guessed from it, {@link
+     * dev.llmworkbench.domain.Dialect#guess}), or the embedded simulator when none is given.
      */
     ProviderProfile profile(String baseUrl) {
         if (baseUrl == null || baseUrl.isBlank()) {
-            return new ProviderProfile(SIMULATOR, simulator().baseUrl(), null, null, Map.of(), Map.of(), null, null);
+            // the embedded simulator answers Qwen3's DashScope switch
+            return new ProviderProfile(SIMULATOR, simulator().baseUrl(), null, null, Map.of(), Map.of(), null, null,
+                    Dialect.DASHSCOPE);
         }
         String problem = ProviderProfile.baseUrlProblem(baseUrl);
         if (problem != null) {

@@ -1,6 +1,7 @@
 package dev.llmworkbench.cli;
 
 import dev.llmworkbench.domain.Currency;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.ProviderProfile;
 import java.math.BigDecimal;
@@ -61,6 +62,18 @@ final class Converters {
                 return new BigDecimal(value.trim());
             } catch (NumberFormatException e) {
                 throw new Refused("'" + value + "' is not a number");
+            }
+        }
+    }
+
+    /** A dialect's wire name, any case ({@link Dialect#parse}). */
+    static final class DialectConverter implements ITypeConverter<Dialect> {
+        @Override
+        public Dialect convert(String value) {
+            try {
+                return Dialect.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new Refused(e.getMessage());
             }
         }
     }

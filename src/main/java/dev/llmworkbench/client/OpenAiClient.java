@@ -59,8 +59,8 @@ import okio.Okio;
  * the final {@link Completion} moves it into the reasoning.
  *
  * <p>Timings: request start is OkHttp's {@code requestHeadersStart} (the request being written to
- * the connection). For a non-streamed reply TTFT, TTFO and end-to-end are all the moment the whole
- * body was read, and TPOT is null.
+ * the connection). For a non-streamed reply end-to-end is the moment the whole body was read; TTFT,
+ * TTFO and TPOT are null (no first token can be timed, none is invented).
  *
  * <p>The key is sent only in {@code Authorization: Bearer}; every error message is redacted with it.
  * This client installs its own OkHttp {@link EventListener} factory (a base client's one is replaced).

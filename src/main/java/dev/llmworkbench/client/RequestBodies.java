@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.ResponseFormat;
@@ -18,7 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Builds the JSON body of {@code POST /chat/completions}. */
+/**
+ * Builds the JSON body of {@code POST /chat/completions}; the thinking switch in the profile's dialect
+ * ({@link DialectMapper}).
+ */
 final class RequestBodies {
     static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final Set<String> PROTECTED = Set.of("model", "messages");
@@ -59,12 +63,7 @@ final class RequestBodies {
             so.addProperty("include_usage", true);
             o.add("stream_options", so);
         }
-        if (req.enableThinking() != null) {
-            o.addProperty("enable_thinking", req.enableThinking());
-        }
-        if (req.thinkingBudget() != null) {
-            o.addProperty("thinking_budget", req.thinkingBudget());
-        }
+        DialectMapper.apply(o, dialectOf(profile), req.enableThinking(), req.thinkingBudget());
         if (req.responseFormat() != null) {
             o.add("response_format", responseFormat(req.responseFormat()));
         }
@@ -81,6 +80,11 @@ final class RequestBodies {
         addExtra(o, profile == null ? Map.of() : profile.extraBody());
         addExtra(o, req.extraBody());
         return o;
+    }
+
+    /** The profile's dialect; without a profile DashScope's (the embedded simulator speaks it). */
+    static Dialect dialectOf(ProviderProfile profile) {
+        return profile == null ? Dialect.DASHSCOPE : profile.dialect();
     }
 
     private static void addExtra(JsonObject o, Map<String, Object> extra) {

@@ -147,10 +147,7 @@ final class StreamAccumulator {
     }
 
     private Emission applyDelta(JsonObject delta, long now) {
-        String rc = Json.str(delta, "reasoning_content");
-        if (rc == null) {
-            rc = Json.str(delta, "reasoning");
-        }
+        String rc = reasoningOf(delta);
         ThinkTagSplitter.Out out = splitter.accept(Json.str(delta, "content"));
         if (out.relabelEarlier()) {
             reasoning.append(text);
@@ -217,6 +214,47 @@ final class StreamAccumulator {
         return new Emission(r, out.answer(), changed);
     }
 
+    /**
+     * The reasoning a delta (or message) carries, in whichever field the server uses: {@code reasoning_content}
+     * (DashScope, DeepSeek, older vLLM, llama.cpp), {@code reasoning} (vLLM, Ollama, OpenRouter), else the text
+     * of {@code reasoning_details[]} (OpenRouter: {@code reasoning.text} and {@code reasoning.summary} items;
+     * encrypted items have none). One field only: OpenRouter sends {@code reasoning} and the details together.
+     */
+    private static String reasoningOf(JsonObject delta) {
+        String rc = textField(delta, "reasoning_content");
+        if (rc == null) {
+            rc = textField(delta, "reasoning");
+        }
+        if (rc != null) {
+            return rc;
+        }
+        JsonArray details = Json.arr(delta, "reasoning_details");
+        if (details == null) {
+            return null;
+        }
+        StringBuilder sb = null;
+        for (JsonElement el : details) {
+            if (!el.isJsonObject()) {
+                continue;
+            }
+            JsonObject d = el.getAsJsonObject();
+            String t = textField(d, "text");
+            if (t == null) {
+                t = textField(d, "summary");
+            }
+            if (t != null) {
+                sb = sb == null ? new StringBuilder(t) : sb.append(t);
+            }
+        }
+        return sb == null ? null : sb.toString();
+    }
+
+    /** A string field; null when absent or not a string (an object is not text). */
+    private static String textField(JsonObject o, String name) {
+        JsonElement e = Json.get(o, name);
+        return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
+    }
+
     static Usage parseUsage(JsonObject u) {
         Integer reasoningTokens = Json.integer(Json.obj(u, "completion_tokens_details"), "reasoning_tokens");
         if (reasoningTokens == null) {
@@ -236,8 +274,9 @@ final class StreamAccumulator {
         List<ToolCall> calls = new ArrayList<>();
         tools.forEach((i, b) -> calls.add(b.build(i)));
         Double e2e = ms(lastChoices, start);
-        Double ttft = ms(firstText, start);
-        Double ttfo = ms(firstAnswer, start);
+        // one whole body: there is no first token to time, only the end (no TTFT is invented)
+        Double ttft = streamed ? ms(firstText, start) : null;
+        Double ttfo = streamed ? ms(firstAnswer, start) : null;
         Integer outputTokens;
         if (usage != null && usage.completionTokens() != null) {
             outputTokens = usage.completionTokens();

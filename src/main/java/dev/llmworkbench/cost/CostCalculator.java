@@ -87,6 +87,44 @@ public final class CostCalculator {
     }
 
     /**
+     * The cost of a usage in words, each part at its price per 1M tokens in the entry's currency:
+     * "30 in × $0.70/M + 100 reasoning × $8.40/M + 33 answer × $2.80/M" (cached input and the batch
+     * discount said when they apply; "≈" before estimated counts). Empty when the catalogue has no entry.
+     */
+    public Optional<String> breakdown(String provider, String model, Usage usage, boolean batch) {
+        Optional<ModelPrice> found = catalogue.find(provider, model);
+        if (found.isEmpty() || usage == null) {
+            return Optional.empty();
+        }
+        ModelPrice p = found.get();
+        long prompt = Math.max(0, usage.promptOrZero());
+        long cached = Math.min(Math.max(0, usage.cachedOrZero()), prompt);
+        long completion = Math.max(0, usage.completionOrZero());
+        long reasoning = Math.max(0, usage.reasoningOrZero());
+        Rates r = rates(p, prompt);
+        boolean discount = batch && p.batchDiscount() != null;
+        BigDecimal factor = discount ? BigDecimal.ONE.subtract(p.batchDiscount()) : BigDecimal.ONE;
+        String sym = p.currency() == Currency.CNY ? "¥" : "$";
+        String approx = usage.estimated() ? "≈" : "";
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        parts.add(approx + (prompt - cached) + " in × " + sym + perM(r.input.multiply(factor)) + "/M");
+        if (cached > 0) {
+            parts.add(approx + cached + " cached × " + sym + perM(r.cached.multiply(factor)) + "/M");
+        }
+        if (reasoning > 0) {
+            parts.add(approx + reasoning + " reasoning × " + sym + perM(r.thinking.multiply(factor)) + "/M");
+        }
+        parts.add(approx + Math.max(0, completion - reasoning) + " answer × " + sym + perM(r.output.multiply(factor))
+                + "/M");
+        return Optional.of(String.join(" + ", parts) + (discount ? " (batch price)" : ""));
+    }
+
+    private static String perM(BigDecimal price) {
+        BigDecimal p = price.stripTrailingZeros();
+        return p.scale() < 2 ? p.setScale(2, java.math.RoundingMode.UNNECESSARY).toPlainString() : p.toPlainString();
+    }
+
+    /**
      * What a request may cost at most, in USD, for a budget reservation: the input estimate plus 10% (at least
      * {@link #INPUT_MARGIN_TOKENS}) at the input price, plus {@code maxTokens} at the highest output price of the tier that inflated input
      * falls in (thinking included). No batch discount.

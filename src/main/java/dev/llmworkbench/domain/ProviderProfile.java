@@ -13,16 +13,26 @@ import java.util.Objects;
  *                     Number, Boolean, List, Map), a request's own fields win
  * @param proxy        an HTTP(S) proxy as {@code host:port}, or null
  * @param caCertPath   a PEM file with an extra trusted CA certificate, or null
+ * @param dialect      how the provider spells the thinking switch; null: guessed from the base URL
+ *                     ({@link Dialect#guess})
  */
 public record ProviderProfile(String name, String baseUrl, String defaultModel, String keyRef,
                               Map<String, String> extraHeaders, Map<String, Object> extraBody,
-                              String proxy, String caCertPath) {
+                              String proxy, String caCertPath, Dialect dialect) {
     public ProviderProfile {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(baseUrl, "baseUrl");
         baseUrl = stripTrailingSlash(baseUrl.trim());
         extraHeaders = extraHeaders == null ? Map.of() : unmodifiableCopy(extraHeaders);
         extraBody = extraBody == null ? Map.of() : unmodifiableCopy(extraBody);
+        dialect = dialect == null ? Dialect.guess(baseUrl) : dialect;
+    }
+
+    /** A profile whose dialect is guessed from its base URL ({@link Dialect#guess}). */
+    public ProviderProfile(String name, String baseUrl, String defaultModel, String keyRef,
+                           Map<String, String> extraHeaders, Map<String, Object> extraBody,
+                           String proxy, String caCertPath) {
+        this(name, baseUrl, defaultModel, keyRef, extraHeaders, extraBody, proxy, caCertPath, null);
     }
 
     /**
@@ -50,12 +60,29 @@ public record ProviderProfile(String name, String baseUrl, String defaultModel, 
         return new ProviderProfile(name, baseUrl, null, null, Map.of(), Map.of(), null, null);
     }
 
+    /** The same profile at another base URL (its dialect kept). */
     public ProviderProfile withBaseUrl(String url) {
-        return new ProviderProfile(name, url, defaultModel, keyRef, extraHeaders, extraBody, proxy, caCertPath);
+        return new ProviderProfile(name, url, defaultModel, keyRef, extraHeaders, extraBody, proxy, caCertPath,
+                dialect);
     }
 
     public ProviderProfile withKeyRef(String ref) {
-        return new ProviderProfile(name, baseUrl, defaultModel, ref, extraHeaders, extraBody, proxy, caCertPath);
+        return new ProviderProfile(name, baseUrl, defaultModel, ref, extraHeaders, extraBody, proxy, caCertPath,
+                dialect);
+    }
+
+    public ProviderProfile withDialect(Dialect d) {
+        return new ProviderProfile(name, baseUrl, defaultModel, keyRef, extraHeaders, extraBody, proxy, caCertPath, d);
+    }
+
+    /** The same profile with these headers added (a header of the same name replaced). */
+    public ProviderProfile withHeaders(Map<String, String> more) {
+        if (more == null || more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> h = new LinkedHashMap<>(extraHeaders);
+        h.putAll(more);
+        return new ProviderProfile(name, baseUrl, defaultModel, keyRef, h, extraBody, proxy, caCertPath, dialect);
     }
 
     private static String stripTrailingSlash(String url) {

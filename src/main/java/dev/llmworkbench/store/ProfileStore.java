@@ -1,5 +1,6 @@
 package dev.llmworkbench.store;
 
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,11 +47,12 @@ public final class ProfileStore {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO provider_profiles (name, base_url, default_model, key_ref, extra_headers_json,
-                      extra_body_json, proxy, ca_cert_path, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      extra_body_json, proxy, ca_cert_path, updated_at, dialect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (name) DO UPDATE SET base_url = excluded.base_url,
                       default_model = excluded.default_model, key_ref = excluded.key_ref,
                       extra_headers_json = excluded.extra_headers_json, extra_body_json = excluded.extra_body_json,
-                      proxy = excluded.proxy, ca_cert_path = excluded.ca_cert_path, updated_at = excluded.updated_at
+                      proxy = excluded.proxy, ca_cert_path = excluded.ca_cert_path, updated_at = excluded.updated_at,
+                      dialect = excluded.dialect
                     """)) {
                 ps.setString(1, p.name());
                 ps.setString(2, p.baseUrl());
@@ -61,6 +63,7 @@ public final class ProfileStore {
                 ps.setString(7, r.text(p.proxy()));
                 ps.setString(8, p.caCertPath());
                 ps.setLong(9, clock.millis());
+                ps.setString(10, p.dialect().wireName());
                 ps.executeUpdate();
             }
             return null;
@@ -106,6 +109,16 @@ public final class ProfileStore {
         Map<String, String> headers = Json.GSON.fromJson(rs.getString("extra_headers_json"), Json.MAP_OF_STRINGS);
         Map<String, Object> body = Json.GSON.fromJson(rs.getString("extra_body_json"), Json.MAP_OF_OBJECTS);
         return new ProviderProfile(rs.getString("name"), rs.getString("base_url"), rs.getString("default_model"),
-                rs.getString("key_ref"), headers, body, rs.getString("proxy"), rs.getString("ca_cert_path"));
+                rs.getString("key_ref"), headers, body, rs.getString("proxy"), rs.getString("ca_cert_path"),
+                dialect(rs.getString("dialect")));
+    }
+
+    /** The stored dialect; null (a profile saved before profiles had one) or unknown: guessed from the URL. */
+    private static Dialect dialect(String stored) {
+        try {
+            return stored == null ? null : Dialect.parse(stored);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

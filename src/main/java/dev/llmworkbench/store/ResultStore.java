@@ -135,6 +135,20 @@ public final class ResultStore {
         });
     }
 
+    /** When the oldest result that ended at or after {@code since} ended; null when there is none. */
+    public Instant oldestEndedSince(Instant since) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(ended_at) FROM results WHERE ended_at >= ?")) {
+                ps.setLong(1, since.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long ms = rs.getLong(1);
+                    return rs.wasNull() ? null : Instant.ofEpochMilli(ms);
+                }
+            }
+        });
+    }
+
     public int countByRun(long runId) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM results WHERE run_id = ?")) {

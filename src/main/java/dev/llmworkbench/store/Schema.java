@@ -161,7 +161,10 @@ public final class Schema {
             new Migration(4, "a running batch's changed items read by time", List.of(
                     "CREATE INDEX batch_items_updated ON batch_items(job_id, updated_at)")),
             new Migration(5, "the history's requests by when they ended (an estimate's requests per day)", List.of(
-                    "CREATE INDEX results_ended ON results(ended_at)")));
+                    "CREATE INDEX results_ended ON results(ended_at)")),
+            // null for profiles saved before: read as the dialect their base URL suggests
+            new Migration(6, "a provider profile's dialect (how it spells the thinking switch)", List.of(
+                    "ALTER TABLE provider_profiles ADD COLUMN dialect TEXT")));
 
     /** The version a fully migrated database has. */
     public static int latestVersion() {

@@ -31,8 +31,21 @@ public final class SecretStores {
         return reason.isEmpty() ? new Selection(keyring, null) : new Selection(fallback, reason.get());
     }
 
-    /** {@code secret-tool} from the PATH, else {@code secrets.json} in the data folder. */
+    /**
+     * The system property that keeps keys out of the OS keyring when set to {@code off} (tests: they never touch
+     * the user's real keyring, only the owner-only file of their own data folder).
+     */
+    public static final String KEYRING_PROPERTY = "llmworkbench.keyring";
+
+    /**
+     * {@code secret-tool} from the PATH, else {@code secrets.json} in the data folder; always the file when the
+     * system property {@value #KEYRING_PROPERTY} is {@code off}.
+     */
     public static Selection chooseDefault(DataDirs dirs) {
-        return choose(new KeyringSecretStore(), new FileSecretStore(dirs.secretsFile()));
+        FileSecretStore file = new FileSecretStore(dirs.secretsFile());
+        if ("off".equalsIgnoreCase(System.getProperty(KEYRING_PROPERTY, "").trim())) {
+            return new Selection(file, KEYRING_PROPERTY + "=off");
+        }
+        return choose(new KeyringSecretStore(), file);
     }
 }

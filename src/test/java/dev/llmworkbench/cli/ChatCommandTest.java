@@ -28,7 +28,7 @@ class ChatCommandTest {
         assertThat(j.get("cost_usd").getAsDouble()).isPositive();
         JsonObject usage = j.getAsJsonObject("usage");
         assertThat(usage.keySet()).containsExactlyInAnyOrder("prompt_tokens", "completion_tokens", "total_tokens",
-                "reasoning_tokens", "cached_tokens");
+                "reasoning_tokens", "cached_tokens", "estimated", "reasoning_tokens_estimated");
         assertThat(usage.get("completion_tokens").getAsInt()).isBetween(1, 40);
         assertThat(j.get("ttft_ms").getAsDouble()).isPositive();
         assertThat(j.get("e2e_ms").getAsDouble()).isGreaterThanOrEqualTo(j.get("ttft_ms").getAsDouble());
@@ -38,7 +38,8 @@ class ChatCommandTest {
     @Test
     void thinkingStreamsReasoningToStderrMarkedAndTheAnswerToStdout() throws Exception {
         try (Simulator s = sim("ttft-ms=0,tps=0")) {
-            CliRun.Result r = CliRun.of("chat", "--base-url", s.baseUrl(), "--thinking", "Why is the sky blue?");
+            CliRun.Result r = CliRun.of("chat", "--base-url", s.baseUrl(), "--dialect", "dashscope", "--thinking",
+                    "Why is the sky blue?");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.err()).contains("[reasoning]").contains("[/reasoning]");
             assertThat(r.out()).isNotBlank().doesNotContain("[reasoning]");
@@ -127,11 +128,12 @@ class ChatCommandTest {
                         .body(stream).build());
             }
             String url = server.url("/v1").toString();
-            assertThat(CliRun.of("chat", "--json", "--base-url", url, "--no-thinking", "hi").exit()).isZero();
+            String d = "--dialect=dashscope";
+            assertThat(CliRun.of("chat", "--json", "--base-url", url, d, "--no-thinking", "hi").exit()).isZero();
             assertThat(server.takeRequest().getBody().utf8()).contains("\"enable_thinking\":false");
-            assertThat(CliRun.of("chat", "--json", "--base-url", url, "--thinking", "hi").exit()).isZero();
+            assertThat(CliRun.of("chat", "--json", "--base-url", url, d, "--thinking", "hi").exit()).isZero();
             assertThat(server.takeRequest().getBody().utf8()).contains("\"enable_thinking\":true");
-            assertThat(CliRun.of("chat", "--json", "--base-url", url, "hi").exit()).isZero();
+            assertThat(CliRun.of("chat", "--json", "--base-url", url, d, "hi").exit()).isZero();
             assertThat(server.takeRequest().getBody().utf8()).doesNotContain("enable_thinking");
         }
     }

@@ -11,6 +11,7 @@ import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.Message;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.sim.FaultSpec;
@@ -62,9 +63,15 @@ class EstimateBenchHistoryTest {
                     .isEqualByComparingTo(c.totalUsd().amount().multiply(BigDecimal.valueOf(1000)));
             assertThat(m.get("cost_per_month_usd").getAsBigDecimal())
                     .isEqualByComparingTo(c.totalUsd().amount().multiply(BigDecimal.valueOf(30_000)));
-            assertThat(m.get("cost_per_request_cny").getAsBigDecimal()).isEqualByComparingTo(c.totalCny().amount());
+            // CNY: the model's own CNY list price where the catalogue has one (dashscope-cn), else converted
+            String cnyProvider = costs.catalogue().findAll(model).stream()
+                    .filter(p -> p.currency() == dev.llmworkbench.domain.Currency.CNY)
+                    .map(dev.llmworkbench.domain.ModelPrice::provider).findFirst().orElse(null);
+            CostResult cn = cnyProvider == null ? c : costs.cost(cnyProvider, model, Usage.of(in, 256), false);
+            assertThat(cnyProvider).isEqualTo(i == 0 ? "dashscope-cn" : cnyProvider);
+            assertThat(m.get("cost_per_request_cny").getAsBigDecimal()).isEqualByComparingTo(cn.totalCny().amount());
             assertThat(m.get("cost_per_month_cny").getAsBigDecimal())
-                    .isEqualByComparingTo(c.totalCny().amount().multiply(BigDecimal.valueOf(30_000)));
+                    .isEqualByComparingTo(cn.totalCny().amount().multiply(BigDecimal.valueOf(30_000)));
         }
     }
 
@@ -133,7 +140,7 @@ class EstimateBenchHistoryTest {
             Path db = dir.resolve("wb.db");
             try (Database d = Database.open(db)) {
                 new ProfileStore(d).save(new ProviderProfile("local-sim", sim.baseUrl(), "qwen3-32b", null,
-                        Map.of("X-Team", "analysts"), Map.of(), null, null));
+                        Map.of("X-Team", "analysts"), Map.of(), null, null, Dialect.DASHSCOPE));
             }
             CliRun.Result chat = CliRun.run("chat", "--profile", "local-sim", "--max-tokens", "10", "--db",
                     db.toString(), "--system", "Be brief", "--no-thinking", "--json", "hello history");

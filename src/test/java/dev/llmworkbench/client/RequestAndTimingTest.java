@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.ChatRequest;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.ProviderProfile;
@@ -41,7 +42,8 @@ class RequestAndTimingTest {
     final MockWebServer server = new MockWebServer();
 
     private ProviderProfile profile(Map<String, String> headers, Map<String, Object> body) {
-        return new ProviderProfile("mock", server.url("/v1/").toString(), null, null, headers, body, null, null);
+        return new ProviderProfile("mock", server.url("/v1/").toString(), null, null, headers, body, null, null,
+                Dialect.DASHSCOPE);
     }
 
     @Test

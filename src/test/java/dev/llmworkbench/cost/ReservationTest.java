@@ -73,4 +73,17 @@ class ReservationTest {
         assertThat(calc.fitting(P, M, 1000, 200, false, null, new BigDecimal("0.001")).get().answerTokens())
                 .isEqualTo(82);
     }
+
+    @Test
+    void theBreakdownSaysEachPartAtItsPriceAndAddsUpToTheCost() {
+        // 30 in × 0.7 + 100 reasoning × 8.4 + 33 answer × 2.8 = 21 + 840 + 92.4 = 953.4 per 1M
+        dev.llmworkbench.domain.Usage u = new dev.llmworkbench.domain.Usage(30, 133, 163, 100, null, false);
+        assertThat(calc.breakdown(P, M, u, false)).contains(
+                "30 in × $0.70/M + 100 reasoning × $8.40/M + 33 answer × $2.80/M");
+        assertThat(calc.cost(P, M, u, false).totalUsd().amount()).isEqualByComparingTo("0.0009534");
+        // no reasoning: no reasoning part; an estimate is marked
+        assertThat(calc.breakdown(P, M, new dev.llmworkbench.domain.Usage(10, 5, 15, null, null, true), false))
+                .contains("≈10 in × $0.70/M + ≈5 answer × $2.80/M");
+        assertThat(calc.breakdown("nowhere", "no-such-model", u, false)).isEmpty();
+    }
 }

@@ -9,6 +9,7 @@ import dev.llmworkbench.domain.RunKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Usage;
 import java.math.BigDecimal;
@@ -112,6 +113,10 @@ class DatabaseTest {
                 assertThat(p.keyRef()).isEqualTo("env:OLD_KEY");
                 assertThat(p.extraHeaders()).isEqualTo(Map.of("X-Org", "acme"));
                 assertThat(p.extraBody()).isEqualTo(Map.of("enable_thinking", false));
+                // saved before profiles had a dialect: the one its base URL suggests; a chosen one is kept
+                assertThat(p.dialect()).isEqualTo(Dialect.GENERIC);
+                new ProfileStore(db).save(p.withDialect(Dialect.VLLM));
+                assertThat(new ProfileStore(db).find("old").orElseThrow().dialect()).isEqualTo(Dialect.VLLM);
                 RunRecord run = runs.find(1).orElseThrow();
                 assertThat(run.title()).isEqualTo("old chat");
                 assertThat(run.kind()).isEqualTo(RunKind.SINGLE);

@@ -130,8 +130,9 @@ final class ItemPlanner {
                    CostCalculator.Reserve reserve) {
     }
 
-    /** The plan of one row; the dry run of a file and the run itself both come here. */
-    static RowPlan plan(ChatService chat, ProviderProfile profile, BatchSettings settings, Router router, BatchRow row) {
+    /** The plan of one row (streamed or not); the dry run of a file and the run itself both come here. */
+    static RowPlan plan(ChatService chat, ProviderProfile profile, BatchSettings settings, Router router, BatchRow row,
+                        boolean stream) {
         String model = row.model() != null ? row.model()
                 : settings.model() != null ? settings.model()
                 : settings.route() ? router.route(row.prompt()).model()
@@ -139,7 +140,7 @@ final class ItemPlanner {
                 : BatchSettings.DEFAULT_MODEL;
         int maxTokens = row.maxTokens() != null ? row.maxTokens() : settings.effectiveMaxTokens();
         ChatRequest request = ChatRequest.builder(model).messages(row.messages()).maxTokens(maxTokens)
-                .temperature(row.temperature()).stream(true).includeUsage(true).build();
+                .temperature(row.temperature()).stream(stream).includeUsage(true).build();
         TokenEstimate estimate = chat.estimateInput(request);
         String pp = chat.priceProvider(profile.name(), model);
         boolean priced = chat.costs().entry(pp, model).isPresent();
@@ -151,7 +152,7 @@ final class ItemPlanner {
 
     Prepared prepare(BatchItemRecord item, boolean clamp) {
         BatchRow row = BatchRow.fromJson(item.rowJson());
-        RowPlan plan = plan(chat, target.profile(), settings, router, row);
+        RowPlan plan = plan(chat, target.profile(), settings, router, row, target.stream());
         String model = plan.model();
         ChatRequest request = plan.request();
         int maxTokens = request.maxTokens();

@@ -26,6 +26,9 @@ final class AttemptWords {
     static Usage usage(Completion c, TokenEstimate input, TokenEstimator estimator) {
         Usage u = c.usage();
         if (u != null && u.completionTokens() != null && u.promptTokens() != null) {
+            if (u.reasoningTokens() == null && !c.reasoning().isEmpty()) {
+                return u.withEstimatedReasoning(estimator.countText(c.reasoning()));
+            }
             return u;
         }
         int prompt = u != null && u.promptTokens() != null ? u.promptTokens() : input.tokens();

@@ -419,7 +419,9 @@ public final class ChatService {
                     cny = new Money(cny.amount().add(costs.convert(more, dev.llmworkbench.domain.Currency.CNY).amount()),
                             cny.currency());
                 }
-                note = cost.provider() + " " + cost.model() + ", prices of " + cost.priceDate()
+                note = costs.breakdown(priceProvider, job.request().model(), completion.usage(), job.batchPrice())
+                        .map(b -> b + " = " + cost.totalInPriceCurrency().format() + "; ").orElse("")
+                        + cost.provider() + " " + cost.model() + ", prices of " + cost.priceDate()
                         + (cost.verified() ? "" : " (unverified)")
                         + (earlier.signum() > 0 ? "; earlier cut attempts included" : "");
             } else {

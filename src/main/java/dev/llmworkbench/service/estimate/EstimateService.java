@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,14 @@ public final class EstimateService {
      */
     public record ModelEstimate(String model, String provider, long inputTokens, long outputTokens, int requests,
                                 Money perRequestUsd, Money perRequestCny, Money perDayUsd, Money perDayCny,
-                                Money perMonthUsd, Money perMonthCny) {
+                                Money perMonthUsd, Money perMonthCny, String cnySource) {
+        /** Without saying where the CNY figures come from (converted from USD). */
+        public ModelEstimate(String model, String provider, long inputTokens, long outputTokens, int requests,
+                             Money perRequestUsd, Money perRequestCny, Money perDayUsd, Money perDayCny,
+                             Money perMonthUsd, Money perMonthCny) {
+            this(model, provider, inputTokens, outputTokens, requests, perRequestUsd, perRequestCny, perDayUsd,
+                    perDayCny, perMonthUsd, perMonthCny, null);
+        }
     }
 
     /** A workload: requests a day, tokens per request, the cache hit rate and the share at batch price (0..1). */
@@ -153,6 +161,11 @@ public final class EstimateService {
         return out;
     }
 
+    /** The input tokens of one request for a model, as {@link #estimate} counts them. */
+    public long inputTokens(String model, List<Message> messages) {
+        return estimator.estimate(model, messages).tokens();
+    }
+
     /**
      * One model's projection for requests of known input sizes (typed in, or from history): no token
      * estimation, the same pricing as {@link #estimate(List, List, long, int, BigDecimal, BigDecimal)}.
@@ -172,21 +185,30 @@ public final class EstimateService {
         BigDecimal cny = BigDecimal.ZERO;
         long input = 0;
         String provider = null;
+        // CNY: the model's own CNY list price where the catalogue has one (DashScope's China region), else
+        // the USD price converted, and said so
+        String cnyProvider = costs.catalogue().findAll(model).stream()
+                .filter(p -> p.currency() == Currency.CNY).map(dev.llmworkbench.domain.ModelPrice::provider)
+                .findFirst().orElse(null);
         for (long t : inputTokens) {
             int tokens = (int) Math.min(Integer.MAX_VALUE, Math.max(0, t));
             input += tokens;
             Usage u = usage(tokens, outputTokens, cacheHitRate);
             CostResult c = costs.cost(null, model, u, false);
+            CostResult cn = cnyProvider == null ? c : costs.cost(cnyProvider, model, u, false);
             provider = c.provider();
             if (batchShare.signum() == 0) {
                 usd = usd.add(c.totalUsd().amount());
-                cny = cny.add(c.totalCny().amount());
+                cny = cny.add(cn.totalCny().amount());
             } else {
                 CostResult b = costs.cost(null, model, u, true);
+                CostResult bn = cnyProvider == null ? b : costs.cost(cnyProvider, model, u, true);
                 usd = usd.add(c.totalUsd().amount().multiply(online)).add(b.totalUsd().amount().multiply(batchShare));
-                cny = cny.add(c.totalCny().amount().multiply(online)).add(b.totalCny().amount().multiply(batchShare));
+                cny = cny.add(cn.totalCny().amount().multiply(online)).add(bn.totalCny().amount().multiply(batchShare));
             }
         }
+        String cnySource = cnyProvider != null ? cnyProvider + " list price"
+                : "USD × " + costs.exchangeRate().cnyPerUsd().stripTrailingZeros().toPlainString();
         int n0 = inputTokens.size();
         BigDecimal n = BigDecimal.valueOf(n0);
         BigDecimal perUsd = n0 == 1 ? usd : usd.divide(n, MathContext.DECIMAL64);
@@ -197,7 +219,8 @@ public final class EstimateService {
         return new ModelEstimate(costs.catalogue().resolveAlias(model), provider, meanInput, outputTokens, n0,
                 new Money(perUsd, Currency.USD), new Money(perCny, Currency.CNY),
                 new Money(perUsd.multiply(day), Currency.USD), new Money(perCny.multiply(day), Currency.CNY),
-                new Money(perUsd.multiply(month), Currency.USD), new Money(perCny.multiply(month), Currency.CNY));
+                new Money(perUsd.multiply(month), Currency.USD), new Money(perCny.multiply(month), Currency.CNY),
+                cnySource);
     }
 
     /** The mean completion tokens of the history's newest successful requests (up to {@code limit}); 0 when none. */
@@ -206,10 +229,49 @@ public final class EstimateService {
         return tokens.isEmpty() ? 0 : Math.round(tokens.stream().mapToInt(Integer::intValue).average().orElse(0));
     }
 
-    /** The requests per day of the last {@code days} days of history (every run kind), rounded up; 0 when none. */
+    /**
+     * The pace of the history: {@code requests} that ended over {@code span} (from the oldest of them, within the
+     * window looked at, to now) and the requests per day at that pace, rounded up.
+     */
+    public record HistoryPace(int requests, Duration span, long requestsPerDay) {
+        /** "90 requests over 1.0 h of history" / "over 6.5 days". */
+        public String describe() {
+            double hours = span.toMillis() / 3_600_000.0;
+            String over = hours < 48 ? String.format(java.util.Locale.ROOT, "%.1f h", hours)
+                    : String.format(java.util.Locale.ROOT, "%.1f days", hours / 24);
+            return requests + " requests over " + over + " of history: " + requestsPerDay + " a day at that pace";
+        }
+    }
+
+    /** The shortest span a pace is taken over: a burst of requests in a minute is not a day's pace. */
+    static final Duration MIN_PACE_SPAN = Duration.ofHours(1);
+
+    /**
+     * The history's pace over the last {@code days} days (every run kind): its requests over the span they
+     * cover, from the oldest of them to now (at least {@link #MIN_PACE_SPAN}, at most the window), per day. One
+     * hour of history is not divided by seven days. Null when the window has no request.
+     */
+    public HistoryPace paceOfHistory(int days) {
+        Instant now = history().clock().instant();
+        Instant since = now.minus(Duration.ofDays(days));
+        int n = history().results().countEndedSince(since);
+        Instant oldest = history().results().oldestEndedSince(since);
+        if (n == 0 || oldest == null) {
+            return null;
+        }
+        Duration span = Duration.between(oldest, now);
+        if (span.compareTo(MIN_PACE_SPAN) < 0) {
+            span = MIN_PACE_SPAN;
+        }
+        BigDecimal perDay = BigDecimal.valueOf(n).multiply(BigDecimal.valueOf(Duration.ofDays(1).toMillis()))
+                .divide(BigDecimal.valueOf(span.toMillis()), 0, java.math.RoundingMode.CEILING);
+        return new HistoryPace(n, span, perDay.longValueExact());
+    }
+
+    /** The requests per day of the history's pace over the last {@code days} days ({@link #paceOfHistory}); 0 when none. */
     public long requestsPerDayOfHistory(int days) {
-        int n = history().results().countEndedSince(history().clock().instant().minus(Duration.ofDays(days)));
-        return n == 0 ? 0 : (n + days - 1) / days;
+        HistoryPace p = paceOfHistory(days);
+        return p == null ? 0 : p.requestsPerDay();
     }
 
     /** Each model's cost for the workload. */

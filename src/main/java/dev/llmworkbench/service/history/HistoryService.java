@@ -27,6 +27,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.llmworkbench.client.DialectMapper;
 import com.google.gson.JsonParser;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -65,7 +66,13 @@ public final class HistoryService {
     public record ResultView(long id, String model, String provider, String requestJson, String response,
                              String reasoning, String finishReason, Double ttftMs, Double ttfoMs, Double e2eMs,
                              Double tpotMs, Integer promptTokens, Integer completionTokens, BigDecimal costUsd,
-                             List<String> attempts, String error, Instant startedAt, Instant endedAt) {
+                             List<String> attempts, String error, Instant startedAt, Instant endedAt,
+                             Integer reasoningTokens) {
+        /** Of the completion, the answer (the rest is reasoning, billed at the thinking price); null when unknown. */
+        public Integer answerTokens() {
+            return completionTokens == null ? null
+                    : completionTokens - (reasoningTokens == null ? 0 : reasoningTokens);
+        }
     }
 
     /** A run with its prompt, settings and (the first {@link #DETAIL_LIMIT}) results. */
@@ -307,15 +314,17 @@ public final class HistoryService {
         }
         String user = "";
         if (!turns.isEmpty() && turns.get(turns.size() - 1).role() == Role.USER) {
-            user = turns.remove(turns.size() - 1).content();
+            // the generic dialect's soft switch is the thinking setting, not the user's text
+            user = DialectMapper.withoutSoftSwitch(turns.remove(turns.size() - 1).content());
         }
+        Boolean thinking = DialectMapper.thinkingOf(body);
         java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
         params.put("model", str(body, "model"));
         params.put("temperature", plain(body, "temperature"));
         params.put("top_p", plain(body, "top_p"));
         params.put("max_tokens", plain(body, "max_tokens"));
         params.put("seed", plain(body, "seed"));
-        params.put("thinking", Boolean.toString(body.has("enable_thinking") && body.get("enable_thinking").getAsBoolean()));
+        params.put("thinking", Boolean.toString(Boolean.TRUE.equals(thinking)));
         params.put("thinking_budget", plain(body, "thinking_budget"));
         params.put("stream", Boolean.toString(!body.has("stream") || body.get("stream").getAsBoolean()));
         params.values().removeIf(java.util.Objects::isNull);
@@ -362,7 +371,8 @@ public final class HistoryService {
                 r.timing() == null ? null : r.timing().ttfoMs(), r.timing() == null ? null : r.timing().e2eMs(),
                 r.timing() == null ? null : r.timing().tpotMs(), r.usage() == null ? null : r.usage().promptTokens(),
                 r.usage() == null ? null : r.usage().completionTokens(), r.costUsd(), attempts,
-                r.error() == null ? null : r.error().message(), r.startedAt(), r.endedAt());
+                r.error() == null ? null : r.error().message(), r.startedAt(), r.endedAt(),
+                r.usage() == null ? null : r.usage().reasoningTokens());
     }
 
     /** The request as recorded: the run's settings and prompt (a key is never part of either). */

@@ -20,7 +20,7 @@ public final class CodeSnippets {
     /** Arguments the {@code openai} Python package takes by name; anything else goes to {@code extra_body}. */
     private static final Set<String> PYTHON_ARGS = Set.of("model", "messages", "temperature", "top_p", "max_tokens",
             "stop", "seed", "stream", "stream_options", "response_format", "tools", "tool_choice", "n",
-            "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "user", "logit_bias");
+            "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "user", "logit_bias", "reasoning_effort");
 
     /** How a person starts the simulator the code talks to. */
     public static final String SIM_COMMAND = "llm-workbench sim --port 8089";

@@ -141,7 +141,8 @@ public final class AppServices implements AutoCloseable {
         SecretStores.Selection secrets = useKeyring ? SecretStores.chooseDefault(dirs)
                 : new SecretStores.Selection(new FileSecretStore(dirs.secretsFile()), "tests keep keys in a file");
         ProviderProfile sim = new ProviderProfile(ProviderPreset.SIMULATOR, simulator.baseUrl(),
-                simulator.config().defaultModel(), null, Map.of(), Map.of(), null, null);
+                simulator.config().defaultModel(), null, Map.of(), Map.of(), null, null,
+                ProviderPreset.find("simulator").orElseThrow().dialect());
         this.providers = new ProviderService(new ProfileStore(db), secrets.store(), secrets.describe(), sim, clients);
         this.prompts = new PromptLibraryService(new PromptStore(db));
         this.batchStore = new BatchStore(db);

@@ -273,9 +273,13 @@ public final class BatchView extends BorderPane {
         t.getColumns().add(col("Out tok", 65, BatchViewModel.Entry::outputTokensProperty));
         t.getColumns().add(col("Cost $", 85, e -> Bindings.createStringBinding(() -> {
             BigDecimal c = e.costUsdProperty().get();
-            return c == null ? "" : c.setScale(6, RoundingMode.HALF_UP).toPlainString();
+            return c == null ? "" : dev.llmworkbench.domain.Amounts.plain(c);
         }, e.costUsdProperty())));
-        t.getColumns().add(col("Attempts", 65, BatchViewModel.Entry::attemptsProperty));
+        t.getColumns().add(col("Queue ms", 75, e -> rounded(e.queueMsProperty())));
+        t.getColumns().add(col("Retries", 60, e -> Bindings.createStringBinding(() -> {
+            Integer a = e.attemptsProperty().get();
+            return a == null ? "" : String.valueOf(a - 1);
+        }, e.attemptsProperty())));
         t.getColumns().add(col("Check", 90, BatchViewModel.Entry::checkProperty));
         t.getColumns().add(col("Error", 200, e -> Bindings.createStringBinding(() ->
                 e.valid() ? e.errorProperty().get() : e.reason(), e.errorProperty())));

@@ -64,6 +64,7 @@ public final class BatchViewModel {
         private final ObjectProperty<Double> ttftMs = new SimpleObjectProperty<>();
         private final ObjectProperty<Integer> outputTokens = new SimpleObjectProperty<>();
         private final ObjectProperty<Integer> attempts = new SimpleObjectProperty<>();
+        private final ObjectProperty<Double> queueMs = new SimpleObjectProperty<>();
         private final ObjectProperty<BigDecimal> costUsd = new SimpleObjectProperty<>();
 
         Entry(int index, Integer line, String requestId, boolean valid, String reason, String prompt, String model) {
@@ -90,6 +91,7 @@ public final class BatchViewModel {
             ttftMs.set(r.ttftMs());
             outputTokens.set(r.outputTokens());
             attempts.set(r.attempts() == 0 ? null : r.attempts());
+            queueMs.set(r.queueMs());
             costUsd.set(r.costUsd());
         }
 
@@ -116,6 +118,8 @@ public final class BatchViewModel {
         public ObjectProperty<Double> ttftMsProperty() { return ttftMs; }
         public ObjectProperty<Integer> outputTokensProperty() { return outputTokens; }
         public ObjectProperty<Integer> attemptsProperty() { return attempts; }
+        /** How long the row waited in the limiter's queue before it was sent (its retries' waits included). */
+        public ObjectProperty<Double> queueMsProperty() { return queueMs; }
         public ObjectProperty<BigDecimal> costUsdProperty() { return costUsd; }
     }
 

@@ -52,7 +52,7 @@ public final class ChartsView extends BorderPane {
     private final Timeline live;
     private final BarChart<String, Number> ttftHist = bar("TTFT histogram", "ms", "requests");
     private final BarChart<String, Number> e2eHist = bar("End-to-end histogram", "ms", "requests");
-    private final BarChart<String, Number> pcts = bar("TTFT and end-to-end p50 / p95 / p99 per model", "model", "ms");
+    private final BarChart<String, Number> pcts = bar("Percentiles per model: TTFT, end-to-end", "model", "ms");
     private final ScatterChart<Number, Number> scatter =
             new ScatterChart<>(axis("output tokens"), axis("TTFT ms"));
     private final LineChart<Number, Number> tps = new LineChart<>(axis("seconds"), axis("tokens/s"));

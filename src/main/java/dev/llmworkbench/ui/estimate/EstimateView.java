@@ -18,6 +18,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.SplitPane;
+import dev.llmworkbench.domain.Amounts;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -40,9 +41,17 @@ public final class EstimateView extends BorderPane {
         GridPane form = new GridPane();
         form.setHgap(8);
         form.setVgap(6);
-        Button perDayFromHistory = new Button("From history (7 days)");
+        Button perDayFromHistory = new Button("From history");
         perDayFromHistory.setId("estimate-per-day-from-history");
+        perDayFromHistory.setTooltip(new javafx.scene.control.Tooltip(
+                "The pace of the last 7 days of history, over the time its requests cover"));
         perDayFromHistory.setOnAction(e -> vm.requestsPerDayFromHistory());
+        Label historyNote = new Label();
+        historyNote.setId("estimate-history-note");
+        historyNote.textProperty().bind(vm.historyNoteProperty());
+        historyNote.setWrapText(true);
+        historyNote.setPrefWidth(360);
+        historyNote.managedProperty().bind(vm.historyNoteProperty().isNotEmpty());
         form.addRow(0, new Label("Requests per day"), field("estimate-per-day", vm.requestsPerDayProperty()),
                 perDayFromHistory);
         Button fromFile = new Button("From a prompt file…");
@@ -91,8 +100,14 @@ public final class EstimateView extends BorderPane {
         Label error = new Label();
         error.setStyle("-fx-text-fill: -color-danger-fg;");
         error.textProperty().bind(vm.errorProperty());
-        VBox left = new VBox(8, form, new Label("Models (Ctrl+click for several)"), models,
+        for (javafx.scene.Node n : form.getChildren()) {
+            if (n instanceof javafx.scene.control.Labeled l && !(n instanceof javafx.scene.control.TextField)) {
+                l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the chart narrows, never the form
+            }
+        }
+        VBox left = new VBox(8, form, historyNote, new Label("Models (Ctrl+click for several)"), models,
                 new HBox(8, compute, export), error);
+        left.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         HBox top = new HBox(16, left);
         top.setAlignment(Pos.TOP_LEFT);
 
@@ -100,14 +115,16 @@ public final class EstimateView extends BorderPane {
         table.setId("estimate-table");
         table.setPlaceholder(new Label("Choose models and press Estimate."));
         table.getColumns().add(col("Model", 160, EstimateService.ModelEstimate::model));
-        table.getColumns().add(col("In tok", 70, e -> String.valueOf(e.inputTokens())));
-        table.getColumns().add(col("Out tok", 70, e -> String.valueOf(e.outputTokens())));
-        table.getColumns().add(col("$/request", 100, e -> fmt(e.perRequestUsd().amount(), 6)));
-        table.getColumns().add(col("$/day", 90, e -> fmt(e.perDayUsd().amount(), 2)));
-        table.getColumns().add(col("$/month", 100, e -> fmt(e.perMonthUsd().amount(), 2)));
-        table.getColumns().add(col("¥/request", 100, e -> fmt(e.perRequestCny().amount(), 6)));
-        table.getColumns().add(col("¥/day", 90, e -> fmt(e.perDayCny().amount(), 2)));
-        table.getColumns().add(col("¥/month", 100, e -> fmt(e.perMonthCny().amount(), 2)));
+        table.getColumns().add(col("In tok", 80, e -> String.valueOf(e.inputTokens())));
+        table.getColumns().add(col("Out tok", 80, e -> String.valueOf(e.outputTokens())));
+        // three significant digits below one unit: a cost that is not zero never reads 0.00
+        table.getColumns().add(col("$/request", 100, e -> Amounts.plain(e.perRequestUsd().amount())));
+        table.getColumns().add(col("$/day", 90, e -> Amounts.plain(e.perDayUsd().amount())));
+        table.getColumns().add(col("$/month", 100, e -> Amounts.plain(e.perMonthUsd().amount())));
+        table.getColumns().add(col("¥/request", 100, e -> Amounts.plain(e.perRequestCny().amount())));
+        table.getColumns().add(col("¥/day", 90, e -> Amounts.plain(e.perDayCny().amount())));
+        table.getColumns().add(col("¥/month", 100, e -> Amounts.plain(e.perMonthCny().amount())));
+        table.getColumns().add(col("¥ from", 150, e -> e.cnySource() == null ? "" : e.cnySource()));
 
         CategoryAxis x = new CategoryAxis();
         NumberAxis y = new NumberAxis();
@@ -127,6 +144,9 @@ public final class EstimateView extends BorderPane {
         HBox.setHgrow(chart, javafx.scene.layout.Priority.ALWAYS);
         top.getChildren().add(chart);
         chart.setPrefHeight(320);
+        chart.setMinWidth(120); // the chart narrows at 1024 px, never the form (which would push the window wider)
+        chart.setPrefWidth(360);
+        models.setMinHeight(96); // a few models always show, however low the window
 
         Label saving = new Label();
         saving.setId("estimate-router-saving");
@@ -134,7 +154,12 @@ public final class EstimateView extends BorderPane {
         saving.textProperty().bind(vm.routerSavingProperty());
         VBox bottom = new VBox(8, saving, table);
         VBox.setVgrow(table, javafx.scene.layout.Priority.ALWAYS);
-        SplitPane split = new SplitPane(top, bottom);
+        // the form scrolls in its pane when the window is low, rather than squeezing the model list
+        javafx.scene.control.ScrollPane topScroll = new javafx.scene.control.ScrollPane(top);
+        topScroll.setFitToWidth(true);
+        topScroll.setFitToHeight(true);
+        topScroll.setId("estimate-top");
+        SplitPane split = new SplitPane(topScroll, bottom);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.55);
         setCenter(split);
@@ -142,10 +167,6 @@ public final class EstimateView extends BorderPane {
 
     public EstimateViewModel viewModel() {
         return vm;
-    }
-
-    private static String fmt(BigDecimal v, int scale) {
-        return v.setScale(scale, RoundingMode.HALF_UP).toPlainString();
     }
 
     private static TextField field(String id, javafx.beans.property.StringProperty p) {

@@ -41,6 +41,7 @@ public final class EstimateViewModel {
     private final ObservableList<EstimateService.ModelEstimate> rows = FXCollections.observableArrayList();
     private final StringProperty routerSaving = new SimpleStringProperty(this, "routerSaving", "");
     private final StringProperty error = new SimpleStringProperty(this, "error", "");
+    private final StringProperty historyNote = new SimpleStringProperty(this, "historyNote", "");
 
     public EstimateViewModel(EstimateService estimates, List<String> models, Executor work, FxExecutor fx) {
         this.estimates = estimates;
@@ -168,20 +169,29 @@ public final class EstimateViewModel {
                 }, fx);
     }
 
-    /** Requests per day: the history's requests (every kind of run) over the last week, per day. */
+    /**
+     * Requests per day: the history's pace (every kind of run) over the span its requests of the last week cover;
+     * {@link #historyNoteProperty()} says what it was taken from.
+     */
     public CompletableFuture<Void> requestsPerDayFromHistory() {
-        return CompletableFuture.supplyAsync(() -> estimates.requestsPerDayOfHistory(HISTORY_DAYS), work)
-                .handleAsync((n, err) -> {
+        return CompletableFuture.supplyAsync(() -> estimates.paceOfHistory(HISTORY_DAYS), work)
+                .handleAsync((pace, err) -> {
                     if (err != null) {
                         error.set(err.getMessage());
-                    } else if (n == 0) {
+                    } else if (pace == null) {
                         error.set("The history has no requests in the last " + HISTORY_DAYS + " days.");
                     } else {
                         error.set("");
-                        requestsPerDay.set(String.valueOf(n));
+                        requestsPerDay.set(String.valueOf(pace.requestsPerDay()));
+                        historyNote.set(pace.describe());
                     }
                     return null;
                 }, fx);
+    }
+
+    /** What the requests per day were taken from ("90 requests over 1.0 h of history: 2160 a day at that pace"). */
+    public StringProperty historyNoteProperty() {
+        return historyNote;
     }
 
     /** Writes the table as CSV (by {@link EstimateService}, which writes the file). */

@@ -76,11 +76,15 @@ public final class HistoryView extends BorderPane {
 
         TableView<HistoryService.RunRow> table = new TableView<>(vm.runs());
         table.setId("history-table");
-        table.setPlaceholder(new Label("No runs yet: runs from the Playground, Compare, Batch and benchmarks appear here."));
-        table.getColumns().add(col("#", 40, r -> new ReadOnlyStringWrapper(String.valueOf(r.id()))));
-        table.getColumns().add(col("When", 110, r -> new ReadOnlyStringWrapper(TIME.format(r.createdAt()))));
-        table.getColumns().add(col("Kind", 80, r -> new ReadOnlyStringWrapper(r.kind())));
-        table.getColumns().add(col("Status", 80, r -> new ReadOnlyStringWrapper(r.status())));
+        Label none = new Label("No runs yet: runs from the Playground, Compare, Batch and benchmarks appear here.");
+        none.setWrapText(true);
+        table.setPlaceholder(none);
+        table.getColumns().add(col("#", 48, r -> new ReadOnlyStringWrapper(String.valueOf(r.id()))));
+        table.getColumns().add(col("When", 128, r -> new ReadOnlyStringWrapper(TIME.format(r.createdAt()))));
+        table.getColumns().add(col("Kind", 104, r -> new ReadOnlyStringWrapper(r.kind())));
+        table.getColumns().add(col("Status", 92, r -> new ReadOnlyStringWrapper(r.status())));
+        // the short, fixed-format columns are never narrowed below their text ("12-03 12:35", "benchmark", "cancelled")
+        table.getColumns().forEach(c -> c.setMinWidth(c.getPrefWidth()));
         table.getColumns().add(col("Models", 170, r -> new ReadOnlyStringWrapper(String.join(", ", r.models()))));
         table.getColumns().add(col("Provider", 110, r -> new ReadOnlyStringWrapper(r.provider())));
         table.getColumns().add(col("Title", 320, r -> new ReadOnlyStringWrapper(r.title())));
@@ -111,7 +115,11 @@ public final class HistoryView extends BorderPane {
                 vm.exportSelected(f.toPath(), f.getName().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl");
             }
         });
-        HBox actions = new HBox(8, reopen, delete, export);
+        // a flow: at 1024 px the buttons go to a second line rather than reading "…"
+        javafx.scene.layout.FlowPane actions = new javafx.scene.layout.FlowPane(8, 6, reopen, delete, export);
+        for (Button b : java.util.List.of(reopen, delete, export)) {
+            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
         actions.setAlignment(Pos.CENTER_LEFT);
         TextArea details = area("history-details", vm.detailsProperty());
         TabPane tabs = new TabPane(new Tab("Details", details), new Tab("Request", area("history-request",

@@ -112,11 +112,12 @@ public final class HistoryViewModel {
             boolean many = rd.results().size() > 1;
             for (HistoryService.ResultView v : rd.results()) {
                 sb.append('\n').append(String.format(Locale.ROOT,
-                        "%s: TTFT %s ms, TTFO %s ms, end-to-end %s ms, TPOT %s ms, tokens %s in / %s out, cost $%s",
+                        "%s: TTFT %s ms, TTFO %s ms, end-to-end %s ms, TPOT %s ms, tokens %s in / %s reasoning / %s answer, cost %s",
                         v.model(), num(v.ttftMs()), num(v.ttfoMs()), num(v.e2eMs()), num(v.tpotMs()),
                         v.promptTokens() == null ? "–" : v.promptTokens(),
-                        v.completionTokens() == null ? "–" : v.completionTokens(),
-                        v.costUsd() == null ? "–" : v.costUsd().setScale(6, RoundingMode.HALF_UP).toPlainString()));
+                        v.completionTokens() == null ? "–" : v.reasoningTokens() == null ? 0 : v.reasoningTokens(),
+                        v.answerTokens() == null ? "–" : v.answerTokens(),
+                        dev.llmworkbench.domain.Amounts.usd(v.costUsd())));
                 if (v.error() != null) {
                     sb.append(", error: ").append(v.error());
                 }

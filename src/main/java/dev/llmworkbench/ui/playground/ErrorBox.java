@@ -36,7 +36,14 @@ final class ErrorBox extends VBox {
                 openSettings.run();
             }
         });
-        getChildren().addAll(errTitle, errText, action);
+        // a run refused for unfilled {{variables}}: sending them empty is one click, when that is what is meant
+        Button anyway = new Button("Send anyway");
+        anyway.setId("send-anyway");
+        anyway.getStyleClass().add(Styles.SMALL);
+        anyway.visibleProperty().bind(vm.unfilledProperty().isNotEmpty());
+        anyway.managedProperty().bind(anyway.visibleProperty());
+        anyway.setOnAction(e -> vm.runAnyway());
+        getChildren().addAll(errTitle, errText, action, anyway);
         visibleProperty().bind(vm.errorTitleProperty().isNotEmpty());
         managedProperty().bind(visibleProperty());
     }

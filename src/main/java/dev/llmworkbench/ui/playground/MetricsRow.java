@@ -16,7 +16,9 @@ final class MetricsRow extends FlowPane {
                 tile("tokens/s", "Decode speed: 1 / time per output token", vm.tokensPerSecondProperty(), "metric-tps"),
                 tile("end-to-end", "Request start to the last chunk", vm.e2eProperty(), "metric-e2e"),
                 tile("tokens in", "Prompt tokens", vm.tokensInProperty(), "metric-in"),
-                tile("tokens out", "Completion tokens", vm.tokensOutProperty(), "metric-out"),
+                tile("tokens out", "Completion tokens (reasoning included)", vm.tokensOutProperty(), "metric-out"),
+                tile("reasoning", "Of the tokens out, the reasoning ones (billed at the thinking price)",
+                        vm.reasoningTokensProperty(), "metric-reasoning"),
                 tile("cost USD", "Cost of this request in USD", vm.costUsdProperty(), "metric-usd"),
                 tile("cost CNY", "Cost of this request in CNY", vm.costCnyProperty(), "metric-cny"),
                 tile("attempts", "HTTP attempts (retries included)", vm.attemptsTextProperty(), "metric-attempts"));

@@ -29,6 +29,8 @@ final class MetricsViewModel {
     private final ReadOnlyStringWrapper e2e = new ReadOnlyStringWrapper(this, "e2e", "");
     private final ReadOnlyStringWrapper tokensIn = new ReadOnlyStringWrapper(this, "tokensIn", "");
     private final ReadOnlyStringWrapper tokensOut = new ReadOnlyStringWrapper(this, "tokensOut", "");
+    private final ReadOnlyStringWrapper reasoningTokens = new ReadOnlyStringWrapper(this, "reasoningTokens", "");
+    private final ReadOnlyStringWrapper costDetail = new ReadOnlyStringWrapper(this, "costDetail", "");
     private final ReadOnlyStringWrapper costUsd = new ReadOnlyStringWrapper(this, "costUsd", "");
     private final ReadOnlyStringWrapper costCny = new ReadOnlyStringWrapper(this, "costCny", "");
     private final ReadOnlyIntegerWrapper attempts = new ReadOnlyIntegerWrapper(this, "attempts", 0);
@@ -46,7 +48,8 @@ final class MetricsViewModel {
 
     /** Empties the strip. */
     void clear() {
-        for (ReadOnlyStringWrapper p : List.of(ttft, ttfo, tokensPerSecond, e2e, tokensIn, tokensOut, costUsd, costCny)) {
+        for (ReadOnlyStringWrapper p : List.of(ttft, ttfo, tokensPerSecond, e2e, tokensIn, tokensOut, reasoningTokens,
+                costDetail, costUsd, costCny)) {
             p.set("");
         }
         attempts.set(0);
@@ -99,8 +102,12 @@ final class MetricsViewModel {
         Usage u = o.completion().usage();
         tokensIn.set(u == null || u.promptTokens() == null ? "" : (u.estimated() ? "≈ " : "") + u.promptTokens());
         tokensOut.set(u == null || u.completionTokens() == null ? "" : (u.estimated() ? "≈ " : "") + u.completionTokens());
+        // the completion's reasoning part, billed at the thinking price; the answer is the rest
+        reasoningTokens.set(u == null || u.completionTokens() == null ? ""
+                : (u.estimated() ? "≈ " : "") + u.reasoningOrZero());
         costUsd.set(o.costUsd() == null ? "" : o.costUsd().format());
         costCny.set(o.costCny() == null ? "" : o.costCny().format());
+        costDetail.set(o.priceNote() == null ? "" : "Cost: " + o.priceNote());
         attempts.set(Math.max(attempts.get(), o.attempts().size()));
     }
 
@@ -111,6 +118,10 @@ final class MetricsViewModel {
     ReadOnlyStringProperty tokensInProperty() { return tokensIn.getReadOnlyProperty(); }
     ReadOnlyStringProperty tokensOutProperty() { return tokensOut.getReadOnlyProperty(); }
     ReadOnlyStringProperty costUsdProperty() { return costUsd.getReadOnlyProperty(); }
+    /** Of the tokens out, how many were reasoning (billed at the thinking price). */
+    ReadOnlyStringProperty reasoningTokensProperty() { return reasoningTokens.getReadOnlyProperty(); }
+    /** "Cost: 30 in × $0.70/M + 100 reasoning × $8.40/M + 33 answer × $2.80/M = $0.000…; dashscope-intl …". */
+    ReadOnlyStringProperty costDetailProperty() { return costDetail.getReadOnlyProperty(); }
     ReadOnlyStringProperty costCnyProperty() { return costCny.getReadOnlyProperty(); }
     ReadOnlyIntegerProperty attemptsProperty() { return attempts.getReadOnlyProperty(); }
     ReadOnlyStringProperty attemptsTextProperty() { return attemptsText.getReadOnlyProperty(); }

@@ -33,7 +33,10 @@ final class ParametersPane extends ScrollPane {
         CheckBox thinking = new CheckBox("Thinking");
         thinking.setId("thinking");
         thinking.selectedProperty().bindBidirectional(vm.thinkingProperty());
-        thinking.setTooltip(new Tooltip("enable_thinking; DashScope needs streaming for it (turned on for you)"));
+        Tooltip thinkingTip = new Tooltip();
+        thinkingTip.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> thinkingHint(vm.profileProperty().get()), vm.profileProperty()));
+        thinking.setTooltip(thinkingTip);
         CheckBox stream = new CheckBox("Stream");
         stream.setId("stream");
         stream.selectedProperty().bindBidirectional(vm.streamProperty());
@@ -80,5 +83,15 @@ final class ParametersPane extends ScrollPane {
         g.addRow(r++, new Label("Tools"), tools);
         setContent(g);
         setFitToWidth(true);
+    }
+
+    /** What the thinking switch sends to this provider, in its dialect. */
+    static String thinkingHint(dev.llmworkbench.domain.ProviderProfile p) {
+        if (p == null) {
+            return "Thinking";
+        }
+        dev.llmworkbench.domain.Dialect d = p.dialect();
+        return "Sent as " + d.thinkingSwitch() + " (dialect " + d.wireName() + ")"
+                + (d.thinkingNeedsStreaming() ? "; streaming is turned on for it" : "");
     }
 }

@@ -293,7 +293,15 @@ public final class PlaygroundView extends BorderPane {
             case FAILED -> "Failed";
         }));
 
-        VBox box = new VBox(6, new MetricsRow(vm), status, retry, new ErrorBox(vm, openSettings), reasoningPane,
+        Label costDetail = new Label();
+        costDetail.setId("cost-detail");
+        costDetail.getStyleClass().add(Styles.TEXT_MUTED);
+        costDetail.setWrapText(true);
+        costDetail.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // wraps to a second line, never "…"
+        costDetail.textProperty().bind(vm.costDetailProperty());
+        costDetail.managedProperty().bind(vm.costDetailProperty().isNotEmpty());
+        costDetail.visibleProperty().bind(vm.costDetailProperty().isNotEmpty());
+        VBox box = new VBox(6, new MetricsRow(vm), costDetail, status, retry, new ErrorBox(vm, openSettings), reasoningPane,
                 caption("Answer"), answerArea, json, toolPane);
         box.setPadding(new Insets(8));
         return box;

@@ -123,6 +123,12 @@ public final class PlaygroundViewModel {
     /** Runs the current prompt (a snapshot taken now, on the UI thread). */
     public void run() { run.run(); }
 
+    /** Runs with the variables left empty sent as empty text (after a run was refused for them). */
+    public void runAnyway() { run.run(true); }
+
+    /** The variables a refused run left unfilled ("{{topic}}, {{audience}}"); empty when none. */
+    public ReadOnlyStringProperty unfilledProperty() { return run.unfilledProperty(); }
+
     /** Called once per frame by the view while running: live tokens out and elapsed time. */
     public void tick() { run.tick(); }
 
@@ -232,6 +238,9 @@ public final class PlaygroundViewModel {
     public ReadOnlyStringProperty tokensInProperty() { return run.metrics().tokensInProperty(); }
     public ReadOnlyStringProperty tokensOutProperty() { return run.metrics().tokensOutProperty(); }
     public ReadOnlyStringProperty costUsdProperty() { return run.metrics().costUsdProperty(); }
+    public ReadOnlyStringProperty reasoningTokensProperty() { return run.metrics().reasoningTokensProperty(); }
+    /** Each part of the last run's cost at its price, and the price entry used. */
+    public ReadOnlyStringProperty costDetailProperty() { return run.metrics().costDetailProperty(); }
     public ReadOnlyStringProperty costCnyProperty() { return run.metrics().costCnyProperty(); }
     public ReadOnlyIntegerProperty attemptsProperty() { return run.metrics().attemptsProperty(); }
     public ReadOnlyStringProperty attemptsTextProperty() { return run.metrics().attemptsTextProperty(); }

@@ -46,6 +46,7 @@ import javafx.beans.property.StringProperty;
  * last one came to. UI thread, apart from the observer's callbacks, which hop to it.
  */
 final class RunViewModel {
+    private final ReadOnlyStringWrapper unfilled = new ReadOnlyStringWrapper(this, "unfilled", "");
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** What the last run came to (or the last attempt to start one). */
@@ -165,6 +166,15 @@ final class RunViewModel {
 
     /** Runs the current prompt (a snapshot taken now, on the UI thread). */
     void run() {
+        run(false);
+    }
+
+    /**
+     * Runs the current prompt; {@code emptyVariablesMeant}: variables left empty are meant to be sent as empty
+     * text ("Send anyway"), else a run with an unfilled variable is refused and {@link #unfilledProperty()} names
+     * them.
+     */
+    void run(boolean emptyVariablesMeant) {
         if (isRunning()) {
             return;
         }
@@ -172,6 +182,15 @@ final class RunViewModel {
             reject("Write a prompt first (Ctrl+L goes to the prompt).");
             return;
         }
+        List<String> empty = editor.variableValues().entrySet().stream().filter(e -> e.getValue().isEmpty())
+                .map(e -> "{{" + e.getKey() + "}}").toList();
+        if (!empty.isEmpty() && !emptyVariablesMeant) {
+            unfilled.set(String.join(", ", empty));
+            reject("Fill in " + String.join(", ", empty) + " first, or choose Send anyway to send "
+                    + (empty.size() == 1 ? "it" : "them") + " as empty text.");
+            return;
+        }
+        unfilled.set("");
         ChatRequest request;
         try {
             request = buildRequest();
@@ -264,6 +283,11 @@ final class RunViewModel {
         }
     }
 
+    /** The variables a refused run left unfilled ("{{topic}}, {{audience}}"); empty when none. */
+    ReadOnlyStringProperty unfilledProperty() {
+        return unfilled.getReadOnlyProperty();
+    }
+
     /** Shows a recorded run's answer and reasoning (reopened from the History), as a run would have. */
     void showRecorded(String answerText, String reasoningText) {
         if (isRunning()) {
@@ -296,7 +320,7 @@ final class RunViewModel {
         answer.set(c.text());
         reasoning.set(c.reasoning());
         metrics.finish(o);
-        retryNote.set("");
+        retryNote.set(o.retryText()); // after the run, what the retries were: "retried after HTTP 429 (waited 0.3 s)"
         toolCalls.set(RequestValues.formatToolCalls(c.toolCalls()));
         ResponseFormat.Type rf = parameters.responseFormatProperty().get();
         if (rf != ResponseFormat.Type.TEXT && !c.text().isBlank()) {
@@ -307,8 +331,8 @@ final class RunViewModel {
         }
         ApiError e = c.error();
         if (e == null) {
+            // the prompt and its variables' values stay: the next run is edited from them, not typed again
             conversation.add(Message.user(sentUser), new Message(Role.ASSISTANT, c.text(), c.toolCalls(), null));
-            editor.userPromptProperty().set("");
         } else if (e.kind() != ApiError.Kind.CANCELLED) {
             ErrorAdvice a = ErrorAdvice.of(e);
             showError(a.title(), a.text(), a.action());

@@ -4,6 +4,7 @@ import dev.llmworkbench.ui.common.Fields;
 import atlantafx.base.theme.Styles;
 import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.ModelPrice;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.providers.LimitsService;
 import dev.llmworkbench.service.providers.ProviderPreset;
@@ -54,7 +55,9 @@ public final class SettingsView extends BorderPane {
         list.setId("profiles");
         list.setAccessibleText("Saved providers");
         list.setPrefWidth(220);
-        list.setPlaceholder(new Label("No provider yet: the built-in simulator answers."));
+        Label none = new Label("No provider yet: the built-in simulator answers.");
+        none.setWrapText(true);
+        list.setPlaceholder(none);
         list.setCellFactory(lv -> new ListCell<>() {
             @Override
             protected void updateItem(ProviderProfile p, boolean empty) {
@@ -86,6 +89,26 @@ public final class SettingsView extends BorderPane {
         key.setPromptText("API key (stored outside the database)");
         key.setAccessibleText("API key, masked");
         key.textProperty().bindBidirectional(vm.keyProperty());
+        ComboBox<Dialect> dialect = new ComboBox<>(FXCollections.observableArrayList(Dialect.values()));
+        dialect.setId("dialect");
+        dialect.setAccessibleText("Dialect: how the provider spells the thinking switch");
+        dialect.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Dialect d) {
+                return d == null ? "" : d.wireName();
+            }
+
+            @Override
+            public Dialect fromString(String s) {
+                return Dialect.parse(s);
+            }
+        });
+        dialect.valueProperty().bindBidirectional(vm.dialectProperty());
+        Label dialectNote = new Label();
+        dialectNote.setWrapText(true);
+        dialectNote.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> vm.dialectProperty().get() == null ? "" : "Thinking switch: " + vm.dialectProperty().get()
+                        .thinkingSwitch(), vm.dialectProperty()));
         TextArea headers = area("extra-headers", vm.extraHeadersProperty(), "X-Header: value (one per line)");
         TextArea body = area("extra-body", vm.extraBodyProperty(), "{\"enable_search\": true}");
 
@@ -97,6 +120,7 @@ public final class SettingsView extends BorderPane {
         g.addRow(r++, new Label("Name"), Fields.bound("profile-name", vm.nameProperty(), "My provider"));
         g.addRow(r++, new Label("Base URL"), Fields.bound("base-url", vm.baseUrlProperty(), "https://…/v1"));
         g.addRow(r++, new Label("Default model"), Fields.bound("default-model", vm.defaultModelProperty(), "qwen3-235b-a22b"));
+        g.addRow(r++, new Label("Dialect"), new javafx.scene.layout.VBox(4, dialect, dialectNote));
         g.addRow(r++, new Label("API key"), key);
         g.addRow(r++, new Label("Extra headers"), headers);
         g.addRow(r++, new Label("Extra body"), body);
@@ -106,6 +130,8 @@ public final class SettingsView extends BorderPane {
             if (n instanceof TextField || n instanceof TextArea || n instanceof ComboBox) {
                 GridPane.setHgrow(n, Priority.ALWAYS);
                 ((javafx.scene.layout.Region) n).setMaxWidth(Double.MAX_VALUE);
+            } else if (n instanceof Label l) {
+                l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the fields narrow, never the names
             }
         }
         Button save = new Button("Save");
@@ -195,7 +221,8 @@ public final class SettingsView extends BorderPane {
         out.setOnEditCommit(e -> vm.setPrice(e.getRowValue(), e.getRowValue().inputPerM().toPlainString(), e.getNewValue()));
         table.getColumns().add(in);
         table.getColumns().add(out);
-        table.getColumns().add(column("Date", p -> p.priceDate() == null ? "" : p.priceDate().toString(), 90));
+        table.getColumns().add(column("Date", p -> p.priceDate() == null ? "" : p.priceDate().toString(), 104));
+        table.getColumns().get(table.getColumns().size() - 1).setMinWidth(104); // "2026-11-24" whole
         table.getColumns().add(column("Override", p -> p.userOverride() ? "✎ yours" : "", 80));
         VBox.setVgrow(table, Priority.ALWAYS);
         Button remove = new Button("Remove override");

@@ -2,6 +2,7 @@ package dev.llmworkbench.ui.settings;
 
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.Currency;
+import dev.llmworkbench.domain.Dialect;
 import dev.llmworkbench.domain.ModelPrice;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.providers.LimitsService;
@@ -47,6 +48,7 @@ public final class SettingsViewModel {
     private final StringProperty extraBody = new SimpleStringProperty("");
     private final StringProperty proxy = new SimpleStringProperty("");
     private final StringProperty caCert = new SimpleStringProperty("");
+    private final ObjectProperty<Dialect> dialect = new SimpleObjectProperty<>(Dialect.GENERIC);
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty keyStatus = new SimpleStringProperty("");
 
@@ -76,6 +78,7 @@ public final class SettingsViewModel {
                 name.set(p.name());
                 baseUrl.set(p.baseUrl());
                 defaultModel.set(p.defaultModel());
+                dialect.set(p.dialect());
             }
         });
         prices.addListener(() -> ui.execute(this::reloadPrices));
@@ -118,6 +121,7 @@ public final class SettingsViewModel {
         extraBody.set(p.extraBody().isEmpty() ? "" : GSON.toJson(p.extraBody()));
         proxy.set(p.proxy() == null ? "" : p.proxy());
         caCert.set(p.caCertPath() == null ? "" : p.caCertPath());
+        dialect.set(p.dialect());
         message.set(providers.hasKey(p) ? "A key is stored; leave the key field empty to keep it." : "No key stored.");
     }
 
@@ -138,7 +142,8 @@ public final class SettingsViewModel {
                 : GSON.fromJson(extraBody.get(), new TypeToken<LinkedHashMap<String, Object>>() { }.getType());
         return new ProviderProfile(name.get().trim(), baseUrl.get().trim(),
                 defaultModel.get().isBlank() ? null : defaultModel.get().trim(), null, headers, body,
-                proxy.get().isBlank() ? null : proxy.get().trim(), caCert.get().isBlank() ? null : caCert.get().trim());
+                proxy.get().isBlank() ? null : proxy.get().trim(), caCert.get().isBlank() ? null : caCert.get().trim(),
+                dialect.get());
     }
 
     /** Saves the form (the key only when typed), off the UI thread (the store, the keyring); true when saved. */
@@ -268,6 +273,8 @@ public final class SettingsViewModel {
     public StringProperty extraBodyProperty() { return extraBody; }
     public StringProperty proxyProperty() { return proxy; }
     public StringProperty caCertProperty() { return caCert; }
+    /** How the provider spells the thinking switch (set by the preset, editable). */
+    public ObjectProperty<Dialect> dialectProperty() { return dialect; }
     public StringProperty messageProperty() { return message; }
     public StringProperty keyStatusProperty() { return keyStatus; }
     public StringProperty tierNameProperty() { return tierName; }

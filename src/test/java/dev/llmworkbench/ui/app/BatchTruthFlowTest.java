@@ -136,6 +136,11 @@ class BatchTruthFlowTest {
             assertThat(e.itemStatusProperty().get()).isEqualTo(ItemStatus.DONE);
         });
         assertThat(onFx(() -> vm.countsTextProperty().get())).startsWith("6/6 done · 0 failed");
+        // per row: the time it waited in the limiter's queue, and its retries (none here)
+        assertThat(shown(robot)).allSatisfy(e -> {
+            assertThat(e.queueMsProperty().get()).isNotNull().isGreaterThanOrEqualTo(0.0);
+            assertThat(e.attemptsProperty().get()).isEqualTo(1);
+        });
 
         // a third job on another file, on a provider that fails every request: the failed filter shows them
         profile("Broken", "rate5xx=1,ttft-ms=0,tps=0");
@@ -151,6 +156,7 @@ class BatchTruthFlowTest {
         List<BatchService.ItemRow> stored = services.batches().items(job3);
         assertThat(stored).hasSize(4).allSatisfy(r -> assertThat(r.itemStatus()).isEqualTo(ItemStatus.FAILED));
         assertThat(onFx(() -> vm.countsTextProperty().get())).startsWith("0/4 done · 4 failed");
+        assertThat(shown(robot)).allSatisfy(e -> assertThat(e.attemptsProperty().get()).isEqualTo(2)); // one retry
         onFx(() -> {
             vm.filterProperty().set(ItemStatus.FAILED);
             return null;

@@ -107,6 +107,10 @@ class ReopenFromHistoryFlowTest {
         setVariable(vm, "topic", "tides");
         runAndWait(vm);
         newestResult(1);
+        // a thinking run: how many of the tokens out were reasoning, and each part at its own price
+        assertThat(Integer.parseInt(onFx(() -> vm.reasoningTokensProperty().get()))).isPositive();
+        assertThat(onFx(() -> vm.costDetailProperty().get())).startsWith("Cost: ").contains(" reasoning × $8.40/M")
+                .contains(" answer × $2.80/M").contains(" = $");
 
         // the second turn: the conversation holds the first
         onFx(() -> {
@@ -143,6 +147,9 @@ class ReopenFromHistoryFlowTest {
                     .orElseThrow());
             return null;
         });
+        // the details split the tokens out into reasoning and answer, as they are billed
+        waitFor(5, () -> history.detailsProperty().get().contains(" reasoning / "));
+        assertThat(onFx(() -> history.detailsProperty().get())).containsPattern("tokens \\d+ in / [1-9]\\d* reasoning / \\d+ answer");
         onFx(history::reopenSelected).get(10, TimeUnit.SECONDS);
         waitFor(5, () -> robot.lookup("#view-playground").tryQuery().map(javafx.scene.Node::isVisible).orElse(false));
 

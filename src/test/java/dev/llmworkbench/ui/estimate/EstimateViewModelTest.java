@@ -65,8 +65,11 @@ class EstimateViewModelTest {
                 // online: 1050 × 0.70 + 450 × 0.28 + 400 × 2.80 = 735 + 126 + 1120 = 1981 per 1M = $0.001981;
                 // batch: 0.001981 × 0.5 = $0.0009905;
                 // per request: 0.75 × 0.001981 + 0.25 × 0.0009905 = 0.00148575 + 0.000247625 = $0.001733375;
-                // day: × 12000 = $20.8005; month: × 360000 = $624.015; CNY: × 7.3 = ¥0.0126536375
-                new Expected("qwen3-235b-a22b", "dashscope-intl", "0.001733375", "20.8005", "624.015", "0.0126536375"),
+                // day: × 12000 = $20.8005; month: × 360000 = $624.015.
+                // CNY: the model's own China list price (dashscope-cn: input ¥2, cached 40% = ¥0.8, output ¥8,
+                // batch_discount 0.5), not USD × 7.3: online 1050 × 2 + 450 × 0.8 + 400 × 8 = 5660 per 1M
+                // = ¥0.00566; batch ¥0.00283; per request 0.75 × 0.00566 + 0.25 × 0.00283 = ¥0.0049525
+                new Expected("qwen3-235b-a22b", "dashscope-intl", "0.001733375", "20.8005", "624.015", "0.0049525"),
                 // gpt-4.1, openai: input $2, cached $0.50, output $8, batch_discount 0.5.
                 // online: 1050 × 2 + 450 × 0.50 + 400 × 8 = 2100 + 225 + 3200 = 5525 per 1M = $0.005525;
                 // batch: $0.0027625; per request: 0.75 × 0.005525 + 0.25 × 0.0027625 = 0.00414375 + 0.000690625
@@ -89,6 +92,8 @@ class EstimateViewModelTest {
             assertThat(e.perMonthUsd().amount()).as(x.model()).isEqualByComparingTo(x.perMonthUsd());
             assertThat(e.perRequestCny().amount()).as(x.model()).isEqualByComparingTo(x.perRequestCny());
         }
+        assertThat(vm.rows()).extracting(EstimateService.ModelEstimate::cnySource)
+                .containsExactly("dashscope-cn list price", "USD × 7.3", "USD × 7.3");
     }
 
     @Test
@@ -121,7 +126,9 @@ class EstimateViewModelTest {
         assertThat(Long.parseLong(vm.inputTokensProperty().get())).isBetween(10L, 30L);
         assertThat(vm.outputTokensProperty().get()).isEqualTo("165"); // mean of 100..230
         vm.requestsPerDayFromHistory().get(10, TimeUnit.SECONDS);
-        assertThat(vm.requestsPerDayProperty().get()).isEqualTo("2"); // 14 in the last 7 days, rounded up
+        // 14 requests over the 13 hours they cover (not over 7 days): 14 × 24 / 13 = 25.8, rounded up
+        assertThat(vm.requestsPerDayProperty().get()).isEqualTo("26");
+        assertThat(vm.historyNoteProperty().get()).isEqualTo("14 requests over 13.0 h of history: 26 a day at that pace");
     }
 
     @Test

@@ -101,7 +101,7 @@ class PlaygroundViewModelTest {
         await(vm.stateProperty(), () -> vm.stateProperty().get() == PlaygroundViewModel.State.DONE);
         assertThat(vm.answerProperty().get()).isNotBlank().isEqualTo(streamed.toString());
         assertThat(vm.conversation()).extracting(m -> m.role()).containsExactly(Role.USER, Role.ASSISTANT);
-        assertThat(vm.userPromptProperty().get()).isEmpty();
+        assertThat(vm.userPromptProperty().get()).isEqualTo("First question"); // kept after the run
         assertThat(vm.costUsdProperty().get()).startsWith("$");
 
         vm.userPromptProperty().set("Second question");
@@ -188,5 +188,26 @@ class PlaygroundViewModelTest {
         assertThat(vm.stateProperty().get()).isEqualTo(PlaygroundViewModel.State.IDLE);
         assertThat(vm.errorTitleProperty().get()).isEmpty();
         assertThat(vm.userPromptProperty().get()).isEqualTo("Hello");
+    }
+
+    @Test
+    void anUnfilledVariableRefusesTheRunUntilFilledOrSentAnyway() throws Exception {
+        vm.userPromptProperty().set("Tell me about {{topic}} for {{audience}}.");
+        await(vm.variables(), () -> vm.variables().size() == 2);
+        vm.variables().get(0).valueProperty().set("tides");
+        vm.run();
+        assertThat(vm.stateProperty().get()).isEqualTo(PlaygroundViewModel.State.FAILED);
+        assertThat(vm.errorTextProperty().get()).isEqualTo(
+                "Fill in {{audience}} first, or choose Send anyway to send it as empty text.");
+        assertThat(vm.unfilledProperty().get()).isEqualTo("{{audience}}");
+        assertThat(vm.conversation()).isEmpty(); // nothing was sent
+
+        vm.runAnyway();
+        await(vm.stateProperty(), () -> vm.stateProperty().get() == PlaygroundViewModel.State.DONE);
+        assertThat(vm.conversation().get(0).content()).isEqualTo("Tell me about tides for .");
+        assertThat(vm.unfilledProperty().get()).isEmpty();
+        // the prompt and the values stay for the next run
+        assertThat(vm.userPromptProperty().get()).isEqualTo("Tell me about {{topic}} for {{audience}}.");
+        assertThat(vm.variables().get(0).valueProperty().get()).isEqualTo("tides");
     }
 }

@@ -1,4 +1,4 @@
-package dev.llmworkbench.cost;
+package dev.llmworkbench.domain;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,4 +1,4 @@
-package dev.llmworkbench.cost;
+package dev.llmworkbench.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
