@@ -198,7 +198,8 @@ final class CliServices implements AutoCloseable {
     Simulator simulator() {
         if (simulator == null) {
             try {
-                simulator = Simulator.start(SimConfig.defaults().withModels(catalogue().models()));
+                simulator = Simulator.start(SimConfig.defaults().withModels(catalogue().modelsAndAliases())
+                        .withMoreModels(SimConfig.BUILT_IN_MODELS));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded simulator: " + e.getMessage(), e);
             }

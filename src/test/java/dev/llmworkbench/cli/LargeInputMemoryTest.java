@@ -38,7 +38,9 @@ class LargeInputMemoryTest {
         assertThat(Files.size(in)).isGreaterThan(50L * 1000 * 1000);
         Path out = dir.resolve("out.jsonl");
         Path err = dir.resolve("child.err");
-        try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0")))) {
+        try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0"))
+                // a model with a context window for 4 MB prompts, served as the command line's simulator serves it
+                .withMoreModels(List.of("gpt-4.1")))) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process child = new ProcessBuilder(java, "-Xmx256m", "-Dllmworkbench.data.dir=" + dir.resolve("data"),
                     "-cp", System.getProperty("java.class.path"), "dev.llmworkbench.Main", "batch",

@@ -121,7 +121,8 @@ public final class AppServices implements AutoCloseable {
         SettingsStore settings = new SettingsStore(db);
         this.prices = new PriceService(dirs.settingsDir().resolve("price-overrides.json"), settings, estimator);
         try {
-            this.simulator = Simulator.start(SimConfig.defaults().withModels(prices.models()));
+            this.simulator = Simulator.start(SimConfig.defaults().withModels(prices.catalogue().modelsAndAliases())
+                    .withMoreModels(SimConfig.BUILT_IN_MODELS));
         } catch (IOException e) {
             db.close();
             throw new UncheckedIOException("could not start the embedded simulator: " + e.getMessage(), e);
