@@ -81,15 +81,10 @@ final class CliServices implements AutoCloseable {
             Path file = dbOption != null && !dbOption.isBlank() ? Path.of(dbOption)
                     : DataDirs.fromSystem().defaultDatabase();
             try {
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-            } catch (IOException e) {
-                throw new UsageException("cannot create the folder of the database " + file + ": " + e.getMessage());
-            }
-            try {
+                // Database.open makes a missing folder itself, owner-only (the data folder is private)
                 database = Database.open(file);
+            } catch (dev.llmworkbench.store.StoreException e) {
+                throw new UsageException(e.getMessage()); // says what the file is and what is wrong with it
             } catch (RuntimeException e) {
                 throw new UsageException("cannot open the database " + file + ": " + e.getMessage());
             }

@@ -96,7 +96,7 @@ public final class FileSecretStore implements SecretStore {
         Path dir = file.getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            Private.folder(dir); // the data folder: owner-only when made here
             FileAttribute<?>[] attrs = posix
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
                     : new FileAttribute<?>[0];
