@@ -172,7 +172,7 @@ class AnalystFlowsTest {
         });
         assertThat(Files.size(png)).isPositive();
         Path csv = dir.resolve("chart-" + n + ".csv");
-        cvm.exportCsv(ChartsViewModel.Chart.TTFT_VS_OUTPUT, csv);
+        cvm.exportCsv(ChartsViewModel.Chart.TTFT_VS_OUTPUT, csv).get(10, TimeUnit.SECONDS);
         assertThat(Files.readAllLines(csv)).hasSize(49);
         robot.push(KeyCode.CONTROL, KeyCode.DIGIT3);
         waitFor(5, () -> !charts.isLive());

@@ -156,7 +156,7 @@ class EstimateViewModelTest {
         vm.chosen().setAll(services.prices().models().subList(0, 2));
         vm.compute().get(10, TimeUnit.SECONDS);
         Path csv = dir.resolve("e.csv");
-        vm.exportCsv(csv);
+        vm.exportCsv(csv).get(10, TimeUnit.SECONDS);
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("model,provider,input_tokens");
