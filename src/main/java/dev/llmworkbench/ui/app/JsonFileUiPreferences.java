@@ -1,5 +1,6 @@
 package dev.llmworkbench.ui.app;
 
+import dev.llmworkbench.store.UiThreadIo;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -91,6 +92,7 @@ public final class JsonFileUiPreferences implements UiPreferences {
         Objects.requireNonNull(key, "key");
         String before = value == null ? values.remove(key) : values.put(key, value);
         if (!Objects.equals(before, value)) {
+            UiThreadIo.check("JsonFileUiPreferences.put");
             write();
         }
     }

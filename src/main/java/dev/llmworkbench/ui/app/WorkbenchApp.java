@@ -58,6 +58,7 @@ public class WorkbenchApp extends Application {
     private final Supplier<UiPreferences> preferencesFactory;
     private final Supplier<AppServices> servicesFactory;
     private MainWindow window;
+    private UiPreferences preferences;
     private AppServices services;
     private Timeline statusRefresh;
     private BatchViewModel batchViewModel;
@@ -95,10 +96,25 @@ public class WorkbenchApp extends Application {
         return JsonFileUiPreferences.atDefaultLocation();
     }
 
+    /**
+     * Opens the preferences and the services (the database, its migrations, the simulator, the interrupted jobs):
+     * JavaFX calls this on the launcher thread, before {@link #start(Stage)}, so that none of it blocks the
+     * window's thread. Tests that call {@code start} themselves call this first, off the FX thread.
+     */
+    @Override
+    public void init() {
+        if (services == null) {
+            preferences = preferencesFactory.get();
+            services = servicesFactory.get();
+        }
+    }
+
     @Override
     public void start(Stage stage) {
-        UiPreferences preferences = preferencesFactory.get();
-        services = servicesFactory.get();
+        if (services == null) {
+            throw new IllegalStateException("init() opens the services, off the FX thread: call it before start()");
+        }
+        UiPreferences preferences = this.preferences;
         Navigation navigation = new Navigation();
         window = new MainWindow(stage, preferences, navigation);
         // nothing that escapes on the window's thread goes unseen: it is logged and said in the notice line

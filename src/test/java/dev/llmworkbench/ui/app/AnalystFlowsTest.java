@@ -57,7 +57,7 @@ class AnalystFlowsTest {
         RetryPolicy retry = new RetryPolicy(10, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(1),
                 false, () -> 0.5);
         app = new WorkbenchApp(new InMemoryUiPreferences(), () -> new AppServices(DataDirs.at(data), false, retry));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     @AfterEach
