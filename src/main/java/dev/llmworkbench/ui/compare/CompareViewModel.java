@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -103,7 +102,7 @@ public final class CompareViewModel {
     private final StringProperty summary = new SimpleStringProperty("");
     private final BooleanProperty running = new SimpleBooleanProperty(false);
 
-    public CompareViewModel(PlaygroundService service, PriceService prices, ScheduledExecutorService background,
+    public CompareViewModel(PlaygroundService service, PriceService prices, Executor background,
                             Executor ui) {
         this.service = Objects.requireNonNull(service);
         this.prices = Objects.requireNonNull(prices);

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -34,7 +33,6 @@ public final class SettingsViewModel {
     private final ProviderService providers;
     private final PriceService prices;
     private final LimitsService limits;
-    private final ScheduledExecutorService background;
     private final Tasks tasks;
     private final Executor ui;
     private final CompletableFuture<Void> loaded;
@@ -67,11 +65,10 @@ public final class SettingsViewModel {
     private final StringProperty pricesMessage = new SimpleStringProperty("");
 
     public SettingsViewModel(ProviderService providers, PriceService prices, LimitsService limits,
-                             ScheduledExecutorService background, Executor ui) {
+                             Executor background, Executor ui) {
         this.providers = Objects.requireNonNull(providers);
         this.prices = Objects.requireNonNull(prices);
         this.limits = Objects.requireNonNull(limits);
-        this.background = Objects.requireNonNull(background);
         this.ui = Objects.requireNonNull(ui);
         this.tasks = new Tasks(background, ui);
         this.loaded = reload();
