@@ -216,6 +216,17 @@ class PlaygroundViewModelTest {
     }
 
     @Test
+    void aLibraryThatCannotBeReadAtTheStartIsSaidInTheNotice() throws Exception {
+        dev.llmworkbench.store.Database closed = dev.llmworkbench.store.Database.open(dir.resolve("closed.db"));
+        closed.close();
+        PlaygroundViewModel other = ui.call(() -> new PlaygroundViewModel(services.playground, services.prices,
+                new dev.llmworkbench.service.playground.PromptLibraryService(
+                        new dev.llmworkbench.store.PromptStore(closed)), background, ui.executor()));
+        await(other.noticeProperty(), () -> other.noticeProperty().get().startsWith("Cannot read the saved prompts: "));
+        assertThat(ui.call(() -> other.noticeProperty().get())).doesNotContain("Exception").doesNotContain("\n");
+    }
+
+    @Test
     void theLibraryChangesOnTheUiThreadOnly() throws Exception {
         // with the old same-thread executor the lists changed on the worker that read the store
         java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
