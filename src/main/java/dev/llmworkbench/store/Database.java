@@ -140,6 +140,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} under the lock, in auto-commit mode (reads, single statements). */
     public <T> T read(SqlWork<T> work) {
+        UiThreadIo.check("Database.read");
         lock.lock();
         try {
             ensureOpen();
@@ -153,6 +154,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction, committed before this returns, rolled back on any failure. */
     public <T> T write(SqlWork<T> work) {
+        UiThreadIo.check("Database.write");
         lock.lock();
         try {
             ensureOpen();

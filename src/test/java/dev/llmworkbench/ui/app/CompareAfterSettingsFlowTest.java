@@ -38,7 +38,7 @@ class CompareAfterSettingsFlowTest {
         Platform.setImplicitExit(false);
         this.stage = stage;
         app = new WorkbenchApp(new InMemoryUiPreferences(), () -> new AppServices(DataDirs.at(dir.resolve("data")), false));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     @AfterEach

@@ -51,7 +51,7 @@ class LayoutFitTest {
         Platform.setImplicitExit(false);
         this.stage = stage;
         app = new WorkbenchApp(new InMemoryUiPreferences(), () -> new AppServices(DataDirs.at(dir.resolve("d" + n++)), false));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     @AfterEach
