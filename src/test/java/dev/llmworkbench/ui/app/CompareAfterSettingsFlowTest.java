@@ -50,7 +50,7 @@ class CompareAfterSettingsFlowTest {
     }
 
     private static <T> T onFx(Callable<T> c) throws Exception {
-        return WaitForAsyncUtils.asyncFx(c).get(5, TimeUnit.SECONDS);
+        return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
     }
 
     private static void waitFor(Callable<Boolean> condition) throws Exception {
