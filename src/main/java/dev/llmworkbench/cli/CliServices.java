@@ -89,7 +89,8 @@ final class CliServices implements AutoCloseable {
                 throw new UsageException("cannot create the folder of the database " + file + ": " + e.getMessage());
             }
             try {
-                database = Database.open(file);
+                // one writer thread commits every write (group commit): no thread of the network waits on SQLite
+                database = Database.open(file, threads.fixed("store-writer", 1));
             } catch (RuntimeException e) {
                 throw new UsageException("cannot open the database " + file + ": " + e.getMessage());
             }
@@ -166,12 +167,14 @@ final class CliServices implements AutoCloseable {
             ledger.onCharged((priority, usd) -> {
                 Database d = database;
                 if (d != null) {
-                    try {
-                        new BudgetSpendStore(d).addSpend(java.time.LocalDate.now(clock), priority, usd);
-                    } catch (RuntimeException e) {
-                        java.util.logging.Logger.getLogger(CliServices.class.getName())
-                                .log(java.util.logging.Level.WARNING, "spend could not be stored", e);
-                    }
+                    // handed to the writer: a charge settles on a thread of the network, which never waits on SQLite
+                    new BudgetSpendStore(d).addSpendLater(java.time.LocalDate.now(clock), priority, usd)
+                            .whenComplete((total, e) -> {
+                                if (e != null) {
+                                    java.util.logging.Logger.getLogger(CliServices.class.getName())
+                                            .log(java.util.logging.Level.WARNING, "spend could not be stored", e);
+                                }
+                            });
                 }
             });
             chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(), scheduler, ticker,

@@ -451,7 +451,16 @@ public final class BatchEngine {
                 }
                 stored = store.completeAll(rows);
             } catch (RuntimeException ex) {
-                LOG.log(Level.SEVERE, "could not store " + batch.size() + " results of " + jobId, ex);
+                // the run ends (nothing more is sent): its rows are not run, and a resume sends them again
+                LOG.log(Level.FINE, "could not store " + batch.size() + " results of " + jobId, ex);
+                synchronized (lock) {
+                    if (stopReason == null || "budget".equals(stopReason)) {
+                        stopReason = "storage";
+                        stopDetail = "the results could not be stored: " + oneLine(ex.getMessage())
+                                + "; resume when the cause is gone";
+                    }
+                    lock.notifyAll();
+                }
             }
             for (int i = 0; i < batch.size(); i++) {
                 Finished b = batch.get(i);
@@ -492,6 +501,10 @@ public final class BatchEngine {
                 }
                 lock.notifyAll();
             }
+        }
+
+        private static String oneLine(String message) {
+            return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " ").strip();
         }
 
         private boolean isCancelled() {
