@@ -130,7 +130,7 @@ public final class BatchBench {
                 new BudgetLedger(clock, ZoneId.systemDefault()),
                 new CostCalculator(PriceCatalogue.loadBundled(), ExchangeRate.MARKET_DEFAULT), new TokenEstimator(),
                 scheduler, Ticker.system(), clock);
-        try (Database db = Database.open(dbFile)) {
+        try (Database db = Database.open(dbFile, threads.fixed("store-writer", 1))) {
             BatchStore store = new BatchStore(db);
             BatchService service = new BatchService(store, new RunStore(db),
                     new BatchEngine(chat, store, threads.cached("bench-dispatch"), Ticker.system(), clock));

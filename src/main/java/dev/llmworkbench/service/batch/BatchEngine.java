@@ -205,6 +205,7 @@ public final class BatchEngine {
             }
             budget = RunBudget.resumed(settings.budgetUsd(), store, jobId);
             planner = new ItemPlanner(chat, target, settings, budget);
+            chat.clients().ensureCapacity(settings.concurrency());
             Map<ItemStatus, Integer> counts = store.counts(jobId);
             synchronized (lock) {
                 total = counts.values().stream().mapToInt(Integer::intValue).sum();
@@ -318,14 +319,7 @@ public final class BatchEngine {
                     return p;
                 }
                 if (idle) {
-                    synchronized (lock) {
-                        if (stopReason == null) {
-                            stopReason = "budget";
-                            stopDetail = "the budget of $" + budget.cap().toPlainString() + " is spent to $"
-                                    + budget.spent().toPlainString() + "; the next row (line " + item.line()
-                                    + ") cannot be covered even with its output cut to 1 token";
-                        }
-                    }
+                    stop("budget", StopTexts.budgetSpent(budget.cap(), budget.spent(), item.line()), false);
                     return null;
                 }
             }
@@ -404,11 +398,6 @@ public final class BatchEngine {
             }
         }
 
-        /** A finished item waiting for the group commit. */
-        private record Finished(BatchItemRecord item, ResultRecord record, BigDecimal worst, BigDecimal cost,
-                                ChatOutcome outcome) {
-        }
-
         private final GroupCommit<Finished> toWrite = new GroupCommit<>(dispatcher, 512, this::writeResults);
 
         private void finished(Prepared p, Instant startedAt, ChatOutcome o) {
@@ -453,30 +442,27 @@ public final class BatchEngine {
             } catch (RuntimeException ex) {
                 // the run ends (nothing more is sent): its rows are not run, and a resume sends them again
                 LOG.log(Level.FINE, "could not store " + batch.size() + " results of " + jobId, ex);
-                synchronized (lock) {
-                    if (stopReason == null || "budget".equals(stopReason)) {
-                        stopReason = "storage";
-                        stopDetail = "the results could not be stored: " + oneLine(ex.getMessage())
-                                + "; resume when the cause is gone";
-                    }
-                    lock.notifyAll();
-                }
+                stop("storage", StopTexts.notStored(ex), true);
             }
             for (int i = 0; i < batch.size(); i++) {
                 Finished b = batch.get(i);
                 if (budget.settleOver(b.worst(), b.cost())) {
-                    synchronized (lock) {
-                        if (stopReason == null) {
-                            stopReason = "budget";
-                            stopDetail = "the provider billed $" + b.cost().toPlainString() + " for the row on line "
-                                    + b.item().line() + ", more than the $" + b.worst().toPlainString()
-                                    + " reserved for it; stopped sending so that the budget is not passed";
-                        }
-                    }
+                    stop("budget", StopTexts.billedOver(b.cost(), b.item().line(), b.worst()), false);
                 }
                 account(b.item(), b.outcome(), stored == null || stored.get(i) == null);
             }
             listener.onProgress(progress());
+        }
+
+        /** Stops sending, for the first reason given (or over a budget stop when {@code overBudget}). */
+        private void stop(String reason, String detail, boolean overBudget) {
+            synchronized (lock) {
+                if (stopReason == null || overBudget && "budget".equals(stopReason)) {
+                    stopReason = reason;
+                    stopDetail = detail;
+                }
+                lock.notifyAll();
+            }
         }
 
         /** Counts a finished item and frees its slot. */
@@ -501,10 +487,6 @@ public final class BatchEngine {
                 }
                 lock.notifyAll();
             }
-        }
-
-        private static String oneLine(String message) {
-            return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " ").strip();
         }
 
         private boolean isCancelled() {
