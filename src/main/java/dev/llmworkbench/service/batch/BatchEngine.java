@@ -402,41 +402,36 @@ public final class BatchEngine {
 
         private void finished(Prepared p, Instant startedAt, ChatOutcome o) {
             BatchItemRecord item = p.item();
-            BigDecimal worst = p.worst();
             running.remove(item.id());
             BigDecimal cost = o == null || o.costUsd() == null ? BigDecimal.ZERO : o.costUsd().amount();
             ApiError e = o == null ? ApiError.of(ApiError.Kind.NETWORK, null, "no outcome") : o.completion().error();
             boolean cancelledItem = e != null && e.kind() == ApiError.Kind.CANCELLED && isCancelled();
             ResultRecord record = null;
             try {
-                if (cancelledItem || o == null) {
-                    store.markNotRun(jobId, List.of(item.id()));
-                } else {
-                    record = p.result(o, startedAt, clock.instant());
-                }
+                record = cancelledItem || o == null ? null : p.result(o, startedAt, clock.instant());
             } catch (RuntimeException ex) {
-                LOG.log(Level.SEVERE, "could not store item " + item.requestId() + " (it stays not run)", ex);
-                record = null;
+                LOG.log(Level.SEVERE, "could not make the result of item " + item.requestId() + " (not run)", ex);
             }
-            if (record == null) {
-                budget.settle(worst, cost);
-                account(item, o, true);
-                listener.onProgress(progress());
-                return;
-            }
-            toWrite.add(new Finished(item, record, worst, cost, o));
+            // stored or marked not run (no record) by the group commit: the network's thread never waits on SQLite
+            toWrite.add(new Finished(item, record, p.worst(), cost, o));
         }
 
-        /**
-         * Group commit ({@link GroupCommit}): stores the results that finished meanwhile in one transaction,
-         * then counts them. An item is counted done (and its slot freed) only once its result is committed.
-         */
+        /** Group commit ({@link GroupCommit}): the results that finished meanwhile in one transaction, then each
+         *  counted; an item is counted done (and its slot freed) only once its result is committed. */
         private void writeResults(List<Finished> batch) {
             List<ResultRecord> stored = null;
             try {
                 List<BatchStore.Completed> rows = new ArrayList<>(batch.size());
+                List<Long> notRun = new ArrayList<>();
                 for (Finished b : batch) {
-                    rows.add(new BatchStore.Completed(b.item().id(), b.record()));
+                    if (b.record() == null) {
+                        notRun.add(b.item().id());
+                    } else {
+                        rows.add(new BatchStore.Completed(b.item().id(), b.record()));
+                    }
+                }
+                if (!notRun.isEmpty()) {
+                    store.markNotRun(jobId, notRun);
                 }
                 stored = store.completeAll(rows);
             } catch (RuntimeException ex) {
@@ -444,12 +439,17 @@ public final class BatchEngine {
                 LOG.log(Level.FINE, "could not store " + batch.size() + " results of " + jobId, ex);
                 stop("storage", StopTexts.notStored(ex), true);
             }
-            for (int i = 0; i < batch.size(); i++) {
-                Finished b = batch.get(i);
-                if (budget.settleOver(b.worst(), b.cost())) {
-                    stop("budget", StopTexts.billedOver(b.cost(), b.item().line(), b.worst()), false);
+            int k = 0;
+            for (Finished b : batch) {
+                if (b.record() == null) {
+                    budget.settle(b.worst(), b.cost());
+                    account(b.item(), b.outcome(), true);
+                } else {
+                    if (budget.settleOver(b.worst(), b.cost())) {
+                        stop("budget", StopTexts.billedOver(b.cost(), b.item().line(), b.worst()), false);
+                    }
+                    account(b.item(), b.outcome(), stored == null || stored.get(k++) == null);
                 }
-                account(b.item(), b.outcome(), stored == null || stored.get(i) == null);
             }
             listener.onProgress(progress());
         }
