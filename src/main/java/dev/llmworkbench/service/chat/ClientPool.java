@@ -73,12 +73,13 @@ public final class ClientPool implements AutoCloseable {
         }
         capacity = concurrency;
         Dispatcher d = base.dispatcher();
-        if (dispatcherThreads != null) {
+        if (dispatcherThreads != null && dispatcherThreads.getMaximumPoolSize() < concurrency) {
             dispatcherThreads.setMaximumPoolSize(concurrency);
             dispatcherThreads.setCorePoolSize(concurrency);
         }
-        d.setMaxRequests(concurrency);
-        d.setMaxRequestsPerHost(concurrency);
+        // a base client given from outside may allow more already: never lowered
+        d.setMaxRequests(Math.max(d.getMaxRequests(), concurrency));
+        d.setMaxRequestsPerHost(Math.max(d.getMaxRequestsPerHost(), concurrency));
     }
 
     /** The base client whose dispatcher and pool every client shares (for tests). */
