@@ -98,19 +98,27 @@ public final class ClientBench {
                 rn.run(Math.max(200, shortRequests / 5)); // warm-up
             }
             List<double[]> results = new ArrayList<>();
-            for (int r = 0; r < 3; r++) {
+            Ratios vsBare = new Ratios("short streams, ours / bare OkHttp+sse+Gson, req/s");
+            Ratios vsSdk = new Ratios("short streams, ours / official SDK, req/s");
+            for (int r = 0; r < rounds; r++) {
                 for (Runner rn : runners) {
                     results.add(rn.run(shortRequests));
                 }
+                int at = r * runners.length;
+                vsBare.add(results.get(at)[0], results.get(at + 1)[0]);
+                vsSdk.add(results.get(at)[0], results.get(at + 2)[0]);
             }
+            System.out.println("  " + vsBare.summary() + " (target >= 0.95)");
+            System.out.println("  " + vsSdk.summary() + " (target >= 1.0)");
+            System.out.println("  " + Ratios.load());
             double[][] best = new double[runners.length][];
             for (int i = 0; i < runners.length; i++) {
                 List<double[]> mine = new ArrayList<>();
-                for (int r = 0; r < 3; r++) {
+                for (int r = 0; r < rounds; r++) {
                     mine.add(results.get(r * runners.length + i));
                 }
                 mine.sort((x, y) -> Double.compare(x[0], y[0]));
-                best[i] = mine.get(1); // the median of three by requests/s
+                best[i] = mine.get(rounds / 2); // the median by requests/s
                 System.out.printf(Locale.ROOT, "  %-13s %,9.0f req/s   p50 %.3f ms   p99 %.3f ms%n",
                         runners[i].name, best[i][0], best[i][1], best[i][2]);
             }

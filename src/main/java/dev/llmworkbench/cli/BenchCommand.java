@@ -16,9 +16,13 @@ import dev.llmworkbench.service.bench.BenchService;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,11 +123,22 @@ public class BenchCommand implements Callable<Integer> {
             }
             HistoryService recorder = history;
             long runId = opened;
-            BenchService.ResultSink sink = runId < 0 ? null
-                    : (outcome, startedAt) -> recorder.recordResult(runId, job, outcome, startedAt);
+            // stored by the database's writer: the threads of the network hand each result in and go on
+            List<CompletableFuture<?>> stored = new ArrayList<>();
+            BenchService.ResultSink sink = runId < 0 ? null : (outcome, startedAt) -> {
+                CompletableFuture<?> f = recorder.recordResultLater(runId, job, outcome, startedAt);
+                synchronized (stored) {
+                    stored.add(f);
+                }
+            };
             List<BenchService.Level> levels;
             try {
                 levels = new BenchService(services.chat(), Clock.systemUTC()).run(job, requests, concurrency, slo, sink);
+                String failure = firstFailure(stored);
+                if (failure != null) {
+                    throw new IllegalStateException("the results could not be stored in " + services.databaseFile(db)
+                            + ": " + failure);
+                }
             } catch (InterruptedException | RuntimeException e) {
                 if (runId >= 0) {
                     try {
@@ -162,6 +177,23 @@ public class BenchCommand implements Callable<Integer> {
             out.flush();
             return levels.stream().allMatch(l -> l.summary().errors() == 0) ? ExitCodes.OK : ExitCodes.FAILED;
         }
+    }
+
+    /** Waits until every result handed to the writer is committed; the first failure's message, or null. */
+    private static String firstFailure(List<CompletableFuture<?>> stored) {
+        List<CompletableFuture<?>> all;
+        synchronized (stored) {
+            all = new ArrayList<>(stored);
+        }
+        for (CompletableFuture<?> f : all) {
+            try {
+                f.join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                return String.valueOf(cause.getMessage());
+            }
+        }
+        return null;
     }
 
     private static String three(LatencySummary s) {

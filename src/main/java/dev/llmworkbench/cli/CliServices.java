@@ -81,8 +81,9 @@ final class CliServices implements AutoCloseable {
             Path file = dbOption != null && !dbOption.isBlank() ? Path.of(dbOption)
                     : DataDirs.fromSystem().defaultDatabase();
             try {
-                // Database.open makes a missing folder itself, owner-only (the data folder is private)
-                database = Database.open(file);
+                // Database.open makes a missing folder itself, owner-only (the data folder is private); one writer
+                // thread commits every write (group commit): no thread of the network waits on SQLite
+                database = Database.open(file, threads.fixed("store-writer", 1));
             } catch (dev.llmworkbench.store.StoreException e) {
                 throw new UsageException(e.getMessage()); // says what the file is and what is wrong with it
             } catch (RuntimeException e) {
@@ -161,12 +162,14 @@ final class CliServices implements AutoCloseable {
             ledger.onCharged((priority, usd) -> {
                 Database d = database;
                 if (d != null) {
-                    try {
-                        new BudgetSpendStore(d).addSpend(java.time.LocalDate.now(clock), priority, usd);
-                    } catch (RuntimeException e) {
-                        java.util.logging.Logger.getLogger(CliServices.class.getName())
-                                .log(java.util.logging.Level.WARNING, "spend could not be stored", e);
-                    }
+                    // handed to the writer: a charge settles on a thread of the network, which never waits on SQLite
+                    new BudgetSpendStore(d).addSpendLater(java.time.LocalDate.now(clock), priority, usd)
+                            .whenComplete((total, e) -> {
+                                if (e != null) {
+                                    java.util.logging.Logger.getLogger(CliServices.class.getName())
+                                            .log(java.util.logging.Level.WARNING, "spend could not be stored", e);
+                                }
+                            });
                 }
             });
             chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(), scheduler, ticker,

@@ -3,6 +3,8 @@ package dev.llmworkbench.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -48,6 +50,18 @@ public final class DaemonThreads implements AutoCloseable {
      */
     public static ExecutorService unownedCached(String prefix) {
         return Executors.newCachedThreadPool(factory(prefix));
+    }
+
+    /**
+     * A pool of at most {@code threads} threads that nobody here shuts down (its owner does: an HTTP client's
+     * dispatcher), each ending after a minute idle; work beyond {@code threads} waits in its queue instead of
+     * starting one more thread. Its size may be changed later ({@link ThreadPoolExecutor#setMaximumPoolSize}).
+     */
+    public static ThreadPoolExecutor unownedBounded(String prefix, int threads) {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), factory(prefix));
+        e.allowCoreThreadTimeOut(true);
+        return e;
     }
 
     public synchronized ExecutorService cached(String prefix) {

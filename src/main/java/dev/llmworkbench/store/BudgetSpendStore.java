@@ -24,10 +24,23 @@ public final class BudgetSpendStore {
 
     /** Adds {@code usd} (may be negative, e.g. a refund of an over-reservation); returns the new total. */
     public BigDecimal addSpend(LocalDate day, Priority priority, BigDecimal usd) {
+        return db.write(adding(day, priority, usd));
+    }
+
+    /**
+     * As {@link #addSpend}, handed to the database's single writer: returns at once (a charge settles on a
+     * thread of the network); the future completes with the new total once committed.
+     */
+    public java.util.concurrent.CompletableFuture<BigDecimal> addSpendLater(LocalDate day, Priority priority,
+                                                                             BigDecimal usd) {
+        return db.writeLater(adding(day, priority, usd));
+    }
+
+    private static Database.SqlWork<BigDecimal> adding(LocalDate day, Priority priority, BigDecimal usd) {
         Objects.requireNonNull(day, "day");
         Objects.requireNonNull(priority, "priority");
         Objects.requireNonNull(usd, "usd");
-        return db.write(c -> {
+        return c -> {
             BigDecimal current = BigDecimal.ZERO;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT spent_usd FROM budget_spend WHERE day = ? AND priority = ?")) {
@@ -49,7 +62,7 @@ public final class BudgetSpendStore {
                 ps.executeUpdate();
             }
             return total;
-        });
+        };
     }
 
     /** What was spent that day at that priority (zero when nothing). */

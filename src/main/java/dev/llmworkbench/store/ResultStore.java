@@ -21,8 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Results of requests. Each insert is its own committed transaction, so a result is durable as soon
- * as {@link #insert} returns. Batch results go through {@link BatchStore#complete} instead, which
+ * Results of requests. A result is durable (committed) as soon as {@link #insert} returns, or
+ * {@link #insertLater}'s future completes. Batch results go through {@link BatchStore#complete} instead, which
  * also moves the item. Every text is scrubbed of credentials by the database's {@link Redactor}.
  */
 public final class ResultStore {
@@ -39,6 +39,14 @@ public final class ResultStore {
     public ResultRecord insert(ResultRecord r) {
         long id = db.write(c -> insert(c, db.redactor(), r));
         return r.withId(id);
+    }
+
+    /**
+     * As {@link #insert}, handed to the database's single writer ({@link Database#writeLater}): returns at once,
+     * for the threads of the network; the future completes with the stored copy once it is committed.
+     */
+    public java.util.concurrent.CompletableFuture<ResultRecord> insertLater(ResultRecord r) {
+        return db.writeLater(c -> r.withId(insert(c, db.redactor(), r)));
     }
 
     public Optional<ResultRecord> find(long id) {

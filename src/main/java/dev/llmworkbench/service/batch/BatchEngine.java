@@ -205,6 +205,7 @@ public final class BatchEngine {
             }
             budget = RunBudget.resumed(settings.budgetUsd(), store, jobId);
             planner = new ItemPlanner(chat, target, settings, budget);
+            chat.clients().ensureCapacity(settings.concurrency());
             Map<ItemStatus, Integer> counts = store.counts(jobId);
             synchronized (lock) {
                 total = counts.values().stream().mapToInt(Integer::intValue).sum();
@@ -318,14 +319,7 @@ public final class BatchEngine {
                     return p;
                 }
                 if (idle) {
-                    synchronized (lock) {
-                        if (stopReason == null) {
-                            stopReason = "budget";
-                            stopDetail = "the budget of $" + budget.cap().toPlainString() + " is spent to $"
-                                    + budget.spent().toPlainString() + "; the next row (line " + item.line()
-                                    + ") cannot be covered even with its output cut to 1 token";
-                        }
-                    }
+                    stop("budget", StopTexts.budgetSpent(budget.cap(), budget.spent(), item.line()), false);
                     return null;
                 }
             }
@@ -404,70 +398,71 @@ public final class BatchEngine {
             }
         }
 
-        /** A finished item waiting for the group commit. */
-        private record Finished(BatchItemRecord item, ResultRecord record, BigDecimal worst, BigDecimal cost,
-                                ChatOutcome outcome) {
-        }
-
         private final GroupCommit<Finished> toWrite = new GroupCommit<>(dispatcher, 512, this::writeResults);
 
         private void finished(Prepared p, Instant startedAt, ChatOutcome o) {
             BatchItemRecord item = p.item();
-            BigDecimal worst = p.worst();
             running.remove(item.id());
             BigDecimal cost = o == null || o.costUsd() == null ? BigDecimal.ZERO : o.costUsd().amount();
             ApiError e = o == null ? ApiError.of(ApiError.Kind.NETWORK, null, "no outcome") : o.completion().error();
             boolean cancelledItem = e != null && e.kind() == ApiError.Kind.CANCELLED && isCancelled();
             ResultRecord record = null;
             try {
-                if (cancelledItem || o == null) {
-                    store.markNotRun(jobId, List.of(item.id()));
-                } else {
-                    record = p.result(o, startedAt, clock.instant());
-                }
+                record = cancelledItem || o == null ? null : p.result(o, startedAt, clock.instant());
             } catch (RuntimeException ex) {
-                LOG.log(Level.SEVERE, "could not store item " + item.requestId() + " (it stays not run)", ex);
-                record = null;
+                LOG.log(Level.SEVERE, "could not make the result of item " + item.requestId() + " (not run)", ex);
             }
-            if (record == null) {
-                budget.settle(worst, cost);
-                account(item, o, true);
-                listener.onProgress(progress());
-                return;
-            }
-            toWrite.add(new Finished(item, record, worst, cost, o));
+            // stored or marked not run (no record) by the group commit: the network's thread never waits on SQLite
+            toWrite.add(new Finished(item, record, p.worst(), cost, o));
         }
 
-        /**
-         * Group commit ({@link GroupCommit}): stores the results that finished meanwhile in one transaction,
-         * then counts them. An item is counted done (and its slot freed) only once its result is committed.
-         */
+        /** Group commit ({@link GroupCommit}): the results that finished meanwhile in one transaction, then each
+         *  counted; an item is counted done (and its slot freed) only once its result is committed. */
         private void writeResults(List<Finished> batch) {
             List<ResultRecord> stored = null;
             try {
                 List<BatchStore.Completed> rows = new ArrayList<>(batch.size());
+                List<Long> notRun = new ArrayList<>();
                 for (Finished b : batch) {
-                    rows.add(new BatchStore.Completed(b.item().id(), b.record()));
+                    if (b.record() == null) {
+                        notRun.add(b.item().id());
+                    } else {
+                        rows.add(new BatchStore.Completed(b.item().id(), b.record()));
+                    }
+                }
+                if (!notRun.isEmpty()) {
+                    store.markNotRun(jobId, notRun);
                 }
                 stored = store.completeAll(rows);
             } catch (RuntimeException ex) {
-                LOG.log(Level.SEVERE, "could not store " + batch.size() + " results of " + jobId, ex);
+                // the run ends (nothing more is sent): its rows are not run, and a resume sends them again
+                LOG.log(Level.FINE, "could not store " + batch.size() + " results of " + jobId, ex);
+                stop("storage", StopTexts.notStored(ex), true);
             }
-            for (int i = 0; i < batch.size(); i++) {
-                Finished b = batch.get(i);
-                if (budget.settleOver(b.worst(), b.cost())) {
-                    synchronized (lock) {
-                        if (stopReason == null) {
-                            stopReason = "budget";
-                            stopDetail = "the provider billed $" + b.cost().toPlainString() + " for the row on line "
-                                    + b.item().line() + ", more than the $" + b.worst().toPlainString()
-                                    + " reserved for it; stopped sending so that the budget is not passed";
-                        }
+            int k = 0;
+            for (Finished b : batch) {
+                if (b.record() == null) {
+                    budget.settle(b.worst(), b.cost());
+                    account(b.item(), b.outcome(), true);
+                } else {
+                    if (budget.settleOver(b.worst(), b.cost())) {
+                        stop("budget", StopTexts.billedOver(b.cost(), b.item().line(), b.worst()), false);
                     }
+                    account(b.item(), b.outcome(), stored == null || stored.get(k++) == null);
                 }
-                account(b.item(), b.outcome(), stored == null || stored.get(i) == null);
             }
             listener.onProgress(progress());
+        }
+
+        /** Stops sending, for the first reason given (or over a budget stop when {@code overBudget}). */
+        private void stop(String reason, String detail, boolean overBudget) {
+            synchronized (lock) {
+                if (stopReason == null || overBudget && "budget".equals(stopReason)) {
+                    stopReason = reason;
+                    stopDetail = detail;
+                }
+                lock.notifyAll();
+            }
         }
 
         /** Counts a finished item and frees its slot. */

@@ -98,6 +98,8 @@ public final class BenchService {
         if (requests < 1) {
             throw new IllegalArgumentException("requests must be at least 1");
         }
+        // the dispatcher runs the largest level at once, on as many threads, never more
+        chat.clients().ensureCapacity(concurrencies.stream().mapToInt(Integer::intValue).max().orElse(1));
         List<Level> out = new ArrayList<>();
         for (int c : concurrencies) {
             if (c < 1) {

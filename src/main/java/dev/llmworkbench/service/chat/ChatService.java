@@ -70,6 +70,11 @@ public final class ChatService {
         this.windows = new ContextWindowCheck(costs.catalogue());
     }
 
+    /** The wire clients, which a run sizes from its concurrency ({@link ClientPool#ensureCapacity}). */
+    public ClientPool clients() {
+        return clients;
+    }
+
     public RateLimiter limiter() {
         return limiter;
     }
@@ -84,10 +89,7 @@ public final class ChatService {
 
     /** The catalogue provider whose price applies to a profile: its own name when priced, else the first entry. */
     public String priceProvider(String profileName, String model) {
-        if (profileName != null && costs.catalogue().find(profileName, model).isPresent()) {
-            return profileName;
-        }
-        return null;
+        return profileName != null && costs.catalogue().find(profileName, model).isPresent() ? profileName : null;
     }
 
     /** The price entry that would be used for this job, if any. */

@@ -169,6 +169,16 @@ public final class HistoryService {
     }
 
     /**
+     * As {@link #recordResult}, handed to the store's single writer: returns at once (for the threads of the
+     * network, which never wait on SQLite); the future completes, on the writer's thread, once it is
+     * committed, or exceptionally when it could not be stored.
+     */
+    public java.util.concurrent.CompletableFuture<ResultRecord> recordResultLater(long runId, ChatJob job,
+                                                                                   ChatOutcome o, Instant startedAt) {
+        return results.insertLater(ResultRecords.from(runId, job, o, startedAt, Instant.now(), null).build());
+    }
+
+    /**
      * Opens a benchmark's run (kind {@code benchmark}, status running) before its requests go out, so that
      * each request's result can be stored as it ends ({@link #recordResult}) and the charts follow it live.
      */

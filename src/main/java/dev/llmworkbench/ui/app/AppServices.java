@@ -115,7 +115,8 @@ public final class AppServices implements AutoCloseable {
      */
     public AppServices(DataDirs dirs, boolean useKeyring, RetryPolicy retryPolicy) {
         this.dirs = dirs;
-        this.db = Database.open(dirs.defaultDatabase());
+        // one writer thread commits every write (group commit): no thread of the network waits on SQLite
+        this.db = Database.open(dirs.defaultDatabase(), threads.fixed("store-writer", 1));
         this.background = threads.cached("workbench-ui-work");
         this.scheduler = Scheduler.of(threads.scheduled("workbench-scheduler", 1));
         SettingsStore settings = new SettingsStore(db);
