@@ -33,7 +33,6 @@ import dev.llmworkbench.store.ResultStore;
 import dev.llmworkbench.store.RunStore;
 import dev.llmworkbench.store.SecretStores;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
