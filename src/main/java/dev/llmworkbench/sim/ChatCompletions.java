@@ -509,8 +509,16 @@ final class ChatCompletions {
             default -> {
             }
         }
+        Http.json(ex, 200, completionObject(r, p, id, created));
+    }
+
+    /** A whole (non-streamed) chat completion object. */
+    private JsonObject completionObject(Req r, Plan p, String id, long created) {
         JsonObject message = new JsonObject();
         message.addProperty("role", "assistant");
+        if (p.reasoningEmit() > 0) {
+            message.addProperty("reasoning_content", p.reasoning().join(p.reasoningEmit()));
+        }
         if (p.toolName() != null) {
             message.add("content", com.google.gson.JsonNull.INSTANCE);
             JsonArray calls = new JsonArray();
@@ -540,7 +548,7 @@ final class ChatCompletions {
         choices.add(choice);
         o.add("choices", choices);
         o.add("usage", usage(p));
-        Http.json(ex, 200, o);
+        return o;
     }
 
     private void stream(HttpExchange ex, Req r, Plan p, String id, long created, MidFault fault, int faultAt,
@@ -666,5 +674,22 @@ final class ChatCompletions {
                 throw new DropConnection("simulator closed");
             }
         }
+    }
+    /** What a provider batch line gets: the HTTP status and body a non-streamed request would have got. */
+    record Offline(int status, JsonObject body) {
+    }
+
+    /**
+     * The answer to one provider batch line's {@code body}, without any latency or fault: a whole
+     * completion (thinking allowed, as batch engines do), or a 400 body when the request is not valid.
+     */
+    Offline offline(JsonObject requestBody, String id, long created) {
+        Req r;
+        try {
+            r = parse(Tokens.GSON.toJson(requestBody).getBytes(StandardCharsets.UTF_8));
+        } catch (BadRequest e) {
+            return new Offline(400, Http.errorBody(e.getMessage(), "invalid_request_error", e.param, e.code));
+        }
+        return new Offline(200, completionObject(r, plan(r, false), id, created));
     }
 }

@@ -63,6 +63,7 @@ public final class Simulator implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong requests = new AtomicLong();
     private final ChatCompletions chat;
+    private final BatchApi batches;
     private volatile Thread shutdownHook;
 
     private Simulator(SimConfig config, HttpServer server, ExecutorService executor, LongSupplier quotaClock) {
@@ -70,6 +71,7 @@ public final class Simulator implements AutoCloseable {
         this.server = server;
         this.executor = executor;
         this.chat = new ChatCompletions(config, new Quota(quotaClock), closed);
+        this.batches = new BatchApi(config, chat, quotaClock); // its batches age on the same clock
     }
 
     /** Binds {@code config.host():config.port()} (0 = a free port) and starts serving. */
@@ -233,6 +235,8 @@ public final class Simulator implements AutoCloseable {
                 return;
             }
             chat.handle(ex, body, faults, dice);
+        } else if (BatchApi.handles(path)) {
+            batches.handle(ex, method, path, body, faults);
         } else {
             notFound(ex, method, path);
         }
