@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * {@code GET /v1/files/{id}} and {@code /content}, {@code POST /v1/batches}, {@code GET /v1/batches}
  * ({@code limit}, {@code after}), {@code GET /v1/batches/{id}}, {@code POST /v1/batches/{id}/cancel}.
  *
+ * {@code GET /v1/files} lists every file (uploads and results).
+ *
  * <p>Accelerated time: a batch takes {@code batch-ms} (default 3000 ms) from creation: validating for the
  * first 10 %, in progress until 80 % (request counts growing evenly), finalizing, then completed. A batch
  * is observed lazily (on every GET), with the simulator's clock. Its input is validated when it is created
@@ -107,6 +109,13 @@ final class BatchApi {
         boolean filesPath = seg[1].equals("files");
         if (filesPath && seg.length == 2 && method.equals("POST")) {
             upload(ex, body, faults);
+        } else if (filesPath && seg.length == 2 && method.equals("GET")) {
+            JsonObject o = new JsonObject();
+            o.addProperty("object", "list");
+            JsonArray data = new JsonArray();
+            files.all().forEach(f -> data.add(fileObject(f)));
+            o.add("data", data);
+            Http.json(ex, 200, o);
         } else if (filesPath && seg.length == 3 && method.equals("GET")) {
             FileStore.StoredFile f = files.get(seg[2]);
             if (f == null) {

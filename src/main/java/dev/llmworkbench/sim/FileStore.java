@@ -25,12 +25,19 @@ final class FileStore {
 
     private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final java.util.List<StoredFile> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     StoredFile put(String filename, String purpose, byte[] bytes) {
         String id = "file-" + String.format(Locale.ROOT, "%012x", ids.incrementAndGet() * 0x9E3779B1L & 0xFFFFFFFFFFFFL);
         StoredFile f = new StoredFile(id, filename, purpose, bytes, System.currentTimeMillis() / 1000);
         files.put(id, f);
+        order.add(f);
         return f;
+    }
+
+    /** Every file, oldest first. */
+    java.util.List<StoredFile> all() {
+        return java.util.List.copyOf(order);
     }
 
     StoredFile get(String id) {

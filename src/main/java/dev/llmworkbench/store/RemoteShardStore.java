@@ -55,14 +55,51 @@ public final class RemoteShardStore {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    /** Marks the job as run by {@code engine} ({@link #LIVE} or {@link #PROVIDER_BATCH}). */
-    public void setEngine(String jobId, String engine) {
+    /**
+     * Marks the job as run by {@code engine} ({@link #LIVE} or {@link #PROVIDER_BATCH}) with the settings of
+     * its provider batches (JSON, never a key; null for none).
+     */
+    public void setEngine(String jobId, String engine, String remoteJson) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE batch_jobs SET engine = ? WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE batch_jobs SET engine = ?, remote_json = ? WHERE id = ?")) {
                 ps.setString(1, engine);
-                ps.setString(2, jobId);
+                ps.setString(2, remoteJson == null ? null : db.redactor().json(remoteJson));
+                ps.setString(3, jobId);
                 return ps.executeUpdate();
             }
+        });
+    }
+
+    /** The settings of the job's provider batches as stored by {@link #setEngine}, or empty. */
+    public Optional<String> remoteJson(String jobId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT remote_json FROM batch_jobs WHERE id = ?")) {
+                ps.setString(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Marks these pending items {@code invalid} with their reasons (a row too large for any file). */
+    public int markInvalid(String jobId, Map<Long, String> reasons) {
+        return db.write(c -> {
+            long now = clock.millis();
+            int moved = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE batch_items SET status = 'invalid', invalid_reason = ?, updated_at = ? "
+                            + "WHERE id = ? AND job_id = ? AND status = 'pending'")) {
+                for (Map.Entry<Long, String> e : reasons.entrySet()) {
+                    ps.setString(1, db.redactor().text(e.getValue()));
+                    ps.setLong(2, now);
+                    ps.setLong(3, e.getKey());
+                    ps.setString(4, jobId);
+                    moved += ps.executeUpdate();
+                }
+            }
+            return moved;
         });
     }
 

@@ -168,6 +168,7 @@ public final class Schema {
             // a job run on a provider's batch engine: its shards, and which shard each row went in
             new Migration(7, "provider batch jobs: shards and the shard of each item", List.of(
                     "ALTER TABLE batch_jobs ADD COLUMN engine TEXT NOT NULL DEFAULT 'live'",
+                    "ALTER TABLE batch_jobs ADD COLUMN remote_json TEXT",
                     """
                     CREATE TABLE remote_shards (
                       job_id TEXT NOT NULL REFERENCES batch_jobs(id) ON DELETE CASCADE,

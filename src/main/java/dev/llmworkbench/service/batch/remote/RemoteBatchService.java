@@ -1,0 +1,386 @@
+package dev.llmworkbench.service.batch.remote;
+
+import dev.llmworkbench.client.ApiException;
+import dev.llmworkbench.client.BatchClient;
+import dev.llmworkbench.domain.ApiError;
+import dev.llmworkbench.domain.BatchItemRecord;
+import dev.llmworkbench.domain.BatchJobRecord;
+import dev.llmworkbench.domain.JobStatus;
+import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.RemoteBatch;
+import dev.llmworkbench.domain.RemoteShardRecord;
+import dev.llmworkbench.domain.ShardState;
+import dev.llmworkbench.service.batch.BatchOutcome;
+import dev.llmworkbench.service.batch.BatchService;
+import dev.llmworkbench.service.batch.BatchSettings;
+import dev.llmworkbench.service.batch.BatchSummary;
+import dev.llmworkbench.service.batch.RowPlans;
+import dev.llmworkbench.service.chat.ChatService;
+import dev.llmworkbench.store.RemoteShardStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs a batch job on a provider's own batch engine (OpenAI-compatible files + batches), crash-safe: the
+ * job's rows are cut into shards ({@link ShardPlanner}), each shard's state is stored before and after every
+ * provider call ({@link RemoteShardStore}), each batch carries {@code metadata {"workbench_job",
+ * "workbench_shard"}} and, on resume, a shard whose creation was under way is first looked for with
+ * {@code GET /batches}; so no shard is created twice as a batch, an uploaded file is never uploaded again and
+ * no result is lost. Then it polls (at most once per the job's poll interval, longer after errors, honouring
+ * Retry-After) and reconciles each terminal batch ({@link Reconciler}). Blocking, on the caller's thread;
+ * waits go through the injected {@link Waiter}.
+ */
+public final class RemoteBatchService {
+    /** The most a poll waits after repeated errors. */
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+    /** A seam for tests: called after each provider call, before its answer is stored (a crash there). */
+    @FunctionalInterface
+    interface Steps {
+        void after(String step, int shardNo);
+    }
+
+    private final BatchService batches;
+    private final RemoteShardStore shards;
+    private final ChatService chat;
+    private final Path workDir;
+    private final Clock clock;
+    private final Waiter waiter;
+    private Steps steps = (s, n) -> { };
+
+    public RemoteBatchService(BatchService batches, RemoteShardStore shards, ChatService chat, Path workDir,
+                              Clock clock, Waiter waiter) {
+        this.batches = Objects.requireNonNull(batches);
+        this.shards = Objects.requireNonNull(shards);
+        this.chat = Objects.requireNonNull(chat);
+        this.workDir = Objects.requireNonNull(workDir);
+        this.clock = Objects.requireNonNull(clock);
+        this.waiter = Objects.requireNonNull(waiter);
+    }
+
+    void steps(Steps s) {
+        this.steps = s;
+    }
+
+    /** Reads the input into a new job run by the provider's batch engine with these settings. */
+    public BatchJobRecord create(Path input, Path output, String format, BatchSettings settings,
+                                 RemoteSettings remote, String provider) {
+        BatchJobRecord job = batches.create(input, output, format, settings, provider).job();
+        shards.setEngine(job.id(), RemoteShardStore.PROVIDER_BATCH, remote.toJson());
+        return job;
+    }
+
+    /** Whether the job is run by a provider's batch engine. */
+    public boolean isRemote(String jobId) {
+        return shards.engine(jobId).map(RemoteShardStore.PROVIDER_BATCH::equals).orElse(false);
+    }
+
+    public RemoteSettings remoteSettings(String jobId) {
+        return shards.remoteJson(jobId).map(RemoteSettings::fromJson)
+                .orElseThrow(() -> new RemoteBatchException("job " + jobId + " is not a provider batch job", null));
+    }
+
+    public BatchJobRecord job(String jobId) {
+        return batches.job(jobId).orElseThrow(() -> new RemoteBatchException("no batch job " + jobId, null));
+    }
+
+    /** Every shard of the job as last stored. */
+    public List<RemoteShardRecord> shards(String jobId) {
+        return shards.shards(jobId);
+    }
+
+    private Path dir(String jobId) {
+        return workDir.resolve(jobId);
+    }
+
+    /** Cuts the job's rows not yet in a shard into new shards (nothing when every row has one). */
+    public List<RemoteShardRecord> plan(String jobId, ProviderProfile profile, BatchSettings settings) {
+        List<BatchItemRecord> todo = shards.unplannedItems(jobId);
+        if (!todo.isEmpty()) {
+            ShardPlanner planner = new ShardPlanner(profile, new RowPlans(chat, profile, settings),
+                    remoteSettings(jobId));
+            ShardPlanner.Result r = planner.plan(todo, shards.nextShardNo(jobId), dir(jobId));
+            if (!r.refused().isEmpty()) {
+                shards.markInvalid(jobId, r.refused());
+            }
+            shards.addShards(jobId, r.shards());
+        }
+        return shards.shards(jobId);
+    }
+
+    /**
+     * Uploads and creates the batch of every shard not yet submitted, in order, each step stored before and
+     * after its call. A shard the provider refuses (a 400) is {@code not_submitted}, its rows {@code not_run}
+     * with the provider's message; any other error stops here (a resume goes on).
+     */
+    public void submit(String jobId, ProviderProfile profile, BatchSettings settings, BatchClient client,
+                       RemoteListener listener) {
+        List<RemoteShardRecord> all = plan(jobId, profile, settings);
+        batches.store().updateJobStatus(jobId, JobStatus.RUNNING);
+        int count = all.size();
+        for (RemoteShardRecord s : all) {
+            if (s.state().finished() || s.state() == ShardState.SUBMITTED) {
+                continue;
+            }
+            try {
+                RemoteShardRecord now = submitOne(jobId, s, profile, settings, client);
+                if (now.state() == ShardState.SUBMITTED) {
+                    listener.submitted(now, count);
+                }
+            } catch (ApiException e) {
+                if (e.error().kind() == ApiError.Kind.BAD_REQUEST) {
+                    shards.finishShard(jobId, s.shardNo(), ShardState.NOT_SUBMITTED,
+                            "the provider refused shard " + s.shardNo() + ": " + e.error().message());
+                } else {
+                    throw failure("shard " + s.shardNo() + " was not submitted", e);
+                }
+            }
+        }
+    }
+
+    private RemoteShardRecord submitOne(String jobId, RemoteShardRecord s, ProviderProfile profile,
+                                        BatchSettings settings, BatchClient client) throws ApiException {
+        int no = s.shardNo();
+        String fileId = s.fileId();
+        if (s.state() == ShardState.PLANNED || s.state() == ShardState.UPLOADING) {
+            // an upload cut short before its file id was stored is made again (the contract cannot list files)
+            Path file = shardFile(jobId, s, profile, settings);
+            shards.setState(jobId, no, ShardState.UPLOADING);
+            fileId = client.uploadFile(file, jobId + "-shard-" + no + ".jsonl").id();
+            steps.after("uploaded", no);
+            shards.recordUpload(jobId, no, fileId);
+        }
+        String batchId = null;
+        if (s.state() == ShardState.CREATING) {
+            batchId = findBatch(client, jobId, no);
+        }
+        if (batchId == null) {
+            shards.setState(jobId, no, ShardState.CREATING);
+            RemoteSettings rs = remoteSettings(jobId);
+            batchId = client.createBatch(fileId, dev.llmworkbench.client.BatchLines.ENDPOINT, rs.completionWindow(),
+                    Map.of("workbench_job", jobId, "workbench_shard", String.valueOf(no))).id();
+            steps.after("created", no);
+        }
+        shards.recordBatch(jobId, no, batchId);
+        return shards.shard(jobId, no).orElseThrow();
+    }
+
+    /** The shard's file, written again from its rows when it is gone (and checked against the stored hash). */
+    private Path shardFile(String jobId, RemoteShardRecord s, ProviderProfile profile, BatchSettings settings) {
+        Path file = Path.of(s.filePath());
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        ShardPlanner planner = new ShardPlanner(profile, new RowPlans(chat, profile, settings), remoteSettings(jobId));
+        String sha = planner.rewrite(shards.shardItems(jobId, s.shardNo()), file);
+        if (!sha.equals(s.fileSha256())) {
+            throw new RemoteBatchException("the file of shard " + s.shardNo() + " came out different when written "
+                    + "again (the rows or settings changed); it was not uploaded", null);
+        }
+        return file;
+    }
+
+    /** The batch of this job's shard the provider already has (created before a crash), or null. */
+    private static String findBatch(BatchClient client, String jobId, int shardNo) throws ApiException {
+        String after = null;
+        for (int page = 0; page < 1000; page++) {
+            RemoteBatch.Page p = client.listBatches(100, after);
+            for (RemoteBatch b : p.data()) {
+                if (jobId.equals(b.metadata().get("workbench_job"))
+                        && String.valueOf(shardNo).equals(b.metadata().get("workbench_shard"))) {
+                    return b.id();
+                }
+            }
+            if (!p.hasMore() || p.lastId() == null) {
+                return null;
+            }
+            after = p.lastId();
+        }
+        return null;
+    }
+
+    /**
+     * Polls every submitted shard until all are terminal, reconciling each as it ends. Waits the poll
+     * interval between rounds; after a retryable error, doubles it each time (up to {@link #MAX_BACKOFF})
+     * and never less than the provider's Retry-After.
+     */
+    public void await(String jobId, ProviderProfile profile, BatchClient client, RemoteListener listener)
+            throws InterruptedException {
+        Duration poll = remoteSettings(jobId).poll();
+        int errors = 0;
+        while (true) {
+            List<RemoteShardRecord> open = shards.shards(jobId).stream()
+                    .filter(s -> s.state() == ShardState.SUBMITTED).toList();
+            if (open.isEmpty()) {
+                return;
+            }
+            Duration wait = poll;
+            boolean failedRound = false;
+            for (RemoteShardRecord s : open) {
+                try {
+                    RemoteBatch b = client.getBatch(s.batchId());
+                    shards.recordSeen(jobId, s.shardNo(), seen(b));
+                    if (b.terminal()) {
+                        reconcile(jobId, profile, client, shards.shard(jobId, s.shardNo()).orElseThrow(), b);
+                        listener.reconciled(shards.shard(jobId, s.shardNo()).orElseThrow());
+                    }
+                } catch (ApiException e) {
+                    if (!e.error().retryable()) {
+                        throw failure("shard " + s.shardNo() + " (batch " + s.batchId() + ")", e);
+                    }
+                    failedRound = true;
+                    Duration ra = e.error().retryAfter();
+                    if (ra != null && ra.compareTo(wait) > 0) {
+                        wait = ra;
+                    }
+                }
+            }
+            errors = failedRound ? errors + 1 : 0;
+            if (errors > 0) {
+                Duration backoff = poll.multipliedBy(1L << Math.min(errors, 10));
+                backoff = backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
+                wait = wait.compareTo(backoff) > 0 ? wait : backoff;
+            }
+            List<RemoteShardRecord> now = shards.shards(jobId);
+            boolean more = now.stream().anyMatch(s -> s.state() == ShardState.SUBMITTED);
+            listener.polled(now, more ? wait : Duration.ZERO);
+            if (more) {
+                waiter.await(wait);
+            }
+        }
+    }
+
+    private static RemoteShardStore.Seen seen(RemoteBatch b) {
+        return new RemoteShardStore.Seen(b.status(), b.total(), b.completed(), b.failed(), b.outputFileId(),
+                b.errorFileId(), b.errorSummary());
+    }
+
+    /** Downloads a terminal batch's files and stores their results; rows left without one become not run. */
+    private void reconcile(String jobId, ProviderProfile profile, BatchClient client, RemoteShardRecord s,
+                           RemoteBatch b) throws ApiException {
+        List<Path> files = new ArrayList<>();
+        Path dir = dir(jobId);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (b.outputFileId() != null) {
+            Path out = dir.resolve("shard-" + s.shardNo() + ".output.jsonl");
+            client.downloadFile(b.outputFileId(), out);
+            files.add(out);
+        }
+        if (b.errorFileId() != null) {
+            Path err = dir.resolve("shard-" + s.shardNo() + ".error.jsonl");
+            client.downloadFile(b.errorFileId(), err);
+            files.add(err);
+        }
+        List<BatchItemRecord> items = shards.shardItems(jobId, s.shardNo());
+        new Reconciler(batches.store(), shards, chat, profile.name()).read(jobId, Reconciler.byCustomId(items),
+                files, s.submittedAt() != null ? s.submittedAt() : clock.instant(), clock.instant(), s.model());
+        shards.finishShard(jobId, s.shardNo(), ShardState.RECONCILED, leftoverReason(b));
+    }
+
+    private static String leftoverReason(RemoteBatch b) {
+        return switch (b.status()) {
+            case "expired" -> "the provider batch " + b.id() + " expired before this row ran";
+            case "cancelled" -> "the provider batch " + b.id() + " was cancelled before this row ran";
+            case "failed" -> "the provider refused the batch file: "
+                    + (b.errorSummary() == null ? "no reason given" : b.errorSummary());
+            default -> "the provider batch " + b.id() + " returned no result for this row";
+        };
+    }
+
+    /** Cancels every unfinished shard: submitted ones at the provider, the others are not submitted any more. */
+    public int cancel(String jobId, BatchClient client) {
+        int cancelled = 0;
+        for (RemoteShardRecord s : shards.shards(jobId)) {
+            try {
+                switch (s.state()) {
+                    case SUBMITTED -> {
+                        client.cancelBatch(s.batchId());
+                        cancelled++;
+                    }
+                    case CREATING -> {
+                        String id = findBatch(client, jobId, s.shardNo());
+                        if (id != null) {
+                            shards.recordBatch(jobId, s.shardNo(), id);
+                            client.cancelBatch(id);
+                            cancelled++;
+                        } else {
+                            shards.finishShard(jobId, s.shardNo(), ShardState.NOT_SUBMITTED, "cancelled before "
+                                    + "its batch was created");
+                        }
+                    }
+                    case PLANNED, UPLOADING, UPLOADED -> shards.finishShard(jobId, s.shardNo(),
+                            ShardState.NOT_SUBMITTED, "cancelled before its batch was created");
+                    default -> {
+                    }
+                }
+            } catch (ApiException e) {
+                if (e.error().kind() != ApiError.Kind.BAD_REQUEST) { // a 400: it had ended already
+                    throw failure("cannot cancel shard " + s.shardNo(), e);
+                }
+            }
+        }
+        return cancelled;
+    }
+
+    /**
+     * Writes the job's shards as OpenAI batch JSONL files into {@code dir} without sending anything (for
+     * {@code vllm run-batch} and other offline runners); returns the files.
+     */
+    public List<Path> exportFiles(String jobId, ProviderProfile profile, BatchSettings settings, Path dir) {
+        List<Path> out = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            for (RemoteShardRecord s : plan(jobId, profile, settings)) {
+                if (s.state().finished()) {
+                    continue;
+                }
+                Path target = dir.resolve("shard-" + s.shardNo() + ".jsonl");
+                Files.copy(shardFile(jobId, s, profile, settings), target, StandardCopyOption.REPLACE_EXISTING);
+                out.add(target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the batch files into " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Reconciles result files produced elsewhere (the OpenAI output line format) into the job. */
+    public Reconciler.Tally importResults(String jobId, ProviderProfile profile, List<Path> files) {
+        List<BatchItemRecord> items = batches.store().items(jobId);
+        return new Reconciler(batches.store(), shards, chat, profile.name()).read(jobId, Reconciler.byCustomId(items),
+                files, clock.instant(), clock.instant(), null);
+    }
+
+    /** Whether every shard of the job is reconciled or was never submitted. */
+    public boolean finished(String jobId) {
+        return shards.shards(jobId).stream().allMatch(s -> s.state().finished());
+    }
+
+    /** Writes the job's output and summary and records the summary into its run. */
+    public BatchSummary finish(String jobId, BatchSettings settings, Instant startedAt) {
+        BatchJobRecord job = job(jobId);
+        batches.store().updateJobStatus(jobId, JobStatus.DONE);
+        Duration wall = Duration.between(startedAt, clock.instant());
+        return batches.finish(job, settings, new BatchOutcome(jobId, JobStatus.DONE, null, null,
+                wall.isNegative() ? Duration.ZERO : wall, BigDecimal.ZERO, 0, null, null));
+    }
+
+    private static RemoteBatchException failure(String what, ApiException e) {
+        return new RemoteBatchException(what + ": " + e.error().describe(), e.error());
+    }
+}
