@@ -104,6 +104,9 @@ public class BatchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the estimated tokens and cost per model; send nothing")
     boolean dryRun;
 
+    @Mixin
+    RemoteBatchOptions remote;
+
     /** Tests may replace the retry policy (small waits). */
     RetryPolicy retryPolicy;
 
@@ -118,6 +121,9 @@ public class BatchCommand implements Callable<Integer> {
         checkDatabase(db);
         try (CliServices services = new CliServices().withRetryPolicy(retryPolicy)) {
             BatchService batches = services.batches(db);
+            if (remote.any() || (resume != null && services.remoteBatches(db).isRemote(resume))) {
+                return new RemoteBatch(this, services).call(); // the provider's batch engine
+            }
             BatchJobRecord job;
             BatchSettings settings;
             BatchTarget target;
@@ -315,7 +321,7 @@ public class BatchCommand implements Callable<Integer> {
         }
     }
 
-    private BatchSettings newSettings() {
+    BatchSettings newSettings() {
         Priority p = priority == null ? Priority.BATCH : priority;
         String baseUrl = provider.baseUrl();
         String profile = provider.profile();
@@ -335,11 +341,11 @@ public class BatchCommand implements Callable<Integer> {
         }
     }
 
-    private static String providerName(BatchSettings s) {
+    static String providerName(BatchSettings s) {
         return s.profile() != null ? s.profile() : s.baseUrl() == null ? CliServices.SIMULATOR : "custom";
     }
 
-    private static BatchTarget target(CliServices services, BatchSettings s) {
+    static BatchTarget target(CliServices services, BatchSettings s) {
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(600), Duration.ofSeconds(60),
                 Duration.ofSeconds(600));
         // the database is open already (the job's): the profile is read from it

@@ -5,15 +5,18 @@ import dev.llmworkbench.client.BatchClient;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
+import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.JobStatus;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.RemoteBatch;
 import dev.llmworkbench.domain.RemoteShardRecord;
 import dev.llmworkbench.domain.ShardState;
 import dev.llmworkbench.service.batch.BatchOutcome;
+import dev.llmworkbench.service.batch.BatchRow;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.service.batch.BatchSummary;
+import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.service.batch.RowPlans;
 import dev.llmworkbench.service.chat.ChatService;
 import dev.llmworkbench.store.RemoteShardStore;
@@ -119,13 +122,33 @@ public final class RemoteBatchService {
         return shards.shards(jobId);
     }
 
+    /** The wire client of a target (its profile, key and timeouts). */
+    static BatchClient client(BatchTarget target) {
+        return new BatchClient(target.profile(), target.key(), target.timeouts(), null);
+    }
+
+    /** {@link #submit(String, ProviderProfile, BatchSettings, BatchClient, RemoteListener)} to the target. */
+    public void submit(String jobId, BatchTarget target, BatchSettings settings, RemoteListener listener) {
+        submit(jobId, target.profile(), settings, client(target), listener);
+    }
+
+    /** {@link #await(String, ProviderProfile, BatchClient, RemoteListener)} at the target. */
+    public void await(String jobId, BatchTarget target, RemoteListener listener) throws InterruptedException {
+        await(jobId, target.profile(), client(target), listener);
+    }
+
+    /** {@link #cancel(String, BatchClient)} at the target. */
+    public int cancel(String jobId, BatchTarget target) {
+        return cancel(jobId, client(target));
+    }
+
     /**
      * Uploads and creates the batch of every shard not yet submitted, in order, each step stored before and
      * after its call. A shard the provider refuses (a 400) is {@code not_submitted}, its rows {@code not_run}
      * with the provider's message; any other error stops here (a resume goes on).
      */
-    public void submit(String jobId, ProviderProfile profile, BatchSettings settings, BatchClient client,
-                       RemoteListener listener) {
+    void submit(String jobId, ProviderProfile profile, BatchSettings settings, BatchClient client,
+                RemoteListener listener) {
         List<RemoteShardRecord> all = plan(jobId, profile, settings);
         batches.store().updateJobStatus(jobId, JobStatus.RUNNING);
         int count = all.size();
@@ -215,7 +238,7 @@ public final class RemoteBatchService {
      * interval between rounds; after a retryable error, doubles it each time (up to {@link #MAX_BACKOFF})
      * and never less than the provider's Retry-After.
      */
-    public void await(String jobId, ProviderProfile profile, BatchClient client, RemoteListener listener)
+    void await(String jobId, ProviderProfile profile, BatchClient client, RemoteListener listener)
             throws InterruptedException {
         Duration poll = remoteSettings(jobId).poll();
         int errors = 0;
@@ -303,7 +326,7 @@ public final class RemoteBatchService {
     }
 
     /** Cancels every unfinished shard: submitted ones at the provider, the others are not submitted any more. */
-    public int cancel(String jobId, BatchClient client) {
+    int cancel(String jobId, BatchClient client) {
         int cancelled = 0;
         for (RemoteShardRecord s : shards.shards(jobId)) {
             try {
@@ -359,11 +382,54 @@ public final class RemoteBatchService {
         return out;
     }
 
-    /** Reconciles result files produced elsewhere (the OpenAI output line format) into the job. */
-    public Reconciler.Tally importResults(String jobId, ProviderProfile profile, List<Path> files) {
+    /** What {@link #importResults} read: lines stored done or failed, lines never run, lines of no row of the job. */
+    public record Imported(int done, int failed, int notRun, int unknown) {
+    }
+
+    /**
+     * Reconciles result files produced elsewhere (the OpenAI output line format, e.g. {@code vllm run-batch})
+     * into the job; shards whose every row then has a result or a reason are reconciled.
+     */
+    public Imported importResults(String jobId, ProviderProfile profile, List<Path> files) {
         List<BatchItemRecord> items = batches.store().items(jobId);
-        return new Reconciler(batches.store(), shards, chat, profile.name()).read(jobId, Reconciler.byCustomId(items),
-                files, clock.instant(), clock.instant(), null);
+        Reconciler.Tally t = new Reconciler(batches.store(), shards, chat, profile.name()).read(jobId,
+                Reconciler.byCustomId(items), files, clock.instant(), clock.instant(), null);
+        for (RemoteShardRecord s : shards.shards(jobId)) {
+            if (!s.state().finished() && shards.shardItems(jobId, s.shardNo()).stream()
+                    .noneMatch(i -> i.status() == ItemStatus.PENDING || i.status() == ItemStatus.IN_FLIGHT)) {
+                shards.finishShard(jobId, s.shardNo(), ShardState.RECONCILED, null);
+            }
+        }
+        return new Imported(t.done(), t.failed(), t.notRun(), t.unknown());
+    }
+
+    /** A dry run at the provider's batch engine: the cost live and at the batch price, the files it makes. */
+    public record DryRun(BigDecimal liveUsd, BigDecimal batchUsd, int files, String completionWindow, int unpriced) {
+        public BigDecimal savingUsd() {
+            return liveUsd.subtract(batchUsd);
+        }
+    }
+
+    /** Prices the rows (worst case) live and at the batch price and counts the files they would make. */
+    public DryRun dryRun(List<BatchRow> rows, ProviderProfile profile, BatchSettings settings, RemoteSettings remote) {
+        RowPlans plans = new RowPlans(chat, profile, settings);
+        BigDecimal live = BigDecimal.ZERO;
+        BigDecimal batch = BigDecimal.ZERO;
+        int unpriced = 0;
+        for (BatchRow row : rows) {
+            RowPlans.Plan p = plans.plan(row, false);
+            if (p.reserve() == null) {
+                unpriced++;
+                continue;
+            }
+            BigDecimal usd = p.reserve().usd().amount();
+            BigDecimal discount = chat.costs().entry(p.priceProvider(), p.model())
+                    .map(e -> e.batchDiscount()).orElse(null);
+            live = live.add(usd);
+            batch = batch.add(discount == null ? usd : usd.multiply(BigDecimal.ONE.subtract(discount)));
+        }
+        int files = new ShardPlanner(profile, plans, remote).countFiles(rows);
+        return new DryRun(live, batch, files, remote.completionWindow(), unpriced);
     }
 
     /** Whether every shard of the job is reconciled or was never submitted. */

@@ -57,14 +57,42 @@ final class ShardPlanner {
     }
 
     Line line(BatchItemRecord item) {
-        RowPlans.Plan p = plans.plan(BatchRow.fromJson(item.rowJson()), false);
+        return line(BatchRow.fromJson(item.rowJson()), customId(item));
+    }
+
+    private Line line(BatchRow row, String customId) {
+        RowPlans.Plan p = plans.plan(row, false);
         ChatRequest req = p.request();
         if (req.enableThinking() == null && profile.dialect() == Dialect.DASHSCOPE
                 && p.model().toLowerCase(Locale.ROOT).startsWith("qwen3")) {
             // DashScope: one thinking mode per file, said explicitly on every line of a Qwen3 model
             req = req.toBuilder().enableThinking(false).build();
         }
-        return new Line(p.model(), req.enableThinking(), BatchLines.requestLine(profile, customId(item), req));
+        return new Line(p.model(), req.enableThinking(), BatchLines.requestLine(profile, customId, req));
+    }
+
+    /** How many files {@link #plan} would cut these rows into (nothing written; too large rows not counted). */
+    int countFiles(List<BatchRow> rows) {
+        Map<String, long[]> open = new LinkedHashMap<>(); // key -> {lines, bytes}
+        int files = 0;
+        long limit = Math.min(settings.maxBytesPerLine(), settings.maxBytesPerFile());
+        int i = 0;
+        for (BatchRow row : rows) {
+            Line l = line(row, "#" + i++);
+            long bytes = (l.text() + "\n").getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > limit) {
+                continue;
+            }
+            long[] o = open.get(l.model() + "\u0000" + l.thinking());
+            if (o == null || o[0] + 1 > settings.maxLinesPerFile() || o[1] + bytes > settings.maxBytesPerFile()) {
+                o = new long[2];
+                open.put(l.model() + "\u0000" + l.thinking(), o);
+                files++;
+            }
+            o[0]++;
+            o[1] += bytes;
+        }
+        return files;
     }
 
     private final class Open implements AutoCloseable {
