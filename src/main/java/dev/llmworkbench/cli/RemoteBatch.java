@@ -189,9 +189,11 @@ final class RemoteBatch {
     }
 
     private Integer finish(BatchJobRecord job, BatchSettings settings, Instant started) {
-        BatchSummary summary = remote.finish(job.id(), settings, started);
+        RemoteBatchService.RemoteSummary rs = remote.finish(job.id(), settings, started);
+        BatchSummary summary = rs.summary();
         out.println("job " + job.id() + ": results in " + job.outputPath());
         out.println(summary.describe());
+        out.println(rs.describe());
         out.flush();
         int code = ExitCodes.forRows(summary.succeeded(), summary.failed(), summary.notRun(), summary.invalid());
         if (code != ExitCodes.OK) {

@@ -1,7 +1,10 @@
 package dev.llmworkbench.service.batch.remote;
 
 import dev.llmworkbench.client.ApiException;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import dev.llmworkbench.client.BatchClient;
+import dev.llmworkbench.cost.CostResult;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
@@ -23,6 +26,7 @@ import dev.llmworkbench.store.RemoteShardStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -437,13 +441,63 @@ public final class RemoteBatchService {
         return shards.shards(jobId).stream().allMatch(s -> s.state().finished());
     }
 
-    /** Writes the job's output and summary and records the summary into its run. */
-    public BatchSummary finish(String jobId, BatchSettings settings, Instant startedAt) {
+    /**
+     * A provider batch job's summary: the ordinary one, and what the same answers would have cost live (the
+     * reconciled usage at the live price) and so the saving.
+     */
+    public record RemoteSummary(BatchSummary summary, int shards, BigDecimal liveUsd, BigDecimal savingUsd) {
+        /** The summary JSON with {@code engine}, {@code shards}, {@code cost_usd_live_estimate} and {@code saving_usd}. */
+        public JsonObject toJson() {
+            JsonObject o = summary.toJson();
+            o.addProperty("engine", RemoteShardStore.PROVIDER_BATCH);
+            o.addProperty("shards", shards);
+            o.addProperty("cost_usd_live_estimate", liveUsd.stripTrailingZeros().toPlainString());
+            o.addProperty("saving_usd", savingUsd.stripTrailingZeros().toPlainString());
+            return o;
+        }
+
+        /** One line for a terminal. */
+        public String describe() {
+            return "engine: provider batch, " + shards + (shards == 1 ? " shard" : " shards") + "; the same answers "
+                    + "live: $" + liveUsd.setScale(6, RoundingMode.HALF_UP).toPlainString() + ", saved $"
+                    + savingUsd.setScale(6, RoundingMode.HALF_UP).toPlainString();
+        }
+    }
+
+    /** Writes the job's output and summary (with the provider batch fields) and records the summary into its run. */
+    public RemoteSummary finish(String jobId, BatchSettings settings, Instant startedAt) {
         BatchJobRecord job = job(jobId);
         batches.store().updateJobStatus(jobId, JobStatus.DONE);
         Duration wall = Duration.between(startedAt, clock.instant());
-        return batches.finish(job, settings, new BatchOutcome(jobId, JobStatus.DONE, null, null,
+        BatchSummary summary = batches.finish(job, settings, new BatchOutcome(jobId, JobStatus.DONE, null, null,
                 wall.isNegative() ? Duration.ZERO : wall, BigDecimal.ZERO, 0, null, null));
+        BigDecimal[] live = {BigDecimal.ZERO};
+        batches.store().forEachItemWithResult(jobId, ir -> {
+            if (ir.result() != null && ir.result().usage() != null && ir.result().error() == null) {
+                String model = ir.result().model();
+                CostResult c = chat.costs().cost(chat.priceProvider(ir.result().provider(), model), model,
+                        ir.result().usage(), false);
+                if (c.hasPrice()) {
+                    live[0] = live[0].add(c.totalUsd().amount());
+                }
+            }
+        });
+        BigDecimal spent = summary.costUsdTotal() == null ? BigDecimal.ZERO : summary.costUsdTotal();
+        RemoteSummary rs = new RemoteSummary(summary, shards.shards(jobId).size(), live[0], live[0].subtract(spent));
+        if (settings.summaryJson() != null) {
+            try {
+                Path file = Path.of(settings.summaryJson());
+                if (file.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(file.toAbsolutePath().getParent());
+                }
+                Files.writeString(file, new GsonBuilder().serializeNulls().setPrettyPrinting().create()
+                        .toJson(rs.toJson()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the summary " + settings.summaryJson() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return rs;
     }
 
     private static RemoteBatchException failure(String what, ApiException e) {

@@ -134,7 +134,11 @@ class RemoteBatchServiceTest {
                 assertThat(ir.result().responseText()).isNotBlank();
             }
         }
-        rig.service.finish(job, settings("qwen-plus"), Instant.now());
+        RemoteBatchService.RemoteSummary sum = rig.service.finish(job, settings("qwen-plus"), Instant.now());
+        assertThat(sum.shards()).isEqualTo(3);
+        assertThat(sum.savingUsd()).isPositive();
+        assertThat(sum.liveUsd()).isEqualByComparingTo(sum.summary().costUsdTotal().multiply(new BigDecimal(2)));
+        assertThat(sum.toJson().get("engine").getAsString()).isEqualTo("provider-batch");
         List<String> out = Files.readAllLines(dir.resolve("out.jsonl"), StandardCharsets.UTF_8);
         Set<String> ids = new HashSet<>();
         for (String l : out) {
