@@ -13,7 +13,9 @@ import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.service.batch.remote.RemoteBatchException;
 import dev.llmworkbench.service.batch.remote.RemoteBatchService;
 import dev.llmworkbench.service.batch.remote.RemoteListener;
+import dev.llmworkbench.service.batch.remote.RemoteDryRun;
 import dev.llmworkbench.service.batch.remote.RemoteSettings;
+import dev.llmworkbench.service.batch.remote.RemoteSummary;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -108,7 +110,7 @@ final class RemoteBatch {
             throw new UsageException(e.getMessage());
         }
         if (cmd.dryRun) {
-            RemoteBatchService.DryRun d = remote.dryRun(parsed.validRows().stream().map(BatchInput.Row::row).toList(),
+            RemoteDryRun d = remote.dryRun(parsed.validRows().stream().map(BatchInput.Row::row).toList(),
                     target.profile(), settings, rs);
             out.println(String.format(Locale.ROOT, "dry run: %d rows in %d files and %d batches, completion window "
                     + "%s; worst case $%s live, $%s at the batch price (saving $%s)%s", parsed.validRows().size(),
@@ -189,7 +191,7 @@ final class RemoteBatch {
     }
 
     private Integer finish(BatchJobRecord job, BatchSettings settings, Instant started) {
-        RemoteBatchService.RemoteSummary rs = remote.finish(job.id(), settings, started);
+        RemoteSummary rs = remote.finish(job.id(), settings, started);
         BatchSummary summary = rs.summary();
         out.println("job " + job.id() + ": results in " + job.outputPath());
         out.println(summary.describe());

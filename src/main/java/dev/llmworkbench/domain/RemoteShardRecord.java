@@ -13,10 +13,12 @@ import java.time.Instant;
  * @param batchId        the provider's batch id once created, or null
  * @param providerStatus the batch's last seen status, or null
  * @param error          why the shard failed or was not submitted, one line, or null
+ * @param reservedUsd    the budget reserved for it (its worst case at the batch price) when its batch was
+ *                       created, or null
  */
 public record RemoteShardRecord(String jobId, int shardNo, String model, Boolean thinking, String filePath,
                                 String fileSha256, int lines, long bytes, String fileId, String batchId,
                                 ShardState state, String providerStatus, int total, int completed, int failed,
                                 String outputFileId, String errorFileId, String error, Instant submittedAt,
-                                Instant updatedAt) {
+                                Instant updatedAt, java.math.BigDecimal reservedUsd) {
 }

@@ -189,6 +189,11 @@ public final class RemoteShardStore {
         update(jobId, shardNo, "state = ?", ps -> ps.setString(1, state.wireName()));
     }
 
+    /** The shard's batch is about to be created ({@code creating}) with this much of the budget reserved (or null). */
+    public void markCreating(String jobId, int shardNo, java.math.BigDecimal reservedUsd) {
+        update(jobId, shardNo, "state = 'creating', reserved_usd = ?", ps -> Jdbc.setDecimal(ps, 1, reservedUsd));
+    }
+
     /** The upload answered: the shard is {@code uploaded} with this file id. */
     public void recordUpload(String jobId, int shardNo, String fileId) {
         update(jobId, shardNo, "state = 'uploaded', file_id = ?", ps -> ps.setString(1, fileId));
@@ -400,6 +405,7 @@ public final class RemoteShardStore {
                 ShardState.parse(rs.getString("state")), rs.getString("provider_status"), rs.getInt("total"),
                 rs.getInt("completed"), rs.getInt("failed"), rs.getString("output_file_id"),
                 rs.getString("error_file_id"), rs.getString("error"),
-                submitted == null ? null : Instant.ofEpochMilli(submitted), Instant.ofEpochMilli(rs.getLong("updated_at")));
+                submitted == null ? null : Instant.ofEpochMilli(submitted), Instant.ofEpochMilli(rs.getLong("updated_at")),
+                Jdbc.getDecimal(rs, "reserved_usd"));
     }
 }

@@ -190,6 +190,7 @@ public final class Schema {
                       output_file_id TEXT,
                       error_file_id TEXT,
                       error TEXT,
+                      reserved_usd TEXT,
                       submitted_at INTEGER,
                       updated_at INTEGER NOT NULL,
                       PRIMARY KEY (job_id, shard_no)

@@ -47,7 +47,7 @@ final class Reconciler {
     }
 
     /** How many lines of each kind were read. */
-    record Tally(int done, int failed, int notRun, int unknown) {
+    record Tally(int done, int failed, int notRun, int unknown, BigDecimal costUsd, long tokens) {
     }
 
     /**
@@ -61,6 +61,7 @@ final class Reconciler {
         int done = 0;
         int failed = 0;
         int unknown = 0;
+        Spend spend = new Spend();
         for (Path f : files) {
             try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
                 String raw;
@@ -93,7 +94,7 @@ final class Reconciler {
                     }
                     group.add(new BatchStore.Completed(item.id(), rec));
                     if (group.size() >= GROUP) {
-                        store.completeAll(group);
+                        spend.add(store.completeAll(group));
                         group = new ArrayList<>();
                     }
                 }
@@ -101,11 +102,31 @@ final class Reconciler {
                 throw new UncheckedIOException("cannot read the result file " + f + ": " + e.getMessage(), e);
             }
         }
-        store.completeAll(group);
+        spend.add(store.completeAll(group));
         if (!notRun.isEmpty()) {
             shards.markNotRun(jobId, notRun);
         }
-        return new Tally(done, failed, notRun.size(), unknown);
+        return new Tally(done, failed, notRun.size(), unknown, spend.usd, spend.tokens);
+    }
+
+    /** What the results stored by this reading cost (those already stored before are skipped by the store). */
+    private static final class Spend {
+        BigDecimal usd = BigDecimal.ZERO;
+        long tokens;
+
+        void add(List<ResultRecord> stored) {
+            for (ResultRecord r : stored) {
+                if (r == null) {
+                    continue;
+                }
+                if (r.costUsd() != null) {
+                    usd = usd.add(r.costUsd());
+                }
+                if (r.usage() != null) {
+                    tokens += r.usage().promptOrZero() + r.usage().completionOrZero();
+                }
+            }
+        }
     }
 
     /** custom id → item, for the given rows. */

@@ -2,9 +2,7 @@ package dev.llmworkbench.service.batch.remote;
 
 import dev.llmworkbench.client.ApiException;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import dev.llmworkbench.client.BatchClient;
-import dev.llmworkbench.cost.CostResult;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
@@ -14,6 +12,7 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.RemoteBatch;
 import dev.llmworkbench.domain.RemoteShardRecord;
 import dev.llmworkbench.domain.ShardState;
+import dev.llmworkbench.resilience.BudgetLedger;
 import dev.llmworkbench.service.batch.BatchOutcome;
 import dev.llmworkbench.service.batch.BatchRow;
 import dev.llmworkbench.service.batch.BatchService;
@@ -180,6 +179,18 @@ public final class RemoteBatchService {
                                         BatchSettings settings, BatchClient client) throws ApiException {
         int no = s.shardNo();
         String fileId = s.fileId();
+        BigDecimal reserve = null;
+        if (settings.budgetUsd() != null && s.state() != ShardState.CREATING) {
+            // the shard's worst case at the batch price is reserved before its batch is created
+            reserve = worstAtBatchPrice(rows(shards.shardItems(jobId, no)), profile, settings).batchUsd();
+            BigDecimal committed = committed(jobId);
+            if (committed.add(reserve).compareTo(settings.budgetUsd()) > 0) {
+                shards.finishShard(jobId, no, ShardState.NOT_SUBMITTED, "over the budget: shard " + no
+                        + "'s worst case at the batch price is $" + usd(reserve) + ", $" + usd(committed) + " of $"
+                        + usd(settings.budgetUsd()) + " is spent or reserved");
+                return shards.shard(jobId, no).orElseThrow();
+            }
+        }
         if (s.state() == ShardState.PLANNED || s.state() == ShardState.UPLOADING) {
             // an upload cut short before its file id was stored is made again (the contract cannot list files)
             Path file = shardFile(jobId, s, profile, settings);
@@ -193,7 +204,7 @@ public final class RemoteBatchService {
             batchId = findBatch(client, jobId, no);
         }
         if (batchId == null) {
-            shards.setState(jobId, no, ShardState.CREATING);
+            shards.markCreating(jobId, no, reserve != null ? reserve : s.reservedUsd());
             RemoteSettings rs = remoteSettings(jobId);
             batchId = client.createBatch(fileId, dev.llmworkbench.client.BatchLines.ENDPOINT, rs.completionWindow(),
                     Map.of("workbench_job", jobId, "workbench_shard", String.valueOf(no))).id();
@@ -314,9 +325,23 @@ public final class RemoteBatchService {
             files.add(err);
         }
         List<BatchItemRecord> items = shards.shardItems(jobId, s.shardNo());
-        new Reconciler(batches.store(), shards, chat, profile.name()).read(jobId, Reconciler.byCustomId(items),
-                files, s.submittedAt() != null ? s.submittedAt() : clock.instant(), clock.instant(), s.model());
+        Reconciler.Tally t = new Reconciler(batches.store(), shards, chat, profile.name()).read(jobId,
+                Reconciler.byCustomId(items), files, s.submittedAt() != null ? s.submittedAt() : clock.instant(),
+                clock.instant(), s.model());
         shards.finishShard(jobId, s.shardNo(), ShardState.RECONCILED, leftoverReason(b));
+        chargeDay(jobId, t);
+    }
+
+    /** Counts what a reading stored in the day's spend, as live spend is (the desktop shows it, budgets use it). */
+    private void chargeDay(String jobId, Reconciler.Tally t) {
+        if (t.costUsd().signum() <= 0) {
+            return;
+        }
+        BatchSettings settings = BatchSettings.fromJson(job(jobId).settingsJson());
+        if (chat.ledger().reserve(settings.priority(), BigDecimal.ZERO, 0)
+                instanceof BudgetLedger.Granted g) {
+            g.reservation().settle(t.costUsd(), t.tokens(), true);
+        }
     }
 
     private static String leftoverReason(RemoteBatch b) {
@@ -398,6 +423,7 @@ public final class RemoteBatchService {
         List<BatchItemRecord> items = batches.store().items(jobId);
         Reconciler.Tally t = new Reconciler(batches.store(), shards, chat, profile.name()).read(jobId,
                 Reconciler.byCustomId(items), files, clock.instant(), clock.instant(), null);
+        chargeDay(jobId, t);
         for (RemoteShardRecord s : shards.shards(jobId)) {
             if (!s.state().finished() && shards.shardItems(jobId, s.shardNo()).stream()
                     .noneMatch(i -> i.status() == ItemStatus.PENDING || i.status() == ItemStatus.IN_FLIGHT)) {
@@ -407,61 +433,47 @@ public final class RemoteBatchService {
         return new Imported(t.done(), t.failed(), t.notRun(), t.unknown());
     }
 
-    /** A dry run at the provider's batch engine: the cost live and at the batch price, the files it makes. */
-    public record DryRun(BigDecimal liveUsd, BigDecimal batchUsd, int files, String completionWindow, int unpriced) {
-        public BigDecimal savingUsd() {
-            return liveUsd.subtract(batchUsd);
-        }
+    /** Prices the rows (worst case) live and at the batch price and counts the files they would make. */
+    public RemoteDryRun dryRun(List<BatchRow> rows, ProviderProfile profile, BatchSettings settings,
+                               RemoteSettings remote) {
+        RowPlans plans = new RowPlans(chat, profile, settings);
+        RemotePricing.Worst w = RemotePricing.worst(chat, plans, rows);
+        int files = new ShardPlanner(profile, plans, remote).countFiles(rows);
+        return new RemoteDryRun(w.liveUsd(), w.batchUsd(), files, remote.completionWindow(), w.unpriced());
     }
 
-    /** Prices the rows (worst case) live and at the batch price and counts the files they would make. */
-    public DryRun dryRun(List<BatchRow> rows, ProviderProfile profile, BatchSettings settings, RemoteSettings remote) {
-        RowPlans plans = new RowPlans(chat, profile, settings);
-        BigDecimal live = BigDecimal.ZERO;
-        BigDecimal batch = BigDecimal.ZERO;
-        int unpriced = 0;
-        for (BatchRow row : rows) {
-            RowPlans.Plan p = plans.plan(row, false);
-            if (p.reserve() == null) {
-                unpriced++;
-                continue;
+    private RemotePricing.Worst worstAtBatchPrice(List<BatchRow> rows, ProviderProfile profile,
+                                                  BatchSettings settings) {
+        return RemotePricing.worst(chat, new RowPlans(chat, profile, settings), rows);
+    }
+
+    private static List<BatchRow> rows(List<BatchItemRecord> items) {
+        return items.stream().map(i -> BatchRow.fromJson(i.rowJson())).toList();
+    }
+
+    /** What the job has spent (its stored results) and reserved (shards being created or submitted). */
+    private BigDecimal committed(String jobId) {
+        BigDecimal[] sum = {BigDecimal.ZERO};
+        batches.store().forEachItemWithResult(jobId, ir -> {
+            if (ir.result() != null && ir.result().costUsd() != null) {
+                sum[0] = sum[0].add(ir.result().costUsd());
             }
-            BigDecimal usd = p.reserve().usd().amount();
-            BigDecimal discount = chat.costs().entry(p.priceProvider(), p.model())
-                    .map(e -> e.batchDiscount()).orElse(null);
-            live = live.add(usd);
-            batch = batch.add(discount == null ? usd : usd.multiply(BigDecimal.ONE.subtract(discount)));
+        });
+        for (RemoteShardRecord s : shards.shards(jobId)) {
+            if ((s.state() == ShardState.CREATING || s.state() == ShardState.SUBMITTED) && s.reservedUsd() != null) {
+                sum[0] = sum[0].add(s.reservedUsd());
+            }
         }
-        int files = new ShardPlanner(profile, plans, remote).countFiles(rows);
-        return new DryRun(live, batch, files, remote.completionWindow(), unpriced);
+        return sum[0];
+    }
+
+    private static String usd(BigDecimal v) {
+        return v.setScale(4, RoundingMode.HALF_UP).toPlainString();
     }
 
     /** Whether every shard of the job is reconciled or was never submitted. */
     public boolean finished(String jobId) {
         return shards.shards(jobId).stream().allMatch(s -> s.state().finished());
-    }
-
-    /**
-     * A provider batch job's summary: the ordinary one, and what the same answers would have cost live (the
-     * reconciled usage at the live price) and so the saving.
-     */
-    public record RemoteSummary(BatchSummary summary, int shards, BigDecimal liveUsd, BigDecimal savingUsd) {
-        /** The summary JSON with {@code engine}, {@code shards}, {@code cost_usd_live_estimate} and {@code saving_usd}. */
-        public JsonObject toJson() {
-            JsonObject o = summary.toJson();
-            o.addProperty("engine", RemoteShardStore.PROVIDER_BATCH);
-            o.addProperty("shards", shards);
-            o.addProperty("cost_usd_live_estimate", liveUsd.stripTrailingZeros().toPlainString());
-            o.addProperty("saving_usd", savingUsd.stripTrailingZeros().toPlainString());
-            return o;
-        }
-
-        /** One line for a terminal. */
-        public String describe() {
-            return "engine: provider batch, " + shards + (shards == 1 ? " shard" : " shards") + "; the same answers "
-                    + "live: $" + liveUsd.setScale(6, RoundingMode.HALF_UP).toPlainString() + ", saved $"
-                    + savingUsd.setScale(6, RoundingMode.HALF_UP).toPlainString();
-        }
     }
 
     /** Writes the job's output and summary (with the provider batch fields) and records the summary into its run. */
@@ -471,19 +483,9 @@ public final class RemoteBatchService {
         Duration wall = Duration.between(startedAt, clock.instant());
         BatchSummary summary = batches.finish(job, settings, new BatchOutcome(jobId, JobStatus.DONE, null, null,
                 wall.isNegative() ? Duration.ZERO : wall, BigDecimal.ZERO, 0, null, null));
-        BigDecimal[] live = {BigDecimal.ZERO};
-        batches.store().forEachItemWithResult(jobId, ir -> {
-            if (ir.result() != null && ir.result().usage() != null && ir.result().error() == null) {
-                String model = ir.result().model();
-                CostResult c = chat.costs().cost(chat.priceProvider(ir.result().provider(), model), model,
-                        ir.result().usage(), false);
-                if (c.hasPrice()) {
-                    live[0] = live[0].add(c.totalUsd().amount());
-                }
-            }
-        });
+        BigDecimal live = RemotePricing.liveCostOfResults(chat, batches.store(), jobId);
         BigDecimal spent = summary.costUsdTotal() == null ? BigDecimal.ZERO : summary.costUsdTotal();
-        RemoteSummary rs = new RemoteSummary(summary, shards.shards(jobId).size(), live[0], live[0].subtract(spent));
+        RemoteSummary rs = new RemoteSummary(summary, shards.shards(jobId).size(), live, live.subtract(spent));
         if (settings.summaryJson() != null) {
             try {
                 Path file = Path.of(settings.summaryJson());

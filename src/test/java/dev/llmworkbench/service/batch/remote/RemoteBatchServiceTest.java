@@ -134,7 +134,7 @@ class RemoteBatchServiceTest {
                 assertThat(ir.result().responseText()).isNotBlank();
             }
         }
-        RemoteBatchService.RemoteSummary sum = rig.service.finish(job, settings("qwen-plus"), Instant.now());
+        RemoteSummary sum = rig.service.finish(job, settings("qwen-plus"), Instant.now());
         assertThat(sum.shards()).isEqualTo(3);
         assertThat(sum.savingUsd()).isPositive();
         assertThat(sum.liveUsd()).isEqualByComparingTo(sum.summary().costUsdTotal().multiply(new BigDecimal(2)));
@@ -201,6 +201,39 @@ class RemoteBatchServiceTest {
         runAll(job, p);
         assertThat(rig.shards.notRunReasons(job)).hasSize(5)
                 .allSatisfy((id, why) -> assertThat(why).contains("line 4").contains("too_many_lines"));
+    }
+
+    @Test
+    void aShardWhoseWorstCaseDoesNotFitTheBudgetIsNotSubmittedAndTheSpendCountsInTheDay() throws Exception {
+        ProviderProfile p = profile(null);
+        Path in = input(6);
+        BatchSettings free = settings("qwen-plus");
+        List<dev.llmworkbench.service.batch.BatchRow> rows = dev.llmworkbench.service.batch.BatchInput.read(in)
+                .validRows().stream().map(dev.llmworkbench.service.batch.BatchInput.Row::row).toList();
+        RemoteSettings rs = RemoteSettings.defaults(Dialect.GENERIC).with(3, null, null, null);
+        RemoteDryRun dry = rig.service.dryRun(rows, p, free, rs);
+        assertThat(dry.files()).isEqualTo(2);
+        assertThat(dry.unpriced()).isZero();
+        assertThat(dry.liveUsd()).as("live worst case").isPositive();
+        assertThat(dry.batchUsd()).isEqualByComparingTo(dry.liveUsd().divide(new BigDecimal(2)));
+        BigDecimal cap = dry.batchUsd().multiply(new BigDecimal("0.75"));
+        BatchSettings capped = new BatchSettings("qwen-plus", false, 64, 1, null, null, cap, null, null, null, null,
+                null);
+        String job = rig.service.create(in, dir.resolve("out.jsonl"), "jsonl", capped, rs, "sim").id();
+        BatchClient client = new BatchClient(p, null, T, null);
+        rig.service.submit(job, p, capped, client, RemoteListener.NONE);
+        rig.service.await(job, p, client, RemoteListener.NONE);
+        List<RemoteShardRecord> shards = rig.service.shards(job);
+        assertThat(shards).extracting(RemoteShardRecord::state).containsExactly(ShardState.RECONCILED,
+                ShardState.NOT_SUBMITTED);
+        assertThat(shards.get(0).reservedUsd()).isPositive();
+        assertThat(rig.shards.notRunReasons(job)).hasSize(3).allSatisfy((id, why) -> assertThat(why)
+                .startsWith("over the budget: shard 2's worst case at the batch price is $"));
+        BigDecimal spent = results(job).stream().filter(ir -> ir.result() != null)
+                .map(ir -> ir.result().costUsd()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(spent).isPositive().isLessThanOrEqualTo(cap);
+        assertThat(rig.chat.ledger().spentToday(dev.llmworkbench.domain.Priority.BATCH)).isEqualByComparingTo(spent);
+        assertThat(getJson("/batches?limit=100").getAsJsonArray("data")).hasSize(1);
     }
 
     @Test
