@@ -201,7 +201,7 @@ public final class RemoteBatchService {
         }
         String batchId = null;
         if (s.state() == ShardState.CREATING) {
-            batchId = findBatch(client, jobId, no);
+            batchId = ProviderBatches.find(client, jobId, no);
         }
         if (batchId == null) {
             shards.markCreating(jobId, no, reserve != null ? reserve : s.reservedUsd());
@@ -229,25 +229,6 @@ public final class RemoteBatchService {
         return file;
     }
 
-    /** The batch of this job's shard the provider already has (created before a crash), or null. */
-    private static String findBatch(BatchClient client, String jobId, int shardNo) throws ApiException {
-        String after = null;
-        for (int page = 0; page < 1000; page++) {
-            RemoteBatch.Page p = client.listBatches(100, after);
-            for (RemoteBatch b : p.data()) {
-                if (jobId.equals(b.metadata().get("workbench_job"))
-                        && String.valueOf(shardNo).equals(b.metadata().get("workbench_shard"))) {
-                    return b.id();
-                }
-            }
-            if (!p.hasMore() || p.lastId() == null) {
-                return null;
-            }
-            after = p.lastId();
-        }
-        return null;
-    }
-
     /**
      * Polls every submitted shard until all are terminal, reconciling each as it ends. Waits the poll
      * interval between rounds; after a retryable error, doubles it each time (up to {@link #MAX_BACKOFF})
@@ -268,7 +249,7 @@ public final class RemoteBatchService {
             for (RemoteShardRecord s : open) {
                 try {
                     RemoteBatch b = client.getBatch(s.batchId());
-                    shards.recordSeen(jobId, s.shardNo(), seen(b));
+                    shards.recordSeen(jobId, s.shardNo(), ProviderBatches.seen(b));
                     if (b.terminal()) {
                         reconcile(jobId, profile, client, shards.shard(jobId, s.shardNo()).orElseThrow(), b);
                         listener.reconciled(shards.shard(jobId, s.shardNo()).orElseThrow());
@@ -299,11 +280,6 @@ public final class RemoteBatchService {
         }
     }
 
-    private static RemoteShardStore.Seen seen(RemoteBatch b) {
-        return new RemoteShardStore.Seen(b.status(), b.total(), b.completed(), b.failed(), b.outputFileId(),
-                b.errorFileId(), b.errorSummary());
-    }
-
     /** Downloads a terminal batch's files and stores their results; rows left without one become not run. */
     private void reconcile(String jobId, ProviderProfile profile, BatchClient client, RemoteShardRecord s,
                            RemoteBatch b) throws ApiException {
@@ -328,7 +304,7 @@ public final class RemoteBatchService {
         Reconciler.Tally t = new Reconciler(batches.store(), shards, chat, profile.name()).read(jobId,
                 Reconciler.byCustomId(items), files, s.submittedAt() != null ? s.submittedAt() : clock.instant(),
                 clock.instant(), s.model());
-        shards.finishShard(jobId, s.shardNo(), ShardState.RECONCILED, leftoverReason(b));
+        shards.finishShard(jobId, s.shardNo(), ShardState.RECONCILED, ProviderBatches.leftoverReason(b));
         chargeDay(jobId, t);
     }
 
@@ -344,16 +320,6 @@ public final class RemoteBatchService {
         }
     }
 
-    private static String leftoverReason(RemoteBatch b) {
-        return switch (b.status()) {
-            case "expired" -> "the provider batch " + b.id() + " expired before this row ran";
-            case "cancelled" -> "the provider batch " + b.id() + " was cancelled before this row ran";
-            case "failed" -> "the provider refused the batch file: "
-                    + (b.errorSummary() == null ? "no reason given" : b.errorSummary());
-            default -> "the provider batch " + b.id() + " returned no result for this row";
-        };
-    }
-
     /** Cancels every unfinished shard: submitted ones at the provider, the others are not submitted any more. */
     int cancel(String jobId, BatchClient client) {
         int cancelled = 0;
@@ -365,7 +331,7 @@ public final class RemoteBatchService {
                         cancelled++;
                     }
                     case CREATING -> {
-                        String id = findBatch(client, jobId, s.shardNo());
+                        String id = ProviderBatches.find(client, jobId, s.shardNo());
                         if (id != null) {
                             shards.recordBatch(jobId, s.shardNo(), id);
                             client.cancelBatch(id);
@@ -469,6 +435,19 @@ public final class RemoteBatchService {
 
     private static String usd(BigDecimal v) {
         return v.setScale(4, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    /**
+     * "Retry failed / not run": puts the job's failed and not-run rows back without a shard (their failed
+     * results removed), so that the next {@link #submit} sends only them, as new shards of the same job;
+     * returns how many.
+     */
+    public int retryFailedAndNotRun(String jobId) {
+        int n = shards.requeueForRetry(jobId);
+        if (n > 0) {
+            batches.store().updateJobStatus(jobId, JobStatus.RUNNING);
+        }
+        return n;
     }
 
     /** Whether every shard of the job is reconciled or was never submitted. */

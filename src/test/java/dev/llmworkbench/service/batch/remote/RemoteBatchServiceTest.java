@@ -184,7 +184,7 @@ class RemoteBatchServiceTest {
         runAll(job, expiring);
         Map<Long, String> reasons = rig.shards.notRunReasons(job);
         assertThat(reasons).hasSize(5).allSatisfy((id, why) -> assertThat(why).contains("batch_expired"));
-        assertThat(rig.shards.requeueForRetry(job)).isEqualTo(5);
+        assertThat(rig.service.retryFailedAndNotRun(job)).isEqualTo(5);
 
         ProviderProfile fine = profile(null);
         runAll(job, fine);
