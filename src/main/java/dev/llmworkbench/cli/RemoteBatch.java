@@ -164,6 +164,14 @@ final class RemoteBatch {
             }
 
             @Override
+            public void reconciled(RemoteShardRecord s) {
+                if (s.error() != null) {
+                    err.println("shard " + s.shardNo() + ": " + state(s) + ": " + UsageException.oneLine(s.error()));
+                    err.flush();
+                }
+            }
+
+            @Override
             public void polled(List<RemoteShardRecord> shards, Duration next) {
                 List<String> parts = new ArrayList<>();
                 for (RemoteShardRecord s : shards) {

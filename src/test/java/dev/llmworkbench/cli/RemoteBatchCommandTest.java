@@ -188,6 +188,16 @@ class RemoteBatchCommandTest {
     }
 
     @Test
+    void aValidationFailureIsOneLineWithTheProvidersLineAndExitOne() throws Exception {
+        String base = sim.start("batch-ms=0,batch-max-lines=2");
+        CliRun.Result r = CliRun.run("batch", "--remote", "--input", input(3).toString(), "--output",
+                dir.resolve("out.jsonl").toString(), "--base-url", base, "--poll-s", "0.01", "--db", db());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("shard 1: failed: line 3: The file has 3 lines; the limit is 2. (too_many_lines)")
+                .contains("rows: 0 done, 0 failed, 3 not run, 0 invalid");
+    }
+
+    @Test
     void aWrongKeyIsOneLineAndExitTwo() throws Exception {
         String base = sim.start("key=right-key");
         CliRun.Result r = CliRun.run("batch", "--remote", "--input", input(2).toString(), "--output",
