@@ -67,6 +67,27 @@ public final class BatchClient {
                 Json.str(o, "purpose"));
     }
 
+    /**
+     * {@code GET /files?purpose=batch}: the provider's batch files (not one of the five calls of the Batch API,
+     * but OpenAI and DashScope answer it); a provider without it answers 404 or 405, an {@link ApiException}.
+     */
+    public List<RemoteBatch.File> listFiles() throws ApiException {
+        HttpUrl u = url("files").newBuilder().addQueryParameter("purpose", "batch").build();
+        JsonObject o = call(new Request.Builder().url(u).get());
+        JsonArray data = Json.arr(o, "data");
+        List<RemoteBatch.File> out = new ArrayList<>();
+        if (data != null) {
+            for (JsonElement e : data) {
+                if (e.isJsonObject()) {
+                    JsonObject f = e.getAsJsonObject();
+                    out.add(new RemoteBatch.File(Json.str(f, "id"), longOf(f, "bytes"), Json.str(f, "filename"),
+                            Json.str(f, "purpose")));
+                }
+            }
+        }
+        return out;
+    }
+
     /** {@code POST /batches}. */
     public RemoteBatch createBatch(String inputFileId, String endpoint, String completionWindow,
                                    Map<String, String> metadata) throws ApiException {

@@ -104,6 +104,16 @@ class BatchClientTest {
     }
 
     @Test
+    void listsTheBatchFiles() throws Exception {
+        reply(200, "{\"object\":\"list\",\"data\":[{\"id\":\"file-1\",\"bytes\":42,\"filename\":\"b-1-shard-1.jsonl\","
+                + "\"purpose\":\"batch\"}]}");
+        assertThat(client().listFiles()).containsExactly(new RemoteBatch.File("file-1", 42, "b-1-shard-1.jsonl", "batch"));
+        RecordedRequest rr = server.takeRequest();
+        assertThat(rr.getUrl().encodedPath()).isEqualTo("/v1/files");
+        assertThat(rr.getUrl().queryParameter("purpose")).isEqualTo("batch");
+    }
+
+    @Test
     void readsTheValidationErrorsOfAFailedBatch() throws Exception {
         reply(200, BATCH.replace("in_progress", "failed").replace("\"metadata\"",
                 "\"errors\":{\"object\":\"list\",\"data\":[{\"code\":\"duplicate_custom_id\",\"message\":"

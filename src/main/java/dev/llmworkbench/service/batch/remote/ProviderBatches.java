@@ -29,6 +29,23 @@ final class ProviderBatches {
         return null;
     }
 
+    /**
+     * The file of this job's shard the provider already has (an upload whose answer was lost in a crash), found
+     * by its name and size, or null: also when the provider cannot list files (then it is uploaded again).
+     */
+    static String findFile(BatchClient client, String filename, long bytes) {
+        try {
+            for (RemoteBatch.File f : client.listFiles()) {
+                if (filename.equals(f.filename()) && (f.bytes() == 0 || f.bytes() == bytes)) {
+                    return f.id();
+                }
+            }
+        } catch (ApiException e) {
+            return null; // no file list (or it failed): uploading again is the safe side
+        }
+        return null;
+    }
+
     static RemoteShardStore.Seen seen(RemoteBatch b) {
         return new RemoteShardStore.Seen(b.status(), b.total(), b.completed(), b.failed(), b.outputFileId(),
                 b.errorFileId(), b.errorSummary());

@@ -192,11 +192,15 @@ public final class RemoteBatchService {
             }
         }
         if (s.state() == ShardState.PLANNED || s.state() == ShardState.UPLOADING) {
-            // an upload cut short before its file id was stored is made again (the contract cannot list files)
             Path file = shardFile(jobId, s, profile, settings);
-            shards.setState(jobId, no, ShardState.UPLOADING);
-            fileId = client.uploadFile(file, jobId + "-shard-" + no + ".jsonl").id();
-            steps.after("uploaded", no);
+            String name = jobId + "-shard-" + no + ".jsonl";
+            // an upload cut short before its file id was stored: the provider may have the file already
+            fileId = s.state() == ShardState.UPLOADING ? ProviderBatches.findFile(client, name, s.bytes()) : null;
+            if (fileId == null) {
+                shards.setState(jobId, no, ShardState.UPLOADING);
+                fileId = client.uploadFile(file, name).id();
+                steps.after("uploaded", no);
+            }
             shards.recordUpload(jobId, no, fileId);
         }
         String batchId = null;

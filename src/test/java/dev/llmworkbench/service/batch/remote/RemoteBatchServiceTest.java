@@ -178,6 +178,28 @@ class RemoteBatchServiceTest {
     }
 
     @Test
+    void aCrashBetweenAnUploadAndStoringItsFileIdUploadsNothingAgain() throws Exception {
+        ProviderProfile p = profile(null);
+        String job = create(25, 10, p);
+        rig.service.steps((step, n) -> {
+            if (step.equals("uploaded") && n == 2) {
+                throw new IllegalStateException("killed");
+            }
+        });
+        BatchClient client = new BatchClient(p, null, T, null);
+        assertThatThrownBy(() -> rig.service.submit(job, p, settings("qwen-plus"), client, RemoteListener.NONE))
+                .hasMessage("killed");
+        assertThat(rig.shards.shard(job, 2).orElseThrow().state()).isEqualTo(ShardState.UPLOADING);
+        assertThat(uploads()).isEqualTo(2);
+
+        rig.reopen();
+        runAll(job, p);
+        assertThat(uploads()).isEqualTo(3);
+        assertThat(getJson("/batches?limit=100").getAsJsonArray("data")).hasSize(3);
+        assertThat(results(job)).hasSize(25).allSatisfy(ir -> assertThat(ir.item().status()).isEqualTo(ItemStatus.DONE));
+    }
+
+    @Test
     void anExpiredBatchLeavesItsRestNotRunWithTheReasonAndARetrySendsOnlyThose() throws Exception {
         ProviderProfile expiring = profile("batch-ms=0,batch-expire=1");
         String job = create(10, 50, expiring);
