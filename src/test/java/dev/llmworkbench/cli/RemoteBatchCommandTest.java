@@ -195,6 +195,10 @@ class RemoteBatchCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("shard 1: failed: line 3: The file has 3 lines; the limit is 2. (too_many_lines)")
                 .contains("rows: 0 done, 0 failed, 3 not run, 0 invalid");
+        assertThat(Files.readAllLines(dir.resolve("out.jsonl"))).hasSize(3).allSatisfy(l -> assertThat(
+                JsonParser.parseString(l).getAsJsonObject().get("error").getAsString())
+                .isEqualTo("not run: the provider refused the batch file: line 3: The file has 3 lines; the limit is 2."
+                        + " (too_many_lines)"));
     }
 
     @Test
