@@ -13,6 +13,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.util.List;
+import java.util.Set;
 import java.util.Timer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -145,12 +147,51 @@ class ArchitectureTest {
     }
 
     @Test
-    void cliReachesTheStoreAndTheClientOnlyThroughItsCompositionRoot() {
+    void cliTalksOnlyToServiceAndDomain() {
+        // apart from its composition root, the command line reaches the layers below service only where a command
+        // is itself a composition root or a thin shell over one library call, each named here with its reason;
+        // any other command, and any other layer for these, fails
+        String[] known = {"SimCommand", "CompressCommand", "PriceCommand", "RouteCommand", "BatchCommand",
+                "BenchCommand"};
         check(noClasses().that().resideInAPackage(p("cli"))
-                .and().doNotHaveFullyQualifiedName(ROOT + ".cli.CliServices")
-                .should().dependOnClassesThat().resideInAnyPackage(p("client"), p("store"))
-                .because("the commands talk to service and domain; only CliServices, the composition root,"
-                        + " opens the store and builds clients"));
+                .and(DescribedPredicate.not(cliClass("CliServices")))
+                .and(DescribedPredicate.not(cliClass(known)))
+                .should().dependOnClassesThat().resideInAnyPackage(lower(LOWER))
+                .because("the commands talk to service and domain; CliServices, the composition root, opens the"
+                        + " store and builds clients"));
+        // the simulator command is the simulator's own composition root (it serves the catalogue's models)
+        cliMayReachOnly("SimCommand", "sim", "cost");
+        // shells over one cost call each (no service of their own yet); route prices against a budget ledger
+        cliMayReachOnly("CompressCommand", "cost");
+        cliMayReachOnly("PriceCommand", "cost");
+        cliMayReachOnly("RouteCommand", "cost", "resilience");
+        // batch builds a RetryPolicy from its options (constructing is a composition root's right)
+        cliMayReachOnly("BatchCommand", "resilience");
+        // bench builds its RetryPolicy, RateLimitTier and Slo from its options, and prints the LatencySummary
+        // (metrics) that its service returns
+        cliMayReachOnly("BenchCommand", "resilience", "metrics");
+    }
+
+    private static void cliMayReachOnly(String command, String... allowed) {
+        List<String> forbidden = LOWER.stream().filter(l -> !List.of(allowed).contains(l)).toList();
+        check(noClasses().that(cliClass(command)).should().dependOnClassesThat().resideInAnyPackage(lower(forbidden))
+                .because(command + " may reach " + String.join(" and ", allowed) + " only"));
+    }
+
+    private static String[] lower(List<String> layers) {
+        return layers.stream().map(ArchitectureTest::p).toArray(String[]::new);
+    }
+
+    /** The layers below service, which the commands do not talk to. */
+    private static final List<String> LOWER = List.of("client", "store", "resilience", "cost", "metrics", "sim");
+
+    private static DescribedPredicate<JavaClass> cliClass(String... simpleNames) {
+        Set<String> names = Set.of(simpleNames);
+        return DescribedPredicate.describe("cli." + names, (JavaClass c) -> {
+            String n = c.getName();
+            String top = n.contains("$") ? n.substring(0, n.indexOf('$')) : n;
+            return names.stream().anyMatch(s -> top.equals(ROOT + ".cli." + s));
+        });
     }
 
     @Test

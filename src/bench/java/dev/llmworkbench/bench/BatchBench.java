@@ -144,10 +144,10 @@ public final class BatchBench {
                     settings, null).result().get();
             double s = (System.nanoTime() - t0) / 1e9;
             BatchSummary summary = service.finish(p.job(), settings, o);
-            if (summary.succeeded() != p.input().rows().size()) {
-                System.out.println("engine: only " + summary.succeeded() + " of " + p.input().rows().size() + " done");
+            if (summary.succeeded() != p.counts().valid()) {
+                System.out.println("engine: only " + summary.succeeded() + " of " + p.counts().valid() + " done");
             }
-            return p.input().rows().size() / s;
+            return p.counts().valid() / s;
         }
     }
 }

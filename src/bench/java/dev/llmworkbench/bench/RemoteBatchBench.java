@@ -97,7 +97,8 @@ public final class RemoteBatchBench {
                     Duration.ofMillis(50));
 
             Instant t0 = Instant.now();
-            String job = service.create(input, tmp.resolve("out.jsonl"), "jsonl", settings, rs, "bench").id();
+            String job = service.create(input, tmp.resolve("out.jsonl"), "jsonl", settings, rs, "bench",
+                    dev.llmworkbench.service.batch.BatchInput.DEFAULT_MAX_LINE_BYTES).job().id();
             Instant t1 = Instant.now();
             service.plan(job, profile, settings);
             Instant tPlan = Instant.now();

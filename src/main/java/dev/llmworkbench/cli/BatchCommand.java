@@ -7,6 +7,7 @@ import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.resilience.RetryPolicy;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.batch.BatchEngine;
+import dev.llmworkbench.service.batch.BatchDryRun;
 import dev.llmworkbench.service.batch.BatchExport;
 import dev.llmworkbench.service.batch.BatchInput;
 import dev.llmworkbench.service.batch.BatchListener;
@@ -15,7 +16,6 @@ import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.service.batch.BatchSummary;
 import dev.llmworkbench.domain.BatchJobRecord;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.ArgGroup;
@@ -46,9 +45,14 @@ import picocli.CommandLine.Spec;
                 "Prints 'job: JOB_ID' on stderr first; resume an interrupted run with --resume JOB_ID.",
                 "Exit 0 when every row is done (a dry run: every row valid and estimated); 1 when any row is invalid,",
                 "failed or not run, with the counts on stderr ('rows: 57 done, 1 failed, 2 not run, 1 invalid');",
-                "2 for wrong usage or nothing usable (bad flags, an empty, missing or unreadable input, a --db that is",
-                "not a database)."})
+                "2 for wrong usage or nothing usable (bad flags, an empty, missing, unreadable, binary or UTF-16 input,",
+                "a CSV header without a prompt column, a --db that is not a database).",
+                "Each line (a CSV record) is read as UTF-8 on its own: a bad byte, a line over --max-line-bytes or a",
+                "field of the wrong type makes that row invalid, named with its line; every other row runs."})
 public class BatchCommand implements Callable<Integer> {
+    /** The help of {@code --max-line-bytes}, on {@code batch} and {@code estimate}. */
+    static final String MAX_LINE_BYTES_TEXT = "the longest line (a CSV record: all its lines) read, in bytes; a longer "
+            + "one is an invalid row (default: 6291456, 6 MB)";
     @Spec
     CommandSpec spec;
 
@@ -103,6 +107,9 @@ public class BatchCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "print the estimated tokens and cost per model; send nothing")
     boolean dryRun;
+
+    @Option(names = "--max-line-bytes", paramLabel = "N", description = MAX_LINE_BYTES_TEXT)
+    Long maxLineBytes;
 
     @Mixin
     RemoteBatchOptions remote;
@@ -159,23 +166,28 @@ public class BatchCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage());
                 }
-                // an empty, missing or unreadable input is wrong usage (2), found before any job is created
-                BatchInput.Parsed parsed = readRows(input);
+                long maxLine = maxLineBytes();
                 if (dryRun) {
-                    return dryRun(services, settings, parsed, out, err);
+                    return dryRun(services, settings, maxLine, out, err);
                 }
                 // the key and profile are checked before anything is created: wrong usage leaves no job behind
                 target = provider.apply(target(services, settings));
                 BatchService.Prepared prepared;
                 try {
-                    prepared = batches.create(input, output, fmt, settings, providerName(settings));
+                    // the rows go into the job one at a time; an empty, missing or unreadable input is wrong
+                    // usage (2) and leaves no job behind
+                    prepared = batches.create(input, output, fmt, settings, providerName(settings), maxLine);
                 } catch (BatchInput.InputException e) {
                     throw new UsageException(e.getMessage());
                 }
                 job = prepared.job();
                 err.println("job: " + job.id());
-                for (BatchInput.Row r : prepared.input().invalidRows()) {
-                    err.println("invalid row: line " + r.line() + ": " + r.invalidReason());
+                for (BatchService.InvalidRow r : prepared.firstInvalid()) {
+                    err.println(invalidLine(r.line(), r.reason()));
+                }
+                int more = prepared.counts().invalid() - prepared.firstInvalid().size();
+                if (more > 0) {
+                    err.println("invalid rows: " + more + " more, each with its reason in " + output);
                 }
                 err.flush();
             }
@@ -243,49 +255,24 @@ public class BatchCommand implements Callable<Integer> {
         return m == null || m.isBlank() ? "an internal error (no message)" : UsageException.oneLine(m);
     }
 
-    /**
-     * Reads a batch input file for a command that reads rows. A missing or unreadable file, an unknown kind,
-     * a CSV without a prompt column and a file without any row (empty, blank, or only a header) are wrong
-     * usage: {@link UsageException}, exit 2.
-     */
-    static BatchInput.Parsed readRows(Path file) {
-        try {
-            BatchInput.kindOf(file);
-        } catch (BatchInput.InputException e) {
-            throw new UsageException(e.getMessage());
-        }
-        BatchInput.Parsed parsed;
-        try {
-            parsed = BatchInput.read(file);
-        } catch (BatchInput.InputException e) {
-            if (isBlank(file)) {
-                throw new UsageException("the input file " + file + " is empty: no rows");
-            }
-            throw new UsageException(e.getMessage());
-        }
-        if (parsed.rows().isEmpty()) {
-            throw new UsageException("the input file " + file + (isBlank(file) ? " is empty: no rows"
-                    : " has no rows, only a header"));
-        }
-        return parsed;
+    /** The line limit asked for, else the default. @throws UsageException when it is not a positive number */
+    private long maxLineBytes() {
+        return checkMaxLineBytes(maxLineBytes);
     }
 
-    /** True when a readable file holds nothing but white space (a byte order mark included). */
-    private static boolean isBlank(Path file) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            return false;
+    static long checkMaxLineBytes(Long n) {
+        if (n == null) {
+            return BatchInput.DEFAULT_MAX_LINE_BYTES;
         }
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.replace("\uFEFF", "").isBlank()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
+        if (n < 1) {
+            throw new UsageException("--max-line-bytes must be at least 1, was " + n);
         }
+        return n;
+    }
+
+    /** One invalid row on stderr: {@code invalid row: line 7: the reason} (its id is in the export). */
+    static String invalidLine(Integer line, String reason) {
+        return "invalid row: line " + line + ": " + reason;
     }
 
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
@@ -353,35 +340,33 @@ public class BatchCommand implements Callable<Integer> {
         return new BatchTarget(p.profile(), p.key(), timeouts);
     }
 
-    private Integer dryRun(CliServices services, BatchSettings settings, BatchInput.Parsed parsed, PrintWriter out,
+    private Integer dryRun(CliServices services, BatchSettings settings, long maxLine, PrintWriter out,
                            PrintWriter err) {
-        List<BatchService.DryRunModel> est;
+        BatchDryRun dry;
         try {
             // the profile only (no key needed): its prices, as the run itself would plan each row
             ProviderProfile profile = services.provider(settings.profile(), settings.baseUrl(), null, null).profile();
-            est = BatchService.dryRun(services.chat(), profile, parsed, settings);
+            dry = BatchDryRun.of(services.chat(), profile, input, maxLine, settings,
+                    r -> err.println(invalidLine(r.line(), r.invalidReason())));
+            dry.counts().requireRows(input);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        out.println("dry run: " + BatchService.describeDryRun(est, settings, parsed.validRows().size(),
-                parsed.invalidRows().size()));
+        out.println("dry run: " + BatchService.describeDryRun(dry.models(), settings, dry.counts().valid(),
+                dry.counts().invalid()));
         out.flush();
-        return invalidRows(parsed, err);
+        return estimatedCode(dry.counts(), err);
     }
 
     /**
-     * For the commands that only estimate ({@code batch --dry-run}, {@code estimate --input}): every invalid
-     * row with its line and reason on stderr, then the counts; 0 when every row was valid and estimated, else 1.
+     * For the commands that only estimate ({@code batch --dry-run}, {@code estimate --input}), once each invalid
+     * row has been said: 0 when every row was valid and estimated, else 1 with the counts on stderr.
      */
-    static int invalidRows(BatchInput.Parsed parsed, PrintWriter err) {
-        List<BatchInput.Row> invalid = parsed.invalidRows();
-        if (invalid.isEmpty()) {
+    static int estimatedCode(BatchInput.Counts counts, PrintWriter err) {
+        if (counts.invalid() == 0) {
             return ExitCodes.OK;
         }
-        for (BatchInput.Row r : invalid) {
-            err.println("invalid row: line " + r.line() + ": " + r.invalidReason());
-        }
-        err.println(ExitCodes.estimatedCounts(parsed.validRows().size(), invalid.size()));
+        err.println(ExitCodes.estimatedCounts(counts.valid(), counts.invalid()));
         err.flush();
         return ExitCodes.FAILED;
     }

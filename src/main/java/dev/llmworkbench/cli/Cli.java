@@ -39,6 +39,8 @@ public final class Cli {
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         System.setOut(out);
         System.setErr(err);
+        // warnings and their stack traces go to the data folder's logs/cli.log, not the terminal
+        CliLog.install(CliServices::dataFolder);
         CommandLine cl = newCommandLine();
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));

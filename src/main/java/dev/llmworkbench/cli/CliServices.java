@@ -81,15 +81,10 @@ final class CliServices implements AutoCloseable {
             Path file = dbOption != null && !dbOption.isBlank() ? Path.of(dbOption)
                     : DataDirs.fromSystem().defaultDatabase();
             try {
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-            } catch (IOException e) {
-                throw new UsageException("cannot create the folder of the database " + file + ": " + e.getMessage());
-            }
-            try {
+                // Database.open makes a missing folder itself, owner-only (the data folder is private)
                 database = Database.open(file);
+            } catch (dev.llmworkbench.store.StoreException e) {
+                throw new UsageException(e.getMessage()); // says what the file is and what is wrong with it
             } catch (RuntimeException e) {
                 throw new UsageException("cannot open the database " + file + ": " + e.getMessage());
             }
@@ -201,11 +196,17 @@ final class CliServices implements AutoCloseable {
         }
     }
 
+    /** The data folder ({@link DataDirs}, honouring its override property), for the command line's log. */
+    static Path dataFolder() {
+        return DataDirs.fromSystem().root();
+    }
+
     /** The embedded simulator, started on first use, serving the catalogue's models. */
     Simulator simulator() {
         if (simulator == null) {
             try {
-                simulator = Simulator.start(SimConfig.defaults().withModels(catalogue().models()));
+                simulator = Simulator.start(SimConfig.defaults().withModels(catalogue().modelsAndAliases())
+                        .withMoreModels(SimConfig.BUILT_IN_MODELS));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded simulator: " + e.getMessage(), e);
             }

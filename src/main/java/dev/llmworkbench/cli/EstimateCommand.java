@@ -7,12 +7,15 @@ import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.service.batch.BatchInput;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,8 +29,10 @@ import picocli.CommandLine.Spec;
         description = {"Estimate the cost of a workload per model (one input row = one request; a month = 30 days).",
                 "No request is sent. Exit 0 when every input row is valid and estimated; 1 when any row is invalid",
                 "(each named on stderr with its line and reason, then 'rows: N estimated, M invalid'; the valid rows",
-                "are still estimated); 2 for wrong usage or nothing usable (bad flags, an empty, missing or",
-                "unreadable input)."})
+                "are still estimated); 2 for wrong usage or nothing usable (bad flags, an empty, missing, unreadable,",
+                "binary or UTF-16 input, a CSV header without a prompt column).",
+                "Each line (a CSV record) is read as UTF-8 on its own: a bad byte, a line over --max-line-bytes or a",
+                "field of the wrong type makes that row invalid; the other rows are estimated."})
 public class EstimateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,6 +57,9 @@ public class EstimateCommand implements Callable<Integer> {
     @Option(names = "--output-tokens", paramLabel = "N", defaultValue = "256", description = "output tokens per request (default: ${DEFAULT-VALUE})")
     int outputTokens;
 
+    @Option(names = "--max-line-bytes", paramLabel = "N", description = BatchCommand.MAX_LINE_BYTES_TEXT)
+    Long maxLineBytes;
+
     @Mixin
     CurrencyOption currency;
 
@@ -69,33 +77,48 @@ public class EstimateCommand implements Callable<Integer> {
         if (requestsPerDay != null && requestsPerDay < 0) {
             throw new UsageException("--requests-per-day must not be negative");
         }
-        List<List<Message>> requests = new ArrayList<>();
-        BatchInput.Parsed parsed = null;
-        if (source.prompt != null) {
-            requests.add(List.of(Message.user(source.prompt)));
-        } else {
-            // an empty, missing or unreadable input is wrong usage (2); invalid rows are reported below (1)
-            parsed = BatchCommand.readRows(source.input);
-            for (BatchInput.Row r : parsed.validRows()) {
-                requests.add(r.row().messages());
-            }
-        }
+        long maxLine = BatchCommand.checkMaxLineBytes(maxLineBytes);
         List<String> ms = models == null || models.isEmpty() ? List.of(ChatCommand.DEFAULT_MODEL)
                 : models.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        long perDay = requestsPerDay != null ? requestsPerDay : requests.size();
-        List<EstimateService.ModelEstimate> est;
+        BatchInput.Counts counts = null;
+        long perDay;
+        List<EstimateService.ModelEstimate> est = new ArrayList<>();
         try (CliServices services = new CliServices()) {
-            if (requests.isEmpty()) {
-                // every row is invalid: nothing is left to estimate, but an unknown model is still wrong usage
-                for (String m : ms) {
-                    services.estimates().estimateTokens(m, List.of(0L), 1, outputTokens, java.math.BigDecimal.ZERO,
-                            java.math.BigDecimal.ZERO);
-                }
-                est = List.of();
-            } else {
-                est = services.estimates().estimate(requests, ms, perDay, outputTokens);
+            EstimateService estimates = services.estimates();
+            // an unknown model is wrong usage, said before any row is read
+            for (String m : ms) {
+                estimates.estimateTokens(m, List.of(0L), 1, outputTokens, BigDecimal.ZERO, BigDecimal.ZERO);
             }
-        } catch (EstimateService.NoPrice e) {
+            Map<String, List<Long>> tokens = new LinkedHashMap<>();
+            ms.forEach(m -> tokens.put(m, new ArrayList<>()));
+            if (source.prompt != null) {
+                List<Message> request = List.of(Message.user(source.prompt));
+                ms.forEach(m -> tokens.get(m).add(estimates.inputTokens(m, request)));
+            } else {
+                // read a row at a time; an empty, missing or unreadable input is wrong usage (2), each invalid
+                // row is said as it is read (1)
+                try (BatchInput.Rows rows = BatchInput.open(source.input, maxLine)) {
+                    while (rows.hasNext()) {
+                        BatchInput.Row r = rows.next();
+                        if (!r.valid()) {
+                            err.println(BatchCommand.invalidLine(r.line(), r.invalidReason()));
+                            continue;
+                        }
+                        ms.forEach(m -> tokens.get(m).add(estimates.inputTokens(m, r.row().messages())));
+                    }
+                    counts = rows.counts();
+                }
+                counts.requireRows(source.input);
+            }
+            long requests = tokens.get(ms.get(0)).size();
+            perDay = requestsPerDay != null ? requestsPerDay : requests;
+            if (requests > 0) {
+                for (String m : ms) {
+                    est.add(estimates.estimateTokens(m, tokens.get(m), perDay, outputTokens, BigDecimal.ZERO,
+                            BigDecimal.ZERO));
+                }
+            }
+        } catch (EstimateService.NoPrice | BatchInput.InputException e) {
             throw new UsageException(e.getMessage());
         }
         if (json.requested()) {
@@ -130,7 +153,7 @@ public class EstimateCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return parsed == null ? ExitCodes.OK : BatchCommand.invalidRows(parsed, err);
+        return counts == null ? ExitCodes.OK : BatchCommand.estimatedCode(counts, err);
     }
 
     private static String fmt(java.math.BigDecimal v, int scale) {

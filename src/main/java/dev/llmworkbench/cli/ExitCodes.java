@@ -7,8 +7,10 @@ package dev.llmworkbench.cli;
  * {@code estimate --input}): {@link #OK} when every row is done (estimates and dry runs: every row valid and
  * estimated); {@link #FAILED} when any row is invalid, failed or not run, with the counts on stderr in one line
  * ({@link #rowCounts}, {@link #estimatedCounts}); {@link #USAGE} for bad flags, an empty input (no rows at all,
- * or only a header), a missing or unreadable input and a {@code --db} that is not a database. Every failure is
- * said in one plain line on stderr.
+ * or only a header), a missing, unreadable, binary or UTF-16 input, a CSV header without a {@code prompt} column
+ * and a {@code --db} that is not a database. A row that cannot be read (a bad byte, a line over
+ * {@code --max-line-bytes}, a JSON value of the wrong type) is an invalid row, not a reason to stop: 1. Every
+ * failure is said in one plain line on stderr.
  */
 public final class ExitCodes {
     public static final int OK = 0;

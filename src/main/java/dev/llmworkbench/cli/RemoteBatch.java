@@ -7,6 +7,8 @@ import dev.llmworkbench.domain.BatchJobRecord;
 import dev.llmworkbench.domain.RemoteShardRecord;
 import dev.llmworkbench.service.batch.BatchExport;
 import dev.llmworkbench.service.batch.BatchInput;
+import dev.llmworkbench.service.batch.BatchRow;
+import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.service.batch.BatchSummary;
 import dev.llmworkbench.service.batch.BatchTarget;
@@ -100,7 +102,7 @@ final class RemoteBatch {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        BatchInput.Parsed parsed = BatchCommand.readRows(cmd.input);
+        long maxLine = BatchCommand.checkMaxLineBytes(cmd.maxLineBytes);
         BatchTarget target = cmd.provider.apply(BatchCommand.target(services, settings));
         RemoteSettings rs;
         try {
@@ -110,25 +112,21 @@ final class RemoteBatch {
             throw new UsageException(e.getMessage());
         }
         if (cmd.dryRun) {
-            RemoteDryRun d = remote.dryRun(parsed.validRows().stream().map(BatchInput.Row::row).toList(),
-                    target.profile(), settings, rs);
-            out.println(String.format(Locale.ROOT, "dry run: %d rows in %d files and %d batches, completion window "
-                    + "%s; worst case $%s live, $%s at the batch price (saving $%s)%s", parsed.validRows().size(),
-                    d.files(), d.files(), d.completionWindow(), usd(d.liveUsd()), usd(d.batchUsd()),
-                    usd(d.savingUsd()), d.unpriced() == 0 ? "" : "; " + d.unpriced() + " rows without a price"));
-            out.flush();
-            return BatchCommand.invalidRows(parsed, err);
+            return dryRun(settings, target, rs, maxLine);
         }
         Path output = cmd.output != null ? cmd.output : r.exportDir.resolve("results.jsonl");
-        BatchJobRecord job;
+        BatchService.Prepared prepared;
         try {
-            job = remote.create(cmd.input, output, fmt, settings, rs, BatchCommand.providerName(settings));
+            // the rows go into the job one at a time; an empty, missing or unreadable input is wrong usage (2)
+            prepared = remote.create(cmd.input, output, fmt, settings, rs, BatchCommand.providerName(settings),
+                    maxLine);
         } catch (BatchInput.InputException e) {
             throw new UsageException(e.getMessage());
         }
+        BatchJobRecord job = prepared.job();
         err.println("job: " + job.id());
-        for (BatchInput.Row row : parsed.invalidRows()) {
-            err.println("invalid row: line " + row.line() + ": " + row.invalidReason());
+        for (BatchService.InvalidRow row : prepared.firstInvalid()) {
+            err.println(BatchCommand.invalidLine(row.line(), row.reason()));
         }
         err.flush();
         if (export) {
@@ -139,9 +137,36 @@ final class RemoteBatch {
             out.println("job " + job.id() + ": " + files.size() + " batch files in " + r.exportDir
                     + "; reconcile their results with --resume " + job.id() + " --import-results FILE...");
             out.flush();
-            return BatchCommand.invalidRows(parsed, err);
+            return BatchCommand.estimatedCode(prepared.counts(), err);
         }
         return submitAndWait(job, settings, target);
+    }
+
+    /** The rows read one at a time (each invalid one said as it comes), priced live and at the batch price. */
+    private Integer dryRun(BatchSettings settings, BatchTarget target, RemoteSettings rs, long maxLine) {
+        List<BatchRow> rows = new ArrayList<>();
+        BatchInput.Counts counts;
+        try (BatchInput.Rows it = BatchInput.open(cmd.input, maxLine)) {
+            while (it.hasNext()) {
+                BatchInput.Row row = it.next();
+                if (row.valid()) {
+                    rows.add(row.row());
+                } else {
+                    err.println(BatchCommand.invalidLine(row.line(), row.invalidReason()));
+                }
+            }
+            counts = it.counts();
+            counts.requireRows(cmd.input);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        RemoteDryRun d = remote.dryRun(rows, target.profile(), settings, rs);
+        out.println(String.format(Locale.ROOT, "dry run: %d rows in %d files and %d batches, completion window "
+                + "%s; worst case $%s live, $%s at the batch price (saving $%s)%s", rows.size(), d.files(), d.files(),
+                d.completionWindow(), usd(d.liveUsd()), usd(d.batchUsd()), usd(d.savingUsd()),
+                d.unpriced() == 0 ? "" : "; " + d.unpriced() + " rows without a price"));
+        out.flush();
+        return BatchCommand.estimatedCode(counts, err);
     }
 
     private Integer resume(String id) {

@@ -1,10 +1,12 @@
 package dev.llmworkbench.cli;
 
 import dev.llmworkbench.sim.FaultSpec;
+import dev.llmworkbench.sim.ServerLimits;
 import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sim [--port P] [--faults SPEC]}: runs the embedded simulator in the foreground, printing its
+ * {@code sim [--port P] [--faults SPEC] [--models A,B] [--max-body-bytes N] [--read-timeout-ms MS] [--max-handlers N]}: runs the embedded simulator in the foreground, printing its
  * base URL as the first line, until Ctrl+C / SIGTERM (or an interrupt) closes it.
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
@@ -32,12 +34,34 @@ public class SimCommand implements Callable<Integer> {
                     + "Per request also via the header X-Sim-Faults: SPEC.")
     String faults;
 
+    @Option(names = "--models", paramLabel = "NAME", split = ",",
+            description = "More model names to serve, comma-separated or repeated (by default it serves every model "
+                    + "and alias of the price catalogue and its built-in list; any other model gets 404 "
+                    + "model_not_found).")
+    java.util.List<String> models = new java.util.ArrayList<>();
+
+    @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_BODY_BYTES,
+            description = "Largest request body accepted; a larger one gets 413 (default: ${DEFAULT-VALUE}, 16 MiB).")
+    long maxBodyBytes;
+
+    @Option(names = "--read-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "Time allowed for a request's headers, and again for its body; past it the connection is "
+                    + "closed (a late body gets 408 first) (default: ${DEFAULT-VALUE}).")
+    long readTimeoutMs;
+
+    @Option(names = "--max-handlers", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_HANDLERS,
+            description = "Requests handled at once; one more gets 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxHandlers;
+
     @Override
     public Integer call() {
         SimConfig config;
         try {
-            config = SimConfig.defaults().withPort(port).withFaults(FaultSpec.parse(faults))
-                    .withModels(dev.llmworkbench.cost.PriceCatalogue.loadBundled().models());
+            ServerLimits limits = new ServerLimits(maxBodyBytes, Duration.ofMillis(readTimeoutMs),
+                    Duration.ofMillis(readTimeoutMs), maxHandlers);
+            config = SimConfig.defaults().withPort(port).withFaults(FaultSpec.parse(faults)).withLimits(limits)
+                    .withModels(dev.llmworkbench.cost.PriceCatalogue.loadBundled().modelsAndAliases())
+                    .withMoreModels(SimConfig.BUILT_IN_MODELS).withMoreModels(models);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -174,6 +174,15 @@ public final class PriceCatalogue {
         return List.copyOf(names);
     }
 
+    /** The canonical model names in catalogue order, then every alias (as written in the catalogue). */
+    public List<String> modelsAndAliases() {
+        LinkedHashSet<String> names = new LinkedHashSet<>(models());
+        for (ModelPrice p : merged) {
+            names.addAll(p.aliases());
+        }
+        return List.copyOf(names);
+    }
+
     /** Distinct provider names in catalogue order. */
     public List<String> providers() {
         LinkedHashSet<String> names = new LinkedHashSet<>();

@@ -38,4 +38,20 @@ final class Http {
             throws IOException {
         json(ex, status, errorBody(message, type, param, code));
     }
+
+    /**
+     * An error with {@code Connection: close}, written and flushed but the exchange left open: closing it would read
+     * (drain) the rest of a request body the server does not want. The caller then hangs up
+     * ({@link ConnectionGuard.Hangup}).
+     */
+    static void errorBeforeHangup(HttpExchange ex, int status, String message, String type, String param,
+                                  String code) throws IOException {
+        byte[] bytes = Tokens.GSON.toJson(errorBody(message, type, param, code)).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.getResponseHeaders().set("Connection", "close");
+        ex.sendResponseHeaders(status, bytes.length);
+        OutputStream out = ex.getResponseBody();
+        out.write(bytes);
+        out.flush();
+    }
 }

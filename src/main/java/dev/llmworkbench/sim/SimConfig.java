@@ -1,5 +1,6 @@
 package dev.llmworkbench.sim;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,12 +10,15 @@ import java.util.Objects;
  * @param host       the address to bind, normally {@code 127.0.0.1}
  * @param port       the port, 0 for a free one
  * @param faults     the server-wide latency overrides and faults ({@code X-Sim-Faults} is merged over them)
- * @param models     the models {@code /v1/models} lists, the first being the default; empty gives
- *                   {@link #BUILT_IN_MODELS}. Any other model name is answered too.
+ * @param models     the models served and listed by {@code /v1/models}, the first being the default; empty gives
+ *                   {@link #BUILT_IN_MODELS}. Any other model name gets 404 {@code model_not_found}, as from a real
+ *                   server.
  * @param randomSeed seeds the fault dice and the latency jitter (the text depends only on the model, the prompt and
  *                   the request's {@code seed})
+ * @param limits     body limit, header and body timeouts, handlers at once ({@link ServerLimits#defaults()} when null)
  */
-public record SimConfig(String host, int port, FaultSpec faults, List<String> models, long randomSeed) {
+public record SimConfig(String host, int port, FaultSpec faults, List<String> models, long randomSeed,
+                        ServerLimits limits) {
     /** The models served when none are configured, {@code qwen3-235b-a22b} first. */
     public static final List<String> BUILT_IN_MODELS = List.of("qwen3-235b-a22b", "qwen3-32b", "qwen3-30b-a3b",
             "qwen-max", "qwen-plus", "qwen-turbo", "qwen3-coder-plus", "deepseek-v3");
@@ -26,31 +30,58 @@ public record SimConfig(String host, int port, FaultSpec faults, List<String> mo
         }
         faults = faults == null ? FaultSpec.NONE : faults;
         models = models == null || models.isEmpty() ? BUILT_IN_MODELS : List.copyOf(models);
+        limits = limits == null ? ServerLimits.defaults() : limits;
     }
 
-    /** Loopback, a free port, no faults, the built-in models, seed 42. */
+    /** Loopback, a free port, no faults, the built-in models, seed 42, the default {@link ServerLimits}. */
     public static SimConfig defaults() {
-        return new SimConfig("127.0.0.1", 0, FaultSpec.NONE, List.of(), 42L);
+        return new SimConfig("127.0.0.1", 0, FaultSpec.NONE, List.of(), 42L, null);
     }
 
     public SimConfig withHost(String h) {
-        return new SimConfig(h, port, faults, models, randomSeed);
+        return new SimConfig(h, port, faults, models, randomSeed, limits);
     }
 
     public SimConfig withPort(int p) {
-        return new SimConfig(host, p, faults, models, randomSeed);
+        return new SimConfig(host, p, faults, models, randomSeed, limits);
     }
 
     public SimConfig withFaults(FaultSpec f) {
-        return new SimConfig(host, port, f, models, randomSeed);
+        return new SimConfig(host, port, f, models, randomSeed, limits);
     }
 
     public SimConfig withModels(List<String> m) {
-        return new SimConfig(host, port, faults, m, randomSeed);
+        return new SimConfig(host, port, faults, m, randomSeed, limits);
+    }
+
+    /** These models served too, after the configured ones (names already served are not repeated). */
+    public SimConfig withMoreModels(java.util.Collection<String> more) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(models);
+        all.addAll(more);
+        return withModels(List.copyOf(all));
     }
 
     public SimConfig withRandomSeed(long s) {
-        return new SimConfig(host, port, faults, models, s);
+        return new SimConfig(host, port, faults, models, s, limits);
+    }
+
+    public SimConfig withLimits(ServerLimits l) {
+        return new SimConfig(host, port, faults, models, randomSeed, l);
+    }
+
+    /** As {@link ServerLimits#withMaxBodyBytes(long)}. */
+    public SimConfig withMaxBodyBytes(long n) {
+        return withLimits(limits.withMaxBodyBytes(n));
+    }
+
+    /** As {@link ServerLimits#withTimeouts(Duration)}: the header and the body timeout. */
+    public SimConfig withTimeouts(Duration t) {
+        return withLimits(limits.withTimeouts(t));
+    }
+
+    /** As {@link ServerLimits#withMaxHandlers(int)}. */
+    public SimConfig withMaxHandlers(int n) {
+        return withLimits(limits.withMaxHandlers(n));
     }
 
     /** The default model: the first configured. */

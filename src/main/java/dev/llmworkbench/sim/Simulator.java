@@ -8,10 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +29,14 @@ import java.util.function.LongSupplier;
  * {@code tool_choice} names); with {@code response_format} {@code json_object}/{@code json_schema} the
  * answer is valid JSON.
  *
+ * <p>Strict as a real server ({@link ChatParams}): a model it does not serve gets 404 {@code model_not_found}
+ * ({@link SimConfig#models()}: the command line and the desktop serve every model and alias of the price catalogue
+ * and {@link SimConfig#BUILT_IN_MODELS}; {@code /v1/models} lists them); a missing model, {@code temperature} outside
+ * 0–2, {@code top_p} outside 0–1, {@code n} outside 1–128, more than 4 {@code stop} sequences and a role OpenAI does
+ * not know get 400 worded as OpenAI words them. {@code n} gives that many choices (choice 0 the same as alone), a
+ * {@code stop} sequence cuts the answer before it ({@code finish_reason} {@code stop}), {@code logprobs} /
+ * {@code top_logprobs} are returned for the answer tokens.
+ *
  * <p>Benchmark knob: a top-level body field {@code sim_chunks: N} forces exactly N answer chunks of
  * prose (still capped by {@code max_tokens} when that is given).
  *
@@ -41,6 +46,33 @@ import java.util.function.LongSupplier;
  * {@code x-ratelimit-*} headers; {@code cut-once} remembers, for the whole server, which prompts have had
  * their first stream cut. Handler threads are named
  * daemon threads owned by the simulator; {@link #close()} stops promptly, stalled streams included.
+ *
+ * <h2>A server other clients can be pointed at</h2>
+ * The simulator stays up and answers within its {@link ServerLimits} whatever a client sends:
+ * <ul>
+ *   <li>Routing (404, 405), the {@code X-Sim-Faults} header (400) and the key (401) are checked on the headers alone,
+ *       before the body is read and before a handler is taken. An error answered with a body unread says
+ *       {@code Connection: close} and the connection is closed, the rest of the body never read.</li>
+ *   <li>A body over {@link ServerLimits#maxBodyBytes()} (16 MiB by default) gets 413: at once when its
+ *       {@code Content-Length} says so, after limit + 1 bytes when it is chunked; nothing past the limit is
+ *       buffered, and a body is buffered as it arrives, never at its declared length up front.</li>
+ *   <li>Header and body timeouts (10 s each by default): headers not complete in time close the connection (the JDK
+ *       owns a half-read request line, no answer can be written); a body not complete in time, a
+ *       {@code Content-Length} larger than the body sent included, gets 408 and the connection is closed.</li>
+ *   <li>At most {@link ServerLimits#maxHandlers()} requests (256 by default) are handled at once (their body read,
+ *       their latency waited out, their answer streamed), and the bodies they hold are at most
+ *       {@link ServerLimits#maxBufferedBodyBytes()} (twice the body limit) in all; one more gets 503 with
+ *       {@code Retry-After: 1}.</li>
+ * </ul>
+ * Why the JDK's {@link HttpServer} and not another server: it is the only one on the runtime classpath (a server
+ * library would be the app's heaviest dependency, for the simulator alone), and with the design of
+ * {@link ConnectionGuard} its one weakness, that it reads the headers on its executor's threads, costs a thread
+ * for at most the header timeout and never a handler. Its idle and newly accepted connections wait in its selector,
+ * holding no thread at all (closed after {@code sun.net.httpserver.idleInterval}, 30 s). Two of its JVM-wide
+ * settings are set here when the JVM has not set them: {@code sun.net.httpserver.nodelay} (see below) and
+ * {@code sun.net.httpserver.maxReqHeaderSize}, 64 KiB instead of 380 KiB, which bounds the memory of a
+ * connection still sending its headers. Its own {@code maxReqTime} is not used: it is JVM-wide, in whole seconds,
+ * and closes without an answer; the guard's timeouts are per simulator.
  */
 public final class Simulator implements AutoCloseable {
     static final String FAULTS_HEADER = "X-Sim-Faults";
@@ -54,11 +86,15 @@ public final class Simulator implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // real clients send a few KiB of headers; this bounds what a connection still sending them can hold
+        if (System.getProperty("sun.net.httpserver.maxReqHeaderSize") == null) {
+            System.setProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024));
+        }
     }
 
     private final SimConfig config;
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ConnectionGuard guard;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong requests = new AtomicLong();
@@ -66,10 +102,10 @@ public final class Simulator implements AutoCloseable {
     private final BatchApi batches;
     private volatile Thread shutdownHook;
 
-    private Simulator(SimConfig config, HttpServer server, ExecutorService executor, LongSupplier quotaClock) {
+    private Simulator(SimConfig config, HttpServer server, ConnectionGuard guard, LongSupplier quotaClock) {
         this.config = config;
         this.server = server;
-        this.executor = executor;
+        this.guard = guard;
         this.chat = new ChatCompletions(config, new Quota(quotaClock), closed);
         this.batches = new BatchApi(config, chat, quotaClock); // its batches age on the same clock
     }
@@ -87,23 +123,16 @@ public final class Simulator implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
         int id = SERVER_IDS.incrementAndGet();
         AtomicInteger threadIds = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "sim-" + id + "-http-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            // an embedded simulator is background work: below the UI's threads (see DaemonThreads)
-            t.setPriority(Thread.MIN_PRIORITY);
-            t.setUncaughtExceptionHandler((th, e) ->
-                    LOG.log(System.Logger.Level.WARNING, "simulator thread " + th.getName() + " failed", e));
-            return t;
-        };
-        ExecutorService executor = Executors.newCachedThreadPool(factory);
-        Simulator sim = new Simulator(config, server, executor, quotaClock);
-        server.setExecutor(executor);
+        ConnectionGuard guard = new ConnectionGuard(config.limits(),
+                daemonThreads(() -> "sim-" + id + "-http-" + threadIds.incrementAndGet()),
+                daemonThreads(() -> "sim-" + id + "-watchdog"), Simulator::requestTimeout);
+        Simulator sim = new Simulator(config, server, guard, quotaClock);
+        server.setExecutor(guard);
         server.createContext("/", sim::handle);
         // started from one of its own threads, so that the server's dispatcher thread (made by start()) has
         // their priority too
         try {
-            executor.submit(server::start).get();
+            guard.submit(server::start).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             sim.close();
@@ -113,6 +142,24 @@ public final class Simulator implements AutoCloseable {
             throw new IOException("the simulator did not start: " + e.getCause(), e.getCause());
         }
         return sim;
+    }
+
+    private static ThreadFactory daemonThreads(java.util.function.Supplier<String> names) {
+        return r -> {
+            Thread t = new Thread(r, names.get());
+            t.setDaemon(true);
+            // an embedded simulator is background work: below the UI's threads (see DaemonThreads)
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.setUncaughtExceptionHandler((th, e) ->
+                    LOG.log(System.Logger.Level.WARNING, "simulator thread " + th.getName() + " failed", e));
+            return t;
+        };
+    }
+
+    /** The body timeout's 408, sent while the handler is still blocked reading the body. */
+    private static void requestTimeout(HttpExchange ex) throws IOException {
+        Http.errorBeforeHangup(ex, 408, "The request body did not arrive in time.", "invalid_request_error", null,
+                "request_timeout");
     }
 
     /** {@code http://HOST:PORT/v1}. */
@@ -127,6 +174,16 @@ public final class Simulator implements AutoCloseable {
     /** The HTTP requests received so far (every path, faults included). */
     public long requestCount() {
         return requests.get();
+    }
+
+    /** Body bytes reserved by the requests being handled (at most {@link ServerLimits#maxBufferedBodyBytes()}). */
+    long bufferedBodyBytes() {
+        return guard.bufferedBodyBytes();
+    }
+
+    /** Requests being handled now (at most {@link ServerLimits#maxHandlers()}). */
+    int busyHandlers() {
+        return guard.busyHandlers();
     }
 
     public SimConfig config() {
@@ -153,12 +210,7 @@ public final class Simulator implements AutoCloseable {
         }
         closed.countDown();
         server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        guard.close();
         Thread hook = shutdownHook;
         if (hook != null && Thread.currentThread() != hook) {
             try {
@@ -171,9 +223,12 @@ public final class Simulator implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         long n = requests.incrementAndGet();
+        ConnectionGuard.Watch watch = guard.current();
+        long declared = declaredLength(ex);
+        watch.headersDone(ex, declared != 0);
         try {
-            route(ex, n);
-        } catch (ChatCompletions.DropConnection drop) {
+            route(ex, n, watch, declared);
+        } catch (ChatCompletions.DropConnection | ConnectionGuard.Hangup drop) {
             // rethrown without closing the exchange: the server then closes the connection abruptly
             throw drop;
         } catch (IOException e) {
@@ -190,56 +245,198 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange ex, long requestNumber) throws IOException {
+    /** The body's length from the headers: 0 for none, -1 for a chunked one. */
+    private static long declaredLength(HttpExchange ex) {
+        String te = ex.getRequestHeaders().getFirst("Transfer-Encoding");
+        if (te != null) {
+            return -1; // the JDK refuses every other transfer coding, and Content-Length with it, before this
+        }
+        String cl = ex.getRequestHeaders().getFirst("Content-Length");
+        return cl == null ? 0 : Long.parseLong(cl.strip()); // the JDK has parsed it already (a bad one is its 400)
+    }
+
+    private enum Endpoint { MODELS, MODEL, CHAT, BATCH }
+
+    /**
+     * Routing, the key and the declared length are checked before the body is read and before a handler is taken;
+     * then the body is read (at most the limit, within the body timeout) and the request answered.
+     */
+    private void route(HttpExchange ex, long requestNumber, ConnectionGuard.Watch watch, long declared)
+            throws IOException {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        byte[] body = ex.getRequestBody().readAllBytes();
+        boolean unread = declared != 0;
+        Endpoint endpoint;
+        if (path.equals("/v1/models")) {
+            endpoint = Endpoint.MODELS;
+        } else if (path.startsWith("/v1/models/")) {
+            endpoint = Endpoint.MODEL;
+        } else if (path.equals("/v1/chat/completions")) {
+            endpoint = Endpoint.CHAT;
+        } else if (BatchApi.handles(path)) {
+            endpoint = Endpoint.BATCH; // files and batches: BatchApi checks their methods
+        } else {
+            early(ex, watch, unread, 404, "Unknown request URL: " + method + " " + path + ".", "unknown_url", null);
+            return;
+        }
+        String allowed = endpoint == Endpoint.CHAT ? "POST" : "GET";
+        if (endpoint != Endpoint.BATCH && !method.equals(allowed)) {
+            ex.getResponseHeaders().set("Allow", allowed);
+            early(ex, watch, unread, 405, "Method " + method + " is not allowed on " + path + ".",
+                    "method_not_allowed", null);
+            return;
+        }
         FaultSpec faults = config.faults();
         String header = ex.getRequestHeaders().getFirst(FAULTS_HEADER);
         if (header != null) {
             try {
                 faults = faults.merge(FaultSpec.parse(header));
             } catch (IllegalArgumentException e) {
-                Http.error(ex, 400, FAULTS_HEADER + ": " + e.getMessage(), "invalid_request_error", FAULTS_HEADER,
-                        "invalid_sim_faults");
+                early(ex, watch, unread, 400, FAULTS_HEADER + ": " + e.getMessage(), "invalid_sim_faults",
+                        FAULTS_HEADER);
                 return;
             }
-        }
-        if (!path.startsWith("/v1/") && !path.equals("/v1")) {
-            notFound(ex, method, path);
-            return;
         }
         if (!faults.acceptsKey(bearer(ex))) {
-            Http.error(ex, 401, "Incorrect API key provided.", "invalid_request_error", null, "invalid_api_key");
+            early(ex, watch, unread, 401, "Incorrect API key provided.", "invalid_api_key", null);
             return;
         }
-        SplittableRandom dice = new SplittableRandom(config.randomSeed() * 0x9E3779B97F4A7C15L + requestNumber);
-        if (path.equals("/v1/models")) {
-            if (!method.equals("GET")) {
-                methodNotAllowed(ex, method, path);
-                return;
-            }
-            models(ex);
-        } else if (path.startsWith("/v1/models/")) {
-            if (!method.equals("GET")) {
-                methodNotAllowed(ex, method, path);
-                return;
-            }
-            model(ex, path.substring("/v1/models/".length()));
-        } else if (path.equals("/v1/chat/completions")) {
-            if (!method.equals("POST")) {
-                methodNotAllowed(ex, method, path);
-                return;
-            }
-            chat.handle(ex, body, faults, dice);
-        } else if (BatchApi.handles(path)) {
-            batches.handle(ex, method, path, body, faults);
-        } else {
-            notFound(ex, method, path);
+        long limit = config.limits().maxBodyBytes();
+        if (declared > limit) {
+            tooLarge(ex, watch, limit);
+            return;
         }
+        if (!guard.tryAcquireHandler()) {
+            overloaded(ex, watch, unread, config.limits().maxHandlers() + " requests are being handled");
+            return;
+        }
+        long[] reserved = {0};
+        try {
+            byte[] body = readBody(ex, watch, declared, limit, reserved);
+            if (body == null) {
+                return;
+            }
+            SplittableRandom dice = new SplittableRandom(config.randomSeed() * 0x9E3779B97F4A7C15L + requestNumber);
+            switch (endpoint) {
+                case MODELS -> models(ex);
+                case MODEL -> model(ex, path.substring("/v1/models/".length()));
+                case CHAT -> chat.handle(ex, body, faults, dice);
+                case BATCH -> batches.handle(ex, method, path, body, faults);
+                default -> throw new IllegalStateException("unrouted " + endpoint);
+            }
+        } finally {
+            guard.releaseBody(reserved[0]);
+            guard.releaseHandler();
+        }
+    }
+
+    private static void overloaded(HttpExchange ex, ConnectionGuard.Watch watch, boolean unread, String why)
+            throws IOException {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        earlyError(ex, watch, unread, 503, "The server is overloaded: " + why + ". Please retry after a short wait.",
+                "server_error", "server_overloaded", null);
+    }
+
+    /**
+     * The body, at most {@code limit} bytes, its buffer reserved from the server's budget (added to
+     * {@code reserved[0]}, which the caller releases); null when a 413 or a 503 has been sent instead.
+     *
+     * @throws ConnectionGuard.Hangup when it did not arrive in time (the 408 has been sent) or the client left
+     */
+    private byte[] readBody(HttpExchange ex, ConnectionGuard.Watch watch, long declared, long limit,
+                            long[] reserved) throws IOException {
+        if (declared == 0) {
+            return new byte[0];
+        }
+        String budgetFull = "the bodies being read fill the buffer of " + config.limits().maxBufferedBodyBytes()
+                + " bytes";
+        if (declared > 0 && !guard.tryReserveBody(declared)) {
+            overloaded(ex, watch, true, budgetFull);
+            return null;
+        }
+        reserved[0] = Math.max(declared, 0);
+        byte[] body;
+        try {
+            if (declared > 0) {
+                body = new byte[(int) declared]; // reserved: the declared length is within the budget
+                if (ex.getRequestBody().readNBytes(body, 0, body.length) < declared) {
+                    throw new ConnectionGuard.Hangup("the client closed before sending the whole body", null);
+                }
+            } else {
+                body = readChunked(ex, limit, reserved);
+                if (body == null) {
+                    if (reserved[0] > limit) {
+                        tooLarge(ex, watch, limit);
+                    } else {
+                        overloaded(ex, watch, true, budgetFull);
+                    }
+                    return null;
+                }
+            }
+        } catch (IOException e) {
+            if (!watch.claim()) {
+                watch.awaitTimeoutAnswer();
+            }
+            throw e instanceof ConnectionGuard.Hangup h ? h
+                    : new ConnectionGuard.Hangup("the request body did not arrive", e);
+        }
+        if (!watch.claim()) {
+            watch.awaitTimeoutAnswer();
+            throw new ConnectionGuard.Hangup("the request body took too long", null);
+        }
+        return body;
+    }
+
+    /**
+     * A chunked body, reserved piece by piece as it arrives; null when it passed {@code limit} (then
+     * {@code reserved[0] > limit}) or the budget ran out.
+     */
+    private byte[] readChunked(HttpExchange ex, long limit, long[] reserved) throws IOException {
+        java.io.InputStream in = ex.getRequestBody();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        byte[] piece = new byte[64 * 1024];
+        for (int n = in.read(piece); n >= 0; n = in.read(piece)) {
+            if (!guard.tryReserveBody(n)) {
+                return null;
+            }
+            reserved[0] += n;
+            if (reserved[0] > limit) {
+                return null;
+            }
+            buf.write(piece, 0, n);
+        }
+        return buf.toByteArray();
+    }
+
+    private static void tooLarge(HttpExchange ex, ConnectionGuard.Watch watch, long limit) throws IOException {
+        earlyError(ex, watch, true, 413, "The request body is too large: the limit is " + limit + " bytes.",
+                "invalid_request_error", "request_too_large", null);
+    }
+
+    private static void early(HttpExchange ex, ConnectionGuard.Watch watch, boolean unread, int status,
+                              String message, String code, String param) throws IOException {
+        earlyError(ex, watch, unread, status, message, "invalid_request_error", code, param);
+    }
+
+    /**
+     * An error answered before the body is read. Without a body the connection is kept alive; with one, the answer
+     * says {@code Connection: close} and the connection is closed after it, the body left unread.
+     */
+    private static void earlyError(HttpExchange ex, ConnectionGuard.Watch watch, boolean unread, int status,
+                                   String message, String type, String code, String param) throws IOException {
+        if (!unread) {
+            Http.error(ex, status, message, type, param, code);
+            return;
+        }
+        if (!watch.claim()) {
+            watch.awaitTimeoutAnswer();
+            throw new ConnectionGuard.Hangup("the request body took too long", null);
+        }
+        Http.errorBeforeHangup(ex, status, message, type, param, code);
+        throw new ConnectionGuard.Hangup("answered " + status + " without reading the body", null);
     }
 
     private static String bearer(HttpExchange ex) {
@@ -277,16 +474,5 @@ public final class Simulator implements AutoCloseable {
         o.addProperty("created", 1_735_689_600L);
         o.addProperty("owned_by", id.startsWith("qwen") ? "qwen" : "sim");
         return o;
-    }
-
-    private static void notFound(HttpExchange ex, String method, String path) throws IOException {
-        Http.error(ex, 404, "Unknown request URL: " + method + " " + path + ".", "invalid_request_error", null,
-                "unknown_url");
-    }
-
-    private static void methodNotAllowed(HttpExchange ex, String method, String path) throws IOException {
-        ex.getResponseHeaders().set("Allow", path.equals("/v1/chat/completions") ? "POST" : "GET");
-        Http.error(ex, 405, "Method " + method + " is not allowed on " + path + ".", "invalid_request_error", null,
-                "method_not_allowed");
     }
 }

@@ -32,6 +32,29 @@ abstract class Tokens {
         return sb.toString();
     }
 
+    /** The first {@code whole} tokens, then {@code partial} as one more token when it is not empty. */
+    Tokens truncated(int whole, String partial) {
+        Tokens base = this;
+        boolean extra = !partial.isEmpty();
+        byte[] partialJson = jsonLiteral(partial);
+        return new Tokens() {
+            @Override
+            int size() {
+                return whole + (extra ? 1 : 0);
+            }
+
+            @Override
+            String text(int i) {
+                return i < whole ? base.text(i) : partial;
+            }
+
+            @Override
+            byte[] json(int i) {
+                return i < whole ? base.json(i) : partialJson;
+            }
+        };
+    }
+
     static byte[] jsonLiteral(String s) {
         return GSON.toJson(s).getBytes(StandardCharsets.UTF_8);
     }

@@ -76,12 +76,17 @@ public final class BatchStore {
         return lastStamp.accumulateAndGet(now, Math::max);
     }
 
+    /** How much row text a job's insert holds before it is sent to the database. */
+    private static final long BATCH_CHARS = 4L * 1024 * 1024;
+
     /**
      * Creates a job (status {@code pending}) with all its items in one transaction; item {@code seq}
-     * is its index in {@code items}. The run must exist.
+     * is its index in {@code items}. The items are taken one at a time (they may be read from a file as
+     * they are stored); an exception from them rolls the whole job back. The run must exist.
      */
+
     public BatchJobRecord createJob(long runId, String inputPath, String outputPath, String format,
-                                    String settingsJson, List<BatchItemRecord.New> items) {
+                                    String settingsJson, Iterable<BatchItemRecord.New> items) {
         Redactor red = db.redactor();
         String settings = settingsJson == null || settingsJson.isBlank() ? "{}" : red.json(settingsJson);
         String id = db.write(c -> {
@@ -105,18 +110,23 @@ public final class BatchStore {
                     INSERT INTO batch_items (job_id, seq, line, request_id, status, row_json, invalid_reason,
                       updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 int seq = 0;
+                long pendingChars = 0;
                 for (BatchItemRecord.New it : items) {
+                    String rowJson = red.json(it.rowJson());
                     ps.setString(1, jobId);
                     ps.setInt(2, seq++);
                     Jdbc.setInt(ps, 3, it.line());
                     ps.setString(4, it.requestId());
                     ps.setString(5, (it.invalidReason() == null ? ItemStatus.PENDING : ItemStatus.INVALID).wireName());
-                    ps.setString(6, red.json(it.rowJson()));
+                    ps.setString(6, rowJson);
                     ps.setString(7, red.text(it.invalidReason()));
                     ps.setLong(8, now);
                     ps.addBatch();
-                    if (seq % 1000 == 0) {
+                    pendingChars += rowJson == null ? 0 : rowJson.length();
+                    // the items are read one at a time (a file streamed in): the batch never holds many big rows
+                    if (seq % 1000 == 0 || pendingChars > BATCH_CHARS) {
                         ps.executeBatch();
+                        pendingChars = 0;
                     }
                 }
                 ps.executeBatch();

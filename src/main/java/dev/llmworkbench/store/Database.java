@@ -68,7 +68,7 @@ public final class Database implements AutoCloseable {
         try {
             c = config.createConnection("jdbc:sqlite:" + abs);
         } catch (SQLException e) {
-            throw new StoreException("cannot open the database " + abs + ": " + e.getMessage(), e);
+            throw StoreException.of(abs, e);
         }
         Database db = new Database(abs, c);
         try {
@@ -140,12 +140,13 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} under the lock, in auto-commit mode (reads, single statements). */
     public <T> T read(SqlWork<T> work) {
+        UiThreadIo.check("Database.read");
         lock.lock();
         try {
             ensureOpen();
             return work.apply(connection);
         } catch (SQLException e) {
-            throw new StoreException("database error: " + e.getMessage(), e);
+            throw StoreException.of(file, e);
         } finally {
             lock.unlock();
         }
@@ -153,15 +154,18 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction, committed before this returns, rolled back on any failure. */
     public <T> T write(SqlWork<T> work) {
+        UiThreadIo.check("Database.write");
         lock.lock();
         try {
             ensureOpen();
             connection.setAutoCommit(false);
+            Throwable failure = null;
             try {
                 T result = work.apply(connection);
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
+                failure = e;
                 try {
                     connection.rollback();
                 } catch (SQLException re) {
@@ -169,10 +173,19 @@ public final class Database implements AutoCloseable {
                 }
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException e) {
+                    // after a full disk SQLite has rolled back already and this fails too ("no transaction is
+                    // active"): the first failure is the one to say
+                    if (failure == null) {
+                        throw e;
+                    }
+                    failure.addSuppressed(e);
+                }
             }
         } catch (SQLException e) {
-            throw new StoreException("database error: " + e.getMessage(), e);
+            throw StoreException.of(file, e);
         } finally {
             lock.unlock();
         }

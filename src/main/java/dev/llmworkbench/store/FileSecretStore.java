@@ -43,6 +43,7 @@ public final class FileSecretStore implements SecretStore {
 
     @Override
     public synchronized void store(String ref, String secret) {
+        UiThreadIo.check("FileSecretStore.store");
         requireRef(ref);
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("empty secret for '" + ref + "'");
@@ -54,12 +55,14 @@ public final class FileSecretStore implements SecretStore {
 
     @Override
     public synchronized Optional<String> load(String ref) {
+        UiThreadIo.check("FileSecretStore.load");
         requireRef(ref);
         return Optional.ofNullable(read().get(ref));
     }
 
     @Override
     public synchronized boolean delete(String ref) {
+        UiThreadIo.check("FileSecretStore.delete");
         requireRef(ref);
         Map<String, String> all = read();
         if (all.remove(ref) == null) {
@@ -96,7 +99,7 @@ public final class FileSecretStore implements SecretStore {
         Path dir = file.getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            Private.folder(dir); // the data folder: owner-only when made here
             FileAttribute<?>[] attrs = posix
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
                     : new FileAttribute<?>[0];

@@ -112,6 +112,7 @@ public final class KeyringSecretStore implements SecretStore {
     }
 
     private Outcome run(List<String> args, String stdin) {
+        UiThreadIo.check("KeyringSecretStore " + args.get(0)); // a process start: up to the timeout
         List<String> cmd = new ArrayList<>();
         cmd.add(findExecutable().map(Path::toString).orElse(command));
         cmd.addAll(args);

@@ -76,6 +76,20 @@ public final class RunStore {
         });
     }
 
+    /** Sets the models a run names (a batch's, once its input has been read); returns whether the run exists. */
+    public boolean updateModels(long id, List<String> models) {
+        String modelsJson = Json.GSON.toJson(models == null ? List.of() : models);
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE runs SET models_json = ?, updated_at = ? WHERE id = ?")) {
+                ps.setString(1, modelsJson);
+                ps.setLong(2, clock.millis());
+                ps.setLong(3, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
     /** Sets the status and the summary JSON together; returns whether the run exists. */
     public boolean updateSummary(long id, String status, String summaryJson) {
         Objects.requireNonNull(status, "status");

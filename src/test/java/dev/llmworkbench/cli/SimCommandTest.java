@@ -38,6 +38,20 @@ class SimCommandTest {
     }
 
     @Test
+    void badServerLimitsAreWrongUsageInOneLine() {
+        for (String[] args : new String[][] {{"--max-body-bytes", "0"}, {"--read-timeout-ms", "-5"},
+                {"--max-handlers", "0"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = Cli.newCommandLine();
+            cl.setErr(new PrintWriter(err));
+            cl.setOut(new PrintWriter(new StringWriter()));
+            String[] full = {"sim", args[0], args[1]};
+            assertThat(cl.execute(full)).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString().strip()).as(String.join(" ", args)).doesNotContain("\n").isNotEmpty();
+        }
+    }
+
+    @Test
     void aBadPortIsWrongUsage() {
         StringWriter err = new StringWriter();
         CommandLine cl = Cli.newCommandLine();
@@ -74,14 +88,21 @@ class SimCommandTest {
         cl.setOut(new PrintWriter(lines));
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
-            Future<Integer> exit = runner.submit(() -> cl.execute("sim", "--faults", "ttft-ms=0,tps=0"));
+            Future<Integer> exit = runner.submit(() -> cl.execute("sim", "--faults", "ttft-ms=0,tps=0", "--models",
+                    "my-local-model"));
             String url = firstLine.get(10, TimeUnit.SECONDS);
             assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+/v1");
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
             HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(url + "/models"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(models.statusCode()).isEqualTo(200);
-            assertThat(models.body()).contains("qwen3-235b-a22b");
+            assertThat(models.body()).contains("qwen3-235b-a22b").contains("my-local-model");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/models/my-local-model"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/models/not-served"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(404);
 
             exit.cancel(true);
             runner.shutdown();

@@ -112,6 +112,11 @@ final class SimClient {
         return extra.isEmpty() ? s : s.substring(0, s.length() - 1) + "," + extra + "}";
     }
 
+    /** {@code s} as a JSON string literal. */
+    static String quote(String s) {
+        return new com.google.gson.JsonPrimitive(s).toString();
+    }
+
     static JsonObject json(String s) {
         return JsonParser.parseString(s).getAsJsonObject();
     }

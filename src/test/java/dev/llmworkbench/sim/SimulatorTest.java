@@ -282,12 +282,25 @@ class SimulatorTest {
     }
 
     @Test
-    void anyModelNameIsAnswered() throws Exception {
+    void anUnknownModelIs404ModelNotFoundAndAMissingOneIs400() throws Exception {
         HttpResponse<String> r = client.post(body("hi", "").replace("qwen3-235b-a22b", "my-local-model"));
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(json(r.body()).get("model").getAsString()).isEqualTo("my-local-model");
+        assertThat(r.statusCode()).isEqualTo(404);
+        JsonObject error = json(r.body()).getAsJsonObject("error");
+        assertThat(error.get("code").getAsString()).isEqualTo("model_not_found");
+        assertThat(error.get("type").getAsString()).isEqualTo("invalid_request_error");
+        assertThat(error.get("message").getAsString())
+                .isEqualTo("The model `my-local-model` does not exist or you do not have access to it.");
         HttpResponse<String> noModel = client.post("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        assertThat(json(noModel.body()).get("model").getAsString()).isEqualTo("qwen3-235b-a22b");
+        assertThat(noModel.statusCode()).isEqualTo(400);
+        assertThat(json(noModel.body()).getAsJsonObject("error").get("message").getAsString())
+                .isEqualTo("you must provide a model parameter");
+        try (Simulator more = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0"))
+                .withMoreModels(List.of("my-local-model")))) {
+            HttpResponse<String> served = new SimClient(more).post(body("hi", "")
+                    .replace("qwen3-235b-a22b", "my-local-model"));
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(json(served.body()).get("model").getAsString()).isEqualTo("my-local-model");
+        }
     }
 
     @Test

@@ -1,16 +1,7 @@
 package dev.llmworkbench.service.batch;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import dev.llmworkbench.domain.Message;
-import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.domain.Role;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads a batch input file: CSV with a header ({@code prompt} required; {@code system_prompt},
@@ -39,13 +24,34 @@ import org.apache.commons.csv.CSVRecord;
  * template), JSONL with the same fields, or JSONL lines in the OpenAI batch format ({@code custom_id},
  * {@code method}, {@code url}, {@code body}). Every bad row is kept with its line number and why; a row
  * without {@code request_id} gets a stable id from its content and line.
+ *
+ * <p>The file is read as a stream of records ({@link #open}), one row at a time: each line (CSV: each record,
+ * named by its first line) is decoded as UTF-8 on its own and strictly, so a bad byte, a byte order mark in
+ * the middle of the file, a line over the limit ({@link #DEFAULT_MAX_LINE_BYTES}) or a JSON value of the wrong
+ * type makes that row invalid, with its line and a reason of at most {@value #REASON_CHARS} characters, and
+ * every other row is read. A UTF-8 byte order mark at the start of the file is skipped. What the whole file
+ * cannot be (UTF-16, binary, a CSV header that is not text or has no {@code prompt} column) is an
+ * {@link InputException} in one short line.
  */
 public final class BatchInput {
     /** The kind of input file, from its extension. */
     public enum Kind { CSV, JSONL }
 
-    /** One row: valid ({@code row} set) or not ({@code invalidReason} set). */
+    /** The longest line (a CSV record: all its lines) read by default: the largest request a provider takes. */
+    public static final long DEFAULT_MAX_LINE_BYTES = 6L * 1024 * 1024;
+
+    /** The longest request_id kept. */
+    static final int MAX_ID_CHARS = 1000;
+
+    static final String STRAY_BOM = "starts with a byte order mark (U+FEFF) in the middle of the file: were two "
+            + "files joined?";
+
+    /** One row: valid ({@code row} set) or not ({@code invalidReason} set, one line of at most 200 characters). */
     public record Row(Integer line, String requestId, BatchRow row, String rowJson, String invalidReason) {
+        public Row {
+            invalidReason = invalidReason == null ? null : cap(invalidReason);
+        }
+
         public boolean valid() {
             return invalidReason == null;
         }
@@ -66,6 +72,21 @@ public final class BatchInput {
         }
     }
 
+    /** How many rows a read found; {@code header}: a CSV header was read. */
+    public record Counts(int valid, int invalid, boolean header) {
+        public int total() {
+            return valid + invalid;
+        }
+
+        /** @throws InputException when the file had no row at all: empty, blank, or only a header */
+        public void requireRows(Path file) {
+            if (total() == 0) {
+                throw new InputException("the input file " + file + (header ? " has no rows, only a header"
+                        : " is empty: no rows"));
+            }
+        }
+    }
+
     /** The file cannot be read as batch input at all (unreadable, unknown extension, no prompt column). */
     public static final class InputException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -77,7 +98,6 @@ public final class BatchInput {
 
     private static final Set<String> RESERVED = Set.of("prompt", "system_prompt", "max_tokens", "temperature",
             "request_id", "model", "priority", "expected");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_.-]*)\\s*}}");
 
     private BatchInput() {
     }
@@ -91,69 +111,220 @@ public final class BatchInput {
         if (name.endsWith(".jsonl")) {
             return Kind.JSONL;
         }
-        throw new InputException("cannot tell the input's kind from its name " + file.getFileName()
+        throw new InputException("cannot tell the input's kind from its name " + clip(String.valueOf(file.getFileName()))
                 + " (expected .csv or .jsonl)");
     }
 
+    /** The whole file's rows, held together (the desktop's preview, tests); the default line limit. */
     public static Parsed read(Path file) {
+        return read(file, DEFAULT_MAX_LINE_BYTES);
+    }
+
+    public static Parsed read(Path file, long maxLineBytes) {
+        try (Rows rows = open(file, maxLineBytes)) {
+            List<Row> all = new ArrayList<>();
+            rows.forEachRemaining(all::add);
+            return new Parsed(rows.kind(), all);
+        }
+    }
+
+    /** The rows of a stream of bytes, held together (tests). */
+    public static Parsed parse(Kind kind, InputStream in, long maxLineBytes) {
+        try (Rows rows = new Rows("the input", kind, in, maxLineBytes)) {
+            List<Row> all = new ArrayList<>();
+            rows.forEachRemaining(all::add);
+            return new Parsed(kind, all);
+        }
+    }
+
+    /**
+     * Opens a file to read its rows one at a time. The file's start is read at once: an unknown extension, a
+     * missing or unreadable file, a UTF-16 or binary file and a CSV header that cannot be used are an
+     * {@link InputException} here.
+     */
+    public static Rows open(Path file, long maxLineBytes) {
         Kind kind = kindOf(file);
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new InputException("cannot read the input file " + file);
         }
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(kind, r);
-        } catch (IOException | UncheckedIOException e) {
-            throw new InputException("cannot read the input file " + file + ": " + e.getMessage());
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new InputException("cannot read the input file " + file + ": " + plain(e.getMessage()));
+        }
+        try {
+            return new Rows(file.toString(), kind, in, maxLineBytes);
+        } catch (RuntimeException e) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the first problem is the one said
+            }
+            throw e;
         }
     }
 
-    public static Parsed parse(Kind kind, Reader in) throws IOException {
-        List<Row> rows = kind == Kind.CSV ? csv(in) : jsonl(in);
-        return new Parsed(kind, dedupe(rows));
-    }
+    /**
+     * The rows of a file in order, one at a time, each id made unique (a repeated explicit id makes the later
+     * row invalid). Holds one row, and the ids seen so far. Reading errors are {@link InputException}s.
+     */
+    public static final class Rows implements Iterator<Row>, AutoCloseable {
+        private final String name;
+        private final Kind kind;
+        private final long maxLineBytes;
+        private final InputRecords records;
+        private final CsvRows csv;
+        private final Map<String, Integer> seen = new HashMap<>();
+        private Row next;
+        private int valid;
+        private int invalid;
 
-    private static List<Row> csv(Reader in) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
-                .setIgnoreEmptyLines(true).setTrim(false).get();
-        List<Row> rows = new ArrayList<>();
-        try (CSVParser parser = CSVParser.builder().setReader(in).setFormat(format).get()) {
-            List<String> header = parser.getHeaderNames();
-            if (header.stream().noneMatch(h -> h.trim().equalsIgnoreCase("prompt"))) {
-                throw new InputException("the CSV header has no 'prompt' column (columns: " + String.join(", ", header) + ")");
+        Rows(String name, Kind kind, InputStream in, long maxLineBytes) {
+            if (maxLineBytes < 1) {
+                throw new InputException("the line limit must be at least 1 byte, was " + maxLineBytes);
             }
-            Iterator<CSVRecord> it = parser.iterator();
-            while (true) {
-                long before = parser.getCurrentLineNumber();
-                CSVRecord rec;
-                try {
-                    rec = it.next();
-                } catch (NoSuchElementException e) {
-                    break;
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    int line = (int) before + 1;
-                    rows.add(new Row(line, null, null, null, "malformed CSV: " + rootMessage(e)
-                            + " (the rest of the file was not read)"));
-                    break;
-                }
-                int line = (int) before + 1;
-                if (!rec.isConsistent()) {
-                    rows.add(new Row(line, null, null, null, "has " + rec.size() + " fields, the header has "
-                            + header.size()));
-                    continue;
-                }
-                Map<String, String> fields = new LinkedHashMap<>();
-                for (String h : header) {
-                    fields.put(h.trim().toLowerCase(Locale.ROOT).equals(h.trim()) ? h.trim() : h.trim(), rec.get(h));
-                }
-                Map<String, Object> values = new LinkedHashMap<>();
-                fields.forEach((k, v) -> values.put(normalise(k), v));
-                rows.add(row(line, values));
+            this.name = name;
+            this.kind = kind;
+            this.maxLineBytes = maxLineBytes;
+            this.records = new InputRecords(in, kind == Kind.CSV, maxLineBytes);
+            String problem;
+            try {
+                problem = records.sniff();
+            } catch (IOException e) {
+                throw unreadable(e);
+            }
+            if (problem != null) {
+                throw new InputException("the input file " + name + " " + problem);
+            }
+            CsvRows header = null;
+            if (kind == Kind.CSV) {
+                InputRecords.Record r;
+                do {
+                    r = record();
+                } while (r != null && r.blank());
+                header = r == null ? null : CsvRows.header(Path.of(name), r, maxLineBytes);
+            }
+            this.csv = header;
+        }
+
+        public Kind kind() {
+            return kind;
+        }
+
+        /** The rows read so far. */
+        public Counts counts() {
+            return new Counts(valid, invalid, csv != null);
+        }
+
+        private InputRecords.Record record() {
+            try {
+                return records.next();
+            } catch (IOException e) {
+                throw unreadable(e);
             }
         }
-        return rows;
+
+        private InputException unreadable(IOException e) {
+            return new InputException("cannot read the input file " + name + ": " + plain(e.getMessage()));
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (kind == Kind.CSV && csv == null) {
+                return false; // no header: an empty file
+            }
+            InputRecords.Record r;
+            while ((r = record()) != null) {
+                Row row = kind == Kind.CSV ? csv.row(r, maxLineBytes) : jsonRow(r);
+                if (row != null) {
+                    next = unique(row);
+                    if (next.valid()) {
+                        valid++;
+                    } else {
+                        invalid++;
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Row r = next;
+            next = null;
+            return r;
+        }
+
+        private Row jsonRow(InputRecords.Record r) {
+            if (r.overLimit()) {
+                return new Row(r.line(), JsonRows.idFromHead(InputRecords.decodeLenient(r.head())), null, null,
+                        overLimit(r.size(), maxLineBytes));
+            }
+            if (r.blank()) {
+                return null;
+            }
+            InputRecords.Decoded d = InputRecords.decode(r.bytes());
+            if (d.text() == null) {
+                return new Row(r.line(), JsonRows.idFromHead(InputRecords.decodeLenient(r.bytes())), null, null,
+                        d.problem());
+            }
+            if (d.text().startsWith("\uFEFF")) {
+                return new Row(r.line(), JsonRows.idFromHead(d.text().substring(1)), null, null, STRAY_BOM);
+            }
+            if (d.text().isBlank()) {
+                return null;
+            }
+            return JsonRows.parse(r.line(), d.text());
+        }
+
+        /** Gives a row without an id a stable one; a repeated explicit id makes the later row invalid. */
+        private Row unique(Row r) {
+            String id = r.requestId();
+            if (id != null && id.length() > MAX_ID_CHARS) {
+                r = new Row(r.line(), null, null, r.rowJson(), r.valid() ? "request_id is " + id.length()
+                        + " characters long, at most " + MAX_ID_CHARS : r.invalidReason());
+                id = null;
+            }
+            if (id == null) {
+                id = stableId(r.line(), r.rowJson() == null ? "" : r.rowJson());
+            }
+            Integer first = seen.putIfAbsent(id, r.line());
+            if (first != null && r.valid()) {
+                return new Row(r.line(), id, null, r.rowJson(), "duplicate request_id " + quote(id)
+                        + " (first on line " + first + ")");
+            }
+            return new Row(r.line(), id, r.row(), r.rowJson(), r.invalidReason());
+        }
+
+        @Override
+        public void close() {
+            try {
+                records.close();
+            } catch (IOException e) {
+                // nothing was written: a failed close loses nothing
+            }
+        }
     }
 
-    private static String normalise(String column) {
+    /** The reason of a line (a CSV record) over the limit. */
+    static String overLimit(long size, long max) {
+        return "the line is " + size + " bytes long, over the limit of " + max + " bytes (--max-line-bytes)";
+    }
+
+    /** A column the workbench reads itself (not a template variable). */
+    static boolean reserved(String key) {
+        return RESERVED.contains(key);
+    }
+
+    static String normalise(String column) {
         String lower = column.trim().toLowerCase(Locale.ROOT);
         return RESERVED.contains(lower) || lower.startsWith("check") ? lower : column.trim();
     }
@@ -161,7 +332,7 @@ public final class BatchInput {
     /** The longest reason an invalid row is given. */
     static final int REASON_CHARS = 200;
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();
@@ -183,234 +354,24 @@ public final class BatchInput {
             m = m.substring(0, nl).strip();
         }
         m = m.replaceAll("\\s*See https?://\\S+", "").replaceAll("https?://\\S+", "").strip();
-        return m.length() > REASON_CHARS ? m.substring(0, REASON_CHARS - 1) + "…" : m;
+        return cap(m);
     }
 
-    private static List<Row> jsonl(Reader in) throws IOException {
-        List<Row> rows = new ArrayList<>();
-        BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in);
-        String text;
-        int line = 0;
-        while ((text = r.readLine()) != null) {
-            line++;
-            if (line == 1 && text.startsWith("\uFEFF")) {
-                text = text.substring(1);
-            }
-            if (text.isBlank()) {
-                continue;
-            }
-            JsonElement e;
-            try {
-                e = JsonParser.parseString(text);
-            } catch (JsonParseException ex) {
-                rows.add(new Row(line, null, null, null, "not valid JSON: " + rootMessage(ex)));
-                continue;
-            }
-            if (!e.isJsonObject()) {
-                rows.add(new Row(line, null, null, text, "not a JSON object"));
-                continue;
-            }
-            JsonObject o = e.getAsJsonObject();
-            if (o.has("custom_id") || o.has("body")) {
-                rows.add(openAiBatch(line, o));
-                continue;
-            }
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonElement> f : o.entrySet()) {
-                JsonElement v = f.getValue();
-                String key = normalise(f.getKey());
-                if (v.isJsonNull()) {
-                    continue;
-                }
-                if (key.startsWith("check") && v.isJsonArray()) {
-                    List<String> cs = new ArrayList<>();
-                    v.getAsJsonArray().forEach(c -> cs.add(c.isJsonPrimitive() ? c.getAsString() : c.toString()));
-                    values.put(key, cs);
-                } else {
-                    values.put(key, v.isJsonPrimitive() ? v.getAsString() : v.toString());
-                }
-            }
-            rows.add(row(line, values));
-        }
-        return rows;
+    /** One line of at most {@link #REASON_CHARS} characters. */
+    static String cap(String m) {
+        String one = m.replaceAll("[\\r\\n]+", " ");
+        return one.length() > REASON_CHARS ? one.substring(0, REASON_CHARS - 1) + "…" : one;
     }
 
-    private static Row openAiBatch(int line, JsonObject o) {
-        String raw = BatchRow.GSON.toJson(o);
-        String id = o.has("custom_id") && o.get("custom_id").isJsonPrimitive() ? o.get("custom_id").getAsString() : null;
-        if (id == null || id.isBlank()) {
-            return new Row(line, null, null, raw, "OpenAI batch line without custom_id");
-        }
-        if (o.has("method") && !"POST".equalsIgnoreCase(o.get("method").getAsString())) {
-            return new Row(line, id, null, raw, "method must be POST, was " + o.get("method").getAsString());
-        }
-        if (o.has("url") && !o.get("url").getAsString().endsWith("/chat/completions")) {
-            return new Row(line, id, null, raw, "only /v1/chat/completions is supported, url was "
-                    + o.get("url").getAsString());
-        }
-        if (!o.has("body") || !o.get("body").isJsonObject()) {
-            return new Row(line, id, null, raw, "OpenAI batch line without a body object");
-        }
-        JsonObject body = o.getAsJsonObject("body");
-        if (!body.has("messages") || !body.get("messages").isJsonArray() || body.getAsJsonArray("messages").isEmpty()) {
-            return new Row(line, id, null, raw, "body has no messages");
-        }
-        List<Message> messages = new ArrayList<>();
-        try {
-            for (JsonElement m : body.getAsJsonArray("messages")) {
-                JsonObject mo = m.getAsJsonObject();
-                Role role = Role.fromWire(mo.get("role").getAsString());
-                JsonElement c = mo.get("content");
-                messages.add(new Message(role, c == null || c.isJsonNull() ? "" : c.isJsonPrimitive() ? c.getAsString()
-                        : c.toString(), List.of(), null));
-            }
-        } catch (RuntimeException e) {
-            return new Row(line, id, null, raw, "bad message in body: " + rootMessage(e));
-        }
-        Integer max = null;
-        Double temp = null;
-        try {
-            JsonElement mt = body.has("max_tokens") ? body.get("max_tokens") : body.get("max_completion_tokens");
-            if (mt != null && !mt.isJsonNull()) {
-                max = mt.getAsInt();
-                if (max < 1) {
-                    return new Row(line, id, null, raw, "max_tokens must be at least 1, was " + max);
-                }
-            }
-            if (body.has("temperature") && !body.get("temperature").isJsonNull()) {
-                temp = body.get("temperature").getAsDouble();
-                if (temp < 0 || temp > 2) {
-                    return new Row(line, id, null, raw, "temperature must be between 0 and 2, was " + temp);
-                }
-            }
-        } catch (RuntimeException e) {
-            return new Row(line, id, null, raw, "bad number in body: " + rootMessage(e));
-        }
-        String model = body.has("model") && !body.get("model").isJsonNull() ? body.get("model").getAsString() : null;
-        BatchRow row = new BatchRow(messages, model == null || model.isBlank() ? null : model, max, temp, null, null,
-                List.of());
-        return new Row(line, id, row, row.toJson(), null);
+    /** A value from the file, cut short for a message. */
+    static String clip(String s) {
+        String one = s.replaceAll("[\\r\\n\\t]+", " ");
+        return one.length() > 60 ? one.substring(0, 59) + "…" : one;
     }
 
-    /** A row from named values (CSV columns or JSONL fields), validated. */
-    private static Row row(int line, Map<String, Object> values) {
-        String explicitId = blankToNull(str(values.get("request_id")));
-        String prompt = str(values.get("prompt"));
-        String raw = BatchRow.GSON.toJson(values);
-        if (prompt == null || prompt.isBlank()) {
-            return new Row(line, explicitId, null, raw, "prompt is empty");
-        }
-        Map<String, String> vars = new HashMap<>();
-        List<String> checks = new ArrayList<>();
-        for (Map.Entry<String, Object> e : values.entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith("check")) {
-                Object v = e.getValue();
-                List<String> specs = v instanceof List<?> l ? l.stream().map(String::valueOf).toList()
-                        : List.of(String.valueOf(v));
-                for (String s : specs) {
-                    if (s.isBlank()) {
-                        continue;
-                    }
-                    String problem = Checks.problem(s);
-                    if (problem != null) {
-                        return new Row(line, explicitId, null, raw, problem);
-                    }
-                    checks.add(s.trim());
-                }
-            } else if (!RESERVED.contains(k)) {
-                vars.put(k, str(e.getValue()));
-            }
-        }
-        String filledPrompt;
-        String filledSystem;
-        try {
-            filledPrompt = fill(prompt, vars);
-            String sys = blankToNull(str(values.get("system_prompt")));
-            filledSystem = sys == null ? null : fill(sys, vars);
-        } catch (IllegalArgumentException e) {
-            return new Row(line, explicitId, null, raw, e.getMessage());
-        }
-        Integer maxTokens = null;
-        String mt = blankToNull(str(values.get("max_tokens")));
-        if (mt != null) {
-            try {
-                maxTokens = Integer.valueOf(mt.trim());
-            } catch (NumberFormatException e) {
-                return new Row(line, explicitId, null, raw, "max_tokens is not a whole number: '" + mt + "'");
-            }
-            if (maxTokens < 1) {
-                return new Row(line, explicitId, null, raw, "max_tokens must be at least 1, was " + maxTokens);
-            }
-        }
-        Double temperature = null;
-        String t = blankToNull(str(values.get("temperature")));
-        if (t != null) {
-            try {
-                temperature = Double.valueOf(t.trim());
-            } catch (NumberFormatException e) {
-                return new Row(line, explicitId, null, raw, "temperature is not a number: '" + t + "'");
-            }
-            if (temperature.isNaN() || temperature < 0 || temperature > 2) {
-                return new Row(line, explicitId, null, raw, "temperature must be between 0 and 2, was " + t);
-            }
-        }
-        Priority priority = null;
-        String p = blankToNull(str(values.get("priority")));
-        if (p != null) {
-            try {
-                priority = Priority.parse(p);
-            } catch (IllegalArgumentException e) {
-                return new Row(line, explicitId, null, raw, e.getMessage());
-            }
-        }
-        List<Message> messages = new ArrayList<>();
-        if (filledSystem != null) {
-            messages.add(Message.system(filledSystem));
-        }
-        messages.add(Message.user(filledPrompt));
-        String model = blankToNull(str(values.get("model")));
-        String expected = str(values.get("expected"));
-        BatchRow row = new BatchRow(messages, model == null ? null : model.trim(), maxTokens, temperature, priority,
-                expected == null || expected.isEmpty() ? null : expected, checks);
-        String json = row.toJson();
-        return new Row(line, explicitId, row, json, null);
-    }
-
-    /** Fills every {@code {{name}}} from {@code vars}; a name without a value is an error. */
-    static String fill(String template, Map<String, String> vars) {
-        Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String name = m.group(1);
-            String v = vars.get(name);
-            if (v == null) {
-                throw new IllegalArgumentException("no column for {{" + name + "}} in the prompt template");
-            }
-            m.appendReplacement(sb, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    /** Gives rows without an id a stable one; a repeated explicit id makes the later row invalid. */
-    private static List<Row> dedupe(List<Row> rows) {
-        Map<String, Integer> seen = new HashMap<>();
-        List<Row> out = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            String id = r.requestId();
-            if (id == null) {
-                id = stableId(r.line(), r.rowJson() == null ? "" : r.rowJson());
-            }
-            Integer first = seen.putIfAbsent(id, r.line());
-            if (first != null && r.valid()) {
-                out.add(new Row(r.line(), id, null, r.rowJson(), "duplicate request_id '" + id + "' (first on line "
-                        + first + ")"));
-                continue;
-            }
-            out.add(new Row(r.line(), id, r.row(), r.rowJson(), r.invalidReason()));
-        }
-        return out;
+    /** A value from the file in quotes, cut short for a message. */
+    static String quote(String s) {
+        return "'" + clip(s) + "'";
     }
 
     /** {@code row-} and 12 hex digits of SHA-256 over the line number and the row's content. */
@@ -424,11 +385,8 @@ public final class BatchInput {
         }
     }
 
-    private static String str(Object o) {
-        return o == null ? null : o instanceof String s ? s : String.valueOf(o);
-    }
 
-    private static String blankToNull(String s) {
+    static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
 }

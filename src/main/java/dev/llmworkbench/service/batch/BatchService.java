@@ -2,14 +2,11 @@ package dev.llmworkbench.service.batch;
 
 import dev.llmworkbench.service.chat.ChatService;
 import dev.llmworkbench.domain.ProviderProfile;
-import dev.llmworkbench.cost.Router;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.JobStatus;
-import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.ResultRecord;
-import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.domain.RunRecord;
 import dev.llmworkbench.service.batch.BatchService.ItemRow;
 import dev.llmworkbench.service.batch.BatchService.ItemUpdates;
@@ -29,9 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -94,9 +89,25 @@ public final class BatchService {
         }
     }
 
-    /** A new job and the parsed input it came from. */
-    public record Prepared(BatchJobRecord job, BatchInput.Parsed input) {
+    /**
+     * A new job, the counts of its input's rows, and its first invalid rows (at most {@link #INVALID_SHOWN}:
+     * all of them are in the job and its export).
+     */
+    public record Prepared(BatchJobRecord job, BatchInput.Counts counts, List<InvalidRow> firstInvalid) {
+        public Prepared {
+            firstInvalid = List.copyOf(firstInvalid);
+        }
     }
+
+    /** An invalid input row: its line, id and why. */
+    public record InvalidRow(Integer line, String requestId, String reason) {
+        static InvalidRow of(BatchInput.Row r) {
+            return new InvalidRow(r.line(), r.requestId(), r.invalidReason());
+        }
+    }
+
+    /** How many invalid rows {@link Prepared} names one by one. */
+    public static final int INVALID_SHOWN = 1000;
 
     /** The cursor that asks {@link #itemUpdates} for every item. */
     public static final long ALL_ITEMS = Long.MIN_VALUE;
@@ -141,36 +152,20 @@ public final class BatchService {
         return store;
     }
 
-    /** Reads the input and stores a new job (a {@code batch} run with all its rows). */
+    /** Reads the input and stores a new job (a {@code batch} run with all its rows); the default line limit. */
     public Prepared create(Path input, Path output, String format, BatchSettings settings, String provider) {
-        BatchInput.Parsed parsed = BatchInput.read(input);
-        List<String> models = new ArrayList<>();
-        if (settings.model() != null) {
-            models.add(settings.model());
-        }
-        boolean rowWithoutModel = false;
-        for (BatchInput.Row r : parsed.validRows()) {
-            if (r.row().model() != null && !models.contains(r.row().model())) {
-                models.add(r.row().model());
-            }
-            rowWithoutModel |= r.row().model() == null;
-        }
-        if (settings.model() == null && !settings.route() && rowWithoutModel
-                && !models.contains(BatchSettings.DEFAULT_MODEL)) {
-            // rows without a model of their own go to the default model (the engine does the same)
-            models.add(0, BatchSettings.DEFAULT_MODEL);
-        }
-        String abs = input.toAbsolutePath().toString();
-        RunRecord run = runs.create(RunKind.BATCH, "batch " + input.getFileName(), abs, provider, models,
-                settings.toJson());
-        List<BatchItemRecord.New> items = new ArrayList<>(parsed.rows().size());
-        for (BatchInput.Row r : parsed.rows()) {
-            items.add(r.valid() ? BatchItemRecord.New.valid(r.line(), r.requestId(), r.rowJson())
-                    : BatchItemRecord.New.invalid(r.line(), r.requestId(), r.rowJson(), r.invalidReason()));
-        }
-        BatchJobRecord job = store.createJob(run.id(), abs, output.toAbsolutePath().toString(), format,
-                settings.toJson(), items);
-        return new Prepared(job, parsed);
+        return create(input, output, format, settings, provider, BatchInput.DEFAULT_MAX_LINE_BYTES);
+    }
+
+    /**
+     * Reads the input a row at a time into a new job (a {@code batch} run with all its rows), in one
+     * transaction: an input that cannot be read, or has no row, leaves neither a job nor a run behind.
+     *
+     * @throws BatchInput.InputException when the input cannot be read as rows or has none
+     */
+    public Prepared create(Path input, Path output, String format, BatchSettings settings, String provider,
+                           long maxLineBytes) {
+        return BatchImport.create(store, runs, input, output, format, settings, provider, maxLineBytes);
     }
 
     public Optional<BatchJobRecord> job(String jobId) {
@@ -289,34 +284,6 @@ public final class BatchService {
     }
 
     /**
-     * The dry run of a parsed input, row by row as the engine would plan it ({@link ItemPlanner#plan}): the model
-     * each row goes to and the reservation the control loop would make for it, summed per model. The worst case
-     * of the whole run is the sum of {@link DryRunModel#worstUsd()}: what a budget would have to cover.
-     */
-    public static List<DryRunModel> dryRun(ChatService chat, ProviderProfile profile, BatchInput.Parsed parsed,
-                                           BatchSettings settings) {
-        Router router = new Router();
-        Map<String, long[]> sums = new LinkedHashMap<>();
-        Map<String, BigDecimal> usd = new LinkedHashMap<>();
-        for (BatchInput.Row r : parsed.validRows()) {
-            ItemPlanner.RowPlan plan = ItemPlanner.plan(chat, profile, settings, router, r.row(), true);
-            long[] s = sums.computeIfAbsent(plan.model(), k -> new long[4]);
-            s[0]++;
-            s[1] += plan.estimate().tokens();
-            s[2] += plan.reserve() != null ? plan.reserve().outputTokens() : plan.request().maxTokens();
-            if (plan.reserve() == null) {
-                s[3]++;
-            } else {
-                usd.merge(plan.model(), plan.reserve().usd().amount(), BigDecimal::add);
-            }
-        }
-        List<DryRunModel> out = new ArrayList<>();
-        sums.forEach((model, s) -> out.add(new DryRunModel(model, (int) s[0], s[1], s[2],
-                usd.getOrDefault(model, BigDecimal.ZERO), (int) s[3])));
-        return out;
-    }
-
-    /**
      * A dry run in words, the same for the command line and the desktop: the rows, then per model its requests,
      * input tokens, the output they may produce and the sum of their reservations, then the total (the worst
      * case of the whole run) against the budget.
@@ -378,12 +345,15 @@ public final class BatchService {
         return new Preview(file, rows, valid, rows.size() - valid);
     }
 
-    /** The dry run of a file with these settings, on the provider they name: see {@link #dryRun(ChatService, ProviderProfile, BatchInput.Parsed, BatchSettings)}. */
+    /**
+     * The dry run of a file with these settings, on the provider they name, read a row at a time: see
+     * {@link BatchDryRun#of}.
+     */
     public List<DryRunModel> dryRun(Path file, BatchSettings settings) {
         desktop(estimates, "estimates");
-        BatchInput.Parsed parsed = BatchInput.read(file);
-        return parsed.validRows().isEmpty() ? List.of()
-                : dryRun(engines.get().chat(), target(settings).profile(), parsed, settings);
+        return BatchDryRun.of(engines.get().chat(), target(settings).profile(), file, BatchInput.DEFAULT_MAX_LINE_BYTES,
+                settings, r -> {
+                }).models();
     }
 
     /** Stores a new job for the file; its export goes to the output folder in {@code format} (jsonl, csv). */

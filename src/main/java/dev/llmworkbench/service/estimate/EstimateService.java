@@ -161,6 +161,11 @@ public final class EstimateService {
         return out;
     }
 
+    /** The input tokens of one request for a model, as {@link #estimate} counts them. */
+    public long inputTokens(String model, List<Message> messages) {
+        return estimator.estimate(model, messages).tokens();
+    }
+
     /**
      * One model's projection for requests of known input sizes (typed in, or from history): no token
      * estimation, the same pricing as {@link #estimate(List, List, long, int, BigDecimal, BigDecimal)}.

@@ -121,7 +121,8 @@ public final class AppServices implements AutoCloseable {
         SettingsStore settings = new SettingsStore(db);
         this.prices = new PriceService(dirs.settingsDir().resolve("price-overrides.json"), settings, estimator);
         try {
-            this.simulator = Simulator.start(SimConfig.defaults().withModels(prices.models()));
+            this.simulator = Simulator.start(SimConfig.defaults().withModels(prices.catalogue().modelsAndAliases())
+                    .withMoreModels(SimConfig.BUILT_IN_MODELS));
         } catch (IOException e) {
             db.close();
             throw new UncheckedIOException("could not start the embedded simulator: " + e.getMessage(), e);
@@ -168,6 +169,7 @@ public final class AppServices implements AutoCloseable {
                 clock.instant().minusMillis((long) outcome.totalMs()), kind, requestJson, draft);
         this.playground = new PlaygroundService(() -> chat, clients, providers, this::record, ZoneId.systemDefault(),
                 background);
+        providers.reload(); // the window lists the profiles on its thread: they are read here, before it opens
         background.execute(providers::warmKeys); // the keyring is read off the window's thread, once
         // every charge, whichever engine made it (playground, compare, batch, bench), is stored as it settles:
         // today's spend after a restart is the whole day's, and the daily budget enforces that figure

@@ -1,5 +1,6 @@
 package dev.llmworkbench.ui.app;
 
+import dev.llmworkbench.store.UiThreadIo;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -17,13 +18,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Preferences in a small JSON object file ({@code {"theme": "dark", ...}}), read once when made and
- * written whole (through a temporary file and a move) on every change. A missing or unreadable file
+ * written whole (through a temporary file and a move) after a change, on the writer given (the window's
+ * thread only changes the map: changes made while a write waits go out with it). A missing or unreadable file
  * starts empty: a broken preferences file must never stop the app from opening. No secret is ever
  * stored here.
  */
@@ -38,17 +43,29 @@ public final class JsonFileUiPreferences implements UiPreferences {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private final Path file;
+    private final Executor writer;
     private final Map<String, String> values = new TreeMap<>();
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final Object writing = new Object();
 
-    /** Preferences kept in {@code file} (its folder is created on the first write). */
+    /** Preferences kept in {@code file} (its folder is created on the first write), written on the caller. */
     public JsonFileUiPreferences(Path file) {
+        this(file, Runnable::run);
+    }
+
+    /**
+     * @param writer where the file is written after a change (one thread of the composition root); when it no
+     *               longer takes work (the app is closing) the caller writes
+     */
+    public JsonFileUiPreferences(Path file, Executor writer) {
         this.file = Objects.requireNonNull(file, "file");
+        this.writer = Objects.requireNonNull(writer, "writer");
         values.putAll(read(file));
     }
 
-    /** Preferences in the default file, see {@link #defaultFile()}. */
-    public static JsonFileUiPreferences atDefaultLocation() {
-        return new JsonFileUiPreferences(defaultFile());
+    /** Preferences in the default file, see {@link #defaultFile()}, written on {@code writer}. */
+    public static JsonFileUiPreferences atDefaultLocation(Executor writer) {
+        return new JsonFileUiPreferences(defaultFile(), writer);
     }
 
     /**
@@ -87,11 +104,19 @@ public final class JsonFileUiPreferences implements UiPreferences {
     }
 
     @Override
-    public synchronized void put(String key, String value) {
+    public void put(String key, String value) {
         Objects.requireNonNull(key, "key");
-        String before = value == null ? values.remove(key) : values.put(key, value);
-        if (!Objects.equals(before, value)) {
-            write();
+        boolean changed;
+        synchronized (this) {
+            String before = value == null ? values.remove(key) : values.put(key, value);
+            changed = !Objects.equals(before, value);
+        }
+        if (changed && pending.compareAndSet(false, true)) {
+            try {
+                writer.execute(this::flush);
+            } catch (RejectedExecutionException closing) {
+                flush();
+            }
         }
     }
 
@@ -117,14 +142,27 @@ public final class JsonFileUiPreferences implements UiPreferences {
         }
     }
 
-    private void write() {
+    /** Writes what is set now (on the writer). */
+    private void flush() {
+        synchronized (writing) {
+            pending.set(false); // a change from now on asks for another write
+            Map<String, String> snapshot;
+            synchronized (this) {
+                snapshot = new TreeMap<>(values);
+            }
+            UiThreadIo.check("JsonFileUiPreferences.put");
+            write(snapshot);
+        }
+    }
+
+    private void write(Map<String, String> snapshot) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path temp = Files.createTempFile(dir, FILE_NAME, ".tmp");
             try {
                 try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                    GSON.toJson(values, MAP_TYPE, writer);
+                    GSON.toJson(snapshot, MAP_TYPE, writer);
                 }
                 try {
                     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

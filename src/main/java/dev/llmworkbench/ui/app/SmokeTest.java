@@ -22,6 +22,7 @@ import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.SettingsStore;
+import dev.llmworkbench.ui.common.Tasks;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -80,10 +81,9 @@ public final class SmokeTest {
                 .orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .whenComplete((answer, error) -> {
                     if (error != null) {
-                        Throwable cause = error.getCause() != null && !(error instanceof TimeoutException)
-                                ? error.getCause() : error;
+                        Throwable cause = Tasks.cause(error);
                         String reason = cause instanceof TimeoutException
-                                ? "no answer within " + TIMEOUT_SECONDS + " s" : String.valueOf(cause.getMessage());
+                                ? "no answer within " + TIMEOUT_SECONDS + " s" : Tasks.message(cause);
                         LOG.log(Level.SEVERE, "smoke test FAILED: " + reason, cause);
                         threads.close();
                         System.exit(1);

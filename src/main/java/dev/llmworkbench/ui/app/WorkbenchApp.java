@@ -8,6 +8,7 @@ import dev.llmworkbench.ui.batch.BatchView;
 import dev.llmworkbench.ui.batch.BatchViewModel;
 import dev.llmworkbench.ui.charts.ChartsView;
 import dev.llmworkbench.ui.charts.ChartsViewModel;
+import dev.llmworkbench.service.DaemonThreads;
 import dev.llmworkbench.ui.common.FxExecutor;
 import dev.llmworkbench.ui.common.StatusBar;
 import dev.llmworkbench.ui.compare.CompareView;
@@ -26,6 +27,8 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import javafx.animation.Animation;
 import javafx.animation.KeyFrame;
@@ -58,13 +61,16 @@ public class WorkbenchApp extends Application {
     private final Supplier<UiPreferences> preferencesFactory;
     private final Supplier<AppServices> servicesFactory;
     private MainWindow window;
+    private UiPreferences preferences;
+    /** Where the preferences file is written (one named daemon thread; its last write is awaited on exit). */
+    private ExecutorService preferencesWriter;
     private AppServices services;
     private Timeline statusRefresh;
     private BatchViewModel batchViewModel;
 
-    /** The app as launched: preferences in the user's data folder. */
+    /** The app as launched: preferences in the user's data folder, written on a thread of their own. */
     public WorkbenchApp() {
-        this(WorkbenchApp::defaultPreferences, AppServices::createDefault);
+        this((Supplier<UiPreferences>) null, AppServices::createDefault);
     }
 
     /** The app with the given preferences and services in a fresh temporary data folder (tests). */
@@ -91,14 +97,31 @@ public class WorkbenchApp extends Application {
         }
     }
 
-    private static UiPreferences defaultPreferences() {
-        return JsonFileUiPreferences.atDefaultLocation();
+
+    /**
+     * Opens the preferences and the services (the database, its migrations, the simulator, the interrupted jobs):
+     * JavaFX calls this on the launcher thread, before {@link #start(Stage)}, so that none of it blocks the
+     * window's thread. Tests that call {@code start} themselves call this first, off the FX thread.
+     */
+    @Override
+    public void init() {
+        if (services == null) {
+            if (preferencesFactory != null) {
+                preferences = preferencesFactory.get();
+            } else {
+                preferencesWriter = Executors.newSingleThreadExecutor(DaemonThreads.factory("workbench-preferences"));
+                preferences = JsonFileUiPreferences.atDefaultLocation(preferencesWriter);
+            }
+            services = servicesFactory.get();
+        }
     }
 
     @Override
     public void start(Stage stage) {
-        UiPreferences preferences = preferencesFactory.get();
-        services = servicesFactory.get();
+        if (services == null) {
+            throw new IllegalStateException("init() opens the services, off the FX thread: call it before start()");
+        }
+        UiPreferences preferences = this.preferences;
         Navigation navigation = new Navigation();
         window = new MainWindow(stage, preferences, navigation);
         // nothing that escapes on the window's thread goes unseen: it is logged and said in the notice line
@@ -110,7 +133,10 @@ public class WorkbenchApp extends Application {
         });
         stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> closeServices());
 
+        // the Playground's debounce and the batch panel's poll are scheduled; the other views' work (a connection
+        // test can take 15 s) runs on the background pool, so that no view waits behind another's
         ScheduledExecutorService work = services.threads().scheduled("workbench-ui", 2);
+        java.util.concurrent.Executor background = services.background();
         FxExecutor fx = FxExecutor.platform();
         PlaygroundViewModel playground = new PlaygroundViewModel(services.playground(), services.prices(),
                 services.prompts(), work, fx);
@@ -140,7 +166,7 @@ public class WorkbenchApp extends Application {
         Runnable openSettings = () -> window.showView("Settings");
         navigation.register("Playground",
                 () -> new PlaygroundView(playground, window.acceleratorsFor("Playground"), openSettings));
-        CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), work, fx);
+        CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), background, fx);
         navigation.register("Compare", () -> new CompareView(compare, window.acceleratorsFor("Compare")));
         BatchViewModel batch = new BatchViewModel(services.batches(), services.prices().models(),
                 services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), work, fx);
@@ -148,18 +174,18 @@ public class WorkbenchApp extends Application {
         batchViewModel = batch;
         batch.interrupted().addListener((javafx.collections.ListChangeListener<BatchService.JobInfo>) c -> updateNotice());
         navigation.register("Batch", () -> new BatchView(batch));
-        ChartsViewModel charts = new ChartsViewModel(services.charts(), work, fx, java.time.Clock.systemDefaultZone());
+        ChartsViewModel charts = new ChartsViewModel(services.charts(), background, fx, java.time.Clock.systemDefaultZone());
         navigation.register("Charts", () -> new ChartsView(charts));
         EstimateViewModel estimate = new EstimateViewModel(services.estimatesWithHistory(), services.prices().models(),
-                work, fx);
+                background, fx);
         navigation.register("Estimate", () -> new EstimateView(estimate));
-        HistoryViewModel history = new HistoryViewModel(services.history(), work, fx, request -> {
+        HistoryViewModel history = new HistoryViewModel(services.history(), background, fx, request -> {
             playground.reopen(request);
             window.showView("Playground");
         }, java.time.ZoneId.systemDefault());
         navigation.register("History", () -> new HistoryView(history));
         SettingsViewModel settings = new SettingsViewModel(services.providers(), services.prices(),
-                services.limits(), work, fx);
+                services.limits(), background, fx);
         settings.setOnProfilesChanged(() -> {
             playground.reloadProfiles();
             compare.reloadProfiles();
@@ -218,6 +244,15 @@ public class WorkbenchApp extends Application {
     }
 
     private void closeServices() {
+        if (preferencesWriter != null) {
+            // the last change of the window (its size, the prompt) is written before the app ends
+            preferencesWriter.shutdown();
+            try {
+                preferencesWriter.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (statusRefresh != null) {
             statusRefresh.stop();
         }

@@ -9,6 +9,7 @@ import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.service.batch.BatchSummary;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.Tasks;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
@@ -124,8 +125,8 @@ public final class BatchViewModel {
     }
 
     private final BatchService jobs;
-    private final ScheduledExecutorService work;
     private final FxExecutor fx;
+    private final Tasks tasks;
     private final BatchForm form;
     private final BatchResults rows = new BatchResults();
     private final RunFigures figures = new RunFigures();
@@ -152,10 +153,11 @@ public final class BatchViewModel {
     public BatchViewModel(BatchService jobs, List<String> models, List<String> profiles, ScheduledExecutorService work,
                           FxExecutor fx) {
         this.jobs = jobs;
-        this.work = work;
         this.fx = fx;
+        this.tasks = new Tasks(work, fx);
         this.form = new BatchForm(models, profiles);
-        this.follower = new RunFollower(jobs, rows, work, fx, this::applyProgress);
+        this.follower = new RunFollower(jobs, rows, work, fx, tasks, this::applyProgress,
+                m -> error.set("Cannot read the job's rows: " + m));
     }
 
     /** Jobs a previous session left interrupted: offered for resuming. */
@@ -171,12 +173,7 @@ public final class BatchViewModel {
             return CompletableFuture.completedFuture(null);
         }
         error.set("");
-        return CompletableFuture.supplyAsync(() -> jobs.preview(path), work).handleAsync((p, err) -> {
-            if (err != null) {
-                Throwable c = err.getCause() != null ? err.getCause() : err;
-                error.set("Cannot open " + path.getFileName() + ": " + c.getMessage());
-                return null;
-            }
+        return tasks.run("reading " + path.getFileName(), () -> jobs.preview(path), p -> {
             file.set(path);
             jobId.set(null);
             jobText.set("");
@@ -189,7 +186,10 @@ public final class BatchViewModel {
             figures.clear();
             state.set(State.LOADED);
             return null;
-        }, fx);
+        }, m -> {
+            error.set("Cannot open " + path.getFileName() + ": " + m);
+            return null;
+        });
     }
 
     /** The settings from the form. @throws IllegalArgumentException when a field is wrong */
@@ -214,14 +214,8 @@ public final class BatchViewModel {
         // the rows' counts are taken here, on the FX thread, where the list lives
         long valid = rows.validCount();
         long invalid = rows.entries().size() - valid;
-        return CompletableFuture.supplyAsync(() -> BatchService.describeDryRun(jobs.dryRun(f, s), s, valid, invalid), work)
-                .whenCompleteAsync((text, err) -> {
-                    if (err != null) {
-                        error.set(rootMessage(err));
-                    } else {
-                        dryRunText.set(text);
-                    }
-                }, fx);
+        return tasks.call("estimating " + f.getFileName(),
+                () -> BatchService.describeDryRun(jobs.dryRun(f, s), s, valid, invalid), dryRunText::set, error::set);
     }
 
     /** Creates the job for the loaded file and starts it; the returned future ends with the run. */
@@ -241,8 +235,8 @@ public final class BatchViewModel {
         error.set("");
         stopText.set("");
         state.set(State.RUNNING);
-        CompletableFuture<BatchService.JobInfo> created = CompletableFuture.supplyAsync(() -> jobs.create(f, s, "jsonl"), work);
-        return run(created, s, false);
+        return run(tasks.call("creating a job for " + f.getFileName(), () -> jobs.create(f, s, "jsonl"), info -> { },
+                this::notStarted), s, false);
     }
 
     /** Resumes a job (interrupted, or to retry its failed items) with its remembered settings. */
@@ -258,11 +252,9 @@ public final class BatchViewModel {
         state.set(State.RUNNING);
         error.set("");
         // the items are read on the worker, shown on the FX thread; no thread waits for another
-        CompletableFuture<BatchService.JobInfo> loaded = CompletableFuture.supplyAsync(() -> jobs.items(job.jobId()), work)
-                .thenApplyAsync(items -> {
-                    rows.load(job.jobId(), items);
-                    return job;
-                }, fx);
+        CompletableFuture<BatchService.JobInfo> loaded = tasks.call("reading job " + job.jobId(),
+                () -> jobs.items(job.jobId()), items -> rows.load(job.jobId(), items), this::notStarted)
+                .thenApply(items -> job);
         return run(loaded, s, false);
     }
 
@@ -299,75 +291,88 @@ public final class BatchViewModel {
         state.set(State.RUNNING);
         error.set("");
         stopText.set("");
-        return run(CompletableFuture.supplyAsync(() -> jobs.info(id), work), s, failedOnly);
+        return run(tasks.call("reading job " + id, () -> jobs.info(id), info -> { }, this::notStarted), s, failedOnly);
     }
 
     /** A job the engine has taken, with the settings it runs with. */
     private record Started(BatchService.JobInfo info, BatchSettings settings, BatchEngine.Handle handle) {
     }
 
-    /** {@code failedOnly}: put the job's failed items back and run them, nothing else. */
+    /**
+     * {@code job}: the job to run, read or made off the UI thread (a failure there is shown already);
+     * {@code failedOnly}: put the job's failed items back and run them, nothing else.
+     */
     private CompletableFuture<BatchSummary> run(CompletableFuture<BatchService.JobInfo> job, BatchSettings given,
                                                 boolean failedOnly) {
         CompletableFuture<BatchSummary> done = new CompletableFuture<>();
         finished = done;
         lastSummary = null; // a new run of the job: its summary is made when it ends
         lastSummaryJob = null;
-        job.thenApplyAsync(info -> {
+        job.thenCompose(info -> tasks.call("starting job " + info.jobId(), () -> {
             // on the worker: starting reads the provider's profile and its key (the database, the keyring)
             BatchSettings s = given != null ? given : info.settings();
             BatchListener listener = follower.listener(info.jobId());
             BatchEngine.Handle h = failedOnly ? jobs.retryFailed(info.jobId(), s, listener)
                     : jobs.start(info.jobId(), s, listener);
             return new Started(info, s, h);
-        }, work).thenAcceptAsync(started -> {
-            BatchService.JobInfo info = started.info();
-            BatchSettings s = started.settings();
-            BatchEngine.Handle h = started.handle();
-            runningSettings = s;
-            jobId.set(info.jobId());
-            jobText.set("Job " + info.jobId() + " on " + (s.route() ? "the router's models"
-                    : s.model() == null ? "each row's model" : s.model())
-                    + (s.profile() == null ? "" : " · " + s.profile()));
-            handle = h;
-            follower.start(h);
-            AtomicReference<String> stopped = new AtomicReference<>();
-            h.result().thenApplyAsync(outcome -> {
-                        stopped.set(outcome.stopText());
-                        return jobs.finish(info.jobId(), s, outcome);
-                    }, work)
-                    .whenCompleteAsync((summary, err) -> {
-                        follower.stop();
-                        handle = null;
-                        applyProgress(h.progress());
-                        if (err != null) {
-                            error.set("The batch stopped: " + rootMessage(err) + ". It can be resumed.");
-                            state.set(State.FAILED);
-                        } else {
-                            lastSummary = summary;
-                            lastSummaryJob = info.jobId();
-                            stopText.set(stopped.get() == null ? "" : stopped.get());
-                            summaryText.set((stopped.get() == null ? "" : stopped.get() + "\n")
-                                    + summary.describe().strip());
-                            state.set(State.FINISHED);
-                        }
-                        follower.refreshNow(jobId.get()).whenComplete((v, e2) -> {
-                            if (err != null) {
-                                done.completeExceptionally(err);
-                            } else {
-                                done.complete(summary);
-                            }
-                        });
-                    }, fx);
-        }, fx).exceptionally(err -> {
-            fx.execute(() -> {
-                error.set(rootMessage(err));
-                state.set(file.get() == null ? State.EMPTY : State.LOADED);
-            });
-            done.completeExceptionally(err);
+        }, this::showStarted, this::notStarted)).thenAccept(started -> follow(started, done)).exceptionally(err -> {
+            done.completeExceptionally(Tasks.cause(err));
             return null;
         });
         return done;
+    }
+
+    /** A job could not be read, made or started: said in words, and the panel back to its file. */
+    private void notStarted(String message) {
+        error.set(message);
+        state.set(file.get() == null ? State.EMPTY : State.LOADED);
+    }
+
+    private void showStarted(Started started) {
+        BatchService.JobInfo info = started.info();
+        BatchSettings s = started.settings();
+        runningSettings = s;
+        jobId.set(info.jobId());
+        jobText.set("Job " + info.jobId() + " on " + (s.route() ? "the router's models"
+                : s.model() == null ? "each row's model" : s.model())
+                + (s.profile() == null ? "" : " · " + s.profile()));
+        handle = started.handle();
+        follower.start(started.handle());
+    }
+
+    /** Follows a started run to its end: its summary is made off the UI thread, then shown; then {@code done}. */
+    private void follow(Started started, CompletableFuture<BatchSummary> done) {
+        BatchService.JobInfo info = started.info();
+        BatchEngine.Handle h = started.handle();
+        AtomicReference<String> stopped = new AtomicReference<>();
+        CompletableFuture<BatchSummary> summarized = tasks.thenWork(h.result(), outcome -> {
+            stopped.set(outcome.stopText());
+            return jobs.finish(info.jobId(), started.settings(), outcome);
+        });
+        tasks.follow("the batch job " + info.jobId(), summarized, summary -> {
+            ended(h);
+            lastSummary = summary;
+            lastSummaryJob = info.jobId();
+            stopText.set(stopped.get() == null ? "" : stopped.get());
+            summaryText.set((stopped.get() == null ? "" : stopped.get() + "\n") + summary.describe().strip());
+            state.set(State.FINISHED);
+        }, m -> {
+            ended(h);
+            error.set("The batch stopped: " + m + ". It can be resumed.");
+            state.set(State.FAILED);
+        }).whenComplete((summary, err) -> follower.refreshNow(jobId.get()).whenComplete((v, e2) -> {
+            if (err != null) {
+                done.completeExceptionally(Tasks.cause(err));
+            } else {
+                done.complete(summary);
+            }
+        }));
+    }
+
+    private void ended(BatchEngine.Handle h) {
+        follower.stop();
+        handle = null;
+        applyProgress(h.progress());
     }
 
     private void applyProgress(BatchProgress p) {
@@ -382,7 +387,7 @@ public final class BatchViewModel {
     public void pause() {
         BatchEngine.Handle h = handle;
         if (h != null) {
-            work.execute(h::pause);
+            control("pausing the batch", h::pause);
             state.set(State.PAUSED);
         }
     }
@@ -390,7 +395,7 @@ public final class BatchViewModel {
     public void resumeRun() {
         BatchEngine.Handle h = handle;
         if (h != null) {
-            work.execute(h::resume);
+            control("resuming the batch", h::resume);
             state.set(State.RUNNING);
         }
     }
@@ -398,8 +403,13 @@ public final class BatchViewModel {
     public void cancel() {
         BatchEngine.Handle h = handle;
         if (h != null) {
-            work.execute(h::cancel);
+            control("cancelling the batch", h::cancel);
         }
+    }
+
+    /** Pause, resume and cancel take the engine's lock: off the UI thread, a failure said in the error line. */
+    private void control(String what, Runnable action) {
+        tasks.exec(what, action::run, () -> { }, m -> error.set("Could not finish " + what + ": " + m));
     }
 
     /** Writes the job's results as the batch engine exports them ({@code jsonl} or {@code csv}). */
@@ -408,8 +418,8 @@ public final class BatchViewModel {
         if (id == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("nothing run yet"));
         }
-        return CompletableFuture.runAsync(() -> jobs.export(id, output, format), work)
-                .whenCompleteAsync((v, err) -> error.set(err == null ? "" : rootMessage(err)), fx);
+        return tasks.exec("exporting job " + id, () -> jobs.export(id, output, format), () -> error.set(""),
+                error::set);
     }
 
     /** Writes the job's JSON summary. */
@@ -420,8 +430,8 @@ public final class BatchViewModel {
         }
         // the summary the run ended with (its wall time is the run's); else one made from the stored results
         BatchSummary known = id.equals(lastSummaryJob) ? lastSummary : null;
-        return CompletableFuture.runAsync(() -> jobs.exportSummary(id, known, output), work)
-                .whenCompleteAsync((v, err) -> error.set(err == null ? "" : rootMessage(err)), fx);
+        return tasks.exec("exporting the summary of job " + id, () -> jobs.exportSummary(id, known, output),
+                () -> error.set(""), error::set);
     }
 
     /** Ends the poller (the view is closed for good). */
@@ -436,15 +446,6 @@ public final class BatchViewModel {
     /** Completes when the current run ended and the panel shows its last state. */
     public CompletableFuture<BatchSummary> finished() {
         return finished;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException
-                || c instanceof java.util.concurrent.ExecutionException)) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.toString() : c.getMessage();
     }
 
     public ObjectProperty<State> stateProperty() { return state; }

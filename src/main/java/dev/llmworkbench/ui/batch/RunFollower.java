@@ -5,8 +5,11 @@ import dev.llmworkbench.service.batch.BatchListener;
 import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.Tasks;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +26,14 @@ import java.util.function.Consumer;
  * (the listener's calls come from the engine); the poll runs on {@code work}.
  */
 final class RunFollower {
+    private static final Logger LOG = Logger.getLogger(RunFollower.class.getName());
     private final BatchService jobs;
     private final BatchResults rows;
     private final ScheduledExecutorService work;
     private final FxExecutor fx;
+    private final Tasks tasks;
     private final Consumer<BatchProgress> onProgress;
+    private final Consumer<String> onError;
 
     private final AtomicReference<BatchProgress> latest = new AtomicReference<>();
     private final AtomicBoolean itemsDirty = new AtomicBoolean();
@@ -39,14 +45,19 @@ final class RunFollower {
     private volatile BatchEngine.Handle handle;
     private ScheduledFuture<?> poller;
 
-    /** @param onProgress the progress, on the FX thread */
-    RunFollower(BatchService jobs, BatchResults rows, ScheduledExecutorService work, FxExecutor fx,
-                Consumer<BatchProgress> onProgress) {
+    /**
+     * @param onProgress the progress, on the FX thread
+     * @param onError    a read of the items that failed, in words, on the FX thread
+     */
+    RunFollower(BatchService jobs, BatchResults rows, ScheduledExecutorService work, FxExecutor fx, Tasks tasks,
+                Consumer<BatchProgress> onProgress, Consumer<String> onError) {
         this.jobs = jobs;
         this.rows = rows;
         this.work = work;
         this.fx = fx;
+        this.tasks = tasks;
         this.onProgress = onProgress;
+        this.onError = onError;
     }
 
     /** The listener of the job's next run (called on the worker, before the engine starts it). */
@@ -99,6 +110,9 @@ final class RunFollower {
                 items = u.rows();
                 full = cursor == BatchService.ALL_ITEMS;
             } catch (RuntimeException e) {
+                // the next poll reads again (the items stay marked changed); the final read after the run says it
+                itemsDirty.set(true);
+                LOG.log(Level.WARNING, "the job's items could not be read", e);
                 items = null;
             } finally {
                 long end = System.nanoTime();
@@ -127,13 +141,12 @@ final class RunFollower {
         if (rows.rowsMapped(id)) {
             // the rows are shown already: what changed since the last read (the store's cursor is exact)
             long cursor = rows.cursor();
-            return CompletableFuture.supplyAsync(() -> jobs.itemUpdates(id, cursor), work)
-                    .thenAcceptAsync(u -> {
-                        rows.cursor(u.next());
-                        rows.apply(id, u.rows(), cursor == BatchService.ALL_ITEMS);
-                    }, fx);
+            return tasks.call("reading the changed items of job " + id, () -> jobs.itemUpdates(id, cursor), u -> {
+                rows.cursor(u.next());
+                rows.apply(id, u.rows(), cursor == BatchService.ALL_ITEMS);
+            }, onError).thenAccept(u -> { });
         }
-        return CompletableFuture.supplyAsync(() -> jobs.items(id), work)
-                .thenAcceptAsync(all -> rows.apply(id, all, true), fx);
+        return tasks.call("reading the items of job " + id, () -> jobs.items(id),
+                all -> rows.apply(id, all, true), onError).thenAccept(all -> { });
     }
 }

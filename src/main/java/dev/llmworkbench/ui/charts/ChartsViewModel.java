@@ -2,6 +2,7 @@ package dev.llmworkbench.ui.charts;
 
 import dev.llmworkbench.service.charts.ChartsService;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.Tasks;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,8 +75,7 @@ public final class ChartsViewModel {
     static final int BINS = 20;
 
     private final ChartsService data;
-    private final Executor work;
-    private final FxExecutor fx;
+    private final Tasks tasks;
     private final Clock clock;
     private final AtomicBoolean busy = new AtomicBoolean();
 
@@ -89,20 +89,23 @@ public final class ChartsViewModel {
 
     public ChartsViewModel(ChartsService data, Executor work, FxExecutor fx, Clock clock) {
         this.data = data;
-        this.work = work;
-        this.fx = fx;
+        this.tasks = new Tasks(work, fx);
         this.clock = clock;
     }
 
     /** Reads the runs to filter by. */
     public CompletableFuture<Void> reloadRuns() {
-        return CompletableFuture.supplyAsync(() -> data.runs(200), work).thenAcceptAsync(list -> {
+        return tasks.run("reading the runs", () -> data.runs(200), list -> {
             ChartsService.RunChoice keep = run.get();
             runs.setAll(list);
             if (keep != null) {
                 run.set(list.stream().filter(r -> r.id() == keep.id()).findFirst().orElse(null));
             }
-        }, fx);
+            return null;
+        }, error -> {
+            status.set("Cannot read the runs: " + error);
+            return null;
+        });
     }
 
     /** Recomputes every chart for the filters; skipped while a refresh is under way. */
@@ -114,7 +117,7 @@ public final class ChartsViewModel {
         String m = model.get() == null || model.get().isBlank() ? null : model.get();
         Range r = range.get();
         Instant from = r == null || r.span == null ? null : clock.instant().minus(r.span);
-        return CompletableFuture.supplyAsync(() -> {
+        return tasks.run("computing the charts", () -> {
             List<ChartsService.Sample> all = data.samples(runId, null, from, null);
             List<String> ms = ChartsService.models(all);
             List<ChartsService.Sample> s = m == null ? all : all.stream().filter(x -> m.equals(x.model())).toList();
@@ -131,12 +134,8 @@ public final class ChartsViewModel {
                     ChartsService.tokensPerSecondOverTime(s), ChartsService.cumulativeSpend(s), data.spendPerDay(s),
                     data.priceComparison(s));
             return Map.entry(ms, snap);
-        }, work).handleAsync((res, err) -> {
+        }, res -> {
             busy.set(false);
-            if (err != null) {
-                status.set("Cannot read the data: " + err.getMessage());
-                return null;
-            }
             String keep = model.get();
             if (!models.equals(res.getKey())) {
                 models.setAll(res.getKey());
@@ -145,12 +144,21 @@ public final class ChartsViewModel {
             snapshot.set(res.getValue());
             status.set(res.getValue().samples() + " requests");
             return null;
-        }, fx);
+        }, error -> {
+            busy.set(false);
+            status.set("Cannot read the data: " + error);
+            return null;
+        });
     }
 
-    /** Writes one chart's data as CSV (by {@link ChartsService}, which writes the file). */
-    public void exportCsv(Chart chart, Path out) {
+    /** Writes one chart's data as CSV (by {@link ChartsService}, which writes the file), off the UI thread. */
+    public CompletableFuture<Void> exportCsv(Chart chart, Path out) {
         Snapshot s = snapshot.get();
+        return tasks.exec("exporting " + chart, () -> write(chart, s, out), () -> { },
+                error -> status.set("Export failed: " + error));
+    }
+
+    private void write(Chart chart, Snapshot s, Path out) {
         switch (chart) {
             case TTFT_HISTOGRAM -> data.exportHistogram(s.ttftHistogram(), out);
             case E2E_HISTOGRAM -> data.exportHistogram(s.e2eHistogram(), out);

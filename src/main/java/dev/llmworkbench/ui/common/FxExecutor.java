@@ -36,6 +36,15 @@ public final class FxExecutor implements Executor {
         return SAME_THREAD;
     }
 
+    /**
+     * A UI thread of one's own: {@code thread} runs the tasks, {@code isUiThread} tells whether the caller is on
+     * it (tests: one real thread that stands for the FX thread, so that a view model's UI steps and its workers'
+     * steps never run on the same thread by accident).
+     */
+    public static FxExecutor on(Executor thread, BooleanSupplier isUiThread) {
+        return new FxExecutor(Objects.requireNonNull(thread, "thread"), Objects.requireNonNull(isUiThread, "isUiThread"));
+    }
+
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
@@ -72,6 +81,7 @@ public final class FxExecutor implements Executor {
 
     @Override
     public String toString() {
-        return this == SAME_THREAD ? "FxExecutor[same thread]" : "FxExecutor[FX application thread]";
+        return this == SAME_THREAD ? "FxExecutor[same thread]" : this == PLATFORM ? "FxExecutor[FX application thread]"
+                : "FxExecutor[" + later + "]";
     }
 }

@@ -12,6 +12,7 @@ import dev.llmworkbench.service.chat.ChatRun;
 import dev.llmworkbench.service.chat.ErrorAdvice;
 import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.service.providers.PriceService;
+import dev.llmworkbench.ui.common.Tasks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -60,6 +60,8 @@ public final class CompareViewModel {
         private final BooleanProperty running = new SimpleBooleanProperty(false);
         private volatile LaneSink sink = LaneSink.NONE;
         private ChatRun run;
+        /** Stop was asked for while the lane's run was still starting (off the UI thread). */
+        private boolean stopRequested;
         private ChatOutcome outcome;
 
         Lane(ProviderProfile p, String m) {
@@ -90,6 +92,7 @@ public final class CompareViewModel {
     private final PlaygroundService service;
     private final PriceService prices;
     private final Executor ui;
+    private final Tasks tasks;
     private final StringProperty systemPrompt = new SimpleStringProperty("");
     private final StringProperty prompt = new SimpleStringProperty("");
     private final BooleanProperty thinking = new SimpleBooleanProperty(false);
@@ -99,11 +102,12 @@ public final class CompareViewModel {
     private final StringProperty summary = new SimpleStringProperty("");
     private final BooleanProperty running = new SimpleBooleanProperty(false);
 
-    public CompareViewModel(PlaygroundService service, PriceService prices, ScheduledExecutorService background,
+    public CompareViewModel(PlaygroundService service, PriceService prices, Executor background,
                             Executor ui) {
         this.service = Objects.requireNonNull(service);
         this.prices = Objects.requireNonNull(prices);
         this.ui = Objects.requireNonNull(ui);
+        this.tasks = new Tasks(background, ui);
         reloadProfiles();
         ProviderProfile first = profiles.get(0);
         List<String> ms = models;
@@ -169,10 +173,7 @@ public final class CompareViewModel {
             if (profile == null) {
                 lane.outcome = null;
                 lane.error.set("Choose a provider for this lane.");
-                if (left.decrementAndGet() == 0) {
-                    running.set(false);
-                    summarize();
-                }
+                laneEnded(left);
                 continue;
             }
             ChatRequest.Builder b = ChatRequest.builder(model.isEmpty() ? "qwen3-235b-a22b" : model);
@@ -185,6 +186,8 @@ public final class CompareViewModel {
                 p.set("");
             }
             lane.outcome = null;
+            lane.run = null;
+            lane.stopRequested = false;
             lane.running.set(true);
             LaneSink s = lane.sink;
             s.reset();
@@ -209,19 +212,42 @@ public final class CompareViewModel {
                     }
                 }
             };
-            lane.run = service.start(service.job(profile, req, Priority.NORMAL), obs, RunKind.COMPARE);
-            lane.run.result().thenAccept(o -> ui.execute(() -> {
-                finishLane(lane, o);
-                if (left.decrementAndGet() == 0) {
-                    running.set(false);
-                    summarize();
-                }
-            }));
+            // the job reads the provider's key (the OS keyring: a process start): started off the UI thread
+            tasks.call("starting the lane " + lane.label(), () -> service.start(service.job(profile, req,
+                    Priority.NORMAL), obs, RunKind.COMPARE), started -> {
+                        lane.run = started;
+                        if (lane.stopRequested) {
+                            started.cancel();
+                        }
+                    }, error -> {
+                        lane.running.set(false);
+                        lane.error.set("Cannot run: " + error);
+                        laneEnded(left);
+                    })
+                    .thenCompose(started -> tasks.follow("the lane " + lane.label(), started.result(), o -> {
+                        finishLane(lane, o);
+                        laneEnded(left);
+                    }, error -> {
+                        lane.sink.end();
+                        lane.running.set(false);
+                        lane.error.set(error);
+                        laneEnded(left);
+                    }));
+        }
+    }
+
+    private void laneEnded(AtomicInteger left) {
+        if (left.decrementAndGet() == 0) {
+            running.set(false);
+            summarize();
         }
     }
 
     public void stop() {
         for (Lane l : lanes) {
+            if (l.running.get()) {
+                l.stopRequested = true; // a lane still starting is cancelled as soon as it has started
+            }
             if (l.run != null) {
                 l.run.cancel();
             }

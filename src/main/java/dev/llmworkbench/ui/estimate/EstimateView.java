@@ -144,6 +144,9 @@ public final class EstimateView extends BorderPane {
         HBox.setHgrow(chart, javafx.scene.layout.Priority.ALWAYS);
         top.getChildren().add(chart);
         chart.setPrefHeight(320);
+        chart.setMinWidth(120); // the chart narrows at 1024 px, never the form (which would push the window wider)
+        chart.setPrefWidth(360);
+        models.setMinHeight(96); // a few models always show, however low the window
 
         Label saving = new Label();
         saving.setId("estimate-router-saving");
@@ -151,7 +154,12 @@ public final class EstimateView extends BorderPane {
         saving.textProperty().bind(vm.routerSavingProperty());
         VBox bottom = new VBox(8, saving, table);
         VBox.setVgrow(table, javafx.scene.layout.Priority.ALWAYS);
-        SplitPane split = new SplitPane(top, bottom);
+        // the form scrolls in its pane when the window is low, rather than squeezing the model list
+        javafx.scene.control.ScrollPane topScroll = new javafx.scene.control.ScrollPane(top);
+        topScroll.setFitToWidth(true);
+        topScroll.setFitToHeight(true);
+        topScroll.setId("estimate-top");
+        SplitPane split = new SplitPane(topScroll, bottom);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.55);
         setCenter(split);

@@ -2,6 +2,7 @@ package dev.llmworkbench.ui.estimate;
 
 import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.Tasks;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ public final class EstimateViewModel {
     static final int HISTORY_PROMPTS = 200;
 
     private final EstimateService estimates;
-    private final Executor work;
     private final FxExecutor fx;
+    private final Tasks tasks;
 
     private final ObservableList<String> models = FXCollections.observableArrayList();
     private final ObservableList<String> chosen = FXCollections.observableArrayList();
@@ -45,8 +46,8 @@ public final class EstimateViewModel {
 
     public EstimateViewModel(EstimateService estimates, List<String> models, Executor work, FxExecutor fx) {
         this.estimates = estimates;
-        this.work = work;
         this.fx = fx;
+        this.tasks = new Tasks(work, fx);
         this.models.setAll(models);
         chosen.setAll(models.stream().limit(4).toList());
     }
@@ -90,23 +91,24 @@ public final class EstimateViewModel {
         }
         List<String> ms = List.copyOf(chosen);
         String baseline = ms.isEmpty() ? null : ms.get(0);
-        return CompletableFuture.supplyAsync(() -> {
+        record Result(List<EstimateService.ModelEstimate> estimates, String saving) { }
+        return tasks.run("estimating", () -> {
             List<EstimateService.ModelEstimate> est = estimates.estimate(w, ms);
             String saving = baseline == null ? "" : describe(estimates.routerSaving(
                     estimates.historyPrompts(HISTORY_PROMPTS), baseline, w));
-            return new Object[] {est, saving};
-        }, work).handleAsync((r, err) -> {
-            if (err != null) {
-                error.set(err.getCause() != null ? err.getCause().getMessage() : err.getMessage());
-            } else {
-                error.set("");
-                @SuppressWarnings("unchecked")
-                List<EstimateService.ModelEstimate> est = (List<EstimateService.ModelEstimate>) r[0];
-                rows.setAll(est);
-                routerSaving.set((String) r[1]);
-            }
+            return new Result(est, saving);
+        }, r -> {
+            error.set("");
+            rows.setAll(r.estimates());
+            routerSaving.set(r.saving());
             return null;
-        }, fx);
+        }, this::failed);
+    }
+
+    /** The one handler of this view's failures: the message in words, under the form. */
+    private Void failed(String message) {
+        error.set(message);
+        return null;
     }
 
     private static String describe(EstimateService.RouterSaving s) {
@@ -132,15 +134,11 @@ public final class EstimateViewModel {
     /** Input tokens per request from a prompt file (for the first chosen model's tokenizer). */
     public CompletableFuture<Void> inputFromFile(Path file) {
         String m = chosen.isEmpty() ? models.get(0) : chosen.get(0);
-        return CompletableFuture.supplyAsync(() -> estimates.inputTokensOfFile(file, m), work)
-                .handleAsync((t, err) -> {
-                    if (err != null) {
-                        error.set(err.getCause() != null ? err.getCause().getMessage() : err.getMessage());
-                    } else {
-                        inputTokens.set(String.valueOf(t));
-                    }
+        return tasks.run("counting the tokens of " + file.getFileName(), () -> estimates.inputTokensOfFile(file, m),
+                t -> {
+                    inputTokens.set(String.valueOf(t));
                     return null;
-                }, fx);
+                }, this::failed);
     }
 
     /**
@@ -149,12 +147,10 @@ public final class EstimateViewModel {
      */
     public CompletableFuture<Void> inputFromHistory() {
         String m = chosen.isEmpty() ? models.get(0) : chosen.get(0);
-        return CompletableFuture.supplyAsync(() -> new long[] {estimates.inputTokensOfHistory(m, HISTORY_PROMPTS),
-                estimates.outputTokensOfHistory(HISTORY_RESULTS)}, work)
-                .handleAsync((t, err) -> {
-                    if (err != null) {
-                        error.set(err.getMessage());
-                    } else if (t[0] == 0 && t[1] == 0) {
+        return tasks.run("reading the history's tokens", () -> new long[] {
+                estimates.inputTokensOfHistory(m, HISTORY_PROMPTS), estimates.outputTokensOfHistory(HISTORY_RESULTS)},
+                t -> {
+                    if (t[0] == 0 && t[1] == 0) {
                         error.set("The history has no prompts or answers yet.");
                     } else {
                         error.set("");
@@ -166,7 +162,7 @@ public final class EstimateViewModel {
                         }
                     }
                     return null;
-                }, fx);
+                }, this::failed);
     }
 
     /**
@@ -174,11 +170,9 @@ public final class EstimateViewModel {
      * {@link #historyNoteProperty()} says what it was taken from.
      */
     public CompletableFuture<Void> requestsPerDayFromHistory() {
-        return CompletableFuture.supplyAsync(() -> estimates.paceOfHistory(HISTORY_DAYS), work)
-                .handleAsync((pace, err) -> {
-                    if (err != null) {
-                        error.set(err.getMessage());
-                    } else if (pace == null) {
+        return tasks.run("reading the history's pace", () -> estimates.paceOfHistory(HISTORY_DAYS),
+                pace -> {
+                    if (pace == null) {
                         error.set("The history has no requests in the last " + HISTORY_DAYS + " days.");
                     } else {
                         error.set("");
@@ -186,7 +180,7 @@ public final class EstimateViewModel {
                         historyNote.set(pace.describe());
                     }
                     return null;
-                }, fx);
+                }, this::failed);
     }
 
     /** What the requests per day were taken from ("90 requests over 1.0 h of history: 2160 a day at that pace"). */
@@ -194,9 +188,11 @@ public final class EstimateViewModel {
         return historyNote;
     }
 
-    /** Writes the table as CSV (by {@link EstimateService}, which writes the file). */
-    public void exportCsv(Path out) {
-        estimates.exportCsv(List.copyOf(rows), out);
+    /** Writes the table as CSV (by {@link EstimateService}, which writes the file), off the UI thread. */
+    public CompletableFuture<Void> exportCsv(Path out) {
+        List<EstimateService.ModelEstimate> table = List.copyOf(rows);
+        return tasks.exec("exporting the estimate", () -> estimates.exportCsv(table, out), () -> error.set(""),
+                m -> error.set("Export failed: " + m));
     }
 
     public ObservableList<String> models() { return models; }

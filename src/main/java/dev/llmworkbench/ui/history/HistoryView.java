@@ -79,10 +79,12 @@ public final class HistoryView extends BorderPane {
         Label none = new Label("No runs yet: runs from the Playground, Compare, Batch and benchmarks appear here.");
         none.setWrapText(true);
         table.setPlaceholder(none);
-        table.getColumns().add(col("#", 40, r -> new ReadOnlyStringWrapper(String.valueOf(r.id()))));
-        table.getColumns().add(col("When", 110, r -> new ReadOnlyStringWrapper(TIME.format(r.createdAt()))));
-        table.getColumns().add(col("Kind", 80, r -> new ReadOnlyStringWrapper(r.kind())));
-        table.getColumns().add(col("Status", 80, r -> new ReadOnlyStringWrapper(r.status())));
+        table.getColumns().add(col("#", 48, r -> new ReadOnlyStringWrapper(String.valueOf(r.id()))));
+        table.getColumns().add(col("When", 128, r -> new ReadOnlyStringWrapper(TIME.format(r.createdAt()))));
+        table.getColumns().add(col("Kind", 104, r -> new ReadOnlyStringWrapper(r.kind())));
+        table.getColumns().add(col("Status", 92, r -> new ReadOnlyStringWrapper(r.status())));
+        // the short, fixed-format columns are never narrowed below their text ("12-03 12:35", "benchmark", "cancelled")
+        table.getColumns().forEach(c -> c.setMinWidth(c.getPrefWidth()));
         table.getColumns().add(col("Models", 170, r -> new ReadOnlyStringWrapper(String.join(", ", r.models()))));
         table.getColumns().add(col("Provider", 110, r -> new ReadOnlyStringWrapper(r.provider())));
         table.getColumns().add(col("Title", 320, r -> new ReadOnlyStringWrapper(r.title())));

@@ -3,6 +3,7 @@ package dev.llmworkbench.ui.history;
 import dev.llmworkbench.service.history.HistoryService;
 import dev.llmworkbench.service.playground.ReopenRequest;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.Tasks;
 import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,8 +30,7 @@ public final class HistoryViewModel {
     static final int LIMIT = 500;
 
     private final HistoryService history;
-    private final Executor work;
-    private final FxExecutor fx;
+    private final Tasks tasks;
     private final Consumer<ReopenRequest> reopen;
     private final ZoneId zone;
 
@@ -51,8 +51,7 @@ public final class HistoryViewModel {
     public HistoryViewModel(HistoryService history, Executor work, FxExecutor fx, Consumer<ReopenRequest> reopen,
                             ZoneId zone) {
         this.history = history;
-        this.work = work;
-        this.fx = fx;
+        this.tasks = new Tasks(work, fx);
         this.reopen = reopen;
         this.zone = zone;
         kinds.add(ALL);
@@ -67,20 +66,18 @@ public final class HistoryViewModel {
         String t = text.get();
         Instant f = from.get() == null ? null : from.get().atStartOfDay(zone).toInstant();
         Instant u = to.get() == null ? null : to.get().plusDays(1).atStartOfDay(zone).toInstant();
-        return CompletableFuture.supplyAsync(() -> history.list(k, m, t, f, u, LIMIT), work)
-                .handleAsync((list, err) -> {
-                    if (err != null) {
-                        message.set("Cannot read the history: " + err.getMessage());
-                    } else {
-                        Long keep = selected.get() == null ? null : selected.get().id();
-                        runs.setAll(list);
-                        message.set(list.size() + (list.size() == LIMIT ? "+" : "") + " runs");
-                        if (keep != null) {
-                            selected.set(list.stream().filter(r -> r.id() == keep).findFirst().orElse(null));
-                        }
-                    }
-                    return null;
-                }, fx);
+        return tasks.run("reading the history", () -> history.list(k, m, t, f, u, LIMIT), list -> {
+            Long keep = selected.get() == null ? null : selected.get().id();
+            runs.setAll(list);
+            message.set(list.size() + (list.size() == LIMIT ? "+" : "") + " runs");
+            if (keep != null) {
+                selected.set(list.stream().filter(r -> r.id() == keep).findFirst().orElse(null));
+            }
+            return null;
+        }, error -> {
+            message.set("Cannot read the history: " + error);
+            return null;
+        });
     }
 
     private void loadDetails(HistoryService.RunRow r) {
@@ -91,7 +88,7 @@ public final class HistoryViewModel {
             reasoning.set("");
             return;
         }
-        CompletableFuture.supplyAsync(() -> history.details(r.id()), work).thenAcceptAsync(d -> {
+        tasks.call("reading run #" + r.id(), () -> history.details(r.id()), d -> {
             if (selected.get() == null || selected.get().id() != r.id() || d.isEmpty()) {
                 return;
             }
@@ -137,7 +134,7 @@ public final class HistoryViewModel {
                     : rd.results().get(0).requestJson());
             response.set(resp.toString());
             reasoning.set(reas.toString());
-        }, fx);
+        }, error -> message.set("Cannot read run #" + r.id() + ": " + error));
     }
 
     private static String num(Double d) {
@@ -150,8 +147,8 @@ public final class HistoryViewModel {
         if (r == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.supplyAsync(() -> history.reopen(r.id()), work)
-                .thenAcceptAsync(o -> o.ifPresent(reopen), fx);
+        return tasks.call("reopening run #" + r.id(), () -> history.reopen(r.id()), o -> o.ifPresent(reopen),
+                error -> message.set("Cannot reopen run #" + r.id() + ": " + error)).thenAccept(o -> { });
     }
 
     /** Deletes the selected run with its results. */
@@ -160,8 +157,8 @@ public final class HistoryViewModel {
         if (r == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.runAsync(() -> history.delete(r.id()), work)
-                .thenRunAsync(() -> selected.set(null), fx).thenCompose(v -> refresh());
+        return tasks.exec("deleting run #" + r.id(), () -> history.delete(r.id()), () -> selected.set(null),
+                error -> message.set("Cannot delete run #" + r.id() + ": " + error)).thenCompose(v -> refresh());
     }
 
     /** Exports the selected run (jsonl or csv). */
@@ -170,9 +167,9 @@ public final class HistoryViewModel {
         if (r == null) {
             return CompletableFuture.completedFuture(0);
         }
-        return CompletableFuture.supplyAsync(() -> history.export(r.id(), out, format), work)
-                .whenCompleteAsync((count, err) -> message.set(err != null ? "Export failed: " + err.getMessage()
-                        : "Exported " + count + " lines to " + out.getFileName()), fx);
+        return tasks.call("exporting run #" + r.id(), () -> history.export(r.id(), out, format),
+                count -> message.set("Exported " + count + " lines to " + out.getFileName()),
+                error -> message.set("Export failed: " + error));
     }
 
     public ObservableList<HistoryService.RunRow> runs() { return runs; }

@@ -8,12 +8,11 @@ import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.providers.ProviderPreset;
 import dev.llmworkbench.service.providers.ProviderService;
+import dev.llmworkbench.ui.common.Tasks;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -31,8 +30,7 @@ import javafx.collections.ObservableList;
 final class ParametersViewModel {
     private final PlaygroundService service;
     private final PriceService prices;
-    private final ScheduledExecutorService background;
-    private final Executor ui;
+    private final Tasks tasks;
 
     private final ObservableList<ProviderProfile> profiles = FXCollections.observableArrayList();
     private final ObjectProperty<ProviderProfile> profile = new SimpleObjectProperty<>(this, "profile");
@@ -51,12 +49,10 @@ final class ParametersViewModel {
     private final StringProperty schemaJson = new SimpleStringProperty(this, "schemaJson", "");
     private final StringProperty toolsJson = new SimpleStringProperty(this, "toolsJson", "");
 
-    ParametersViewModel(PlaygroundService service, PriceService prices, ScheduledExecutorService background,
-                        Executor ui) {
+    ParametersViewModel(PlaygroundService service, PriceService prices, Tasks tasks) {
         this.service = Objects.requireNonNull(service, "service");
         this.prices = Objects.requireNonNull(prices, "prices");
-        this.background = Objects.requireNonNull(background, "background");
-        this.ui = Objects.requireNonNull(ui, "ui");
+        this.tasks = Objects.requireNonNull(tasks, "tasks");
         reloadProfiles();
         profile.addListener((o, was, now) -> {
             if (now != null) {
@@ -99,20 +95,18 @@ final class ParametersViewModel {
             return;
         }
         // the models the server lists come first, fetched off the UI thread
-        background.execute(() -> {
-            ProviderService.ConnectionResult r = service.providers().testConnection(p, null);
-            if (r.ok() && !r.models().isEmpty()) {
-                ui.execute(() -> {
-                    if (p.equals(profile.get())) {
-                        LinkedHashSet<String> merged = new LinkedHashSet<>(r.models());
-                        merged.addAll(prices.models());
-                        String keep = model.get();
-                        models.setAll(merged);
-                        model.set(keep);
-                    }
-                });
+        // (a server that cannot be reached leaves the catalogue's models: a failure is logged, not shown, since
+        // the Run that follows says what is wrong with the provider in its own words)
+        tasks.run("listing the models of " + p.name(), () -> service.providers().testConnection(p, null), r -> {
+            if (r.ok() && !r.models().isEmpty() && p.equals(profile.get())) {
+                LinkedHashSet<String> merged = new LinkedHashSet<>(r.models());
+                merged.addAll(prices.models());
+                String keep = model.get();
+                models.setAll(merged);
+                model.set(keep);
             }
-        });
+            return null;
+        }, error -> null);
     }
 
     // ------------------------------------------------------------------ into a request

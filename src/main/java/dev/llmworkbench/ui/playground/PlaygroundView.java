@@ -297,6 +297,7 @@ public final class PlaygroundView extends BorderPane {
         costDetail.setId("cost-detail");
         costDetail.getStyleClass().add(Styles.TEXT_MUTED);
         costDetail.setWrapText(true);
+        costDetail.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // wraps to a second line, never "…"
         costDetail.textProperty().bind(vm.costDetailProperty());
         costDetail.managedProperty().bind(vm.costDetailProperty().isNotEmpty());
         costDetail.visibleProperty().bind(vm.costDetailProperty().isNotEmpty());

@@ -13,6 +13,7 @@ import dev.llmworkbench.service.playground.PromptTemplates;
 import dev.llmworkbench.service.playground.PlaygroundDraft;
 import dev.llmworkbench.service.playground.ReopenRequest;
 import dev.llmworkbench.service.providers.PriceService;
+import dev.llmworkbench.ui.common.Tasks;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -91,10 +92,11 @@ public final class PlaygroundViewModel {
         Objects.requireNonNull(library, "library");
         Objects.requireNonNull(background, "background");
         Objects.requireNonNull(ui, "ui");
-        parameters = new ParametersViewModel(service, prices, background, ui);
+        Tasks tasks = new Tasks(background, ui);
+        parameters = new ParametersViewModel(service, prices, tasks);
         editor = new PromptEditorViewModel(prices, background, ui, parameters.profileProperty()::get);
-        run = new RunViewModel(service, editor, conversation, parameters, notice, ui);
-        this.library = new PromptLibraryViewModel(library, editor, parameters, notice, background, ui);
+        run = new RunViewModel(service, editor, conversation, parameters, notice, tasks, ui);
+        this.library = new PromptLibraryViewModel(library, editor, parameters, notice, tasks);
         // the estimate follows the request: the prompts (the editor listens to them), the model,
         // max_tokens, the conversation and the prices
         editor.estimateRequestsWith(run::buildRequestOrNull);
@@ -104,7 +106,7 @@ public final class PlaygroundViewModel {
         }
         conversation.turns().addListener((ListChangeListener<Message>) c -> changed.run());
         prices.addListener(() -> ui.execute(changed));
-        this.library.reload();
+        this.library.reload(); // a failure is said in the notice
         editor.scheduleAnalysis();
     }
 

@@ -2,13 +2,11 @@ package dev.llmworkbench.ui.playground;
 
 import dev.llmworkbench.service.playground.PromptLibraryService;
 import dev.llmworkbench.service.playground.PromptLibraryService.SavedPrompt;
+import dev.llmworkbench.ui.common.Tasks;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -23,8 +21,7 @@ final class PromptLibraryViewModel {
     private final PromptEditorViewModel editor;
     private final ParametersViewModel parameters;
     private final StringProperty notice;
-    private final ScheduledExecutorService background;
-    private final Executor ui;
+    private final Tasks tasks;
 
     private final ObservableList<String> promptNames = FXCollections.observableArrayList();
     private final ObservableList<SavedPrompt> versions = FXCollections.observableArrayList();
@@ -34,18 +31,18 @@ final class PromptLibraryViewModel {
     private String versionsOf;
 
     PromptLibraryViewModel(PromptLibraryService library, PromptEditorViewModel editor, ParametersViewModel parameters,
-                           StringProperty notice, ScheduledExecutorService background, Executor ui) {
+                           StringProperty notice, Tasks tasks) {
         this.library = Objects.requireNonNull(library, "library");
         this.editor = Objects.requireNonNull(editor, "editor");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.notice = Objects.requireNonNull(notice, "notice");
-        this.background = Objects.requireNonNull(background, "background");
-        this.ui = Objects.requireNonNull(ui, "ui");
+        this.tasks = Objects.requireNonNull(tasks, "tasks");
     }
 
-    /** Reads the library's prompt names off the UI thread. */
+    /** Reads the library's prompt names off the UI thread; a failure is said in the notice. */
     CompletableFuture<Void> reload() {
-        return CompletableFuture.supplyAsync(library::names, background).thenAcceptAsync(promptNames::setAll, ui);
+        return tasks.call("reading the prompt library", library::names, promptNames::setAll,
+                error -> notice.set("Cannot read the saved prompts: " + error)).thenAccept(names -> { });
     }
 
     /**
@@ -58,22 +55,15 @@ final class PromptLibraryViewModel {
         String user = editor.userPromptProperty().get();
         Map<String, String> vars = editor.variableValues();
         record Saved(SavedPrompt prompt, List<String> names, List<SavedPrompt> versions) { }
-        CompletableFuture<Saved> work = CompletableFuture.supplyAsync(() -> {
+        return tasks.call("saving the prompt " + name, () -> {
             SavedPrompt saved = library.save(name, system, user, vars, params);
             return new Saved(saved, library.names(), library.versions(saved.name()));
-        }, background);
-        return work.handleAsync((s, err) -> {
-            if (err != null) {
-                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                notice.set(c.getMessage());
-                throw new CompletionException(c);
-            }
+        }, s -> {
             promptNames.setAll(s.names());
             versionsOf = s.prompt().name();
             versions.setAll(s.versions());
             notice.set("Saved " + s.prompt().label() + ".");
-            return s.prompt();
-        }, ui);
+        }, notice::set).thenApply(Saved::prompt);
     }
 
     /** Reads the versions of a saved prompt off the UI thread. */
@@ -83,12 +73,11 @@ final class PromptLibraryViewModel {
             versions.clear();
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.supplyAsync(() -> library.versions(name), background)
-                .thenAcceptAsync(v -> {
-                    if (Objects.equals(versionsOf, name)) {
-                        versions.setAll(v);
-                    }
-                }, ui);
+        return tasks.call("reading the versions of " + name, () -> library.versions(name), v -> {
+            if (Objects.equals(versionsOf, name)) {
+                versions.setAll(v);
+            }
+        }, error -> notice.set("Cannot read the versions of " + name + ": " + error)).thenAccept(v -> { });
     }
 
     /** Reopens a saved version: prompts, variables and parameters. */

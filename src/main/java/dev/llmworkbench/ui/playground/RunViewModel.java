@@ -4,12 +4,12 @@ import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.ChatRequest;
 import dev.llmworkbench.domain.Completion;
 import dev.llmworkbench.domain.Message;
+import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.ResponseFormat;
 import dev.llmworkbench.domain.Role;
 import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.domain.Attempt;
-import dev.llmworkbench.service.chat.ChatJob;
 import dev.llmworkbench.service.chat.ChatObserver;
 import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.service.chat.ChatRun;
@@ -19,6 +19,7 @@ import dev.llmworkbench.service.playground.JsonCheck;
 import dev.llmworkbench.service.playground.PlaygroundDraft;
 import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.service.providers.ProviderService;
+import dev.llmworkbench.ui.common.Tasks;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel.State;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel.StreamSink;
 import java.time.Duration;
@@ -57,7 +58,10 @@ final class RunViewModel {
     private final ConversationViewModel conversation;
     private final ParametersViewModel parameters;
     private final StringProperty notice;
+    private final Tasks tasks;
     private final Executor ui;
+    /** Stop was asked for before the run had started (it starts off the UI thread). UI thread. */
+    private boolean stopRequested;
     private final MetricsViewModel metrics;
 
     private final ReadOnlyObjectWrapper<State> state = new ReadOnlyObjectWrapper<>(this, "state", State.IDLE);
@@ -81,12 +85,13 @@ final class RunViewModel {
     private Ending ending = Ending.NONE;
 
     RunViewModel(PlaygroundService service, PromptEditorViewModel editor, ConversationViewModel conversation,
-                 ParametersViewModel parameters, StringProperty notice, Executor ui) {
+                 ParametersViewModel parameters, StringProperty notice, Tasks tasks, Executor ui) {
         this.service = Objects.requireNonNull(service, "service");
         this.editor = Objects.requireNonNull(editor, "editor");
         this.conversation = Objects.requireNonNull(conversation, "conversation");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.notice = Objects.requireNonNull(notice, "notice");
+        this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.ui = Objects.requireNonNull(ui, "ui");
         this.metrics = new MetricsViewModel(ui);
     }
@@ -199,10 +204,11 @@ final class RunViewModel {
             return;
         }
         ProviderProfile p = parameters.profileProperty().get();
-        ChatJob job = service.job(p, request, parameters.priorityProperty().get());
+        Priority priority = parameters.priorityProperty().get();
         clearOutput();
         requestJson.set(RequestValues.pretty(service.requestJson(p, request)));
         settle(true, Ending.NONE);
+        stopRequested = false;
         StreamSink s = sink;
         s.reset();
         metrics.start();
@@ -212,15 +218,31 @@ final class RunViewModel {
         // what the Playground holds now, kept with the run: the History reopens it as it was
         PlaygroundDraft draft = new PlaygroundDraft(editor.systemPromptProperty().get(),
                 editor.userPromptProperty().get(), editor.variableValues(), parameters.toMap(), conversation.turns());
-        current = service.start(job, observer(s, events, headers), RunKind.SINGLE, draft);
-        current.result().thenAccept(o -> {
-            String eventsText = events.text(); // formatted here, off the UI thread
-            ui.execute(() -> {
-                rawEvents.set(eventsText);
-                responseHeaders.set(headers.get());
-                finish(o, sentUser);
-            });
-        });
+        ChatObserver observer = observer(s, events, headers);
+        record Finished(ChatOutcome outcome, String events) { }
+        // the job reads the provider's key (the OS keyring: a process start), so the run starts off the UI thread
+        tasks.call("starting a run", () -> service.start(service.job(p, request, priority), observer, RunKind.SINGLE,
+                draft), started -> {
+                    current = started;
+                    if (stopRequested) {
+                        started.cancel();
+                    }
+                }, error -> {
+                    showError("Cannot run", error, ErrorAdvice.Action.NONE);
+                    settle(false, Ending.FAILED);
+                })
+                // the raw events are formatted off the UI thread, on the thread that ends the run
+                .thenCompose(started -> tasks.follow("a run", started.result()
+                        .thenApply(o -> new Finished(o, events.text())), f -> {
+                            rawEvents.set(f.events());
+                            responseHeaders.set(headers.get());
+                            finish(f.outcome(), sentUser);
+                        }, error -> {
+                            current = null;
+                            sink.end();
+                            showError("The run failed", error, ErrorAdvice.Action.NONE);
+                            settle(false, Ending.FAILED);
+                        }));
     }
 
     private void reject(String why) {
@@ -308,8 +330,11 @@ final class RunViewModel {
 
     /** Stops the run; what arrived stays. */
     void stop() {
-        if (current != null && isRunning()) {
-            current.cancel();
+        if (isRunning()) {
+            stopRequested = true; // a run still starting is cancelled as soon as it has started
+            if (current != null) {
+                current.cancel();
+            }
         }
     }
 

@@ -221,7 +221,8 @@ public final class SettingsView extends BorderPane {
         out.setOnEditCommit(e -> vm.setPrice(e.getRowValue(), e.getRowValue().inputPerM().toPlainString(), e.getNewValue()));
         table.getColumns().add(in);
         table.getColumns().add(out);
-        table.getColumns().add(column("Date", p -> p.priceDate() == null ? "" : p.priceDate().toString(), 90));
+        table.getColumns().add(column("Date", p -> p.priceDate() == null ? "" : p.priceDate().toString(), 104));
+        table.getColumns().get(table.getColumns().size() - 1).setMinWidth(104); // "2026-11-24" whole
         table.getColumns().add(column("Override", p -> p.userOverride() ? "✎ yours" : "", 80));
         VBox.setVgrow(table, Priority.ALWAYS);
         Button remove = new Button("Remove override");

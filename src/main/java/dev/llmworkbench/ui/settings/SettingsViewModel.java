@@ -14,11 +14,11 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -33,9 +33,9 @@ public final class SettingsViewModel {
     private final ProviderService providers;
     private final PriceService prices;
     private final LimitsService limits;
-    private final ScheduledExecutorService background;
     private final Tasks tasks;
     private final Executor ui;
+    private final CompletableFuture<Void> loaded;
     private Runnable onProfilesChanged = () -> { };
 
     private final ObservableList<ProviderProfile> profiles = FXCollections.observableArrayList();
@@ -65,14 +65,13 @@ public final class SettingsViewModel {
     private final StringProperty pricesMessage = new SimpleStringProperty("");
 
     public SettingsViewModel(ProviderService providers, PriceService prices, LimitsService limits,
-                             ScheduledExecutorService background, Executor ui) {
+                             Executor background, Executor ui) {
         this.providers = Objects.requireNonNull(providers);
         this.prices = Objects.requireNonNull(prices);
         this.limits = Objects.requireNonNull(limits);
-        this.background = Objects.requireNonNull(background);
         this.ui = Objects.requireNonNull(ui);
         this.tasks = new Tasks(background, ui);
-        reload();
+        this.loaded = reload();
         preset.addListener((o, a, p) -> {
             if (p != null && !ProviderPreset.SIMULATOR.equals(p.name())) {
                 name.set(p.name());
@@ -88,16 +87,30 @@ public final class SettingsViewModel {
         onProfilesChanged = r == null ? () -> { } : r;
     }
 
-    private void reload() {
-        profiles.setAll(providers.savedProfiles());
-        LimitsService.Tier t = limits.tier();
-        tierName.set(t.name());
-        rpm.set(Integer.toString(t.requestsPerMinute()));
-        tpm.set(Long.toString(t.tokensPerMinute()));
-        dailyBudget.set(limits.dailyBudgetUsd() == null ? "" : limits.dailyBudgetUsd().toPlainString());
-        hourlyTokens.set(limits.hourlyTokenBudget() == null ? "" : limits.hourlyTokenBudget().toString());
-        keyStatus.set(providers.keyStorage());
+    /** Reads the saved profiles and limits off the UI thread (the store), then fills the form with them. */
+    private CompletableFuture<Void> reload() {
+        record Stored(List<ProviderProfile> profiles, LimitsService.Tier tier, BigDecimal dailyUsd, Long hourlyTokens,
+                      String keyStorage) { }
         reloadPrices();
+        return tasks.run("reading the settings", () -> new Stored(providers.savedProfiles(), limits.tier(),
+                limits.dailyBudgetUsd(), limits.hourlyTokenBudget(), providers.keyStorage()), st -> {
+                    profiles.setAll(st.profiles());
+                    tierName.set(st.tier().name());
+                    rpm.set(Integer.toString(st.tier().requestsPerMinute()));
+                    tpm.set(Long.toString(st.tier().tokensPerMinute()));
+                    dailyBudget.set(st.dailyUsd() == null ? "" : st.dailyUsd().toPlainString());
+                    hourlyTokens.set(st.hourlyTokens() == null ? "" : st.hourlyTokens().toString());
+                    keyStatus.set(st.keyStorage());
+                    return null;
+                }, error -> {
+                    message.set("Cannot read the settings: " + error);
+                    return null;
+                });
+    }
+
+    /** Completes when the settings read at the start are in the form (tests). */
+    public CompletableFuture<Void> loaded() {
+        return loaded;
     }
 
     private void reloadPrices() {
@@ -122,7 +135,17 @@ public final class SettingsViewModel {
         proxy.set(p.proxy() == null ? "" : p.proxy());
         caCert.set(p.caCertPath() == null ? "" : p.caCertPath());
         dialect.set(p.dialect());
-        message.set(providers.hasKey(p) ? "A key is stored; leave the key field empty to keep it." : "No key stored.");
+        message.set("");
+        // whether a key is stored is the secret store's answer (the OS keyring): asked off the UI thread
+        tasks.run("looking up the key of " + p.name(), () -> providers.hasKey(p), has -> {
+            if (p.name().equals(name.get())) {
+                message.set(has ? "A key is stored; leave the key field empty to keep it." : "No key stored.");
+            }
+            return null;
+        }, error -> {
+            message.set("Cannot tell whether a key is stored: " + error);
+            return null;
+        });
     }
 
     /** The profile the form describes. */
@@ -199,11 +222,12 @@ public final class SettingsViewModel {
             message.set(e.getMessage());
             return;
         }
-        ProviderProfile saved = providers.find(p.name()).orElse(null);
         ApiKey typed = ApiKey.ofNullable(key.get());
-        ProviderProfile withRef = saved != null ? p.withKeyRef(saved.keyRef()) : p;
         message.set("Testing " + p.baseUrl() + " …");
-        tasks.run("testing " + p.baseUrl(), () -> providers.testConnection(withRef, typed), r -> {
+        tasks.run("testing " + p.baseUrl(), () -> {
+            ProviderProfile saved = providers.find(p.name()).orElse(null);
+            return providers.testConnection(saved != null ? p.withKeyRef(saved.keyRef()) : p, typed);
+        }, r -> {
             message.set(r.ok() ? "Connected: " + r.models().size() + " models: "
                     + String.join(", ", r.models().subList(0, Math.min(12, r.models().size())))
                     + (r.models().size() > 12 ? ", …" : "") : "Failed: " + r.error());
@@ -214,16 +238,32 @@ public final class SettingsViewModel {
         });
     }
 
-    public void applyLimits() {
+    /** Applies and stores the limits of the form (stored off the UI thread). */
+    public CompletableFuture<Void> applyLimits() {
+        LimitsService.Tier tier;
+        BigDecimal daily;
+        Long hourly;
         try {
-            limits.setTier(new LimitsService.Tier(tierName.get().trim(), Integer.parseInt(rpm.get().trim()),
-                    Long.parseLong(tpm.get().trim())));
-            limits.setDailyBudgetUsd(dailyBudget.get().isBlank() ? null : new BigDecimal(dailyBudget.get().trim()));
-            limits.setHourlyTokenBudget(hourlyTokens.get().isBlank() ? null : Long.parseLong(hourlyTokens.get().trim()));
-            limitsMessage.set("Applied.");
+            tier = new LimitsService.Tier(tierName.get().trim(), Integer.parseInt(rpm.get().trim()),
+                    Long.parseLong(tpm.get().trim()));
+            daily = dailyBudget.get().isBlank() ? null : new BigDecimal(dailyBudget.get().trim());
+            hourly = hourlyTokens.get().isBlank() ? null : Long.parseLong(hourlyTokens.get().trim());
         } catch (RuntimeException e) {
             limitsMessage.set("Not applied: " + e.getMessage());
+            return CompletableFuture.completedFuture(null);
         }
+        return tasks.run("applying the limits", () -> {
+            limits.setTier(tier);
+            limits.setDailyBudgetUsd(daily);
+            limits.setHourlyTokenBudget(hourly);
+            return null;
+        }, v -> {
+            limitsMessage.set("Applied.");
+            return null;
+        }, error -> {
+            limitsMessage.set("Not applied: " + error);
+            return null;
+        });
     }
 
     public void useTier(LimitsService.Tier t) {
@@ -233,34 +273,71 @@ public final class SettingsViewModel {
     }
 
     /** Sets a price (per million tokens, in the entry's currency) as the user's override. */
-    public boolean setPrice(ModelPrice row, String inputPerM, String outputPerM) {
+    /** Stores the price as an override (off the UI thread: the overrides file, the store); true when saved. */
+    public CompletableFuture<Boolean> setPrice(ModelPrice row, String inputPerM, String outputPerM) {
+        BigDecimal in;
+        BigDecimal out;
         try {
-            prices.setPrice(row.provider(), row.model(), new BigDecimal(inputPerM.trim()), new BigDecimal(outputPerM.trim()));
-            pricesMessage.set("Override saved for " + row.provider() + " " + row.model() + ".");
-            return true;
+            in = new BigDecimal(inputPerM.trim());
+            out = new BigDecimal(outputPerM.trim());
         } catch (RuntimeException e) {
             pricesMessage.set("Not saved: " + e.getMessage());
             reloadPrices();
+            return CompletableFuture.completedFuture(false);
+        }
+        return tasks.run("saving the price of " + row.model(), () -> {
+            prices.setPrice(row.provider(), row.model(), in, out);
+            return true;
+        }, ok -> {
+            pricesMessage.set("Override saved for " + row.provider() + " " + row.model() + ".");
+            return true;
+        }, error -> {
+            pricesMessage.set("Not saved: " + error);
+            reloadPrices();
             return false;
-        }
+        });
     }
 
-    public void removeOverride(ModelPrice row) {
-        if (row != null && prices.removeOverride(row.provider(), row.model())) {
-            pricesMessage.set("Bundled price restored for " + row.provider() + " " + row.model() + ".");
+    /** Removes the user's override of a price (off the UI thread). */
+    public CompletableFuture<Void> removeOverride(ModelPrice row) {
+        if (row == null) {
+            return CompletableFuture.completedFuture(null);
         }
+        return tasks.run("restoring the price of " + row.model(), () -> prices.removeOverride(row.provider(),
+                row.model()), removed -> {
+                    if (removed) {
+                        pricesMessage.set("Bundled price restored for " + row.provider() + " " + row.model() + ".");
+                    }
+                    return null;
+                }, error -> {
+                    pricesMessage.set("Not restored: " + error);
+                    return null;
+                });
     }
 
-    public void applyCurrency() {
+    /** Stores the exchange rate and the currency shown (off the UI thread). */
+    public CompletableFuture<Void> applyCurrency() {
+        BigDecimal r;
         try {
-            prices.setCnyPerUsd(new BigDecimal(rate.get().trim()));
-            if (currency.get() != null) {
-                prices.setCurrency(currency.get());
-            }
-            pricesMessage.set("Currency and exchange rate saved.");
+            r = new BigDecimal(rate.get().trim());
         } catch (RuntimeException e) {
             pricesMessage.set("Not saved: " + e.getMessage());
+            return CompletableFuture.completedFuture(null);
         }
+        Currency c = currency.get();
+        return tasks.run("saving the currency", () -> {
+            prices.setCnyPerUsd(r);
+            if (c != null) {
+                prices.setCurrency(c);
+            }
+            return null;
+        }, v -> {
+            pricesMessage.set("Currency and exchange rate saved.");
+            return null;
+        }, error -> {
+            pricesMessage.set("Not saved: " + error);
+            return null;
+        });
     }
 
     public ObservableList<ProviderProfile> profiles() { return profiles; }

@@ -5,18 +5,42 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.Role;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BatchInputTest {
-    private static BatchInput.Parsed csv(String text) throws Exception {
-        return BatchInput.parse(BatchInput.Kind.CSV, new StringReader(text));
+    private static BatchInput.Parsed csv(String text) {
+        return csv(text.getBytes(StandardCharsets.UTF_8), BatchInput.DEFAULT_MAX_LINE_BYTES);
     }
 
-    private static BatchInput.Parsed jsonl(String text) throws Exception {
-        return BatchInput.parse(BatchInput.Kind.JSONL, new StringReader(text));
+    private static BatchInput.Parsed jsonl(String text) {
+        return jsonl(text.getBytes(StandardCharsets.UTF_8), BatchInput.DEFAULT_MAX_LINE_BYTES);
+    }
+
+    private static BatchInput.Parsed csv(byte[] bytes, long maxLineBytes) {
+        return BatchInput.parse(BatchInput.Kind.CSV, new ByteArrayInputStream(bytes), maxLineBytes);
+    }
+
+    private static BatchInput.Parsed jsonl(byte[] bytes, long maxLineBytes) {
+        return BatchInput.parse(BatchInput.Kind.JSONL, new ByteArrayInputStream(bytes), maxLineBytes);
+    }
+
+    /** Text with {@code \\xFF}-style escapes turned into those raw bytes (the rest as UTF-8). */
+    private static byte[] bytes(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            if (text.startsWith("\\x", i)) {
+                out.write(Integer.parseInt(text.substring(i + 2, i + 4), 16));
+                i += 3;
+            } else {
+                out.writeBytes(String.valueOf(text.charAt(i)).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
     }
 
     @Test
@@ -57,7 +81,7 @@ class BatchInputTest {
                 + "{\"custom_id\":\"y\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":7}}\n");
         assertThat(j.rows()).extracting(BatchInput.Row::line).containsExactly(1, 3, 4, 5, 6, 7);
         assertThat(j.rows().get(0).invalidReason()).isEqualTo("max_tokens must be at least 1, was 0");
-        assertThat(j.rows().get(1).invalidReason()).isEqualTo("not a JSON object");
+        assertThat(j.rows().get(1).invalidReason()).isEqualTo("not a JSON object (an array)");
         assertThat(j.rows().get(2).invalidReason()).startsWith("temperature must be between 0 and 2");
         // in plain words: one line, no library's troubleshooting URL
         assertThat(j.rows().get(3).invalidReason()).startsWith("not valid JSON").doesNotContain("http")

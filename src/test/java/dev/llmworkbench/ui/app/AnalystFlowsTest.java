@@ -57,7 +57,7 @@ class AnalystFlowsTest {
         RetryPolicy retry = new RetryPolicy(10, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(1),
                 false, () -> 0.5);
         app = new WorkbenchApp(new InMemoryUiPreferences(), () -> new AppServices(DataDirs.at(data), false, retry));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     @AfterEach
@@ -172,7 +172,7 @@ class AnalystFlowsTest {
         });
         assertThat(Files.size(png)).isPositive();
         Path csv = dir.resolve("chart-" + n + ".csv");
-        cvm.exportCsv(ChartsViewModel.Chart.TTFT_VS_OUTPUT, csv);
+        cvm.exportCsv(ChartsViewModel.Chart.TTFT_VS_OUTPUT, csv).get(10, TimeUnit.SECONDS);
         assertThat(Files.readAllLines(csv)).hasSize(49);
         robot.push(KeyCode.CONTROL, KeyCode.DIGIT3);
         waitFor(5, () -> !charts.isLive());

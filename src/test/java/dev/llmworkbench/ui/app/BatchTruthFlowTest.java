@@ -56,7 +56,7 @@ class BatchTruthFlowTest {
                 false, () -> 0.5);
         WorkbenchApp app = new WorkbenchApp(new InMemoryUiPreferences(),
                 () -> new AppServices(DataDirs.at(data), false, retry));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
         services = app.services();
     }
 

@@ -38,7 +38,7 @@ class CompareAfterSettingsFlowTest {
         Platform.setImplicitExit(false);
         this.stage = stage;
         app = new WorkbenchApp(new InMemoryUiPreferences(), () -> new AppServices(DataDirs.at(dir.resolve("data")), false));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     @AfterEach
@@ -50,7 +50,7 @@ class CompareAfterSettingsFlowTest {
     }
 
     private static <T> T onFx(Callable<T> c) throws Exception {
-        return WaitForAsyncUtils.asyncFx(c).get(5, TimeUnit.SECONDS);
+        return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
     }
 
     private static void waitFor(Callable<Boolean> condition) throws Exception {

@@ -47,7 +47,7 @@ class DesktopFlowsTest {
         this.stage = stage;
         Path data = dir.resolve("data-" + (n++));
         app = new WorkbenchApp(new InMemoryUiPreferences(), () -> new AppServices(DataDirs.at(data), false));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     @AfterEach
@@ -89,8 +89,8 @@ class DesktopFlowsTest {
     }
 
     private void useProfile(FxRobot robot, ProviderProfile p) throws Exception {
+        app.services().providers().save(p, null); // the store and the secret store: not on the FX thread
         onFx(() -> {
-            app.services().providers().save(p, null);
             PlaygroundViewModel vm = vm(robot);
             vm.reloadProfiles();
             vm.profileProperty().set(vm.profiles().stream().filter(x -> x.name().equals(p.name())).findFirst()

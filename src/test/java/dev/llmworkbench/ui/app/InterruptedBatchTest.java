@@ -47,26 +47,30 @@ class InterruptedBatchTest {
             lines.add("r" + i + ",Question " + i);
         }
         Path input = Files.write(dir.resolve("tickets.csv"), lines, StandardCharsets.UTF_8);
-        // the last session: the job was created and had run three items when the process died
-        try (AppServices before = new AppServices(DataDirs.at(data), false)) {
-            String sim = before.providers().simulator().name();
-            BatchSettings s = new BatchSettings("qwen-turbo", false, 16, 4, null, null, null, null, null, null, sim, null);
-            jobId = before.batches().create(input, s, "jsonl").jobId();
-        }
-        try (Database db = Database.open(data.resolve(DataDirs.DATABASE_FILE))) {
-            BatchStore store = new BatchStore(db);
-            var items = store.items(jobId);
-            for (int i = 0; i < 3; i++) {
-                store.markInFlight(jobId, List.of(items.get(i).id()));
-                store.complete(items.get(i).id(), dev.llmworkbench.domain.ResultRecord.builder(0).model("qwen-turbo")
-                        .responseText("from the last session").build());
+        // the last session: the job was created and had run three items when the process died (set up off the
+        // FX thread, where nothing may read or write the store)
+        dev.llmworkbench.ui.common.OffUiThread.call(() -> {
+            try (AppServices before = new AppServices(DataDirs.at(data), false)) {
+                String sim = before.providers().simulator().name();
+                BatchSettings s = new BatchSettings("qwen-turbo", false, 16, 4, null, null, null, null, null, null, sim, null);
+                jobId = before.batches().create(input, s, "jsonl").jobId();
             }
-            store.markInFlight(jobId, List.of(items.get(3).id())); // in flight when it died
-            store.updateJobStatus(jobId, JobStatus.RUNNING);
-            done = 3;
-        }
+            try (Database db = Database.open(data.resolve(DataDirs.DATABASE_FILE))) {
+                BatchStore store = new BatchStore(db);
+                var items = store.items(jobId);
+                for (int i = 0; i < 3; i++) {
+                    store.markInFlight(jobId, List.of(items.get(i).id()));
+                    store.complete(items.get(i).id(), dev.llmworkbench.domain.ResultRecord.builder(0).model("qwen-turbo")
+                            .responseText("from the last session").build());
+                }
+                store.markInFlight(jobId, List.of(items.get(3).id())); // in flight when it died
+                store.updateJobStatus(jobId, JobStatus.RUNNING);
+                done = 3;
+            }
+            return null;
+        });
         WorkbenchApp app = new WorkbenchApp(new InMemoryUiPreferences(), () -> new AppServices(DataDirs.at(data), false));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     @AfterEach

@@ -5,13 +5,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.llmworkbench.ui.common.UiThread;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JsonFileUiPreferencesTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aChangeOnTheUiThreadIsWrittenOnTheWriter() throws Exception {
+        // with the writer on the caller, the same puts on the UI thread trip the check (UiThreadIoTest)
+        Path file = dir.resolve(JsonFileUiPreferences.FILE_NAME);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (UiThread ui = new UiThread()) {
+            JsonFileUiPreferences prefs = new JsonFileUiPreferences(file, writer);
+            ui.run(() -> {
+                prefs.put("theme", "dark");
+                prefs.put("view", "Batch");
+                assertThat(prefs.get("view")).contains("Batch"); // read back at once, before any write
+            });
+        } finally {
+            writer.shutdown();
+            assertThat(writer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
+        JsonFileUiPreferences again = new JsonFileUiPreferences(file);
+        assertThat(again.get("theme")).contains("dark");
+        assertThat(again.get("view")).contains("Batch");
+    }
 
     @Test
     void valuesSurviveANewInstanceOnTheSameFile() throws Exception {

@@ -51,7 +51,7 @@ class LayoutFitTest {
         Platform.setImplicitExit(false);
         this.stage = stage;
         app = new WorkbenchApp(new InMemoryUiPreferences(), () -> new AppServices(DataDirs.at(dir.resolve("d" + n++)), false));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     @AfterEach
@@ -82,22 +82,32 @@ class LayoutFitTest {
             stage.getScene().getRoot().applyCss();
             stage.getScene().getRoot().layout();
             List<String> out = new ArrayList<>();
-            check(stage.getScene().getRoot(), out);
+            check(stage.getScene().getRoot(), out, true);
             return out;
         });
         assertThat(problems).as(view + " at " + width + "x" + height).isEmpty();
     }
 
-    /** The problems under {@code node}: cut texts and overlapping siblings. */
-    private static void check(Node node, List<String> out) {
+    /**
+     * The problems under {@code node}: cut texts, overlapping siblings and ({@code inWindow}: outside anything that
+     * scrolls) texts that lie past the window's edge.
+     */
+    private static void check(Node node, List<String> out, boolean inWindow) {
         if (!node.isVisible() || node instanceof Cell<?>) {
             return;
         }
         if (node instanceof Labeled l && l.getText() != null && !l.getText().isEmpty() && l.getScene() != null) {
             Text drawn = drawnText(l);
-            if (drawn != null && !drawn.getText().equals(l.getText().replace("_", ""))
-                    && !drawn.getText().equals(l.getText()) && !l.isWrapText()) {
+            String shown = drawn == null ? null : drawn.getText().replace("\n", " ").replaceAll(" +", " ").strip();
+            String whole = l.getText().replace("_", "").replace("\n", " ").replaceAll(" +", " ").strip();
+            if (shown != null && !shown.equals(whole) && !shown.equals(l.getText())) {
                 out.add("cut: " + describe(l) + " shows '" + drawn.getText() + "' of '" + l.getText() + "'");
+            }
+            Bounds b = l.localToScene(l.getLayoutBounds());
+            if (inWindow && b.getWidth() > 0 && (b.getMaxX() > l.getScene().getWidth() + 1
+                    || b.getMaxY() > l.getScene().getHeight() + 1)) {
+                out.add("outside the window: " + describe(l) + " at x " + Math.round(b.getMinX()) + ".."
+                        + Math.round(b.getMaxX()) + " of " + Math.round(l.getScene().getWidth()));
             }
         }
         if (node instanceof HBox || node instanceof VBox || node instanceof FlowPane || node instanceof GridPane) {
@@ -116,16 +126,16 @@ class LayoutFitTest {
                 }
             }
         }
+        boolean scrolls = node instanceof javafx.scene.control.TableView<?> || node instanceof javafx.scene.control.ListView<?>;
         if (node instanceof ScrollPane sp && sp.getContent() != null) {
-            check(sp.getContent(), out);
+            check(sp.getContent(), out, false);
         } else if (node instanceof TabPane tp) {
-            tp.getSelectionModel().getSelectedItem();
             if (tp.getSelectionModel().getSelectedItem() != null && tp.getSelectionModel().getSelectedItem().getContent() != null) {
-                check(tp.getSelectionModel().getSelectedItem().getContent(), out);
+                check(tp.getSelectionModel().getSelectedItem().getContent(), out, inWindow);
             }
         } else if (node instanceof Parent p) {
             for (Node k : p.getChildrenUnmodifiable()) {
-                check(k, out);
+                check(k, out, inWindow && !scrolls);
             }
         }
     }

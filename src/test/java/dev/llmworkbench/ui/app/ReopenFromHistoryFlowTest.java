@@ -44,7 +44,7 @@ class ReopenFromHistoryFlowTest {
         this.stage = stage;
         WorkbenchApp app = new WorkbenchApp(new InMemoryUiPreferences(),
                 () -> new AppServices(DataDirs.at(dir.resolve("data")), false));
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
         services = app.services();
     }
 
@@ -85,7 +85,9 @@ class ReopenFromHistoryFlowTest {
 
     /** The newest run's stored result (the run is recorded off the window's thread, just after it ends). */
     private HistoryService.ResultView newestResult(int runsExpected) throws Exception {
-        waitFor(10, () -> services.history().list("single", null, null, null, null, 100).size() == runsExpected);
+        // the store is read here, on the test's thread (never on the FX thread)
+        org.testfx.util.WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+                () -> services.history().list("single", null, null, null, null, 100).size() == runsExpected);
         HistoryService.RunRow newest = services.history().list("single", null, null, null, null, 1).get(0);
         return services.history().details(newest.id()).orElseThrow().results().get(0);
     }

@@ -46,7 +46,7 @@ class WorkbenchAppTest {
         Platform.setImplicitExit(false);
         this.stage = stage;
         app = new WorkbenchApp(prefs);
-        app.start(stage);
+        dev.llmworkbench.ui.common.OffUiThread.start(app, stage);
     }
 
     private static <T> T onFx(java.util.concurrent.Callable<T> read) throws Exception {
@@ -141,6 +141,7 @@ class WorkbenchAppTest {
         Stage second = FxToolkit.registerStage(Stage::new);
         try {
             WorkbenchApp again = new WorkbenchApp(prefs);
+            again.init(); // the services open off the FX thread, as the launcher opens them
             onFx(() -> {
                 again.start(second);
                 return null;
@@ -163,9 +164,11 @@ class WorkbenchAppTest {
         Stage first = FxToolkit.registerStage(Stage::new);
         WorkbenchApp once = new WorkbenchApp(prefs, services);
         try {
+            once.init(); // the services open off the FX thread, as the launcher opens them
+            // the profile is saved on the test's thread: the store is never written on the FX thread
+            once.services().providers().save(ProviderProfile.of(name, "http://127.0.0.1:9/v1"), null);
             onFx(() -> {
                 once.start(first);
-                once.services().providers().save(ProviderProfile.of(name, "http://127.0.0.1:9/v1"), null);
                 once.window().showView("Playground");
                 return null;
             });
@@ -188,6 +191,7 @@ class WorkbenchAppTest {
         Stage second = FxToolkit.registerStage(Stage::new);
         WorkbenchApp again = new WorkbenchApp(prefs, services);
         try {
+            again.init(); // the services open off the FX thread, as the launcher opens them
             onFx(() -> {
                 again.start(second);
                 again.window().showView("Playground");
@@ -221,6 +225,7 @@ class WorkbenchAppTest {
         Stage second = FxToolkit.registerStage(Stage::new);
         try {
             WorkbenchApp again = new WorkbenchApp(prefs);
+            again.init(); // the services open off the FX thread, as the launcher opens them
             onFx(() -> {
                 again.start(second);
                 return null;

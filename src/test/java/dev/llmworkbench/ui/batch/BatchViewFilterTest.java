@@ -45,7 +45,7 @@ class BatchViewFilterTest {
 
     @Start
     void start(Stage stage) {
-        db = Database.open(dir.resolve("wb-" + (n++) + ".db"));
+        db = dev.llmworkbench.ui.common.OffUiThread.call(() -> Database.open(dir.resolve("wb-" + (n++) + ".db")));
         BatchStore store = new BatchStore(db);
         BatchService service = new BatchService(store, new RunStore(db), () -> {
             throw new AssertionError("no run here");

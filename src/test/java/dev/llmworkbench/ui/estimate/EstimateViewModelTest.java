@@ -6,19 +6,21 @@ import dev.llmworkbench.domain.Usage;
 import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
-import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.UiThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The estimator's figures against prices worked out by hand from the bundled catalogue
+ * On one real UI thread ({@link UiThread}) with its work on a worker: each action is called there and awaited
+ * (its future completes once the UI showed the result). The estimator's figures against prices worked out by hand from the bundled catalogue
  * (src/main/resources/dev/llmworkbench/prices.json, the first entry of each model; prices per 1M tokens)
  * at the default exchange rate of ¥7.3 per $1. Cost = tokens × price per 1M / 1,000,000.
  */
@@ -27,16 +29,22 @@ class EstimateViewModelTest {
     Path dir;
     AppServices services;
     EstimateViewModel vm;
+    ExecutorService work;
+    UiThread ui;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         services = new AppServices(DataDirs.at(dir), false);
-        vm = new EstimateViewModel(services.estimatesWithHistory(), services.prices().models(), Runnable::run,
-                FxExecutor.sameThread());
+        work = Executors.newSingleThreadExecutor();
+        ui = new UiThread();
+        vm = ui.call(() -> new EstimateViewModel(services.estimatesWithHistory(), services.prices().models(), work,
+                ui.executor()));
     }
 
     @AfterEach
     void tearDown() {
+        ui.close();
+        work.shutdownNow();
         services.close();
     }
 
@@ -47,13 +55,13 @@ class EstimateViewModelTest {
 
     @Test
     void cacheHitsAndTheBatchShareArePricedPerModel() throws Exception {
-        vm.chosen().setAll("qwen3-235b-a22b", "gpt-4.1", "deepseek-v3.2");
-        vm.requestsPerDayProperty().set("12000");
-        vm.inputTokensProperty().set("1500");
-        vm.outputTokensProperty().set("400");
-        vm.cacheHitPercentProperty().set("30");
-        vm.batchPercentProperty().set("25");
-        vm.compute().get(10, TimeUnit.SECONDS);
+        ui.run(() -> vm.chosen().setAll("qwen3-235b-a22b", "gpt-4.1", "deepseek-v3.2"));
+        ui.run(() -> vm.requestsPerDayProperty().set("12000"));
+        ui.run(() -> vm.inputTokensProperty().set("1500"));
+        ui.run(() -> vm.outputTokensProperty().set("400"));
+        ui.run(() -> vm.cacheHitPercentProperty().set("30"));
+        ui.run(() -> vm.batchPercentProperty().set("25"));
+        ui.await(() -> vm.compute());
         assertThat(vm.errorProperty().get()).isEmpty();
 
         // Each request: 1500 input tokens, 30% of them cached = 450 cached + 1050 uncached; 400 output tokens.
@@ -99,8 +107,8 @@ class EstimateViewModelTest {
     @Test
     void fromHistoryTakesTheTokensAndTheRequestsPerDayFromWhatRan() throws Exception {
         String model = services.prices().models().get(0);
-        vm.chosen().setAll(model);
-        vm.inputFromHistory().get(10, TimeUnit.SECONDS);
+        ui.run(() -> vm.chosen().setAll(model));
+        ui.await(() -> vm.inputFromHistory());
         assertThat(vm.errorProperty().get()).contains("no prompts");
         java.time.Instant now = java.time.Instant.now();
         try (dev.llmworkbench.store.Database db = dev.llmworkbench.store.Database.open(
@@ -121,11 +129,11 @@ class EstimateViewModelTest {
                     .startedAt(now.minus(java.time.Duration.ofDays(30))).endedAt(now.minus(java.time.Duration.ofDays(30)))
                     .build());
         }
-        vm.inputFromHistory().get(10, TimeUnit.SECONDS);
+        ui.await(() -> vm.inputFromHistory());
         assertThat(vm.errorProperty().get()).isEmpty();
         assertThat(Long.parseLong(vm.inputTokensProperty().get())).isBetween(10L, 30L);
         assertThat(vm.outputTokensProperty().get()).isEqualTo("165"); // mean of 100..230
-        vm.requestsPerDayFromHistory().get(10, TimeUnit.SECONDS);
+        ui.await(() -> vm.requestsPerDayFromHistory());
         // 14 requests over the 13 hours they cover (not over 7 days): 14 × 24 / 13 = 25.8, rounded up
         assertThat(vm.requestsPerDayProperty().get()).isEqualTo("26");
         assertThat(vm.historyNoteProperty().get()).isEqualTo("14 requests over 13.0 h of history: 26 a day at that pace");
@@ -133,11 +141,11 @@ class EstimateViewModelTest {
 
     @Test
     void withoutCacheOrBatchItIsThePlainCost() throws Exception {
-        vm.chosen().setAll("qwen3-235b-a22b");
-        vm.inputTokensProperty().set("1000");
-        vm.outputTokensProperty().set("1000");
-        vm.requestsPerDayProperty().set("1");
-        vm.compute().get(10, TimeUnit.SECONDS);
+        ui.run(() -> vm.chosen().setAll("qwen3-235b-a22b"));
+        ui.run(() -> vm.inputTokensProperty().set("1000"));
+        ui.run(() -> vm.outputTokensProperty().set("1000"));
+        ui.run(() -> vm.requestsPerDayProperty().set("1"));
+        ui.await(() -> vm.compute());
         EstimateService.ModelEstimate row = vm.rows().get(0);
         // qwen3-235b-a22b, dashscope-intl: input $0.70, output $2.80 per 1M tokens.
         // 1000 × 0.70 + 1000 × 2.80 = 700 + 2800 = 3500 per 1M = $0.0035 a request;
@@ -149,14 +157,14 @@ class EstimateViewModelTest {
 
     @Test
     void aWrongFieldIsReportedAndTheCsvHasEveryModel() throws Exception {
-        vm.cacheHitPercentProperty().set("140");
-        vm.compute().get(10, TimeUnit.SECONDS);
+        ui.run(() -> vm.cacheHitPercentProperty().set("140"));
+        ui.await(() -> vm.compute());
         assertThat(vm.errorProperty().get()).contains("cache hit rate");
-        vm.cacheHitPercentProperty().set("10");
-        vm.chosen().setAll(services.prices().models().subList(0, 2));
-        vm.compute().get(10, TimeUnit.SECONDS);
+        ui.run(() -> vm.cacheHitPercentProperty().set("10"));
+        ui.run(() -> vm.chosen().setAll(services.prices().models().subList(0, 2)));
+        ui.await(() -> vm.compute());
         Path csv = dir.resolve("e.csv");
-        vm.exportCsv(csv);
+        ui.await(() -> vm.exportCsv(csv));
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("model,provider,input_tokens");

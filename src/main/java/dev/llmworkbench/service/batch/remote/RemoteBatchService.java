@@ -79,12 +79,12 @@ public final class RemoteBatchService {
         this.steps = s;
     }
 
-    /** Reads the input into a new job run by the provider's batch engine with these settings. */
-    public BatchJobRecord create(Path input, Path output, String format, BatchSettings settings,
-                                 RemoteSettings remote, String provider) {
-        BatchJobRecord job = batches.create(input, output, format, settings, provider).job();
-        shards.setEngine(job.id(), RemoteShardStore.PROVIDER_BATCH, remote.toJson());
-        return job;
+    /** Reads the input (lines up to {@code maxLineBytes}) into a new job run by the provider's batch engine. */
+    public BatchService.Prepared create(Path input, Path output, String format, BatchSettings settings,
+                                        RemoteSettings remote, String provider, long maxLineBytes) {
+        BatchService.Prepared p = batches.create(input, output, format, settings, provider, maxLineBytes);
+        shards.setEngine(p.job().id(), RemoteShardStore.PROVIDER_BATCH, remote.toJson());
+        return p;
     }
 
     /** Whether the job is run by a provider's batch engine. */

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Provider batch jobs end to end over real HTTP against the simulator (and a mock server for polling). */
 class RemoteBatchServiceTest {
+    static final long MAX_LINE = dev.llmworkbench.service.batch.BatchInput.DEFAULT_MAX_LINE_BYTES;
     static final Timeouts T = new Timeouts(Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(10),
             Duration.ofSeconds(30));
 
@@ -87,7 +88,7 @@ class RemoteBatchServiceTest {
     String create(int rows, int linesPerFile, ProviderProfile p) throws Exception {
         RemoteSettings rs = RemoteSettings.defaults(p.dialect()).with(linesPerFile, null, null, null);
         return rig.service.create(input(rows), dir.resolve("out.jsonl"), "jsonl", settings("qwen-plus"), rs,
-                p.name()).id();
+                p.name(), MAX_LINE).job().id();
     }
 
     void runAll(String job, ProviderProfile p) throws Exception {
@@ -241,7 +242,7 @@ class RemoteBatchServiceTest {
         BigDecimal cap = dry.batchUsd().multiply(new BigDecimal("0.75"));
         BatchSettings capped = new BatchSettings("qwen-plus", false, 64, 1, null, null, cap, null, null, null, null,
                 null);
-        String job = rig.service.create(in, dir.resolve("out.jsonl"), "jsonl", capped, rs, "sim").id();
+        String job = rig.service.create(in, dir.resolve("out.jsonl"), "jsonl", capped, rs, "sim", MAX_LINE).job().id();
         BatchClient client = new BatchClient(p, null, T, null);
         rig.service.submit(job, p, capped, client, RemoteListener.NONE);
         rig.service.await(job, p, client, RemoteListener.NONE);
@@ -265,7 +266,7 @@ class RemoteBatchServiceTest {
         Files.writeString(in, "{\"request_id\":\"small\",\"prompt\":\"hi\"}\n{\"request_id\":\"big\",\"prompt\":\""
                 + "x".repeat(5000) + "\"}\n");
         RemoteSettings rs = RemoteSettings.defaults(Dialect.GENERIC).with(null, 2000L, null, null);
-        String job = rig.service.create(in, dir.resolve("out.jsonl"), "jsonl", settings("qwen-plus"), rs, "sim").id();
+        String job = rig.service.create(in, dir.resolve("out.jsonl"), "jsonl", settings("qwen-plus"), rs, "sim", MAX_LINE).job().id();
         runAll(job, p);
         List<BatchItemRecord> items = rig.batches.store().items(job);
         assertThat(items.get(0).status()).isEqualTo(ItemStatus.DONE);
