@@ -111,6 +111,9 @@ public class BatchCommand implements Callable<Integer> {
     @Option(names = "--max-line-bytes", paramLabel = "N", description = MAX_LINE_BYTES_TEXT)
     Long maxLineBytes;
 
+    @Mixin
+    RemoteBatchOptions remote;
+
     /** Tests may replace the retry policy (small waits). */
     RetryPolicy retryPolicy;
 
@@ -125,6 +128,9 @@ public class BatchCommand implements Callable<Integer> {
         checkDatabase(db);
         try (CliServices services = new CliServices().withRetryPolicy(retryPolicy)) {
             BatchService batches = services.batches(db);
+            if (remote.any() || (resume != null && services.remoteBatches(db).isRemote(resume))) {
+                return new RemoteBatch(this, services).call(); // the provider's batch engine
+            }
             BatchJobRecord job;
             BatchSettings settings;
             BatchTarget target;
@@ -302,7 +308,7 @@ public class BatchCommand implements Callable<Integer> {
         }
     }
 
-    private BatchSettings newSettings() {
+    BatchSettings newSettings() {
         Priority p = priority == null ? Priority.BATCH : priority;
         String baseUrl = provider.baseUrl();
         String profile = provider.profile();
@@ -322,11 +328,11 @@ public class BatchCommand implements Callable<Integer> {
         }
     }
 
-    private static String providerName(BatchSettings s) {
+    static String providerName(BatchSettings s) {
         return s.profile() != null ? s.profile() : s.baseUrl() == null ? CliServices.SIMULATOR : "custom";
     }
 
-    private static BatchTarget target(CliServices services, BatchSettings s) {
+    static BatchTarget target(CliServices services, BatchSettings s) {
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(600), Duration.ofSeconds(60),
                 Duration.ofSeconds(600));
         // the database is open already (the job's): the profile is read from it

@@ -104,6 +104,18 @@ final class CliServices implements AutoCloseable {
         return new BatchService(new BatchStore(db), new RunStore(db), engine);
     }
 
+    /**
+     * Provider batch jobs over the database {@code dbOption}; their shard and result files are kept in the
+     * folder {@code batch-files} beside the database; polls wait on the command's thread.
+     */
+    dev.llmworkbench.service.batch.remote.RemoteBatchService remoteBatches(String dbOption) {
+        Database db = database(dbOption);
+        Path work = db.file().toAbsolutePath().getParent().resolve("batch-files");
+        return new dev.llmworkbench.service.batch.remote.RemoteBatchService(batches(dbOption),
+                new dev.llmworkbench.store.RemoteShardStore(db), chat(), work, Clock.systemUTC(),
+                d -> Thread.sleep(d.toMillis()));
+    }
+
     EstimateService estimates() {
         return new EstimateService(costs(), new TokenEstimator());
     }

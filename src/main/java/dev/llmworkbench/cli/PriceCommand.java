@@ -42,6 +42,10 @@ public class PriceCommand implements Callable<Integer> {
     @Option(names = "--cached-tokens", paramLabel = "C", defaultValue = "0", description = "the part of N read from the cache")
     long cachedTokens;
 
+    @Option(names = "--batch", description = "at the batch price (the catalogue's batch_discount, as a provider "
+            + "batch job is billed)")
+    boolean batch;
+
     @Mixin
     CurrencyOption currency;
 
@@ -73,14 +77,15 @@ public class PriceCommand implements Callable<Integer> {
         CostCalculator calc = new CostCalculator(catalogue, ExchangeRate.MARKET_DEFAULT);
         Usage usage = new Usage((int) inputTokens, (int) outputTokens, (int) (inputTokens + outputTokens),
                 (int) reasoningTokens, (int) cachedTokens, false);
-        CostResult r = calc.cost(provider, model, usage, false);
+        CostResult r = calc.cost(provider, model, usage, batch);
         PrintWriter out = spec.commandLine().getOut();
         if (json.requested()) {
             out.println(Json.print(toJson(r)));
         } else {
             Money total = r.total(cur);
-            out.printf("%s at %s (prices of %s%s)%s%n", r.model(), r.provider(), r.priceDate(),
-                    r.verified() ? "" : ", unverified", provider == null ? " — the model's first catalogue entry" : "");
+            out.printf("%s at %s (prices of %s%s)%s%s%n", r.model(), r.provider(), r.priceDate(),
+                    r.verified() ? "" : ", unverified", provider == null ? " — the model's first catalogue entry" : "",
+                    !batch ? "" : r.batchDiscountApplied() ? ", batch price" : ", no batch price: the live price");
             out.printf("  input          %s%n", r.inputUsd().format());
             out.printf("  cached input   %s%n", r.cachedInputUsd().format());
             out.printf("  output         %s%n", r.outputUsd().format());
@@ -107,6 +112,10 @@ public class PriceCommand implements Callable<Integer> {
         b.add("reasoning_usd", Json.money(r.reasoningUsd().amount()));
         j.add("breakdown", b);
         j.add("exchange_rate", Json.money(r.exchangeRate()));
+        if (r.batch()) {
+            j.addProperty("batch", true);
+            j.addProperty("batch_discount_applied", r.batchDiscountApplied());
+        }
         return j;
     }
 

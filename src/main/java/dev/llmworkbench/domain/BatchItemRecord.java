@@ -7,7 +7,8 @@ package dev.llmworkbench.domain;
  * @param seq           the position in the input, from 0
  * @param line          the line number in the input file, or null
  * @param rowJson       the parsed row as JSON (for an invalid row, whatever could be read), or null
- * @param invalidReason why the row was rejected, or null
+ * @param invalidReason why the row was rejected; for a {@code not_run} row of a provider batch job, why it did
+ *                      not run; else null
  * @param reservation   what the budget reserved while it is in flight, else {@link Reservation#NONE}
  */
 public record BatchItemRecord(long id, String jobId, int seq, Integer line, String requestId, ItemStatus status,

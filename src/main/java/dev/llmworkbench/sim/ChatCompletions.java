@@ -202,11 +202,19 @@ final class ChatCompletions {
             default -> {
             }
         }
+        Http.json(ex, 200, completionObject(r, p, id, created));
+    }
+
+    /** A whole (non-streamed) chat completion object. */
+    private static JsonObject completionObject(ChatParams r, Answer p, String id, long created) {
         JsonArray choices = new JsonArray();
         for (int i = 0; i < p.choices().size(); i++) {
             Answer.Choice c = p.choices().get(i);
             JsonObject message = new JsonObject();
             message.addProperty("role", "assistant");
+            if (c.reasoningEmit() > 0) {
+                message.addProperty("reasoning_content", c.reasoning().join(c.reasoningEmit()));
+            }
             if (c.toolName() != null) {
                 message.add("content", JsonNull.INSTANCE);
                 JsonArray calls = new JsonArray();
@@ -237,7 +245,7 @@ final class ChatCompletions {
         o.addProperty("model", r.model());
         o.add("choices", choices);
         o.add("usage", usage(p));
-        Http.json(ex, 200, o);
+        return o;
     }
 
     /**
@@ -398,5 +406,24 @@ final class ChatCompletions {
                 throw new DropConnection("simulator closed");
             }
         }
+    }
+
+    /** What a provider batch line gets: the HTTP status and body a non-streamed request would have got. */
+    record Offline(int status, JsonObject body) {
+    }
+
+    /**
+     * The answer to one provider batch line's {@code body}, without any latency or fault: a whole completion
+     * (thinking allowed, as batch engines do), or the refusal a request with that body would get.
+     */
+    Offline offline(JsonObject requestBody, String id, long created) {
+        ChatParams r;
+        try {
+            r = ChatParams.parse(Tokens.GSON.toJson(requestBody).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    config);
+        } catch (ChatParams.Refusal e) {
+            return new Offline(e.status, Http.errorBody(e.getMessage(), "invalid_request_error", e.param, e.code));
+        }
+        return new Offline(200, completionObject(r, Answer.plan(r, false), id, created));
     }
 }

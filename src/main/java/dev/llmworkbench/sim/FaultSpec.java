@@ -44,6 +44,7 @@ import java.util.StringJoiner;
  * ignore-max-tokens=1  max_tokens (and max_completion_tokens) is ignored, as Qwen3 thinking does:
  *                      the full answer, finish_reason stop, usage counting every token sent
  * key=VALUE            401 unless "Authorization: Bearer VALUE" is sent
+ * batch-ms, batch-line-fail, batch-expire, batch-flavor, batch-max-lines: the Batch API's, see BatchApi
  * </pre>
  *
  * Switches ({@code ratelimit-headers}, {@code cut-once}, {@code ignore-max-tokens}) take {@code 0}
@@ -61,7 +62,8 @@ public final class FaultSpec {
     /** Every name, in the order {@link #toString()} lists them. */
     private static final List<String> NAMES = List.of("ttft-ms", "tps", "jitter", "rate429", "retry-after-ms",
             "rate5xx", "drop", "stall", "error-event", "rpm", "burst", "tpm", "burst-tokens", "ratelimit-headers",
-            "cut-once", "ignore-max-tokens", "key");
+            "cut-once", "ignore-max-tokens", "key",
+            "batch-ms", "batch-line-fail", "batch-expire", "batch-flavor", "batch-max-lines"); // see BatchApi
 
     /** Name to value (Long, Double, Boolean or, for the key, String); only the names that were given. */
     private final Map<String, Object> values;
@@ -110,6 +112,11 @@ public final class FaultSpec {
                 case "rpm", "tpm", "burst", "burst-tokens" -> positiveLong(name, value);
                 case "ratelimit-headers", "cut-once", "ignore-max-tokens" -> flag(name, value);
                 case "key" -> value;
+                case "batch-ms" -> nonNegativeLong(name, value);
+                case "batch-max-lines" -> positiveLong(name, value);
+                case "batch-line-fail" -> probability(name, value);
+                case "batch-expire" -> flag(name, value);
+                case "batch-flavor" -> BatchApi.flavor(value);
                 default -> throw new IllegalStateException(name);
             };
             values.put(name, v);
@@ -125,6 +132,11 @@ public final class FaultSpec {
         Map<String, Object> merged = new LinkedHashMap<>(values);
         merged.putAll(override.values);
         return new FaultSpec(merged);
+    }
+
+    /** The value given for {@code name} (Long, Double, Boolean or String), or null: for {@link BatchApi}. */
+    Object value(String name) {
+        return values.get(name);
     }
 
     private Long longValue(String name) {

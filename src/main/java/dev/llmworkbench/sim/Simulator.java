@@ -99,6 +99,7 @@ public final class Simulator implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong requests = new AtomicLong();
     private final ChatCompletions chat;
+    private final BatchApi batches;
     private volatile Thread shutdownHook;
 
     private Simulator(SimConfig config, HttpServer server, ConnectionGuard guard, LongSupplier quotaClock) {
@@ -106,6 +107,7 @@ public final class Simulator implements AutoCloseable {
         this.server = server;
         this.guard = guard;
         this.chat = new ChatCompletions(config, new Quota(quotaClock), closed);
+        this.batches = new BatchApi(config, chat, quotaClock); // its batches age on the same clock
     }
 
     /** Binds {@code config.host():config.port()} (0 = a free port) and starts serving. */
@@ -253,7 +255,7 @@ public final class Simulator implements AutoCloseable {
         return cl == null ? 0 : Long.parseLong(cl.strip()); // the JDK has parsed it already (a bad one is its 400)
     }
 
-    private enum Endpoint { MODELS, MODEL, CHAT }
+    private enum Endpoint { MODELS, MODEL, CHAT, BATCH }
 
     /**
      * Routing, the key and the declared length are checked before the body is read and before a handler is taken;
@@ -274,12 +276,14 @@ public final class Simulator implements AutoCloseable {
             endpoint = Endpoint.MODEL;
         } else if (path.equals("/v1/chat/completions")) {
             endpoint = Endpoint.CHAT;
+        } else if (BatchApi.handles(path)) {
+            endpoint = Endpoint.BATCH; // files and batches: BatchApi checks their methods
         } else {
             early(ex, watch, unread, 404, "Unknown request URL: " + method + " " + path + ".", "unknown_url", null);
             return;
         }
         String allowed = endpoint == Endpoint.CHAT ? "POST" : "GET";
-        if (!method.equals(allowed)) {
+        if (endpoint != Endpoint.BATCH && !method.equals(allowed)) {
             ex.getResponseHeaders().set("Allow", allowed);
             early(ex, watch, unread, 405, "Method " + method + " is not allowed on " + path + ".",
                     "method_not_allowed", null);
@@ -320,6 +324,7 @@ public final class Simulator implements AutoCloseable {
                 case MODELS -> models(ex);
                 case MODEL -> model(ex, path.substring("/v1/models/".length()));
                 case CHAT -> chat.handle(ex, body, faults, dice);
+                case BATCH -> batches.handle(ex, method, path, body, faults);
                 default -> throw new IllegalStateException("unrouted " + endpoint);
             }
         } finally {

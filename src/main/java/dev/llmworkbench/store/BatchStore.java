@@ -605,7 +605,7 @@ public final class BatchStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT i.id AS i_id, i.job_id AS i_job_id, i.seq AS i_seq, i.line AS i_line,
                   i.request_id AS i_request_id, i.status AS i_status, i.row_json AS i_row_json,
-                  i.invalid_reason AS i_invalid_reason, i.reserved_usd AS i_reserved_usd,
+                  COALESCE(i.invalid_reason, i.not_run_reason) AS i_invalid_reason, i.reserved_usd AS i_reserved_usd,
                   i.reserved_tokens AS i_reserved_tokens, r.*
                 FROM batch_items i LEFT JOIN results r ON r.item_id = i.id
                 WHERE i.job_id = ?""" + (afterSeq >= 0 ? " AND i.seq > ?" : "")
@@ -706,9 +706,13 @@ public final class BatchStore {
     }
 
     private static BatchItemRecord mapItem(ResultSet rs, String p) throws SQLException {
+        String reason = rs.getString(p + "invalid_reason");
+        if (reason == null && p.isEmpty()) {
+            reason = rs.getString("not_run_reason"); // a provider batch row's reason for not running
+        }
         return new BatchItemRecord(rs.getLong(p + "id"), rs.getString(p + "job_id"), rs.getInt(p + "seq"),
                 Jdbc.getInt(rs, p + "line"), rs.getString(p + "request_id"), ItemStatus.parse(rs.getString(p + "status")),
-                rs.getString(p + "row_json"), rs.getString(p + "invalid_reason"), reservation(rs, p));
+                rs.getString(p + "row_json"), reason, reservation(rs, p));
     }
 
     private static Reservation reservation(ResultSet rs, String p) throws SQLException {

@@ -164,7 +164,40 @@ public final class Schema {
                     "CREATE INDEX results_ended ON results(ended_at)")),
             // null for profiles saved before: read as the dialect their base URL suggests
             new Migration(6, "a provider profile's dialect (how it spells the thinking switch)", List.of(
-                    "ALTER TABLE provider_profiles ADD COLUMN dialect TEXT")));
+                    "ALTER TABLE provider_profiles ADD COLUMN dialect TEXT")),
+            // a job run on a provider's batch engine: its shards, and which shard each row went in
+            new Migration(7, "provider batch jobs: shards and the shard of each item", List.of(
+                    "ALTER TABLE batch_jobs ADD COLUMN engine TEXT NOT NULL DEFAULT 'live'",
+                    "ALTER TABLE batch_jobs ADD COLUMN remote_json TEXT",
+                    """
+                    CREATE TABLE remote_shards (
+                      job_id TEXT NOT NULL REFERENCES batch_jobs(id) ON DELETE CASCADE,
+                      shard_no INTEGER NOT NULL,
+                      model TEXT,
+                      thinking INTEGER,
+                      file_path TEXT,
+                      file_sha256 TEXT,
+                      line_count INTEGER NOT NULL,
+                      byte_count INTEGER NOT NULL,
+                      file_id TEXT,
+                      batch_id TEXT,
+                      state TEXT NOT NULL CHECK (state IN ('planned', 'uploading', 'uploaded', 'creating',
+                        'submitted', 'reconciled', 'not_submitted')),
+                      provider_status TEXT,
+                      total INTEGER NOT NULL DEFAULT 0,
+                      completed INTEGER NOT NULL DEFAULT 0,
+                      failed INTEGER NOT NULL DEFAULT 0,
+                      output_file_id TEXT,
+                      error_file_id TEXT,
+                      error TEXT,
+                      reserved_usd TEXT,
+                      submitted_at INTEGER,
+                      updated_at INTEGER NOT NULL,
+                      PRIMARY KEY (job_id, shard_no)
+                    )""",
+                    "ALTER TABLE batch_items ADD COLUMN shard_no INTEGER",
+                    "ALTER TABLE batch_items ADD COLUMN not_run_reason TEXT",
+                    "CREATE INDEX batch_items_shard ON batch_items(job_id, shard_no, seq)")));
 
     /** The version a fully migrated database has. */
     public static int latestVersion() {

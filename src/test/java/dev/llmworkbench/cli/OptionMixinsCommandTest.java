@@ -50,7 +50,7 @@ class OptionMixinsCommandTest {
                 .containsEntry("--api-key-env", "environment variable holding the API key")
                 .containsEntry("--profile", "a saved provider profile (base URL, headers, body, key)")
                 .containsEntry("--db", "the database (default: in the user's data folder)")
-                .doesNotContainKey("--json");
+                .containsEntry("--json", "with --remote-status: print JSON");
         assertThat(descriptions("history")).containsEntry("--db", "the database (default: in the user's data folder)")
                 .containsEntry("--json", "print JSON");
         for (String c : List.of("price", "estimate")) {

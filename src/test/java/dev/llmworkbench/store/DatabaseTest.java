@@ -158,7 +158,8 @@ class DatabaseTest {
             try (Statement st = c.createStatement()) {
                 if (version >= 1) {
                     st.execute("""
-                            INSERT INTO provider_profiles VALUES ('old', 'http://old.example/v1', 'qwen3-8b',
+                            INSERT INTO provider_profiles (name, base_url, default_model, key_ref, extra_headers_json,
+                              extra_body_json, proxy, ca_cert_path, updated_at) VALUES ('old', 'http://old.example/v1', 'qwen3-8b',
                               'env:OLD_KEY', '{"X-Org":"acme"}', '{"enable_thinking":false}', NULL, NULL, 1000)""");
                     st.execute("""
                             INSERT INTO runs (id, kind, created_at, updated_at, title, prompt, provider, models_json,

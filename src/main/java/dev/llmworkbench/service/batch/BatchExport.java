@@ -106,6 +106,9 @@ public final class BatchExport {
         if (r != null) {
             return r.error() == null ? null : r.error().message();
         }
+        if (item.status() == ItemStatus.NOT_RUN && item.invalidReason() != null) {
+            return "not run: " + item.invalidReason(); // a provider batch row: expired, cancelled, refused, missing
+        }
         return item.status() == ItemStatus.DONE ? null : "not run";
     }
 
