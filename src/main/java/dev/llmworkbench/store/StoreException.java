@@ -22,7 +22,7 @@ public class StoreException extends RuntimeException {
         String f = String.valueOf(file);
         String words = switch (code) {
             case 13 -> "the disk is full: cannot write the database " + f
-                    + " (nothing already stored is lost; free some space, then resume)";
+                    + " (nothing already stored is lost; free some space first)";
             case 8 -> "the database " + f + " is read-only: its file or folder cannot be written"
                     + " (nothing already stored is lost)";
             case 5, 6 -> "the database " + f + " is locked by another program; close it or try again";
