@@ -204,7 +204,8 @@ public final class BatchStore {
         db.write(c -> {
             long now = stamp(); // under the write lock: times follow the commits' order
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE batch_jobs SET status = 'interrupted', updated_at = ? WHERE status IN ('running', 'paused')")) {
+                    "UPDATE batch_jobs SET status = 'interrupted', updated_at = ? WHERE status IN ('running', 'paused')"
+                            + LIVE_ONLY)) {
                 ps.setLong(1, now);
                 return ps.executeUpdate();
             }
@@ -212,10 +213,17 @@ public final class BatchStore {
         return interruptedJobs();
     }
 
-    /** Jobs in state {@code interrupted}, newest first. */
+    /**
+     * Jobs in state {@code interrupted}, newest first: live jobs only. A provider batch job is never offered to the
+     * live engine (it would send its rows again from this machine); {@code batch --resume} goes on polling it.
+     */
     public List<BatchJobRecord> interruptedJobs() {
-        return jobs("SELECT * FROM batch_jobs WHERE status = 'interrupted' ORDER BY created_at DESC, id DESC");
+        return jobs("SELECT * FROM batch_jobs WHERE status = 'interrupted'" + LIVE_ONLY
+                + " ORDER BY created_at DESC, id DESC");
     }
+
+    /** The jobs the live engine runs ({@code engine} {@code live}, or unset before migration 7 set it). */
+    private static final String LIVE_ONLY = " AND (engine IS NULL OR engine <> '" + RemoteShardStore.PROVIDER_BATCH + "')";
 
     /**
      * Marks pending items in flight without a reservation; returns how many moved (items not

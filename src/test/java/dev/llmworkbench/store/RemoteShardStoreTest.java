@@ -52,6 +52,17 @@ class RemoteShardStoreTest {
     }
 
     @Test
+    void aProviderBatchJobLeftRunningIsNeverOfferedToTheLiveEngine() {
+        batches.updateJobStatus(jobId, dev.llmworkbench.domain.JobStatus.RUNNING);
+        shards.setEngine(jobId, RemoteShardStore.PROVIDER_BATCH, "{}");
+        assertThat(batches.markInterrupted()).isEmpty();
+        assertThat(batches.interruptedJobs()).isEmpty();
+        // a live job left running is offered, as before
+        shards.setEngine(jobId, RemoteShardStore.LIVE, "{}");
+        assertThat(batches.markInterrupted()).extracting(dev.llmworkbench.domain.BatchJobRecord::id).containsExactly(jobId);
+    }
+
+    @Test
     void aShardGoesFromPlannedToReconciledAndSurvivesAReopen() {
         assertThat(shards.engine(jobId)).contains(RemoteShardStore.LIVE);
         shards.setEngine(jobId, RemoteShardStore.PROVIDER_BATCH, "{\"completion_window\":\"24h\"}");
