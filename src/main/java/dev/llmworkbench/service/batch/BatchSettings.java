@@ -23,6 +23,12 @@ public record BatchSettings(String model, boolean route, Integer maxTokens, int 
     public static final int DEFAULT_MAX_TOKENS = 1024;
     public static final String DEFAULT_MODEL = "qwen3-235b-a22b";
 
+    /** These settings with another budget (null: none), e.g. raised before continuing a run the budget stopped. */
+    public BatchSettings withBudgetUsd(BigDecimal budget) {
+        return new BatchSettings(model, route, maxTokens, concurrency, rpm, tpm, budget, priority, baseUrl, apiKeyEnv,
+                profile, summaryJson);
+    }
+
     public BatchSettings {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);

@@ -280,9 +280,7 @@ public final class BatchViewModel {
         BatchSettings s = runningSettings;
         if (s != null) {
             try {
-                BigDecimal budget = settings().budgetUsd();
-                s = new BatchSettings(s.model(), s.route(), s.maxTokens(), s.concurrency(), s.rpm(), s.tpm(), budget,
-                        s.priority(), s.baseUrl(), s.apiKeyEnv(), s.profile(), s.summaryJson());
+                s = s.withBudgetUsd(settings().budgetUsd());
             } catch (IllegalArgumentException e) {
                 error.set(e.getMessage());
                 return CompletableFuture.failedFuture(e);
