@@ -266,10 +266,9 @@ class AnalystFlowsTest {
         robot.push(KeyCode.CONTROL, KeyCode.DIGIT6);
         waitFor(5, () -> robot.lookup("#view-history").tryQuery().isPresent());
         HistoryViewModel vm = robot.lookup("#view-history").queryAs(HistoryView.class).viewModel();
-        waitFor(10, () -> {
-            vm.refresh();
-            return !vm.runs().isEmpty();
-        });
+        // one refresh, awaited: a refresh still running when the row is selected would clear the selection
+        onFx(vm::refresh).get(10, TimeUnit.SECONDS);
+        waitFor(10, () -> !vm.runs().isEmpty());
         TableView<?> table = robot.lookup("#history-table").queryAs(TableView.class);
         onFx(() -> {
             table.getSelectionModel().select(0);
