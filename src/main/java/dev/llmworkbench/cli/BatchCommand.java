@@ -4,7 +4,6 @@ import dev.llmworkbench.service.batch.BatchOutcome;
 import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.Timeouts;
-import dev.llmworkbench.resilience.RetryPolicy;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchDryRun;
@@ -114,8 +113,8 @@ public class BatchCommand implements Callable<Integer> {
     @Mixin
     RemoteBatchOptions remote;
 
-    /** Tests may replace the retry policy (small waits). */
-    RetryPolicy retryPolicy;
+    /** Where the command's services come from; tests give services with small retry waits. */
+    java.util.function.Supplier<CliServices> servicesFactory = CliServices::new;
 
     /** Tests may watch the run (e.g. to pause or cancel it). */
     BatchListener extraListener;
@@ -126,7 +125,7 @@ public class BatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String db = dbOption.file();
         checkDatabase(db);
-        try (CliServices services = new CliServices().withRetryPolicy(retryPolicy)) {
+        try (CliServices services = servicesFactory.get()) {
             BatchService batches = services.batches(db);
             if (remote.any() || (resume != null && services.remoteBatches(db).isRemote(resume))) {
                 return new RemoteBatch(this, services).call(); // the provider's batch engine

@@ -38,6 +38,9 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneId;
+import dev.llmworkbench.service.estimate.QuoteService;
+import dev.llmworkbench.service.estimate.RoutingService;
+import dev.llmworkbench.cost.Router;
 import java.util.Map;
 import java.util.Random;
 
@@ -154,6 +157,23 @@ final class CliServices implements AutoCloseable {
             catalogue = PriceCatalogue.loadBundled(priceOverridesFile());
         }
         return catalogue;
+    }
+
+    /** The price and compress tools over the bundled catalogue and the user's overrides (no database, no network). */
+    static QuoteService quotes() {
+        return new QuoteService(new CostCalculator(PriceCatalogue.loadBundled(priceOverridesFile()),
+                ExchangeRate.MARKET_DEFAULT), new TokenEstimator());
+    }
+
+    /**
+     * The router as {@code route} uses it: a fresh ledger with no budget set, so a prompt is never routed down
+     * for money here (the desktop's router sees the day's budgets).
+     */
+    static RoutingService routing() {
+        CostCalculator costs = new CostCalculator(PriceCatalogue.loadBundled(priceOverridesFile()),
+                ExchangeRate.MARKET_DEFAULT);
+        return new RoutingService(new Router(), costs, new TokenEstimator(),
+                new BudgetLedger(Clock.systemDefaultZone(), ZoneId.systemDefault()));
     }
 
     CostCalculator costs() {
