@@ -13,7 +13,6 @@ import dev.llmworkbench.service.batch.BatchService.ItemUpdates;
 import dev.llmworkbench.service.batch.BatchService.JobInfo;
 import dev.llmworkbench.service.batch.BatchService.Preview;
 import dev.llmworkbench.service.batch.BatchService.PreviewRow;
-import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.RunStore;
 import java.io.IOException;
@@ -117,7 +116,6 @@ public final class BatchService {
     private final BatchStore store;
     private final RunStore runs;
     private final Supplier<BatchEngine> engines;
-    private final EstimateService estimates;
     private final Function<String, BatchTarget> targets;
     private final Path outputDir;
 
@@ -126,7 +124,6 @@ public final class BatchService {
         this.store = store;
         this.runs = runs;
         this.engines = () -> engine;
-        this.estimates = null;
         this.targets = null;
         this.outputDir = null;
     }
@@ -138,12 +135,11 @@ public final class BatchService {
      * @param targets   where a run's requests go, by the settings' profile name (null: the default provider)
      * @param outputDir where new jobs write their export when they finish
      */
-    public BatchService(BatchStore store, RunStore runs, Supplier<BatchEngine> engines, EstimateService estimates,
+    public BatchService(BatchStore store, RunStore runs, Supplier<BatchEngine> engines,
                         Function<String, BatchTarget> targets, Path outputDir) {
         this.store = Objects.requireNonNull(store);
         this.runs = Objects.requireNonNull(runs);
         this.engines = Objects.requireNonNull(engines);
-        this.estimates = Objects.requireNonNull(estimates);
         this.targets = Objects.requireNonNull(targets);
         this.outputDir = Objects.requireNonNull(outputDir);
     }
@@ -350,7 +346,7 @@ public final class BatchService {
      * {@link BatchDryRun#of}.
      */
     public List<DryRunModel> dryRun(Path file, BatchSettings settings) {
-        desktop(estimates, "estimates");
+        desktop(targets, "provider targets");
         return BatchDryRun.of(engines.get().chat(), target(settings).profile(), file, BatchInput.DEFAULT_MAX_LINE_BYTES,
                 settings, r -> {
                 }).models();

@@ -2,14 +2,9 @@ package dev.llmworkbench.ui.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmworkbench.cost.CostCalculator;
-import dev.llmworkbench.cost.ExchangeRate;
-import dev.llmworkbench.cost.PriceCatalogue;
-import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.service.DaemonThreads;
 import dev.llmworkbench.service.batch.BatchService;
-import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.RunStore;
@@ -49,8 +44,7 @@ class BatchViewFilterTest {
         BatchStore store = new BatchStore(db);
         BatchService service = new BatchService(store, new RunStore(db), () -> {
             throw new AssertionError("no run here");
-        }, new EstimateService(new CostCalculator(PriceCatalogue.loadBundled(), ExchangeRate.MARKET_DEFAULT),
-                new TokenEstimator()), name -> {
+        }, name -> {
             throw new AssertionError("no run here");
         }, dir.resolve("out"));
         vm = new BatchViewModel(service, List.of("qwen-turbo"), List.of(), threads.scheduled("test-batch", 1),
