@@ -197,7 +197,10 @@ public final class Schema {
                     )""",
                     "ALTER TABLE batch_items ADD COLUMN shard_no INTEGER",
                     "ALTER TABLE batch_items ADD COLUMN not_run_reason TEXT",
-                    "CREATE INDEX batch_items_shard ON batch_items(job_id, shard_no, seq)")));
+                    "CREATE INDEX batch_items_shard ON batch_items(job_id, shard_no, seq)")),
+            // a request cancelled mid-stream is billed for what it streamed while its row stays not run
+            new Migration(8, "what a batch row's attempts without a result were billed", List.of(
+                    "ALTER TABLE batch_items ADD COLUMN billed_usd TEXT")));
 
     /** The version a fully migrated database has. */
     public static int latestVersion() {

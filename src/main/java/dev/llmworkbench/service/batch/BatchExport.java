@@ -82,11 +82,11 @@ public final class BatchExport {
         o.add("prompt_tokens", u == null || u.promptTokens() == null ? JsonNull.INSTANCE : new JsonPrimitive(u.promptTokens()));
         o.add("completion_tokens", u == null || u.completionTokens() == null ? JsonNull.INSTANCE
                 : new JsonPrimitive(u.completionTokens()));
-        o.add("cost_usd", BatchSummary.money(r == null ? null : r.costUsd()));
+        o.add("cost_usd", BatchSummary.money(rowCost(item, r)));
         o.addProperty("attempts", r == null ? 0 : r.attempts().size());
         o.add("check", str(r == null || r.checkPassed() == null ? null : r.checkPassed() ? "pass" : "fail"));
         o.add("error", str(error(item, r)));
-        o.add("note", str(note(r)));
+        o.add("note", str(note(item, r)));
         return o;
     }
 
@@ -113,6 +113,24 @@ public final class BatchExport {
     }
 
     /** What a person should know of a row beside its error: a cut output, earlier cut attempts. */
+    /**
+     * What a row cost: its result's cost plus what its attempts without a result were billed (null when neither
+     * is known).
+     */
+    public static BigDecimal rowCost(BatchItemRecord item, ResultRecord r) {
+        BigDecimal result = r == null ? null : r.costUsd();
+        BigDecimal billed = item.billedUsd();
+        return billed == null ? result : result == null ? billed : result.add(billed);
+    }
+
+    private static String note(BatchItemRecord item, ResultRecord r) {
+        String billed = item.billedUsd() == null || item.billedUsd().signum() == 0 ? null
+                : "a request cancelled mid-stream was billed $" + item.billedUsd().stripTrailingZeros().toPlainString()
+                + " for what it streamed";
+        String attempts = note(r);
+        return billed == null ? attempts : attempts == null ? billed : billed + "; " + attempts;
+    }
+
     private static String note(ResultRecord r) {
         if (r == null || r.attempts().isEmpty()) {
             return null;
@@ -300,6 +318,9 @@ public final class BatchExport {
                 case FAILED -> failed++;
                 case INVALID -> invalid++;
                 default -> notRun++;
+            }
+            if (ir.item().billedUsd() != null) {
+                cost = cost.add(ir.item().billedUsd()); // billed attempts that left no result count in the spend
             }
             ResultRecord r = ir.result();
             if (r == null) {

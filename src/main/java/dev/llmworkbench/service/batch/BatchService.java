@@ -468,12 +468,12 @@ public final class BatchService {
         }
         if (r == null) {
             return new ItemRow(it.id(), it.line(), it.requestId(), it.status(), model, prompt, null, null, null, null,
-                    null, 0, null, null, null, it.invalidReason(), null);
+                    it.billedUsd(), 0, null, null, null, it.invalidReason(), null);
         }
         return new ItemRow(it.id(), it.line(), it.requestId(), it.status(), r.model() != null ? r.model() : model,
                 prompt, r.responseText(), r.timing() == null ? null : r.timing().ttftMs(),
                 r.timing() == null ? null : r.timing().e2eMs(),
-                r.usage() == null ? null : r.usage().completionTokens(), r.costUsd(), r.attempts().size(),
+                r.usage() == null ? null : r.usage().completionTokens(), BatchExport.rowCost(it, r), r.attempts().size(),
                 r.checkPassed(), r.checkDetail(), r.error() == null ? null : r.error().message(), it.invalidReason(),
                 r.endedAt(), r.timing() == null ? null : r.timing().queueMs());
     }
