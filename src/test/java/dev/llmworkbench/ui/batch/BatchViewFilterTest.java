@@ -101,4 +101,28 @@ class BatchViewFilterTest {
         assertThat(onFx(filter::getValue)).isEqualTo(ItemStatus.PENDING);
         assertThat(onFx(() -> results.getItems().size())).isEqualTo(2);
     }
+
+    @Test
+    void theSelectedRowIsReadWholeBelowTheTable(FxRobot robot) throws Exception {
+        String longPrompt = "Summarise this. " + "A sentence that goes on and on. ".repeat(40) + "THE END";
+        Path input = Files.write(dir.resolve("long-" + n + ".csv"), List.of("request_id,prompt", "a,Short one",
+                "b,\"" + longPrompt + "\""), StandardCharsets.UTF_8);
+        onFx(() -> vm.importFile(input)).get(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<?> results = robot.lookup("#batch-results").queryAs(TableView.class);
+        javafx.scene.control.TextArea detail = robot.lookup("#batch-result-detail")
+                .queryAs(javafx.scene.control.TextArea.class);
+        assertThat(onFx(() -> detail.getText())).isEmpty();
+        onFx(() -> {
+            results.getSelectionModel().select(1);
+            return null;
+        });
+        String shown = onFx(() -> detail.getText());
+        assertThat(shown).startsWith("Line 3 · b · pending").contains("Prompt\n" + longPrompt).endsWith("THE END");
+        onFx(() -> {
+            results.getSelectionModel().clearSelection();
+            return null;
+        });
+        assertThat(onFx(() -> detail.getText())).isEmpty();
+    }
 }
