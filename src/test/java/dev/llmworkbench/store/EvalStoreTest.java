@@ -21,14 +21,14 @@ class EvalStoreTest {
     Path dir;
 
     @Test
-    void migrationEightWidensTheRunKindsAndKeepsEveryStoredRow() {
+    void migrationNineWidensTheRunKindsAndKeepsEveryStoredRow() {
         Path file = dir.resolve("wb.db");
         long runId;
-        try (Database v7 = Database.open(file, 7)) {
-            RunStore runs = new RunStore(v7);
+        try (Database v8 = Database.open(file, 8)) {
+            RunStore runs = new RunStore(v8);
             RunRecord run = runs.create(RunKind.BATCH, "old batch", "in.csv", "sim", List.of("m"), "{}");
             runId = run.id();
-            BatchStore batches = new BatchStore(v7);
+            BatchStore batches = new BatchStore(v8);
             BatchJobRecord job = batches.createJob(runId, "in.csv", "out.jsonl", "jsonl", "{}",
                     List.of(BatchItemRecord.New.valid(1, "r1", "{\"messages\":[]}")));
             long item = batches.items(job.id()).get(0).id();
@@ -37,7 +37,7 @@ class EvalStoreTest {
                     .isInstanceOf(RuntimeException.class);
         }
         try (Database db = Database.open(file)) {
-            assertThat(db.schemaVersion()).isEqualTo(8);
+            assertThat(db.schemaVersion()).isEqualTo(Schema.latestVersion());
             assertThat(new ResultStore(db).listByRun(runId)).singleElement()
                     .satisfies(r -> assertThat(r.responseText()).isEqualTo("kept"));
             RunRecord eval = new RunStore(db).create(RunKind.EVAL, "grid", "cfg.yaml", "p", List.of("m"), "{}");
