@@ -108,6 +108,19 @@ final class CliServices implements AutoCloseable {
     }
 
     /**
+     * Evaluation grids over the database {@code dbOption}: the batch engine over the command's chat service; runs
+     * work on the executor {@code eval}; keys are read from the environment variables the configuration names.
+     */
+    dev.llmworkbench.service.eval.EvalService evals(String dbOption) {
+        Database db = database(dbOption);
+        BatchStore store = new BatchStore(db);
+        BatchEngine engine = new BatchEngine(chat(), store, threads.cached("batch-dispatch"), Ticker.system(),
+                Clock.systemUTC());
+        return new dev.llmworkbench.service.eval.EvalService(new dev.llmworkbench.store.EvalStore(db), store,
+                new RunStore(db), engine, chat(), threads.cached("eval"), System::getenv);
+    }
+
+    /**
      * Provider batch jobs over the database {@code dbOption}; their shard and result files are kept in the
      * folder {@code batch-files} beside the database; polls wait on the command's thread.
      */
