@@ -402,6 +402,22 @@ public final class BatchStore {
         });
     }
 
+    /**
+     * Which engine runs the job: {@link RemoteShardStore#LIVE} (this machine) or {@link RemoteShardStore#PROVIDER_BATCH}
+     * (a provider's batch service); empty when there is no such job.
+     */
+    public Optional<String> engine(String jobId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT engine FROM batch_jobs WHERE id = ?")) {
+                ps.setString(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1) == null ? RemoteShardStore.LIVE : rs.getString(1))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** Marks every {@code pending} item of the job {@code not_run} (budget spent, cancelled); returns how many. */
     public int markNotRun(String jobId) {
         return moveAll(jobId, ItemStatus.PENDING, ItemStatus.NOT_RUN);

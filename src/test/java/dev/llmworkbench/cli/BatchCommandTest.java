@@ -143,7 +143,7 @@ class BatchCommandTest {
                      .setFormat(CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
             assertThat(p.getHeaderNames()).containsExactly("request_id", "line", "status", "model", "response",
                     "reasoning", "finish_reason", "latency_ms", "ttft_ms", "queue_ms", "total_ms", "prompt_tokens",
-                    "completion_tokens", "cost_usd", "attempts", "check", "error", "note");
+                    "completion_tokens", "cost_usd", "attempts", "check", "error", "note", "engine", "provider_request_id");
             List<CSVRecord> recs = p.getRecords();
             assertThat(recs).extracting(c -> c.get("line")).containsExactly("2", "3", "4", "5", "6", "7");
             assertThat(recs).extracting(c -> c.get("status"))
@@ -180,7 +180,7 @@ class BatchCommandTest {
         for (JsonObject l : lines) {
             assertThat(l.keySet()).containsExactly("request_id", "line", "status", "model", "response", "reasoning",
                     "finish_reason", "latency_ms", "ttft_ms", "queue_ms", "total_ms", "prompt_tokens",
-                    "completion_tokens", "cost_usd", "attempts", "check", "error", "note");
+                    "completion_tokens", "cost_usd", "attempts", "check", "error", "note", "engine", "provider_request_id");
         }
         try (Database d = Database.open(db)) {
             ResultStore results = new ResultStore(d);

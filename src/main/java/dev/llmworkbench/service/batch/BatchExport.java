@@ -38,7 +38,7 @@ public final class BatchExport {
     /** The export's fields, in order. */
     public static final List<String> FIELDS = List.of("request_id", "line", "status", "model", "response",
             "reasoning", "finish_reason", "latency_ms", "ttft_ms", "queue_ms", "total_ms", "prompt_tokens",
-            "completion_tokens", "cost_usd", "attempts", "check", "error", "note");
+            "completion_tokens", "cost_usd", "attempts", "check", "error", "note", "engine", "provider_request_id");
 
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
@@ -60,8 +60,16 @@ public final class BatchExport {
         return f;
     }
 
-    /** One item's export line as JSON (fields in order, nulls kept). */
+    /** One item's export line as JSON (fields in order, nulls kept), of a job run live from this machine. */
     public static JsonObject line(BatchStore.ItemResult ir) {
+        return line(ir, dev.llmworkbench.store.RemoteShardStore.LIVE);
+    }
+
+    /**
+     * One item's export line as JSON (fields in order, nulls kept); {@code engine} is the job's: {@code live} or
+     * {@code provider-batch}.
+     */
+    public static JsonObject line(BatchStore.ItemResult ir, String engine) {
         BatchItemRecord item = ir.item();
         ResultRecord r = ir.result();
         JsonObject o = new JsonObject();
@@ -87,6 +95,14 @@ public final class BatchExport {
         o.add("check", str(r == null || r.checkPassed() == null ? null : r.checkPassed() ? "pass" : "fail"));
         o.add("error", str(error(item, r)));
         o.add("note", str(note(item, r)));
+        o.addProperty("engine", engine);
+        String providerRequestId = null;
+        if (r != null) {
+            for (dev.llmworkbench.domain.Attempt a : r.attempts()) {
+                providerRequestId = a.requestId() != null ? a.requestId() : providerRequestId;
+            }
+        }
+        o.add("provider_request_id", str(providerRequestId));
         return o;
     }
 
@@ -173,8 +189,9 @@ public final class BatchExport {
      * them (a big job's results are never all in memory at once).
      */
     public static void write(BatchStore store, String jobId, Path output, String format) {
+        String engine = store.engine(jobId).orElse(dev.llmworkbench.store.RemoteShardStore.LIVE);
         writeTo(output, w -> {
-            try (LineWriter lines = new LineWriter(w, format)) {
+            try (LineWriter lines = new LineWriter(w, format, engine)) {
                 store.forEachItemWithResult(jobId, lines::writeUnchecked);
             }
         });
@@ -249,9 +266,17 @@ public final class BatchExport {
      */
     public static final class LineWriter implements Closeable {
         private final Writer w;
+        private final String engine;
         private final CSVPrinter csv;
 
+        /** Lines of a job run live from this machine. */
         public LineWriter(Writer w, String format) throws IOException {
+            this(w, format, dev.llmworkbench.store.RemoteShardStore.LIVE);
+        }
+
+        /** Lines of a job run by {@code engine} ({@code live} or {@code provider-batch}). */
+        public LineWriter(Writer w, String format, String engine) throws IOException {
+            this.engine = engine;
             this.w = w;
             this.csv = format.equals("csv")
                     ? new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(FIELDS.toArray(String[]::new)).get())
@@ -259,7 +284,7 @@ public final class BatchExport {
         }
 
         public void write(BatchStore.ItemResult ir) throws IOException {
-            JsonObject o = line(ir);
+            JsonObject o = line(ir, engine);
             if (csv != null) {
                 List<String> values = new ArrayList<>(FIELDS.size());
                 for (String f : FIELDS) {

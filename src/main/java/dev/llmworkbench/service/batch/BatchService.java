@@ -192,7 +192,8 @@ public final class BatchService {
         BatchExport.Tally tally = new BatchExport.Tally();
         WallSpan span = new WallSpan(java.time.Instant.now().minus(outcome.wall()));
         BatchExport.writeTo(Path.of(job.outputPath()), w -> {
-            try (BatchExport.LineWriter lines = new BatchExport.LineWriter(w, job.format())) {
+            try (BatchExport.LineWriter lines = new BatchExport.LineWriter(w, job.format(),
+                    store.engine(job.id()).orElse(dev.llmworkbench.store.RemoteShardStore.LIVE))) {
                 store.forEachItemWithResult(job.id(), ir -> {
                     tally.add(ir);
                     span.add(ir);

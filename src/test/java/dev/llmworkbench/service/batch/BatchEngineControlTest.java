@@ -226,6 +226,8 @@ class BatchEngineControlTest {
             var line = BatchExport.line(new BatchStore.ItemResult(store.items(job).stream()
                     .filter(i -> i.billedUsd() != null).findFirst().orElseThrow(), null));
             assertThat(line.get("note").getAsString()).contains("cancelled mid-stream was billed");
+            assertThat(line.get("engine").getAsString()).isEqualTo("live");
+            assertThat(line.get("provider_request_id").isJsonNull()).isTrue();
             assertThat(new java.math.BigDecimal(line.get("cost_usd").getAsString())).isPositive();
             spentBefore = cancelled.progress().spentUsd();
         }
