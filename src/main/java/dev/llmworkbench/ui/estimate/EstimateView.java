@@ -122,7 +122,7 @@ public final class EstimateView extends BorderPane {
         table.setPlaceholder(new Label("Choose models and press Estimate."));
         table.getColumns().add(col("Model", 160, EstimateService.ModelEstimate::model));
         table.getColumns().add(col("In tok", 80, e -> String.valueOf(e.inputTokens())));
-        table.getColumns().add(col("Tokenizer", 80, e -> e.tokenizer() == null ? "" : e.tokenizer()));
+        table.getColumns().add(col("Tokenizer", 100, e -> e.tokenizer() == null ? "" : e.tokenizer()));
         table.getColumns().add(col("Out tok", 80, e -> String.valueOf(e.outputTokens())));
         // three significant digits below one unit: a cost that is not zero never reads 0.00
         table.getColumns().add(col("$/request", 100, e -> Amounts.plain(e.perRequestUsd().amount())));
