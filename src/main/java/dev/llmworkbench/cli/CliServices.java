@@ -133,7 +133,7 @@ final class CliServices implements AutoCloseable {
     }
 
     EstimateService estimates() {
-        return new EstimateService(costs(), new TokenEstimator());
+        return new EstimateService(costs(), new TokenEstimator(costs().catalogue()));
     }
 
     ProfileService profiles(String dbOption) {
@@ -216,8 +216,8 @@ final class CliServices implements AutoCloseable {
                             });
                 }
             });
-            chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(), scheduler, ticker,
-                    clock);
+            chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(costs().catalogue()),
+                    scheduler, ticker, clock);
         }
         return chat;
     }

@@ -400,6 +400,7 @@ class BatchCommandTest {
                 "--base-url", url, "--route", "--dry-run", "--db", dir.resolve("wb.db").toString());
         assertThat(routed.code()).as(routed.err()).isZero();
         assertThat(routed.out()).contains("3 valid rows").contains("qwen-turbo: 1 requests")
+                .containsPattern("qwen-turbo: 1 requests, \\d+ input tokens \\(qwen3\\), up to")
                 .contains("qwen3-235b-a22b: 1 requests").contains("qwen-max: 1 requests");
         CliRun.Result fixed = CliRun.run("batch", "--input", in.toString(), "--output", dir.resolve("o.jsonl").toString(),
                 "--base-url", url, "--model", "qwen-plus", "--dry-run", "--db", dir.resolve("wb.db").toString());

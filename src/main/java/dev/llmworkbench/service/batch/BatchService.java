@@ -274,10 +274,16 @@ public final class BatchService {
     /**
      * A dry run's figures for one model: its valid rows, their input estimate, the output they may produce (each
      * row's own {@code max_tokens}, else the run's, plus the thinking budget of a row that thinks) and the sum of
-     * what the control loop would reserve for them ({@code worstUsd}); {@code unpriced} rows have no price.
+     * what the control loop would reserve for them ({@code worstUsd}); {@code unpriced} rows have no price;
+     * {@code tokenizer} names the tokenizer that counted the input ({@code qwen3}, {@code o200k}, …; null if unknown).
      */
     public record DryRunModel(String model, int requests, long inputTokens, long outputTokens, BigDecimal worstUsd,
-                              int unpriced) {
+                              int unpriced, String tokenizer) {
+        /** Without saying which tokenizer counted. */
+        public DryRunModel(String model, int requests, long inputTokens, long outputTokens, BigDecimal worstUsd,
+                           int unpriced) {
+            this(model, requests, inputTokens, outputTokens, worstUsd, unpriced, null);
+        }
     }
 
     /**
@@ -295,8 +301,9 @@ public final class BatchService {
         BigDecimal total = BigDecimal.ZERO;
         for (DryRunModel e : est) {
             total = total.add(e.worstUsd());
-            sb.append(String.format(java.util.Locale.ROOT, "%s: %d requests, %d input tokens, up to %d output tokens, ",
-                    e.model(), e.requests(), e.inputTokens(), e.outputTokens()));
+            sb.append(String.format(java.util.Locale.ROOT, "%s: %d requests, %d input tokens%s, up to %d output tokens, ",
+                    e.model(), e.requests(), e.inputTokens(),
+                    e.tokenizer() == null ? "" : " (" + e.tokenizer() + ")", e.outputTokens()));
             sb.append(e.unpriced() == e.requests() ? "no price in the catalogue"
                     : "up to " + dev.llmworkbench.domain.Amounts.usd(e.worstUsd())
                     + (e.unpriced() > 0 ? " (" + e.unpriced() + " rows without a price)" : ""));
