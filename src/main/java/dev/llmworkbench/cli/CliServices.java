@@ -174,8 +174,8 @@ final class CliServices implements AutoCloseable {
 
     /** The price and compress tools over the bundled catalogue and the user's overrides (no database, no network). */
     static QuoteService quotes() {
-        return new QuoteService(new CostCalculator(PriceCatalogue.loadBundled(priceOverridesFile()),
-                ExchangeRate.MARKET_DEFAULT), new TokenEstimator());
+        PriceCatalogue prices = PriceCatalogue.loadBundled(priceOverridesFile());
+        return new QuoteService(new CostCalculator(prices, ExchangeRate.MARKET_DEFAULT), new TokenEstimator(prices));
     }
 
     /**
@@ -183,9 +183,9 @@ final class CliServices implements AutoCloseable {
      * for money here (the desktop's router sees the day's budgets).
      */
     static RoutingService routing() {
-        CostCalculator costs = new CostCalculator(PriceCatalogue.loadBundled(priceOverridesFile()),
-                ExchangeRate.MARKET_DEFAULT);
-        return new RoutingService(new Router(), costs, new TokenEstimator(),
+        PriceCatalogue prices = PriceCatalogue.loadBundled(priceOverridesFile());
+        CostCalculator costs = new CostCalculator(prices, ExchangeRate.MARKET_DEFAULT);
+        return new RoutingService(new Router(), costs, new TokenEstimator(prices),
                 new BudgetLedger(Clock.systemDefaultZone(), ZoneId.systemDefault()));
     }
 
