@@ -254,7 +254,7 @@ final class RunViewModel {
         metrics.start();
         RawEvents events = new RawEvents();
         AtomicReference<String> headers = new AtomicReference<>("");
-        ChatObserver observer = observer(s, events, headers);
+        ChatObserver observer = observer(s, events, headers, sentUser == null ? "" : sentUser);
         record Finished(ChatOutcome outcome, String events) { }
         // the job reads the provider's key (the OS keyring: a process start), so the run starts off the UI thread
         tasks.call("starting a run", () -> service.start(service.job(p, request, priority), observer, RunKind.SINGLE,
@@ -287,7 +287,7 @@ final class RunViewModel {
     }
 
     /** Streamed text to the sink, live metrics, raw events and headers; called on the service's threads. */
-    private ChatObserver observer(StreamSink s, RawEvents events, AtomicReference<String> headers) {
+    private ChatObserver observer(StreamSink s, RawEvents events, AtomicReference<String> headers, String prompt) {
         return new ChatObserver() {
             @Override
             public void onReasoning(String delta) {
@@ -320,6 +320,7 @@ final class RunViewModel {
                     metrics.attempt(number);
                     if (number > 1) {
                         sink.reset();
+                        sink.prompt(prompt);
                     }
                 });
             }
