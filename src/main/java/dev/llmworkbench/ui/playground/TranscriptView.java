@@ -366,6 +366,32 @@ public final class TranscriptView extends StackPane {
         return list;
     }
 
+    /** The row of a turn's header ({@link #LIVE_USER}, {@link #LIVE_ANSWER}: the run's), -1 when not shown (tests). */
+    int headerRow(int turn) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).kind() == Kind.HEADER && rows.get(i).turn() == turn) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first row showing a block of this kind of a turn's text, -1 when none (tests). */
+    int blockRow(int turn, MarkdownBlocks.Kind kind) {
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            if (r.turn() == turn && r.kind() == Kind.BLOCK && r.block().kind() == kind) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** How many rows of a turn's reasoning are shown (0: collapsed) (tests). */
+    int reasoningShownRows(int turn) {
+        return (int) rows.stream().filter(r -> r.turn() == turn && r.kind() == Kind.REASONING).count();
+    }
+
     /** How many rows the transcript has (tests, the benchmark). */
     public int rowCount() {
         return rows.size();
@@ -484,7 +510,7 @@ public final class TranscriptView extends StackPane {
             b.setAccessibleText((shown ? "Hide" : "Show") + " the reasoning of this answer");
             b.setFocusTraversable(false);
             b.setOnAction(e -> toggleReasoning(row.turn()));
-            return b;
+            return new javafx.scene.layout.HBox(b); // at the left, its own width
         }
 
         private double width(double width) {

@@ -64,9 +64,12 @@ final class TurnHeader {
         actions.add(button("Branch", "turn-branch", user
                 ? "Branch before this prompt: it goes back to the editor, the turns after it are kept"
                 : "Continue from this answer: the turns after it are kept as a branch", () -> vm.branchFrom(t.id())));
-        boolean running = vm.stateProperty().get() == PlaygroundViewModel.State.RUNNING;
+        // no branching while a run is in flight: its answer follows the conversation as it was sent
+        javafx.beans.binding.BooleanBinding running = vm.stateProperty().isEqualTo(PlaygroundViewModel.State.RUNNING);
         for (Node n : actions) {
-            n.setDisable(n.isDisabled() || running && !n.getStyleClass().contains("turn-copy"));
+            if (!n.getStyleClass().contains("turn-copy")) {
+                n.disableProperty().bind(running);
+            }
         }
         return header(user ? "You" : "Assistant", user ? "" : figures(t), actions, user);
     }
@@ -81,18 +84,19 @@ final class TurnHeader {
         Label role = new Label(who);
         role.getStyleClass().addAll(Styles.TEXT_BOLD, "turn-role", user ? "turn-role-user" : "turn-role-assistant");
         role.setMinWidth(Region.USE_PREF_SIZE);
-        Label fig = new Label(figures);
-        fig.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL, "turn-figures");
-        fig.setVisible(!figures.isEmpty());
-        fig.setManaged(!figures.isEmpty());
-        VBox left = new VBox(0, role, fig);
-        left.setAlignment(Pos.CENTER_LEFT);
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox box = new HBox(4);
-        box.getChildren().addAll(left, gap);
-        box.getChildren().addAll(actions);
-        box.setAlignment(Pos.CENTER_LEFT);
+        HBox top = new HBox(4);
+        top.getChildren().addAll(role, gap);
+        top.getChildren().addAll(actions);
+        top.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(0, top);
+        if (!figures.isEmpty()) { // a line of its own: never cut to "…" by the actions beside it
+            Label fig = new Label(figures);
+            fig.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL, "turn-figures");
+            fig.setWrapText(true);
+            box.getChildren().add(fig);
+        }
         box.getStyleClass().add("turn-header");
         return box;
     }
