@@ -75,10 +75,6 @@ public final class TranscriptView extends StackPane {
 
     private record Rendered(String text, List<Row> rows) { }
 
-    private static final PseudoClass USER = PseudoClass.getPseudoClass("user");
-    private static final PseudoClass HEADER = PseudoClass.getPseudoClass("header");
-    private static final PseudoClass REASONING = PseudoClass.getPseudoClass("reasoning");
-
     private final PlaygroundViewModel vm;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ListView<Row> list = new ListView<>(rows);
@@ -110,7 +106,7 @@ public final class TranscriptView extends StackPane {
         list.getStyleClass().add("transcript-list");
         list.setAccessibleText("The conversation: each turn with its actions; Control C copies the selected rows");
         list.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        list.setCellFactory(lv -> new RowCell());
+        list.setCellFactory(lv -> new TranscriptCell(this));
         Label empty = new Label("Run a prompt: the conversation shows here, each answer with its figures.");
         empty.getStyleClass().add("transcript-placeholder");
         empty.setWrapText(true);
@@ -328,7 +324,7 @@ public final class TranscriptView extends StackPane {
         return out;
     }
 
-    private void toggleReasoning(int turn) {
+    void toggleReasoning(int turn) {
         if (turn == LIVE_ANSWER) {
             liveReasoningShown = !liveReasoningShown;
             rebuildLive();
@@ -442,113 +438,29 @@ public final class TranscriptView extends StackPane {
         return list.lookup(".virtual-flow") instanceof VirtualFlow<?> f ? f : null;
     }
 
-    // ------------------------------------------------------------------ cells
+    // ------------------------------------------------------------------ for the cells
 
-    /**
-     * A row's node: a streamed or plain block is one {@link Text} that keeps its layout until its text or width
-     * changes (cheap to ask again and again); the rest are built for the row. The cell's height is the node's at
-     * the list's width, so text wraps and nothing scrolls sideways.
-     */
-    private final class RowCell extends ListCell<Row> {
-        private final Text plain = new Text();
-        private Node content;
+    PlaygroundViewModel viewModel() {
+        return vm;
+    }
 
-        RowCell() {
-            getStyleClass().add("transcript-row");
-            setPrefWidth(0);
-            setText(null);
-        }
+    ConversationTree tree() {
+        return tree;
+    }
 
-        @Override
-        protected void updateItem(Row row, boolean empty) {
-            super.updateItem(row, empty);
-            pseudoClassStateChanged(USER, !empty && row != null && row.role() == Role.USER);
-            pseudoClassStateChanged(HEADER, !empty && row != null && row.kind() == Kind.HEADER);
-            pseudoClassStateChanged(REASONING, !empty && row != null
-                    && (row.kind() == Kind.REASONING || row.kind() == Kind.TOGGLE));
-            if (empty || row == null) {
-                content = null;
-                setGraphic(null);
-                return;
-            }
-            content = switch (row.kind()) {
-                case PLAIN, REASONING -> {
-                    String t = row.text();
-                    plain.setText(t.endsWith("\n") ? t.substring(0, t.length() - 1) : t);
-                    plain.getStyleClass().setAll("prose", row.kind() == Kind.REASONING ? "reasoning-text" : "plain-text");
-                    yield plain;
-                }
-                case BLOCK -> MarkdownNodes.of(row.block());
-                case TOGGLE -> toggle(row);
-                case HEADER -> header(row);
-            };
-            setGraphic(content);
-        }
+    boolean isStreaming() {
+        return streaming;
+    }
 
-        private Node header(Row row) {
-            if (row.turn() == LIVE_USER) {
-                return TurnHeader.live(true, "", () -> MarkdownNodes.copy(livePrompt));
-            }
-            if (row.turn() == LIVE_ANSWER) {
-                String status = streaming ? "streaming…" : switch (vm.stateProperty().get()) {
-                    case STOPPED -> "stopped: not added to the conversation";
-                    case FAILED -> "failed: not added to the conversation";
-                    default -> "";
-                };
-                return TurnHeader.live(false, status, () -> MarkdownNodes.copy(liveAnswer.text()));
-            }
-            return TurnHeader.of(vm, tree, tree.turn(row.turn()));
-        }
+    String livePrompt() {
+        return livePrompt;
+    }
 
-        private Node toggle(Row row) {
-            boolean shown = row.turn() == LIVE_ANSWER ? liveReasoningShown : reasoningShown.contains(row.turn());
-            int chars = row.turn() == LIVE_ANSWER ? -1 : row.text().length();
-            Button b = new Button((shown ? "▾ " : "▸ ") + "Reasoning"
-                    + (chars < 0 ? "" : String.format(Locale.ROOT, " (%,d characters)", chars)));
-            b.getStyleClass().addAll(atlantafx.base.theme.Styles.FLAT, atlantafx.base.theme.Styles.SMALL,
-                    "reasoning-toggle");
-            b.setAccessibleText((shown ? "Hide" : "Show") + " the reasoning of this answer");
-            b.setFocusTraversable(false);
-            b.setOnAction(e -> toggleReasoning(row.turn()));
-            return new javafx.scene.layout.HBox(b); // at the left, its own width
-        }
+    String liveAnswerText() {
+        return liveAnswer.text();
+    }
 
-        private double width(double width) {
-            return (width > 0 ? width : getWidth()) - snappedLeftInset() - snappedRightInset();
-        }
-
-        @Override
-        protected double computePrefHeight(double width) {
-            double w = width(width);
-            double h;
-            if (content == null) {
-                h = 0;
-            } else if (content == plain) {
-                if (w > 0) {
-                    plain.setWrappingWidth(w);
-                }
-                h = plain.getLayoutBounds().getHeight();
-            } else {
-                h = content.prefHeight(Math.max(w, 1));
-            }
-            return snapSizeY(h) + snappedTopInset() + snappedBottomInset();
-        }
-
-        @Override
-        protected double computeMinHeight(double width) {
-            return snappedTopInset() + snappedBottomInset();
-        }
-
-        @Override
-        protected void layoutChildren() {
-            double w = width(-1);
-            if (content == plain && w > 0) {
-                plain.setWrappingWidth(w);
-            }
-            super.layoutChildren();
-            if (content != null && content != plain && w > 0) {
-                content.resizeRelocate(snappedLeftInset(), snappedTopInset(), w, content.prefHeight(w));
-            }
-        }
+    boolean isReasoningShown(int turn) {
+        return turn == LIVE_ANSWER ? liveReasoningShown : reasoningShown.contains(turn);
     }
 }
