@@ -156,16 +156,19 @@ class TranscriptFlowTest {
             throws Exception {
         int index = onFx(row);
         assertThat(index).as("row").isNotNegative();
-        onFx(() -> {
+        // scrolled again while it is not on screen: the transcript follows the end after a run, a frame later
+        waitFor(() -> {
+            if (cell(t, index) != null) {
+                return true;
+            }
             t.listView().scrollTo(index);
-            return null;
+            return false;
         });
-        waitFor(() -> cell(robot, index) != null);
-        return onFx(() -> f.apply(cell(robot, index)));
+        return onFx(() -> f.apply(cell(t, index)));
     }
 
-    private static Node cell(FxRobot robot, int index) {
-        return robot.lookup(".transcript-row").queryAll().stream()
+    private static Node cell(TranscriptView t, int index) {
+        return t.listView().lookupAll(".transcript-row").stream()
                 .filter(c -> ((ListCell<?>) c).getIndex() == index && ((ListCell<?>) c).getGraphic() != null
                         && c.isVisible())
                 .findFirst().orElse(null);
