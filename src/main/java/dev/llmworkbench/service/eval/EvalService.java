@@ -242,6 +242,19 @@ public final class EvalService {
         }
     }
 
+    /**
+     * Keys for a grid's providers, kept in memory for this service's runs and never stored (the desktop passes its
+     * saved profiles' keys, matched by profile name and base URL, before each run).
+     */
+    public void useKeys(String gridId, Map<EvalPlan.Provider, ApiKey> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Map<EvalPlan.Provider, ApiKey> all = new HashMap<>(literalKeys.getOrDefault(gridId, Map.of()));
+        all.putAll(keys);
+        literalKeys.put(gridId, Map.copyOf(all));
+    }
+
     /** The grid's id of an {@code eval} run, if it has one. */
     public java.util.Optional<String> gridOfRun(long runId) {
         return evals.gridByRun(runId).map(EvalStore.GridRecord::id);
