@@ -98,7 +98,10 @@ class WorkbenchAppTest {
     void ctrlDigitsSwitchViewsFromTheKeyboard(FxRobot robot) {
         List<String> views = WorkbenchApp.VIEWS;
         KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5,
-            KeyCode.DIGIT6, KeyCode.DIGIT7};
+            KeyCode.DIGIT6, KeyCode.DIGIT7, KeyCode.DIGIT8, KeyCode.DIGIT9};
+        // Ctrl+1..7 keep the first seven views; views added later are appended after them
+        assertThat(views.subList(0, 7)).containsExactly("Playground", "Compare", "Batch", "Charts", "Estimate",
+                "History", "Settings");
         for (int i = views.size() - 1; i >= 0; i--) {
             robot.push(KeyCode.CONTROL, digits[i]);
             WaitForAsyncUtils.waitForFxEvents();
