@@ -260,9 +260,19 @@ public final class EvalService {
         return evals.gridByRun(runId).map(EvalStore.GridRecord::id);
     }
 
-    /** Runs every cell not answered yet, then checks every answer not checked yet. */
+    /**
+     * Runs every cell not answered yet (those a cancel or the budget left not run included), then checks every
+     * answer not checked yet.
+     */
     public Handle run(String gridId, Options options, EvalListener listener) {
         existing(gridId);
+        for (EvalStore.ColumnRecord c : evals.columns(gridId)) {
+            batches.requeueNotRun(c.jobId());
+        }
+        return start(gridId, options, listener);
+    }
+
+    private Handle start(String gridId, Options options, EvalListener listener) {
         Handle h = new Handle();
         executor.execute(() -> runSafely(h, gridId, options, listener == null ? EvalListener.NONE : listener));
         return h;
@@ -281,7 +291,7 @@ public final class EvalService {
             throw new IllegalArgumentException("no cell of grid " + gridId + " is at " + describe(selection));
         }
         evals.requeue(items);
-        return run(gridId, options, listener);
+        return start(gridId, options, listener);
     }
 
     private static String describe(Selection s) {

@@ -78,6 +78,19 @@ public final class CellTexts {
         return g.status() + ": " + (t.cells() - t.pending()) + "/" + t.cells() + " cells answered";
     }
 
+    /** Why a run stopped before its end, and what to do; "" when it ran to its end. */
+    static String stop(String reason, String text, EvalGrid.Totals t) {
+        if (reason == null) {
+            return "";
+        }
+        String cells = t.notRun() == 1 ? "1 cell not run" : t.notRun() + " cells not run";
+        return switch (reason) {
+            case "cancelled" -> "Cancelled: " + cells + " (Run sends them)";
+            case "budget" -> "Stopped by the budget (" + text + "): " + cells + " (raise the budget, then Run)";
+            default -> "Stopped (" + text + "): " + cells + " (Run sends them)";
+        };
+    }
+
     /** A cell in full, for the detail pane. */
     public static String detail(EvalGrid.Column col, EvalGrid.Cell c) {
         if (c == null) {

@@ -228,8 +228,7 @@ public final class EvalViewModel {
             handle = null;
             events.clear();
             show(done);
-            String why = h.stopText();
-            stop.set(why == null ? "" : "Stopped: " + why + " (Run sends the cells not run)");
+            stop.set(CellTexts.stop(h.stopReason(), h.stopText(), done.totals()));
             reloadRecent();
         }, m -> {
             handle = null;
