@@ -359,9 +359,13 @@ public final class EvalService {
         EvalPlan.Provider pv = plan.providerOf(col);
         BatchTarget target = new BatchTarget(profile(pv), key(gridId, pv), options.timeouts(), options.stream());
         long[] cursor = {dev.llmworkbench.service.batch.BatchService.ALL_ITEMS};
+        boolean[] closed = {false};
         BatchListener follow = new BatchListener() {
             @Override
             public synchronized void onProgress(BatchProgress p) {
+                if (closed[0]) {
+                    return; // a report after the run ended: the verdicts, said next, are the cells' last word
+                }
                 listener.onProgress(col, p);
                 try {
                     BatchStore.Changes ch = batches.changedSince(column.jobId(), cursor[0]);
@@ -395,6 +399,9 @@ public final class EvalService {
                     e.getCause());
         } finally {
             h.engineRun = null;
+            synchronized (follow) {
+                closed[0] = true;
+            }
         }
         if (outcome.stopReason() != null && h.stopReason == null) {
             h.stopReason = outcome.stopReason();
