@@ -168,7 +168,8 @@ public class WorkbenchApp extends Application {
         Runnable openSettings = () -> window.showView("Settings");
         navigation.register("Playground",
                 () -> new PlaygroundView(playground, window.acceleratorsFor("Playground"), openSettings));
-        CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), background, fx);
+        CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), services::evals, background,
+                fx);
         navigation.register("Compare", () -> new CompareView(compare, window.acceleratorsFor("Compare")));
         BatchViewModel batch = new BatchViewModel(services.batches(), services.prices().models(),
                 services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), batchWork, fx);

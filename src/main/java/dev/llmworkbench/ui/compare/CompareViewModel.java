@@ -1,26 +1,31 @@
 package dev.llmworkbench.ui.compare;
 
-import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.domain.ChatRequest;
-import dev.llmworkbench.domain.Completion;
+import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.ProviderProfile;
-import dev.llmworkbench.domain.Timing;
+import dev.llmworkbench.domain.Role;
+import dev.llmworkbench.domain.RunKind;
 import dev.llmworkbench.service.chat.ChatObserver;
-import dev.llmworkbench.service.chat.ChatOutcome;
-import dev.llmworkbench.service.chat.ChatRun;
-import dev.llmworkbench.service.chat.ErrorAdvice;
+import dev.llmworkbench.service.compare.CompareEvaluation;
+import dev.llmworkbench.service.compare.CompareMarks;
+import dev.llmworkbench.service.compare.CompareSpec;
+import dev.llmworkbench.service.eval.EvalGrid;
+import dev.llmworkbench.service.eval.EvalService;
 import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.ui.common.Tasks;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -28,91 +33,97 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 
-/** The same prompt on 2 to 4 provider/model pairs at once, each streaming with its own metrics. UI thread. */
+/**
+ * The same system prompt, conversation and prompt on 2 to 4 lanes at once, each with its own provider, model and
+ * parameters, streaming with its reasoning; then a table of the recorded figures with the first, fastest and
+ * cheapest marked, a word-level diff of any two answers, and "Save as evaluation". UI thread.
+ */
 public final class CompareViewModel {
     public static final int MIN_LANES = 2;
     public static final int MAX_LANES = 4;
 
-    /** Where a lane's streamed text goes (thread-safe; reset and end on the UI thread). */
-    public interface LaneSink {
-        LaneSink NONE = new LaneSink() { };
+    /** An earlier turn of the shared conversation: the user's or the assistant's. */
+    public static final class Turn {
+        private final ObjectProperty<Role> role = new SimpleObjectProperty<>(Role.USER);
+        private final StringProperty text = new SimpleStringProperty("");
 
-        default void reset() { }
+        Turn(Role r) {
+            role.set(r);
+        }
 
-        default void text(String delta) { }
-
-        default void end() { }
+        public ObjectProperty<Role> roleProperty() { return role; }
+        public StringProperty textProperty() { return text; }
     }
 
-    /** One provider/model pair and its result. */
-    public final class Lane {
-        private final ObjectProperty<ProviderProfile> profile = new SimpleObjectProperty<>();
-        private final StringProperty model = new SimpleStringProperty("");
-        private final StringProperty text = new SimpleStringProperty("");
-        private final StringProperty ttft = new SimpleStringProperty("");
-        private final StringProperty tps = new SimpleStringProperty("");
-        private final StringProperty e2e = new SimpleStringProperty("");
-        private final StringProperty tokens = new SimpleStringProperty("");
-        private final StringProperty cost = new SimpleStringProperty("");
-        private final StringProperty error = new SimpleStringProperty("");
-        private final BooleanProperty running = new SimpleBooleanProperty(false);
-        private volatile LaneSink sink = LaneSink.NONE;
-        private ChatRun run;
-        /** Stop was asked for while the lane's run was still starting (off the UI thread). */
-        private boolean stopRequested;
-        private ChatOutcome outcome;
+    /** A {@code {{variable}}} the texts use, and its value. */
+    public static final class Variable {
+        private final String name;
+        private final StringProperty value = new SimpleStringProperty("");
 
-        Lane(ProviderProfile p, String m) {
-            profile.set(p);
-            model.set(m);
+        Variable(String name) {
+            this.name = name;
         }
 
-        public ObjectProperty<ProviderProfile> profileProperty() { return profile; }
-        public StringProperty modelProperty() { return model; }
-        public StringProperty textProperty() { return text; }
-        public StringProperty ttftProperty() { return ttft; }
-        public StringProperty tpsProperty() { return tps; }
-        public StringProperty e2eProperty() { return e2e; }
-        public StringProperty tokensProperty() { return tokens; }
-        public StringProperty costProperty() { return cost; }
-        public StringProperty errorProperty() { return error; }
-        public BooleanProperty runningProperty() { return running; }
+        public String name() { return name; }
+        public StringProperty valueProperty() { return value; }
+    }
 
-        public void setSink(LaneSink s) {
-            sink = s == null ? LaneSink.NONE : s;
-        }
-
-        public String label() {
-            return (profile.get() == null ? "?" : profile.get().name()) + " · " + model.get();
-        }
+    /** A row of the metrics table: a lane's recorded figures, formatted, and its marks. */
+    public record MetricsRow(String lane, String ttft, String tokensPerSecond, String e2e, String tokens, String cost,
+                             String marks) {
     }
 
     private final PlaygroundService service;
     private final PriceService prices;
+    private final Supplier<EvalService> evals;
     private final Executor ui;
     private final Tasks tasks;
     private final StringProperty systemPrompt = new SimpleStringProperty("");
     private final StringProperty prompt = new SimpleStringProperty("");
-    private final BooleanProperty thinking = new SimpleBooleanProperty(false);
+    private final ObservableList<Turn> conversation = FXCollections.observableArrayList(
+            t -> new Observable[] {t.textProperty()});
+    private final ObservableList<Variable> variables = FXCollections.observableArrayList();
     private final ObservableList<ProviderProfile> profiles = FXCollections.observableArrayList();
     private final ObservableList<String> models = FXCollections.observableArrayList();
-    private final ObservableList<Lane> lanes = FXCollections.observableArrayList();
+    private final ObservableList<CompareLane> lanes = FXCollections.observableArrayList();
+    private final ObservableList<MetricsRow> metrics = FXCollections.observableArrayList();
     private final StringProperty summary = new SimpleStringProperty("");
+    private final StringProperty saveMessage = new SimpleStringProperty("");
+    private final StringProperty savedGridId = new SimpleStringProperty("");
     private final BooleanProperty running = new SimpleBooleanProperty(false);
+    private final BooleanProperty saving = new SimpleBooleanProperty(false);
+    private final BooleanProperty syncScroll = new SimpleBooleanProperty(true);
+    private final CompareDiff diff;
 
-    public CompareViewModel(PlaygroundService service, PriceService prices, Executor background,
-                            Executor ui) {
+    /** Without evaluations: "Save as evaluation" says it is not available. */
+    public CompareViewModel(PlaygroundService service, PriceService prices, Executor background, Executor ui) {
+        this(service, prices, null, background, ui);
+    }
+
+    /**
+     * @param evals the evaluation service (a supplier: the composition root may make a new one after a price
+     *              change), or null when there is none
+     */
+    public CompareViewModel(PlaygroundService service, PriceService prices, Supplier<EvalService> evals,
+                            Executor background, Executor ui) {
         this.service = Objects.requireNonNull(service);
         this.prices = Objects.requireNonNull(prices);
+        this.evals = evals;
         this.ui = Objects.requireNonNull(ui);
         this.tasks = new Tasks(background, ui);
+        this.diff = new CompareDiff(tasks);
         reloadProfiles();
-        ProviderProfile first = profiles.get(0);
-        List<String> ms = models;
-        lanes.add(new Lane(first, ms.isEmpty() ? "" : ms.get(0)));
-        lanes.add(new Lane(first, ms.size() > 1 ? ms.get(1) : ms.isEmpty() ? "" : ms.get(0)));
+        ProviderProfile first = profiles.isEmpty() ? null : profiles.get(0);
+        lanes.add(new CompareLane(first, models.isEmpty() ? "" : models.get(0)));
+        lanes.add(new CompareLane(first, models.size() > 1 ? models.get(1) : models.isEmpty() ? "" : models.get(0)));
+        diff.lanes(lanes);
+        lanes.addListener((ListChangeListener<CompareLane>) c -> diff.lanes(lanes));
+        systemPrompt.addListener((o, a, b) -> refreshVariables());
+        prompt.addListener((o, a, b) -> refreshVariables());
+        conversation.addListener((ListChangeListener<Turn>) c -> refreshVariables());
     }
 
     /**
@@ -122,9 +133,9 @@ public final class CompareViewModel {
     public void reloadProfiles() {
         List<String> laneProfiles = new ArrayList<>();
         List<String> laneModels = new ArrayList<>();
-        for (Lane l : lanes) {
-            laneProfiles.add(l.profile.get() == null ? null : l.profile.get().name());
-            laneModels.add(l.model.get());
+        for (CompareLane l : lanes) {
+            laneProfiles.add(l.profileProperty().get() == null ? null : l.profileProperty().get().name());
+            laneModels.add(l.modelProperty().get());
         }
         profiles.setAll(service.providers().profiles());
         LinkedHashSet<String> names = new LinkedHashSet<>();
@@ -137,17 +148,18 @@ public final class CompareViewModel {
         models.setAll(names);
         for (int i = 0; i < lanes.size(); i++) {
             String name = laneProfiles.get(i);
-            lanes.get(i).profile.set(profiles.stream().filter(p -> p.name().equals(name)).findFirst()
+            lanes.get(i).profileProperty().set(profiles.stream().filter(p -> p.name().equals(name)).findFirst()
                     .orElse(profiles.isEmpty() ? null : profiles.get(0)));
-            lanes.get(i).model.set(laneModels.get(i) == null ? "" : laneModels.get(i));
+            lanes.get(i).modelProperty().set(laneModels.get(i) == null ? "" : laneModels.get(i));
         }
     }
 
     public boolean addLane() {
-        if (lanes.size() >= MAX_LANES) {
+        if (lanes.size() >= MAX_LANES || running.get()) {
             return false;
         }
-        lanes.add(new Lane(profiles.get(0), models.isEmpty() ? "" : models.get(Math.min(lanes.size(), models.size() - 1))));
+        lanes.add(new CompareLane(profiles.isEmpty() ? null : profiles.get(0),
+                models.isEmpty() ? "" : models.get(Math.min(lanes.size(), models.size() - 1))));
         return true;
     }
 
@@ -159,78 +171,106 @@ public final class CompareViewModel {
         return true;
     }
 
-    /** Runs the prompt on every lane at once (snapshots taken now). */
+    /** Adds an earlier turn to the shared conversation (the user's or the assistant's). */
+    public Turn addTurn(Role role) {
+        if (role != Role.USER && role != Role.ASSISTANT) {
+            throw new IllegalArgumentException("a turn is the user's or the assistant's");
+        }
+        Turn t = new Turn(role);
+        conversation.add(t);
+        return t;
+    }
+
+    public void removeTurn(Turn t) {
+        conversation.remove(t);
+    }
+
+    private void refreshVariables() {
+        List<String> names = CompareSpec.variableNames(systemPrompt.get(), turns(), prompt.get());
+        if (names.equals(variables.stream().map(Variable::name).toList())) {
+            return;
+        }
+        Map<String, String> kept = new LinkedHashMap<>();
+        variables.forEach(v -> kept.put(v.name(), v.valueProperty().get()));
+        List<Variable> now = new ArrayList<>();
+        for (String n : names) {
+            Variable v = new Variable(n);
+            v.valueProperty().set(kept.getOrDefault(n, ""));
+            now.add(v);
+        }
+        variables.setAll(now);
+    }
+
+    private List<Message> turns() {
+        return conversation.stream().map(t -> new Message(t.roleProperty().get(), t.textProperty().get(), List.of(),
+                null)).toList();
+    }
+
+    /** What the lanes would be sent now; fails with a message for the user (naming the lane) when one is wrong. */
+    public CompareSpec spec() {
+        List<CompareSpec.Lane> specs = new ArrayList<>();
+        for (int i = 0; i < lanes.size(); i++) {
+            try {
+                specs.add(lanes.get(i).spec());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("lane " + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        variables.forEach(v -> values.put(v.name(), v.valueProperty().get()));
+        return new CompareSpec(systemPrompt.get(), turns(), prompt.get(), values, specs);
+    }
+
+    /** Runs the comparison on every lane at once (snapshots taken now). */
     public void run() {
         if (running.get() || prompt.get().isBlank()) {
             return;
         }
+        CompareSpec spec;
+        try {
+            spec = spec();
+        } catch (IllegalArgumentException e) {
+            summary.set("Cannot run: " + e.getMessage());
+            return;
+        }
         summary.set("");
+        saveMessage.set("");
+        metrics.clear();
         running.set(true);
-        AtomicInteger left = new AtomicInteger(lanes.size());
-        for (Lane lane : new ArrayList<>(lanes)) {
-            String model = lane.model.get() == null ? "" : lane.model.get().trim();
-            ProviderProfile profile = lane.profile.get();
-            if (profile == null) {
-                lane.outcome = null;
-                lane.error.set("Choose a provider for this lane.");
-                laneEnded(left);
-                continue;
-            }
-            ChatRequest.Builder b = ChatRequest.builder(model.isEmpty() ? "qwen3-235b-a22b" : model);
-            if (!systemPrompt.get().isBlank()) {
-                b.system(systemPrompt.get());
-            }
-            b.user(prompt.get()).stream(true).enableThinking(thinking.get());
-            ChatRequest req = b.build();
-            for (StringProperty p : List.of(lane.text, lane.ttft, lane.tps, lane.e2e, lane.tokens, lane.cost, lane.error)) {
-                p.set("");
-            }
-            lane.outcome = null;
-            lane.run = null;
-            lane.stopRequested = false;
-            lane.running.set(true);
-            LaneSink s = lane.sink;
-            s.reset();
-            long start = System.nanoTime();
-            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean();
+        List<CompareLane> now = new ArrayList<>(lanes);
+        AtomicInteger left = new AtomicInteger(now.size());
+        for (int i = 0; i < now.size(); i++) {
+            CompareLane lane = now.get(i);
+            ProviderProfile profile = spec.lanes().get(i).profile();
+            ChatRequest req = spec.request(i);
+            lane.begin();
+            CompareLane.Sink s = lane.sink();
+            AtomicBoolean reasoned = new AtomicBoolean();
             ChatObserver obs = new ChatObserver() {
                 @Override
                 public void onReasoning(String delta) {
-                    seen();
+                    s.reasoning(delta);
+                    if (reasoned.compareAndSet(false, true)) {
+                        ui.execute(lane::reasoningStarted); // once a run: the text itself goes to the frame buffer
+                    }
                 }
 
                 @Override
                 public void onContent(String delta) {
                     s.text(delta);
-                    seen();
-                }
-
-                private void seen() {
-                    if (first.compareAndSet(false, true)) {
-                        double ms = (System.nanoTime() - start) / 1e6;
-                        ui.execute(() -> lane.ttft.set(ms(ms)));
-                    }
                 }
             };
             // the job reads the provider's key (the OS keyring: a process start): started off the UI thread
             tasks.call("starting the lane " + lane.label(), () -> service.start(service.job(profile, req,
-                    Priority.NORMAL), obs, RunKind.COMPARE), started -> {
-                        lane.run = started;
-                        if (lane.stopRequested) {
-                            started.cancel();
-                        }
-                    }, error -> {
-                        lane.running.set(false);
-                        lane.error.set("Cannot run: " + error);
+                    Priority.NORMAL), obs, RunKind.COMPARE), lane::started, error -> {
+                        lane.failed("Cannot run: " + error);
                         laneEnded(left);
                     })
                     .thenCompose(started -> tasks.follow("the lane " + lane.label(), started.result(), o -> {
-                        finishLane(lane, o);
+                        lane.finish(o);
                         laneEnded(left);
                     }, error -> {
-                        lane.sink.end();
-                        lane.running.set(false);
-                        lane.error.set(error);
+                        lane.failed(error);
                         laneEnded(left);
                     }));
         }
@@ -240,76 +280,101 @@ public final class CompareViewModel {
         if (left.decrementAndGet() == 0) {
             running.set(false);
             summarize();
+            diff.recompute();
         }
     }
 
     public void stop() {
-        for (Lane l : lanes) {
-            if (l.running.get()) {
-                l.stopRequested = true; // a lane still starting is cancelled as soon as it has started
-            }
-            if (l.run != null) {
-                l.run.cancel();
-            }
-        }
-    }
-
-    private void finishLane(Lane lane, ChatOutcome o) {
-        lane.sink.end();
-        lane.outcome = o;
-        lane.running.set(false);
-        Completion c = o.completion();
-        lane.text.set(c.text());
-        Timing t = c.timing();
-        if (t.ttftMs() != null) {
-            lane.ttft.set(ms(t.ttftMs()));
-        }
-        lane.tps.set(t.tokensPerSecond() == null ? "" : String.format(Locale.ROOT, "%.1f", t.tokensPerSecond()));
-        lane.e2e.set(t.e2eMs() == null ? "" : ms(t.e2eMs()));
-        lane.tokens.set(c.usage() == null ? "" : c.usage().promptOrZero() + " → " + c.usage().completionOrZero());
-        lane.cost.set(o.costUsd() == null ? "no price" : o.costUsd().format() + " / " + o.costCny().format());
-        if (c.error() != null) {
-            ErrorAdvice a = ErrorAdvice.of(c.error());
-            lane.error.set(a.title() + ": " + a.text());
-        }
+        lanes.forEach(CompareLane::stop);
     }
 
     private void summarize() {
-        List<Lane> ok = lanes.stream().filter(l -> l.outcome != null && l.outcome.ok()).toList();
-        if (ok.isEmpty()) {
+        List<CompareMarks.Figures> figures = lanes.stream().map(CompareLane::markFigures).toList();
+        List<List<CompareMarks.Mark>> marks = CompareMarks.of(figures);
+        List<MetricsRow> rows = new ArrayList<>();
+        for (int i = 0; i < lanes.size(); i++) {
+            CompareLane l = lanes.get(i);
+            l.setMarks(marks.get(i));
+            rows.add(new MetricsRow("Lane " + (i + 1) + " · " + l.label(), l.ttftProperty().get(),
+                    l.tpsProperty().get(), l.e2eProperty().get(), l.tokensProperty().get(), l.costProperty().get(),
+                    l.outcome() == null ? "did not finish" : !l.outcome().ok() ? "failed" : l.marksProperty().get()));
+        }
+        metrics.setAll(rows);
+        if (figures.stream().noneMatch(CompareMarks.Figures::ok)) {
             summary.set("No lane finished.");
             return;
         }
-        Lane firstLane = ok.stream().filter(l -> l.outcome.completion().timing().ttftMs() != null)
-                .min(Comparator.comparingDouble(l -> l.outcome.completion().timing().ttftMs())).orElse(null);
-        Lane fastest = ok.stream().filter(l -> l.outcome.completion().timing().e2eMs() != null)
-                .min(Comparator.comparingDouble(l -> l.outcome.completion().timing().e2eMs())).orElse(null);
-        Lane cheapest = ok.stream().filter(l -> l.outcome.costUsd() != null)
-                .min(Comparator.comparing(l -> l.outcome.costUsd().amount())).orElse(null);
-        StringBuilder sb = new StringBuilder();
-        if (firstLane != null) {
-            sb.append("First: ").append(firstLane.label()).append(" (TTFT ").append(firstLane.ttft.get()).append(")");
+        List<String> parts = new ArrayList<>();
+        for (CompareMarks.Mark m : CompareMarks.Mark.values()) {
+            List<String> who = new ArrayList<>();
+            for (int i = 0; i < lanes.size(); i++) {
+                if (marks.get(i).contains(m)) {
+                    CompareLane l = lanes.get(i);
+                    String figure = switch (m) {
+                        case FIRST -> "TTFT " + l.ttftProperty().get();
+                        case FASTEST -> l.e2eProperty().get();
+                        case CHEAPEST -> l.outcome().costUsd().format();
+                    };
+                    who.add(l.label() + " (" + figure + ")");
+                }
+            }
+            if (!who.isEmpty()) {
+                String word = m.word();
+                parts.add(Character.toUpperCase(word.charAt(0)) + word.substring(1) + ": " + String.join(", ", who));
+            }
         }
-        if (fastest != null) {
-            sb.append(" · Fastest: ").append(fastest.label()).append(" (").append(fastest.e2e.get()).append(")");
-        }
-        if (cheapest != null) {
-            sb.append(" · Cheapest: ").append(cheapest.label()).append(" (").append(cheapest.outcome.costUsd().format())
-                    .append(")");
-        }
-        summary.set(sb.toString());
+        summary.set(String.join(" · ", parts));
     }
 
-    private static String ms(double v) {
-        return String.format(Locale.ROOT, "%.0f ms", v);
+    /**
+     * Saves the comparison as an evaluation grid (one row of the prompt and its variables, one column per lane),
+     * through the evaluation service, off the UI thread; {@link #saveMessageProperty()} says how it went.
+     */
+    public void saveAsEvaluation() {
+        if (saving.get()) {
+            return;
+        }
+        if (evals == null) {
+            saveMessage.set("Evaluations are not available here.");
+            return;
+        }
+        CompareSpec spec;
+        try {
+            spec = spec();
+        } catch (IllegalArgumentException e) {
+            saveMessage.set("Cannot save: " + e.getMessage());
+            return;
+        }
+        String title = CompareEvaluation.title(spec);
+        saving.set(true);
+        saveMessage.set("Saving…");
+        tasks.call("saving the comparison as an evaluation", () -> CompareEvaluation.save(evals.get(), spec, title,
+                p -> service.providers().key(p)), (EvalGrid g) -> {
+                    saving.set(false);
+                    savedGridId.set(g.gridId());
+                    saveMessage.set("Saved as the evaluation \"" + title + "\" (" + g.rows().size() + " row × "
+                            + g.columns().size() + " columns, not run yet): open it in the Evaluation view."
+                            + (g.plan().warnings().isEmpty() ? "" : " Note: " + String.join("; ", g.plan().warnings())
+                            + "."));
+                }, error -> {
+                    saving.set(false);
+                    saveMessage.set("Could not save: " + error);
+                });
     }
 
     public StringProperty systemPromptProperty() { return systemPrompt; }
     public StringProperty promptProperty() { return prompt; }
-    public BooleanProperty thinkingProperty() { return thinking; }
+    public ObservableList<Turn> conversation() { return conversation; }
+    public ObservableList<Variable> variables() { return variables; }
     public ObservableList<ProviderProfile> profiles() { return profiles; }
     public ObservableList<String> models() { return models; }
-    public ObservableList<Lane> lanes() { return lanes; }
+    public ObservableList<CompareLane> lanes() { return lanes; }
+    public ObservableList<MetricsRow> metrics() { return metrics; }
+    public CompareDiff diff() { return diff; }
     public StringProperty summaryProperty() { return summary; }
+    public StringProperty saveMessageProperty() { return saveMessage; }
+    public StringProperty savedGridIdProperty() { return savedGridId; }
     public BooleanProperty runningProperty() { return running; }
+    public BooleanProperty savingProperty() { return saving; }
+    public BooleanProperty syncScrollProperty() { return syncScroll; }
 }
