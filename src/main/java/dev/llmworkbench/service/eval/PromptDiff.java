@@ -1,12 +1,8 @@
 package dev.llmworkbench.service.eval;
 
-import com.github.difflib.DiffUtils;
-import com.github.difflib.patch.AbstractDelta;
-import com.github.difflib.patch.Patch;
+import dev.llmworkbench.service.compare.WordDiff;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A word-level diff of two prompt versions, for showing them side by side: the older text as runs of words kept or
@@ -46,59 +42,28 @@ public final class PromptDiff {
         }
     }
 
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}_&&[^\\p{IsHan}]]+|\\R|[\\s\\S]");
-
     private PromptDiff() {
     }
 
-    /** The tokens of a text, joined they give it back. */
-    static List<String> tokens(String text) {
-        List<String> out = new ArrayList<>();
-        Matcher m = TOKEN.matcher(text == null ? "" : text);
-        while (m.find()) {
-            out.add(m.group());
-        }
-        return out;
-    }
-
-    /** The word-level diff of {@code older} and {@code newer}. */
+    /**
+     * The word-level diff of {@code older} and {@code newer}: {@link WordDiff}'s runs (the one word diff of the
+     * project), laid out as two sides.
+     */
     public static SideBySide diff(String older, String newer) {
-        List<String> a = tokens(older);
-        List<String> b = tokens(newer);
-        Patch<String> patch = DiffUtils.diff(a, b);
+        WordDiff.Result r = WordDiff.diff(older, newer);
         Runs left = new Runs();
         Runs right = new Runs();
-        int i = 0;
-        int j = 0;
-        int deleted = 0;
-        int inserted = 0;
-        for (AbstractDelta<String> d : patch.getDeltas()) {
-            int from = d.getSource().getPosition();
-            int to = d.getTarget().getPosition();
-            while (i < from) {
-                left.add(Kind.SAME, a.get(i++));
-            }
-            while (j < to) {
-                right.add(Kind.SAME, b.get(j++));
-            }
-            for (String t : d.getSource().getLines()) {
-                left.add(Kind.DELETED, t);
-                deleted += t.isBlank() ? 0 : 1;
-                i++;
-            }
-            for (String t : d.getTarget().getLines()) {
-                right.add(Kind.INSERTED, t);
-                inserted += t.isBlank() ? 0 : 1;
-                j++;
+        for (WordDiff.Segment seg : r.segments()) {
+            switch (seg.kind()) {
+                case SAME -> {
+                    left.add(Kind.SAME, seg.text());
+                    right.add(Kind.SAME, seg.text());
+                }
+                case DELETED -> left.add(Kind.DELETED, seg.text());
+                case INSERTED -> right.add(Kind.INSERTED, seg.text());
             }
         }
-        while (i < a.size()) {
-            left.add(Kind.SAME, a.get(i++));
-        }
-        while (j < b.size()) {
-            right.add(Kind.SAME, b.get(j++));
-        }
-        return new SideBySide(left.joined(), right.joined(), deleted, inserted);
+        return new SideBySide(left.joined(), right.joined(), r.deletedWords(), r.insertedWords());
     }
 
     /** Joins neighbouring tokens of one kind into one run. */
