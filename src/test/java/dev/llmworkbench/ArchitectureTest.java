@@ -151,8 +151,7 @@ class ArchitectureTest {
         // apart from its composition root, the command line reaches the layers below service only where a command
         // is itself a composition root or a thin shell over one library call, each named here with its reason;
         // any other command, and any other layer for these, fails
-        String[] known = {"SimCommand", "CompressCommand", "PriceCommand", "RouteCommand", "BatchCommand",
-                "BenchCommand"};
+        String[] known = {"SimCommand", "CompressCommand", "PriceCommand", "RouteCommand", "BatchCommand"};
         check(noClasses().that().resideInAPackage(p("cli"))
                 .and(DescribedPredicate.not(cliClass("CliServices")))
                 .and(DescribedPredicate.not(cliClass(known)))
@@ -167,9 +166,6 @@ class ArchitectureTest {
         cliMayReachOnly("RouteCommand", "cost", "resilience");
         // batch builds a RetryPolicy from its options (constructing is a composition root's right)
         cliMayReachOnly("BatchCommand", "resilience");
-        // bench builds its RetryPolicy, RateLimitTier and Slo from its options, and prints the LatencySummary
-        // (metrics) that its service returns
-        cliMayReachOnly("BenchCommand", "resilience", "metrics");
     }
 
     private static void cliMayReachOnly(String command, String... allowed) {
