@@ -304,8 +304,9 @@ public final class BenchService {
             Integer tokens = null;
             boolean fromUsage = false;
             if (c.usage() != null && c.usage().completionTokens() != null) {
+                // the chat service fills in an estimate (marked so) when the server sent no usage
                 tokens = c.usage().completionTokens();
-                fromUsage = true;
+                fromUsage = !c.usage().estimated();
             } else if (c.hasOutput()) {
                 String text = c.reasoning() + c.text();
                 for (var call : c.toolCalls()) {

@@ -23,7 +23,7 @@ import java.util.Map;
  *       every answer's count came from usage, else {@code estimated};</li>
  *   <li>{@code errorsByKind}: per kind the count and the first message;</li>
  *   <li>open loop only: the send lag (sent − scheduled), TTFT and end-to-end counted from the scheduled send, the
- *       mean lag of the first and the last quarter of the sends and whether it grew ({@code fallingBehind}).</li>
+ *       median lag of the first and the last quarter of the sends and whether it grew ({@code fallingBehind}).</li>
  * </ul>
  */
 public record LevelResult(BenchResult.Load load, int warmup, int requests, int errors, Double durationS,
@@ -32,7 +32,7 @@ public record LevelResult(BenchResult.Load load, int warmup, int requests, int e
                           Double chunksPerToken, String tokensSource, Map<String, ErrorKind> errorsByKind,
                           Stats sendLag, Stats ttftFromSchedule, Stats e2eFromSchedule, Double lagFirstQuarterMs,
                           Double lagLastQuarterMs, boolean fallingBehind) {
-    /** Lag growth (last quarter's mean − first quarter's) above which a level is said to fall behind. */
+    /** Lag growth (last quarter's median − first quarter's) above which a level is said to fall behind. */
     public static final double FALLING_BEHIND_MS = 50;
 
     /** Errors of one kind: how many, and the first one's message. */
@@ -114,8 +114,9 @@ public record LevelResult(BenchResult.Load load, int warmup, int requests, int e
         boolean behind = false;
         if (open && n >= 4) {
             int q = n / 4;
-            lagFirst = lag.subList(0, q).stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            lagLast = lag.subList(n - q, n).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            // medians: a lone stall of the machine is not a trend
+            lagFirst = Stats.of(lag.subList(0, q)).p50();
+            lagLast = Stats.of(lag.subList(n - q, n)).p50();
             behind = lagLast - lagFirst > FALLING_BEHIND_MS;
         }
         return new LevelResult(load, warmup, n, errors, duration, open ? load.value() : null, requestRate, tokens,
