@@ -129,9 +129,6 @@ public class BenchCommand implements Callable<Integer> {
                     concurrency, rate, Arrival.parse(arrival), maxConcurrency, seed, requests, durationS, warmup,
                     sloTtftMs, sloTpotMs, sloE2eMs, goodputMin == null ? BenchPlan.DEFAULT_GOODPUT_MIN : goodputMin,
                     findMax == null ? null : BenchPlan.FindMax.parse(findMax));
-            if (plan.outputTokens() == null && maxTokens < 1) {
-                throw new IllegalArgumentException("--max-tokens must be at least 1");
-            }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Two stored benchmark runs side by side: for each load both ran (the same concurrency or rate), the main figures
- * of A and B, their difference (B − A) and ratio (B ÷ A); loads only one of them ran are listed apart.
+ * of A and B, their difference (B − A) and ratio (B ÷ A); loads only one of them ran are listed apart. A load
+ * that a run measured more than once is matched by its turn ({@code concurrency=8 #2}).
  */
 public record BenchCompare(long runA, long runB, List<LevelDiff> levels, List<String> onlyInA, List<String> onlyInB) {
     /** The figures compared, as {@code field} or {@code field.percentile} of a level's JSON. */
@@ -76,7 +77,12 @@ public record BenchCompare(long runA, long runB, List<LevelDiff> levels, List<St
             JsonObject l = e.getAsJsonObject();
             String label = l.has("rate") ? "rate=" + l.get("rate").getAsString()
                     : "concurrency=" + (l.has("concurrency") ? l.get("concurrency").getAsString() : "?");
-            out.putIfAbsent(label, l);
+            // a load run again (8,8,8) is matched by its turn: the second 8 of A with the second 8 of B
+            String key = label;
+            for (int turn = 2; out.containsKey(key); turn++) {
+                key = label + " #" + turn;
+            }
+            out.put(key, l);
         }
         return out;
     }

@@ -170,6 +170,12 @@ class BenchServiceTest {
         assertThat(ttft).isEqualTo(new BenchCompare.Row("ttft_ms.p50", 120.0, 180.0, 60.0, 1.5));
         assertThat(c.onlyInA()).containsExactly("concurrency=1");
         assertThat(c.onlyInB()).containsExactly("concurrency=4");
+        String twice = "{\"levels\":[{\"concurrency\":8,\"goodput\":1.0},{\"concurrency\":8,\"goodput\":0.5}]}";
+        BenchCompare repeated = BenchCompare.of(1, twice, 2, twice);
+        assertThat(repeated.levels()).extracting(BenchCompare.LevelDiff::label)
+                .containsExactly("concurrency=8", "concurrency=8 #2");
+        assertThat(repeated.levels().get(1).rows().stream().filter(r -> r.metric().equals("goodput")).findFirst()
+                .orElseThrow().a()).isEqualTo(0.5);
         assertThatThrownBy(() -> BenchCompare.of(1, "{\"error\":\"x\"}", 2, b))
                 .hasMessageStartingWith("run 1 has no benchmark summary");
     }
