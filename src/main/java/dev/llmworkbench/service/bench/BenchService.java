@@ -40,7 +40,9 @@ import java.util.logging.Logger;
  * doubles the load until the SLOs' goodput is missed, then bisects, in at most {@link #MAX_SEARCH_STEPS} levels.
  *
  * <p>Runs on the calling thread, which it blocks until done (open-loop sends are paced on it); requests end on
- * the client's threads, where {@link BenchListener#onRequest} is called.
+ * the client's threads, where {@link BenchListener#onRequest} is called. Interrupting the calling thread stops
+ * the run: no further request is sent (those in flight end on their own) and {@code run} throws
+ * {@link InterruptedException}.
  */
 public final class BenchService {
     private static final Logger LOG = Logger.getLogger(BenchService.class.getName());
@@ -155,7 +157,15 @@ public final class BenchService {
             for (int i = 0; i < concurrency; i++) {
                 loop.next();
             }
-            await(loop.done);
+            try {
+                await(loop.done);
+            } catch (InterruptedException e) {
+                // stopped: the requests in flight end on their own, no new one is sent
+                synchronized (loop) {
+                    loop.stopped = true;
+                }
+                throw e;
+            }
             return new ArrayList<>(out);
         }
 
@@ -169,6 +179,7 @@ public final class BenchService {
             final CompletableFuture<Void> done = new CompletableFuture<>();
             int launched;
             int inFlight;
+            boolean stopped;
 
             ClosedLoop(int level, Integer count, Double durationS, boolean measured, List<RequestResult> out) {
                 this.level = level;
@@ -182,7 +193,7 @@ public final class BenchService {
             void next() {
                 int index;
                 synchronized (this) {
-                    boolean more = count != null ? launched < count : pacer.nanoTime() - end < 0;
+                    boolean more = !stopped && (count != null ? launched < count : pacer.nanoTime() - end < 0);
                     if (!more) {
                         if (inFlight == 0) {
                             done.complete(null);
