@@ -261,7 +261,8 @@ public class BenchCommand implements Callable<Integer> {
             String max = s.max() == null ? "none (the first load tried missed)"
                     : byRate ? f(s.max(), 3) + "/s" : Integer.toString(s.max().intValue());
             out.println("highest " + s.by().wireName() + " meeting the SLOs (goodput >= " + pct(s.goodputMin())
-                    + "): " + max + (s.firstMiss() == null ? "" : "; first miss at "
+                    + "): " + max + (s.firstMiss() == null ? (s.max() == null ? "" : "; nothing missed up to the search's"
+                    + " cap") : "; first miss at "
                     + (byRate ? f(s.firstMiss(), 3) + "/s" : Integer.toString(s.firstMiss().intValue())))
                     + " (" + s.steps() + " steps" + (s.bounded() ? ", stopped at the bound of "
                     + dev.llmworkbench.service.bench.BenchService.MAX_SEARCH_STEPS + " steps" : "") + ")");

@@ -348,44 +348,67 @@ public final class BenchService {
 
         BenchResult search() throws InterruptedException {
             boolean byRate = plan.findMax() == BenchPlan.FindMax.RATE;
-            double load = byRate ? (plan.rates().isEmpty() ? 1.0 : plan.rates().get(0))
+            double start = byRate ? (plan.rates().isEmpty() ? 1.0 : plan.rates().get(0))
                     : (plan.concurrencies().isEmpty() ? 1 : plan.concurrencies().get(0));
-            Double lo = null;
-            Double hi = null;
-            int steps = 0;
-            boolean capped = false;
-            // exponential: double until a load misses
-            while (steps < MAX_SEARCH_STEPS) {
-                LevelResult l = level(byRate ? BenchResult.Load.rate(load) : BenchResult.Load.concurrency((int) load));
-                steps++;
-                if (!l.meets(plan.goodputMin())) {
-                    hi = load;
-                    break;
-                }
-                lo = load;
-                if (load >= SEARCH_CAP) {
-                    capped = true;
-                    break;
-                }
-                load = Math.min(SEARCH_CAP, load * 2);
-            }
-            // bisection between the highest that met and the lowest that missed
-            while (hi != null && steps < MAX_SEARCH_STEPS && !narrow(byRate, lo, hi)) {
-                double base = lo == null ? 0 : lo;
-                double mid = byRate ? (base + hi) / 2 : Math.floor((base + hi) / 2);
-                LevelResult l = level(byRate ? BenchResult.Load.rate(mid) : BenchResult.Load.concurrency((int) mid));
-                steps++;
-                if (l.meets(plan.goodputMin())) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            boolean bounded = !capped && (hi == null || !narrow(byRate, lo, hi));
+            SearchOutcome o = BenchService.search(plan.findMax(), start, load -> level(byRate
+                    ? BenchResult.Load.rate(load) : BenchResult.Load.concurrency((int) load)).meets(plan.goodputMin()));
             BenchResult.Search s = new BenchResult.Search(plan.findMax(), plan.sloTtftMs(), plan.sloTpotMs(),
-                    plan.sloE2eMs(), plan.goodputMin(), lo, hi, steps, bounded);
+                    plan.sloE2eMs(), plan.goodputMin(), o.max(), o.firstMiss(), o.steps(), o.bounded());
             return new BenchResult(levels, s, requests);
         }
+    }
+
+    /** One step of a capacity search: runs a level at {@code load} and says whether it met the SLOs. */
+    @FunctionalInterface
+    interface Step {
+        boolean meets(double load) throws InterruptedException;
+    }
+
+    /** Where a search ended: the highest load that met (null: none), the lowest that missed (null: none). */
+    record SearchOutcome(Double max, Double firstMiss, int steps, boolean bounded) {
+    }
+
+    /**
+     * The capacity search: doubles from {@code start} until a load misses (or {@link #SEARCH_CAP}), then bisects
+     * between the highest load that met and the lowest that missed until they are one step apart (concurrency)
+     * or within 5% (rate), in at most {@link #MAX_SEARCH_STEPS} steps.
+     */
+    static SearchOutcome search(BenchPlan.FindMax by, double start, Step step) throws InterruptedException {
+        boolean byRate = by == BenchPlan.FindMax.RATE;
+        double load = start;
+        Double lo = null;
+        Double hi = null;
+        int steps = 0;
+        boolean capped = false;
+        // exponential: double until a load misses
+        while (steps < MAX_SEARCH_STEPS) {
+            boolean meets = step.meets(load);
+            steps++;
+            if (!meets) {
+                hi = load;
+                break;
+            }
+            lo = load;
+            if (load >= SEARCH_CAP) {
+                capped = true;
+                break;
+            }
+            load = Math.min(SEARCH_CAP, load * 2);
+        }
+        // bisection between the highest that met and the lowest that missed
+        while (hi != null && steps < MAX_SEARCH_STEPS && !narrow(byRate, lo, hi)) {
+            double base = lo == null ? 0 : lo;
+            double mid = byRate ? (base + hi) / 2 : Math.floor((base + hi) / 2);
+            boolean meets = step.meets(mid);
+            steps++;
+            if (meets) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        boolean bounded = !capped && (hi == null || !narrow(byRate, lo, hi));
+        return new SearchOutcome(lo, hi, steps, bounded);
     }
 
     /** Whether a search has narrowed to one step: concurrencies next to each other, rates within 5%. */

@@ -157,6 +157,46 @@ class BenchServiceTest {
         assertThat(closed.toJson().has("falling_behind")).isFalse();
     }
 
+    private static BenchService.SearchOutcome search(BenchPlan.FindMax by, double start, double knee,
+                                                     List<Double> tried) throws InterruptedException {
+        return BenchService.search(by, start, load -> {
+            tried.add(load);
+            return load <= knee;
+        });
+    }
+
+    @Test
+    void theCapacitySearchDoublesThenBisectsWithinItsBound() throws InterruptedException {
+        List<Double> tried = new ArrayList<>();
+        BenchService.SearchOutcome c = search(BenchPlan.FindMax.CONCURRENCY, 1, 6, tried);
+        assertThat(tried).containsExactly(1.0, 2.0, 4.0, 8.0, 6.0, 7.0);
+        assertThat(c).isEqualTo(new BenchService.SearchOutcome(6.0, 7.0, 6, false));
+        tried.clear();
+        // a rate: to within 5%
+        BenchService.SearchOutcome r = search(BenchPlan.FindMax.RATE, 5, 37.3, tried);
+        assertThat(tried.subList(0, 5)).containsExactly(5.0, 10.0, 20.0, 40.0, 30.0);
+        assertThat(r.max()).isLessThanOrEqualTo(37.3).isGreaterThan(37.3 * 0.95);
+        assertThat(r.firstMiss() - r.max()).isLessThanOrEqualTo(0.05 * r.firstMiss());
+        assertThat(r.bounded()).isFalse();
+        // even the first misses: nothing meets
+        tried.clear();
+        assertThat(search(BenchPlan.FindMax.CONCURRENCY, 1, 0.5, tried))
+                .isEqualTo(new BenchService.SearchOutcome(null, 1.0, 1, false));
+        // a rate whose first load misses is halved until one meets or the steps run out
+        tried.clear();
+        BenchService.SearchOutcome low = search(BenchPlan.FindMax.RATE, 100, 0.001, tried);
+        assertThat(low.steps()).isEqualTo(BenchService.MAX_SEARCH_STEPS);
+        assertThat(low.max()).isNull();
+        assertThat(low.bounded()).isTrue();
+        // everything meets: up to the cap, not bounded by steps
+        tried.clear();
+        BenchService.SearchOutcome all = search(BenchPlan.FindMax.CONCURRENCY, 1, 1e9, tried);
+        assertThat(all.max()).isEqualTo(1024.0);
+        assertThat(all.firstMiss()).isNull();
+        assertThat(all.steps()).isEqualTo(11);
+        assertThat(all.bounded()).isFalse();
+    }
+
     @Test
     void compareMatchesLevelsByLoadAndGivesDifferencesAndRatios() {
         String a = "{\"levels\":[{\"concurrency\":1,\"ttft_ms\":{\"p50\":100},\"goodput\":1.0},"
