@@ -66,7 +66,12 @@ public final class Jpackage {
         Files.copy(jar, input.resolve(jar.getFileName()));
         try (Stream<Path> jars = Files.list(lib)) {
             for (Path p : (Iterable<Path>) jars::iterator) {
-                Files.copy(p, input.resolve("lib").resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                Path to = input.resolve("lib").resolve(p.getFileName());
+                if (p.getFileName().toString().startsWith("sqlite-jdbc-")) {
+                    onlyOwnNatives(p, to, os);
+                } else {
+                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
             }
         }
         legal(target.resolve("legal").resolve(THIRD_PARTY), lib, input.resolve("legal"));
@@ -97,6 +102,48 @@ public final class Jpackage {
         try (Stream<Path> made = Files.list(out)) {
             made.sorted().forEach(p -> System.out.println("made " + p));
         }
+    }
+
+    /**
+     * sqlite-jdbc carries its native library for 24 OS and CPU pairs (12 MB); an installer runs on one, the one it
+     * is built on (its jlinked runtime is that platform's too). Copies the jar without the others' natives.
+     */
+    static void onlyOwnNatives(Path jar, Path to, String os) throws IOException {
+        String folder = switch (os) {
+            case "windows" -> "Windows";
+            case "macos" -> "Mac";
+            default -> "Linux";
+        };
+        String arch = switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> System.getProperty("os.arch");
+        };
+        String keep = "org/sqlite/native/" + folder + "/" + arch + "/";
+        int kept = 0;
+        try (ZipFile zip = new ZipFile(jar.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry e : zip.stream().map(ZipEntry.class::cast).toList()) {
+                String name = e.getName();
+                boolean nativeLib = name.startsWith("org/sqlite/native/") && !e.isDirectory();
+                if (nativeLib && !name.startsWith(keep)) {
+                    continue;
+                }
+                kept += nativeLib ? 1 : 0;
+                ZipEntry copy = new ZipEntry(name);
+                copy.setTime(e.getTime());
+                out.putNextEntry(copy);
+                try (InputStream in = zip.getInputStream(e)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        if (kept == 0) {
+            fail(jar + " has no native library for " + keep + ": the installer would have no database");
+        }
+        System.out.printf("sqlite-jdbc: kept the natives of %s only (%d KB of %d KB)%n", keep,
+                Files.size(to) / 1024, Files.size(jar) / 1024);
     }
 
     static final String THIRD_PARTY = "THIRD-PARTY-NOTICES.txt";

@@ -209,6 +209,7 @@ final class FxPulseProbe {
         Platform.setImplicitExit(false);
         dev.llmworkbench.ui.app.WorkbenchApp app = new dev.llmworkbench.ui.app.WorkbenchApp(
                 new dev.llmworkbench.ui.app.InMemoryUiPreferences(), () -> services);
+        app.init(); // opens the services, off the FX thread (start() refuses to)
         return onFx(() -> {
             Stage s = new Stage();
             app.start(s);

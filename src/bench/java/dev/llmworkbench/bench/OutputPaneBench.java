@@ -10,7 +10,7 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.Timeouts;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
-import dev.llmworkbench.ui.playground.OutputTextView;
+import dev.llmworkbench.ui.playground.TranscriptView;
 import dev.llmworkbench.ui.playground.PlaygroundView;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ import static dev.llmworkbench.bench.FxPulseProbe.savePng;
 /**
  * Issue 5's output-pane benchmark: the real desktop window (the app's composition root, a temporary
  * data folder) streams 100,000 tokens at 5,000 tokens/s from the embedded simulator through the
- * playground's output pane, while an {@link javafx.animation.AnimationTimer} records the gap between successive FX
+ * playground's transcript (issue 19: it replaced the output pane), while an {@link javafx.animation.AnimationTimer} records the gap between successive FX
  * pulses. Baseline: the same window idle for 10 s. Stream: the first 5 s are a warm-up and are not
  * counted. Reports p50/p99/max of the gaps, heap (after GC) and RSS before and after, the wall time,
  * and checks that the text in the pane equals the text the simulator sends for the same request
@@ -63,7 +63,7 @@ public final class OutputPaneBench {
         Stage stage = FxPulseProbe.openWindow(services, "Playground");
         PlaygroundView view = onFx(() -> (PlaygroundView) stage.getScene().lookup("#view-playground"));
         PlaygroundViewModel vm = view.viewModel();
-        OutputTextView answerArea = onFx(() -> (OutputTextView) stage.getScene().lookup("#answer-area"));
+        TranscriptView answerArea = onFx(view::transcript);
         ChatRequest request = onFx(() -> {
             vm.profileProperty().set(vm.profiles().stream().filter(p -> p.name().equals(PROFILE)).findFirst()
                     .orElseThrow());
@@ -134,12 +134,44 @@ public final class OutputPaneBench {
         long[] gc1 = gc();
         Figures streaming = Figures.of(onFx(pulses::end));
         String streamLongest = onFx(() -> pulses.longest(8));
+        // the end of the run: the answer rendered from Markdown once and added to the conversation
+        onFx(() -> {
+            pulses.begin();
+            return null;
+        });
+        Thread.sleep(2_000);
+        Figures ending = Figures.of(onFx(pulses::end));
+        // the whole answer scrolled through, 300 px a frame, from the top
+        onFx(() -> {
+            answerArea.listView().scrollTo(0);
+            return null;
+        });
+        Thread.sleep(500);
+        javafx.animation.AnimationTimer scroller = new javafx.animation.AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                if (answerArea.listView().lookup(".virtual-flow")
+                        instanceof javafx.scene.control.skin.VirtualFlow<?> f) {
+                    f.scrollPixels(300);
+                }
+            }
+        };
+        onFx(() -> {
+            pulses.begin();
+            scroller.start();
+            return null;
+        });
+        Thread.sleep(5_000);
+        Figures scrolling = Figures.of(onFx(() -> {
+            scroller.stop();
+            return pulses.end();
+        }));
         long[] charsInPane = new long[1];
         String shown = onFx(() -> {
             pulses.stop();
-            String t = answerArea.getText();
-            System.out.printf(Locale.ROOT, "pane: %d blocks, %d cells%n", answerArea.lookupAll(".output-block").size() == 0 ? -1
-                    : answerArea.listView().getItems().size(), answerArea.lookupAll(".output-block").size());
+            String t = answerArea.answerText();
+            System.out.printf(Locale.ROOT, "transcript: %d rows, %d cells%n", answerArea.rowCount(),
+                    answerArea.lookupAll(".transcript-row").size());
 
             charsInPane[0] = t.length();
             return t;
@@ -155,6 +187,8 @@ public final class OutputPaneBench {
                 + "tokens out " + tokensOut);
         System.out.println(idle.line("idle"));
         System.out.println(streaming.line("stream"));
+        System.out.println(ending.line("end 2 s"));
+        System.out.println(scrolling.line("scroll"));
         System.out.println("longest idle gaps (ms@s):  " + idleLongest);
         System.out.println("longest stream gaps (ms@s):" + streamLongest);
         System.out.printf(Locale.ROOT, "ratio    p50 %.2fx  p99 %.2fx  max %.2fx (stream / idle)%n",

@@ -4,7 +4,6 @@ import dev.llmworkbench.service.batch.BatchOutcome;
 import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.Timeouts;
-import dev.llmworkbench.resilience.RetryPolicy;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.batch.BatchEngine;
 import dev.llmworkbench.service.batch.BatchDryRun;
@@ -114,8 +113,8 @@ public class BatchCommand implements Callable<Integer> {
     @Mixin
     RemoteBatchOptions remote;
 
-    /** Tests may replace the retry policy (small waits). */
-    RetryPolicy retryPolicy;
+    /** Where the command's services come from; tests give services with small retry waits. */
+    java.util.function.Supplier<CliServices> servicesFactory = CliServices::new;
 
     /** Tests may watch the run (e.g. to pause or cancel it). */
     BatchListener extraListener;
@@ -126,7 +125,7 @@ public class BatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String db = dbOption.file();
         checkDatabase(db);
-        try (CliServices services = new CliServices().withRetryPolicy(retryPolicy)) {
+        try (CliServices services = servicesFactory.get()) {
             BatchService batches = services.batches(db);
             if (remote.any() || (resume != null && services.remoteBatches(db).isRemote(resume))) {
                 return new RemoteBatch(this, services).call(); // the provider's batch engine
@@ -137,18 +136,19 @@ public class BatchCommand implements Callable<Integer> {
             if (resume != null) {
                 java.util.List<String> others = new java.util.ArrayList<>();
                 for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-                    if (!o.longestName().equals("--resume") && !o.longestName().equals("--db")) {
+                    if (!o.longestName().equals("--resume") && !o.longestName().equals("--db")
+                            && !o.longestName().equals("--header")) {
                         others.add(o.longestName());
                     }
                 }
                 if (!others.isEmpty()) {
-                    throw new UsageException("--resume takes only --db: the job remembers its input, output and "
-                            + "settings (remove " + String.join(", ", others) + ")");
+                    throw new UsageException("--resume takes only --db and --header: the job remembers its input, "
+                            + "output and settings (remove " + String.join(", ", others) + ")");
                 }
                 job = batches.job(resume).orElseThrow(() -> new UsageException("no batch job '" + resume + "' in "
                         + services.databaseFile(db)));
                 settings = BatchSettings.fromJson(job.settingsJson());
-                target = target(services, settings);
+                target = resumedTarget(services, settings, provider);
                 err.println("job: " + job.id());
                 err.flush();
             } else {
@@ -322,7 +322,8 @@ public class BatchCommand implements Callable<Integer> {
         try {
             return new BatchSettings(modelChoice == null ? null : modelChoice.model,
                     modelChoice != null && modelChoice.route, maxTokens, concurrency, r, t, budgetUsd, p, baseUrl,
-                    provider.apiKeyEnv(), profile, summaryJson == null ? null : summaryJson.toAbsolutePath().toString());
+                    provider.apiKeyEnv(), profile, summaryJson == null ? null : summaryJson.toAbsolutePath().toString(),
+                    provider.dialect, provider.stream(), provider.headers);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -337,7 +338,24 @@ public class BatchCommand implements Callable<Integer> {
                 Duration.ofSeconds(600));
         // the database is open already (the job's): the profile is read from it
         CliServices.Provider p = services.provider(s.profile(), s.baseUrl(), s.apiKeyEnv(), null);
-        return new BatchTarget(p.profile(), p.key(), timeouts);
+        ProviderProfile profile = s.dialect() == null ? p.profile() : p.profile().withDialect(s.dialect());
+        java.util.Map<String, String> stored = new java.util.LinkedHashMap<>(s.headers());
+        stored.values().removeIf(java.util.Objects::isNull); // a credential is given again, never stored
+        return new BatchTarget(profile.withHeaders(stored), p.key(), timeouts, s.stream());
+    }
+
+    /**
+     * The target of a resumed job: as it was created (its dialect, streaming and headers are stored with it), with
+     * the headers given now added; a header named like a credential must be given again (its value is not stored).
+     */
+    static BatchTarget resumedTarget(CliServices services, BatchSettings s, ProviderOptions given) {
+        s.headers().forEach((name, value) -> {
+            if (value == null && given.headers.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+                throw new UsageException("the job was run with --header " + name + "=...; give it again with --resume"
+                        + " (a credential's value is never stored)");
+            }
+        });
+        return given.apply(target(services, s));
     }
 
     private Integer dryRun(CliServices services, BatchSettings settings, long maxLine, PrintWriter out,

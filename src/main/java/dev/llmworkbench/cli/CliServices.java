@@ -38,6 +38,9 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneId;
+import dev.llmworkbench.service.estimate.QuoteService;
+import dev.llmworkbench.service.estimate.RoutingService;
+import dev.llmworkbench.cost.Router;
 import java.util.Map;
 import java.util.Random;
 
@@ -116,6 +119,19 @@ final class CliServices implements AutoCloseable {
     }
 
     /**
+     * Evaluation grids over the database {@code dbOption}: the batch engine over the command's chat service; runs
+     * work on the executor {@code eval}; keys are read from the environment variables the configuration names.
+     */
+    dev.llmworkbench.service.eval.EvalService evals(String dbOption) {
+        Database db = database(dbOption);
+        BatchStore store = new BatchStore(db);
+        BatchEngine engine = new BatchEngine(chat(), store, threads.cached("batch-dispatch"), Ticker.system(),
+                Clock.systemUTC());
+        return new dev.llmworkbench.service.eval.EvalService(new dev.llmworkbench.store.EvalStore(db), store,
+                new RunStore(db), engine, chat(), threads.cached("eval"), System::getenv);
+    }
+
+    /**
      * Provider batch jobs over the database {@code dbOption}; their shard and result files are kept in the
      * folder {@code batch-files} beside the database; polls wait on the command's thread.
      */
@@ -128,7 +144,7 @@ final class CliServices implements AutoCloseable {
     }
 
     EstimateService estimates() {
-        return new EstimateService(costs(), new TokenEstimator());
+        return new EstimateService(costs(), new TokenEstimator(costs().catalogue()));
     }
 
     ProfileService profiles(String dbOption) {
@@ -167,6 +183,23 @@ final class CliServices implements AutoCloseable {
         return catalogue;
     }
 
+    /** The price and compress tools over the bundled catalogue and the user's overrides (no database, no network). */
+    static QuoteService quotes() {
+        PriceCatalogue prices = PriceCatalogue.loadBundled(priceOverridesFile());
+        return new QuoteService(new CostCalculator(prices, ExchangeRate.MARKET_DEFAULT), new TokenEstimator(prices));
+    }
+
+    /**
+     * The router as {@code route} uses it: a fresh ledger with no budget set, so a prompt is never routed down
+     * for money here (the desktop's router sees the day's budgets).
+     */
+    static RoutingService routing() {
+        PriceCatalogue prices = PriceCatalogue.loadBundled(priceOverridesFile());
+        CostCalculator costs = new CostCalculator(prices, ExchangeRate.MARKET_DEFAULT);
+        return new RoutingService(new Router(), costs, new TokenEstimator(prices),
+                new BudgetLedger(Clock.systemDefaultZone(), ZoneId.systemDefault()));
+    }
+
     CostCalculator costs() {
         return new CostCalculator(catalogue(), ExchangeRate.MARKET_DEFAULT);
     }
@@ -194,8 +227,8 @@ final class CliServices implements AutoCloseable {
                             });
                 }
             });
-            chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(), scheduler, ticker,
-                    clock);
+            chat = new ChatService(clients, limiter, retry, ledger, costs(), new TokenEstimator(costs().catalogue()),
+                    scheduler, ticker, clock);
         }
         return chat;
     }

@@ -1,9 +1,7 @@
 package dev.llmworkbench.cli;
 
 import com.google.gson.JsonObject;
-import dev.llmworkbench.cost.CompressionResult;
-import dev.llmworkbench.cost.PromptCompressor;
-import dev.llmworkbench.cost.TokenEstimator;
+import dev.llmworkbench.service.estimate.QuoteService;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +25,7 @@ public class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CompressionResult r = new PromptCompressor(new TokenEstimator()).compress(prompt);
+        QuoteService.Compression r = CliServices.quotes().compress(prompt);
         PrintWriter out = spec.commandLine().getOut();
         if (json.requested()) {
             JsonObject j = new JsonObject();

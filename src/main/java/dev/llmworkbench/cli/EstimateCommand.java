@@ -129,6 +129,7 @@ public class EstimateCommand implements Callable<Integer> {
                 m.addProperty("model", e.model());
                 m.add("provider", Json.str(e.provider()));
                 m.addProperty("input_tokens", e.inputTokens());
+                m.add("tokenizer", Json.str(e.tokenizer()));
                 m.addProperty("output_tokens", e.outputTokens());
                 m.add("cost_per_request_usd", Json.money(e.perRequestUsd().amount()));
                 m.add("cost_per_day_usd", Json.money(e.perDayUsd().amount()));
@@ -145,8 +146,8 @@ public class EstimateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d request(s) a day, %d output tokens each, a month = 30 days%n", perDay, outputTokens);
             for (EstimateService.ModelEstimate e : est) {
                 boolean usd = cur == Currency.USD;
-                out.printf(Locale.ROOT, "%-24s %-14s in %6d  out %6d  %s%s/request  %s%s/day  %s%s/month%n", e.model(),
-                        e.provider(), e.inputTokens(), e.outputTokens(),
+                out.printf(Locale.ROOT, "%-24s %-14s in %6d (%s)  out %6d  %s%s/request  %s%s/day  %s%s/month%n",
+                        e.model(), e.provider(), e.inputTokens(), e.tokenizer(), e.outputTokens(),
                         sym, fmt((usd ? e.perRequestUsd() : e.perRequestCny()).amount(), 6),
                         sym, fmt((usd ? e.perDayUsd() : e.perDayCny()).amount(), 4),
                         sym, fmt((usd ? e.perMonthUsd() : e.perMonthCny()).amount(), 2));

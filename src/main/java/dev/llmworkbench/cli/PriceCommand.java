@@ -1,15 +1,10 @@
 package dev.llmworkbench.cli;
 
 import com.google.gson.JsonObject;
-import dev.llmworkbench.cost.CostCalculator;
-import dev.llmworkbench.cost.CostResult;
-import dev.llmworkbench.cost.ExchangeRate;
-import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.domain.Currency;
 import dev.llmworkbench.domain.Money;
-import dev.llmworkbench.domain.Usage;
+import dev.llmworkbench.service.estimate.QuoteService;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,15 +64,13 @@ public class PriceCommand implements Callable<Integer> {
         if (inputTokens > Integer.MAX_VALUE || outputTokens > Integer.MAX_VALUE) {
             throw new UsageException("token counts above " + Integer.MAX_VALUE + " are not supported");
         }
-        PriceCatalogue catalogue = PriceCatalogue.loadBundled(CliServices.priceOverridesFile());
-        if (catalogue.find(provider, model).isEmpty()) {
-            throw new UsageException(provider == null || catalogue.find(model).isEmpty()
-                    ? "no price for " + model : "no price for " + model + " at provider " + provider);
+        QuoteService.Quote r;
+        try {
+            r = CliServices.quotes().price(provider, model, inputTokens, outputTokens, reasoningTokens, cachedTokens,
+                    batch);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        CostCalculator calc = new CostCalculator(catalogue, ExchangeRate.MARKET_DEFAULT);
-        Usage usage = new Usage((int) inputTokens, (int) outputTokens, (int) (inputTokens + outputTokens),
-                (int) reasoningTokens, (int) cachedTokens, false);
-        CostResult r = calc.cost(provider, model, usage, batch);
         PrintWriter out = spec.commandLine().getOut();
         if (json.requested()) {
             out.println(Json.print(toJson(r)));
@@ -98,7 +91,7 @@ public class PriceCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static JsonObject toJson(CostResult r) {
+    static JsonObject toJson(QuoteService.Quote r) {
         JsonObject j = new JsonObject();
         j.addProperty("model", r.model());
         j.addProperty("provider", r.provider());

@@ -71,9 +71,9 @@ public final class ProviderOptions {
         return new CliServices.Provider(apply(p.profile()), p.key());
     }
 
-    /** A batch's target with the headers, dialect and streaming given here. */
+    /** A batch's target with the headers and dialect given here; {@code --no-stream} turns its streaming off. */
     BatchTarget apply(BatchTarget t) {
-        return new BatchTarget(apply(t.profile()), t.key(), t.timeouts(), stream());
+        return new BatchTarget(apply(t.profile()), t.key(), t.timeouts(), t.stream() && stream());
     }
 
     private ProviderProfile apply(ProviderProfile p) {

@@ -174,7 +174,7 @@ final class RemoteBatch {
         err.println("job: " + job.id());
         err.flush();
         BatchSettings settings = BatchSettings.fromJson(job.settingsJson());
-        BatchTarget target = cmd.provider.apply(BatchCommand.target(services, settings));
+        BatchTarget target = BatchCommand.resumedTarget(services, settings, cmd.provider);
         return submitAndWait(job, settings, target);
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         description = "LLM Workbench: test prompts, measure latency and estimate costs of OpenAI-compatible APIs.",
         subcommands = {ChatCommand.class, SimCommand.class, PriceCommand.class, RouteCommand.class,
                 CompressCommand.class, BatchCommand.class, EstimateCommand.class, BenchCommand.class,
-                HistoryCommand.class, ProfileCommand.class})
+                HistoryCommand.class, ProfileCommand.class, EvalCommand.class})
 public class RootCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,17 +1,9 @@
 package dev.llmworkbench.cli;
 
 import com.google.gson.JsonObject;
-import dev.llmworkbench.cost.CostCalculator;
-import dev.llmworkbench.cost.ExchangeRate;
-import dev.llmworkbench.cost.PriceCatalogue;
-import dev.llmworkbench.cost.Router;
-import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.Priority;
-import dev.llmworkbench.resilience.BudgetLedger;
 import dev.llmworkbench.service.estimate.RoutingService;
 import java.io.PrintWriter;
-import java.time.Clock;
-import java.time.ZoneId;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,11 +27,7 @@ public class RouteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CostCalculator costs = new CostCalculator(PriceCatalogue.loadBundled(CliServices.priceOverridesFile()),
-                ExchangeRate.MARKET_DEFAULT);
-        RoutingService routing = new RoutingService(new Router(), costs, new TokenEstimator(),
-                new BudgetLedger(Clock.systemDefaultZone(), ZoneId.systemDefault()));
-        RoutingService.Route r = routing.route(prompt, Priority.NORMAL, 1024);
+        RoutingService.Route r = CliServices.routing().route(prompt, Priority.NORMAL, 1024);
         PrintWriter out = spec.commandLine().getOut();
         if (json.requested()) {
             JsonObject j = new JsonObject();

@@ -53,6 +53,12 @@ public class SimCommand implements Callable<Integer> {
             description = "Requests handled at once; one more gets 503 with Retry-After (default: ${DEFAULT-VALUE}).")
     int maxHandlers;
 
+    @Option(names = "--dialect", paramLabel = "D", converter = Converters.DialectConverter.class,
+            description = "Answer as a server of this dialect: which thinking switch it obeys, which field carries the "
+                    + "reasoning, whether a stream sends usage (dashscope, vllm, sglang, llamacpp, ollama, openrouter, "
+                    + "deepseek, openai, lmstudio, generic; default: dashscope's ways).")
+    dev.llmworkbench.domain.Dialect dialect;
+
     @Override
     public Integer call() {
         SimConfig config;
@@ -61,7 +67,7 @@ public class SimCommand implements Callable<Integer> {
                     Duration.ofMillis(readTimeoutMs), maxHandlers);
             config = SimConfig.defaults().withPort(port).withFaults(FaultSpec.parse(faults)).withLimits(limits)
                     .withModels(dev.llmworkbench.cost.PriceCatalogue.loadBundled().modelsAndAliases())
-                    .withMoreModels(SimConfig.BUILT_IN_MODELS).withMoreModels(models);
+                    .withMoreModels(SimConfig.BUILT_IN_MODELS).withMoreModels(models).withDialect(dialect);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -5,8 +5,8 @@ package dev.llmworkbench.client;
  * possibly split across chunks. A {@code <think>} counts only before any answer text; a lone
  * {@code </think>} (the opening tag missing, as when a chat template puts it in the prompt) makes
  * everything before it reasoning: {@link Out#relabelEarlier()} then tells the caller to move the
- * answer text it already received into the reasoning. Whitespace right after {@code </think>} is
- * dropped. Not thread-safe.
+ * answer text it already received into the reasoning. Whitespace right after {@code <think>} and right after
+ * {@code </think>} is dropped (Qwen3 writes {@code <think>\n…\n</think>\n\n}). Not thread-safe.
  */
 final class ThinkTagSplitter {
     private static final String OPEN = "<think>";
@@ -23,6 +23,7 @@ final class ThinkTagSplitter {
     private String pending = "";
     private boolean answerSoFarBlank = true;
     private boolean trimLead;
+    private boolean trimReasoningLead;
 
     Out accept(String piece) {
         if (piece == null || piece.isEmpty()) {
@@ -34,7 +35,7 @@ final class ThinkTagSplitter {
         if (pending.isEmpty() && piece.indexOf('<') < 0) {
             // fast path: no tag can start in this piece (nearly every chunk of a stream)
             if (mode == Mode.THINK) {
-                return new Out(piece, "", false);
+                return new Out(trimReasoning(piece), "", false);
             }
             if (answerSoFarBlank && !piece.isBlank()) {
                 answerSoFarBlank = false;
@@ -50,14 +51,14 @@ final class ThinkTagSplitter {
             if (mode == Mode.THINK) {
                 int close = buf.indexOf(CLOSE);
                 if (close >= 0) {
-                    r.append(buf, 0, close);
+                    r.append(trimReasoning(buf.substring(0, close)));
                     buf = buf.substring(close + CLOSE.length());
                     mode = Mode.ANSWER;
                     trimLead = true;
                     continue;
                 }
                 int keep = partialSuffix(buf, CLOSE);
-                r.append(buf, 0, buf.length() - keep);
+                r.append(trimReasoning(buf.substring(0, buf.length() - keep)));
                 pending = buf.substring(buf.length() - keep);
                 break;
             } else if (mode == Mode.START) {
@@ -69,6 +70,7 @@ final class ThinkTagSplitter {
                     buf = buf.substring(open + OPEN.length());
                     a.setLength(0); // leading whitespace before <think> is not an answer
                     mode = Mode.THINK;
+                    trimReasoningLead = true;
                     continue;
                 }
                 if (close >= 0) {
@@ -104,7 +106,22 @@ final class ThinkTagSplitter {
         if (rest.isEmpty()) {
             return Out.EMPTY;
         }
-        return mode == Mode.THINK ? new Out(rest, "", false) : new Out("", trim(rest), false);
+        return mode == Mode.THINK ? new Out(trimReasoning(rest), "", false) : new Out("", trim(rest), false);
+    }
+
+    /** Reasoning text, without the whitespace that follows {@code <think>}. */
+    private String trimReasoning(String s) {
+        if (!trimReasoningLead || s.isEmpty()) {
+            return s;
+        }
+        int i = 0;
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        if (i < s.length()) {
+            trimReasoningLead = false;
+        }
+        return s.substring(i);
     }
 
     private String trim(String s) {

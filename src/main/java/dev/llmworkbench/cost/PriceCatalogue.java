@@ -165,6 +165,24 @@ public final class PriceCatalogue {
         return merged.stream().filter(p -> key(p.model()).equals(canonical)).toList();
     }
 
+    /**
+     * The tokenizer estimates count {@code model}'s text with: the one its first catalogue entry naming one
+     * names ({@code "tokenizer"}), else the one its name implies ({@link Tokenizer#forModelName}: Qwen models
+     * {@link Tokenizer#QWEN3}, everything else, unknown models included, {@link Tokenizer#DEFAULT}).
+     */
+    public Tokenizer tokenizerFor(String model) {
+        if (model == null) {
+            return Tokenizer.DEFAULT;
+        }
+        String canonical = resolveAlias(model);
+        for (ModelPrice p : merged) {
+            if (p.tokenizer() != null && key(p.model()).equals(canonical)) {
+                return Tokenizer.parse(p.tokenizer()).orElse(Tokenizer.forModelName(canonical));
+            }
+        }
+        return Tokenizer.forModelName(canonical);
+    }
+
     /** Distinct canonical model names in catalogue order. */
     public List<String> models() {
         LinkedHashSet<String> names = new LinkedHashSet<>();
@@ -274,7 +292,7 @@ public final class PriceCatalogue {
         return new ModelPrice(p.provider(), p.model(), aliases, p.currency(), p.inputPerM(), p.outputPerM(),
                 p.thinkingOutputPerM(), p.cachedInputPerM(), p.batchDiscount(), p.tiers(), p.contextWindow(),
                 p.maxContextWindow(), p.priceDate(), p.source(), p.verified(), p.userOverride(), p.thinking(),
-                p.maxThinkingTokens());
+                p.maxThinkingTokens(), p.tokenizer());
     }
 
     private static Map<String, String> aliasMap(List<ModelPrice> prices) {
@@ -346,11 +364,16 @@ public final class PriceCatalogue {
             }
         }
         LocalDate date = e.priceDate == null ? null : parseDate(e.priceDate, "price_date", where);
+        if (e.tokenizer != null && Tokenizer.parse(e.tokenizer).isEmpty()) {
+            throw new IllegalArgumentException("unknown tokenizer '" + e.tokenizer + "' (known: "
+                    + java.util.Arrays.stream(Tokenizer.values()).map(Tokenizer::id).toList() + ")");
+        }
         return new ModelPrice(e.provider.trim(), e.model.trim(), e.aliases, Currency.parse(e.currency),
                 e.input, e.output, e.thinkingOutput, e.cachedInput, e.batchDiscount, tiers,
                 e.contextWindow, e.maxContextWindow, date, e.source,
                 e.verified != null && e.verified, override,
-                e.thinking == null ? null : ThinkingMode.parse(e.thinking), e.maxThinkingTokens);
+                e.thinking == null ? null : ThinkingMode.parse(e.thinking), e.maxThinkingTokens,
+                e.tokenizer == null ? null : Tokenizer.parse(e.tokenizer).orElseThrow().id());
     }
 
     private static EntryDto toDto(ModelPrice p) {
@@ -381,6 +404,7 @@ public final class PriceCatalogue {
         e.source = p.source();
         e.thinking = p.thinking() == null ? null : p.thinking().wireName();
         e.maxThinkingTokens = p.maxThinkingTokens();
+        e.tokenizer = p.tokenizer();
         e.verified = p.verified();
         return e;
     }
@@ -427,6 +451,7 @@ public final class PriceCatalogue {
         String note;
         String thinking;
         Integer maxThinkingTokens;
+        String tokenizer;
     }
 
     @SuppressWarnings("unused")

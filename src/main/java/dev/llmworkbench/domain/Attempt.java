@@ -11,9 +11,15 @@ package dev.llmworkbench.domain;
  * @param backoffMs    the pause before this attempt (0 for the first)
  * @param partialText  what a failed attempt had received before it was cut (the answer never mixes it in), or null
  * @param costUsd      what this attempt cost (a cut stream is billed for what arrived), or null
+ * @param requestId    the id the provider gave the request (a batch output line's {@code request_id}), or null
  */
 public record Attempt(int number, Integer httpStatus, String errorKind, String errorMessage, Double durationMs,
-                      Double backoffMs, String partialText, java.math.BigDecimal costUsd) {
+                      Double backoffMs, String partialText, java.math.BigDecimal costUsd, String requestId) {
+    public Attempt(int number, Integer httpStatus, String errorKind, String errorMessage, Double durationMs,
+                   Double backoffMs, String partialText, java.math.BigDecimal costUsd) {
+        this(number, httpStatus, errorKind, errorMessage, durationMs, backoffMs, partialText, costUsd, null);
+    }
+
     public Attempt(int number, Integer httpStatus, String errorKind, String errorMessage, Double durationMs,
                    Double backoffMs) {
         this(number, httpStatus, errorKind, errorMessage, durationMs, backoffMs, null, null);

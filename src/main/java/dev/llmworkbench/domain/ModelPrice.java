@@ -23,13 +23,27 @@ import java.util.Objects;
  *       (a reservation then prices every output token at the higher of the output and thinking prices).</li>
  *   <li>{@code maxThinkingTokens}: the reasoning tokens a thinking request may use when it sets no
  *       {@code thinking_budget} (the provider's maximum chain of thought), or null when unknown.</li>
+ *   <li>{@code tokenizer}: the name of the tokenizer estimates count this model's text with ({@code qwen3},
+ *       {@code o200k}, {@code cl100k}), or null: then the token estimator picks one by the model's name.</li>
  * </ul>
  */
 public record ModelPrice(String provider, String model, List<String> aliases, Currency currency,
                          BigDecimal inputPerM, BigDecimal outputPerM, BigDecimal thinkingOutputPerM,
                          BigDecimal cachedInputPerM, BigDecimal batchDiscount, List<PriceTier> tiers,
                          Integer contextWindow, Integer maxContextWindow, LocalDate priceDate, String source,
-                         boolean verified, boolean userOverride, ThinkingMode thinking, Integer maxThinkingTokens) {
+                         boolean verified, boolean userOverride, ThinkingMode thinking, Integer maxThinkingTokens,
+                         String tokenizer) {
+    /** An entry that names no tokenizer. */
+    public ModelPrice(String provider, String model, List<String> aliases, Currency currency,
+                      BigDecimal inputPerM, BigDecimal outputPerM, BigDecimal thinkingOutputPerM,
+                      BigDecimal cachedInputPerM, BigDecimal batchDiscount, List<PriceTier> tiers,
+                      Integer contextWindow, Integer maxContextWindow, LocalDate priceDate, String source,
+                      boolean verified, boolean userOverride, ThinkingMode thinking, Integer maxThinkingTokens) {
+        this(provider, model, aliases, currency, inputPerM, outputPerM, thinkingOutputPerM, cachedInputPerM,
+                batchDiscount, tiers, contextWindow, maxContextWindow, priceDate, source, verified, userOverride,
+                thinking, maxThinkingTokens, null);
+    }
+
     /** An entry whose thinking is not known. */
     public ModelPrice(String provider, String model, List<String> aliases, Currency currency,
                       BigDecimal inputPerM, BigDecimal outputPerM, BigDecimal thinkingOutputPerM,
@@ -38,7 +52,7 @@ public record ModelPrice(String provider, String model, List<String> aliases, Cu
                       boolean verified, boolean userOverride) {
         this(provider, model, aliases, currency, inputPerM, outputPerM, thinkingOutputPerM, cachedInputPerM,
                 batchDiscount, tiers, contextWindow, maxContextWindow, priceDate, source, verified, userOverride,
-                null, null);
+                null, null, null);
     }
 
     public ModelPrice {
@@ -52,6 +66,7 @@ public record ModelPrice(String provider, String model, List<String> aliases, Cu
         Objects.requireNonNull(outputPerM, "outputPerM");
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         tiers = tiers == null ? List.of() : List.copyOf(tiers);
+        tokenizer = tokenizer == null || tokenizer.isBlank() ? null : tokenizer.trim();
         for (BigDecimal p : new BigDecimal[] {inputPerM, outputPerM, thinkingOutputPerM, cachedInputPerM}) {
             if (p != null && p.signum() < 0) {
                 throw new IllegalArgumentException("prices must not be negative (" + provider + "/" + model + ")");
@@ -76,6 +91,6 @@ public record ModelPrice(String provider, String model, List<String> aliases, Cu
     public ModelPrice withUserOverride(boolean override) {
         return new ModelPrice(provider, model, aliases, currency, inputPerM, outputPerM, thinkingOutputPerM,
                 cachedInputPerM, batchDiscount, tiers, contextWindow, maxContextWindow, priceDate, source,
-                verified, override, thinking, maxThinkingTokens);
+                verified, override, thinking, maxThinkingTokens, tokenizer);
     }
 }

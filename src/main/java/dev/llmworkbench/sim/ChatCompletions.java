@@ -30,7 +30,6 @@ final class ChatCompletions {
 
     private static final long STALL_NANOS = TimeUnit.MINUTES.toNanos(5);
     private static final byte[] CONTENT_KEY = ascii("\"content\":");
-    private static final byte[] REASONING_KEY = ascii("\"reasoning_content\":");
     private static final byte[] TOKEN_SUFFIX = ascii("},\"finish_reason\":null}]}\n\n");
     private static final byte[] DONE = ascii("data: [DONE]\n\n");
     static final String THINKING_NON_STREAM_MESSAGE =
@@ -75,7 +74,7 @@ final class ChatCompletions {
             Http.error(ex, e.status, e.getMessage(), "invalid_request_error", e.param, e.code);
             return;
         }
-        if (r.thinking() && !r.stream()) {
+        if (r.thinking() && !r.stream() && SimDialects.thinkingNeedsStreaming(config.dialect())) {
             Http.error(ex, 400, THINKING_NON_STREAM_MESSAGE, "invalid_request_error", null, "invalid_parameter_error");
             return;
         }
@@ -237,19 +236,23 @@ final class ChatCompletions {
             default -> {
             }
         }
-        Http.json(ex, 200, completionObject(r, p, id, created));
+        Http.json(ex, 200, completionObject(r, p, id, created, SimDialects.reasoningField(config.dialect(), r.body())));
     }
 
     /** A whole (non-streamed) chat completion object. */
-    private static JsonObject completionObject(ChatParams r, Answer p, String id, long created) {
+    private static JsonObject completionObject(ChatParams r, Answer p, String id, long created, String reasoningField) {
         JsonArray choices = new JsonArray();
         for (int i = 0; i < p.choices().size(); i++) {
             Answer.Choice c = p.choices().get(i);
             JsonObject message = new JsonObject();
             message.addProperty("role", "assistant");
-            if (c.reasoningEmit() > 0) {
-                message.addProperty("reasoning_content", c.reasoning().join(c.reasoningEmit()));
+            String thought = c.reasoningEmit() > 0 ? c.reasoning().join(c.reasoningEmit()) : null;
+            if (thought != null && !reasoningField.equals(SimDialects.IN_CONTENT)
+                    && !reasoningField.equals(SimDialects.HIDDEN)) {
+                message.addProperty(reasoningField, thought);
             }
+            String before = thought != null && reasoningField.equals(SimDialects.IN_CONTENT)
+                    ? "<think>\n" + thought + "\n</think>\n\n" : "";
             if (c.toolName() != null) {
                 message.add("content", JsonNull.INSTANCE);
                 JsonArray calls = new JsonArray();
@@ -263,7 +266,7 @@ final class ChatCompletions {
                 calls.add(call);
                 message.add("tool_calls", calls);
             } else {
-                message.addProperty("content", c.answer().join(c.answerEmit()));
+                message.addProperty("content", before + c.answer().join(c.answerEmit()));
             }
             JsonObject choice = new JsonObject();
             choice.addProperty("index", i);
@@ -309,6 +312,12 @@ final class ChatCompletions {
             w.put(TOKEN_SUFFIX);
         }
         boolean[] toolHeaderSent = new boolean[n];
+        // where this dialect sends the reasoning: a field, inside the content between <think> tags, or not at all
+        String field = SimDialects.reasoningField(config.dialect(), r.body());
+        boolean inContent = field.equals(SimDialects.IN_CONTENT);
+        boolean hidden = field.equals(SimDialects.HIDDEN);
+        byte[] reasoningKey = inContent ? CONTENT_KEY : ascii("\"" + field + "\":");
+        boolean[] thinkOpen = new boolean[n];
         byte[] argsKey = ascii("\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":");
         byte[] argsEnd = ascii("}}]");
         int steps = p.steps();
@@ -321,12 +330,23 @@ final class ChatCompletions {
             for (int i = 0; i < n; i++) {
                 Answer.Choice c = p.choices().get(i);
                 if (k < c.reasoningEmit()) {
+                    if (hidden) {
+                        continue;
+                    }
+                    if (inContent && k == 0) {
+                        thinkTag(w, prefix[i], "<think>\n");
+                        thinkOpen[i] = true;
+                    }
                     w.put(prefix[i]);
-                    w.put(REASONING_KEY);
+                    w.put(reasoningKey);
                     w.put(c.reasoning().json(k));
                     w.put(TOKEN_SUFFIX);
                     w.endEvent();
                     continue;
+                }
+                if (thinkOpen[i]) {
+                    thinkTag(w, prefix[i], "\n</think>\n\n");
+                    thinkOpen[i] = false;
                 }
                 if (k == c.reasoningEmit() && c.toolName() != null) {
                     toolHeader(w, prefix[i], c);
@@ -358,6 +378,9 @@ final class ChatCompletions {
             return;
         }
         for (int i = 0; i < n; i++) {
+            if (thinkOpen[i]) {
+                thinkTag(w, prefix[i], "\n</think>\n\n");
+            }
             Answer.Choice c = p.choices().get(i);
             if (c.toolName() != null && !toolHeaderSent[i]) {
                 toolHeader(w, prefix[i], c);
@@ -367,12 +390,21 @@ final class ChatCompletions {
             w.put(ascii(head + "\"choices\":[{\"index\":" + i + ",\"delta\":{},\"finish_reason\":\""
                     + p.choices().get(i).finishReason() + "\"}]}\n\n"));
         }
-        if (r.includeUsage()) {
+        if (r.includeUsage() && SimDialects.sendsStreamUsage(config.dialect())) {
             w.put(ascii(head + "\"choices\":[],\"usage\":" + Tokens.GSON.toJson(usage(p)) + "}\n\n"));
         }
         w.put(DONE);
         w.flush();
         ex.close();
+    }
+
+    /** A chunk of content that is one of the {@code <think>} tags around reasoning sent inside the content. */
+    private static void thinkTag(SseWriter w, byte[] prefix, String tag) throws IOException {
+        w.put(prefix);
+        w.put(CONTENT_KEY);
+        w.put(ascii(Tokens.GSON.toJson(tag)));
+        w.put(TOKEN_SUFFIX);
+        w.endEvent();
     }
 
     private static void toolHeader(SseWriter w, byte[] prefix, Answer.Choice c) {
@@ -459,6 +491,7 @@ final class ChatCompletions {
         } catch (ChatParams.Refusal e) {
             return new Offline(e.status, Http.errorBody(e.getMessage(), "invalid_request_error", e.param, e.code));
         }
-        return new Offline(200, completionObject(r, Answer.plan(r, false), id, created));
+        return new Offline(200, completionObject(r, Answer.plan(r, false), id, created,
+                SimDialects.reasoningField(config.dialect(), r.body())));
     }
 }

@@ -148,7 +148,8 @@ record ChatParams(JsonObject body, String model, JsonArray messages, boolean str
             throw new Refusal(404, "The model `" + model + "` does not exist or you do not have access to it.", null,
                     "model_not_found");
         }
-        return new ChatParams(b, model, messages, stream, includeUsage, maxTokens, seed, bool(b, "enable_thinking"),
+        boolean thinking = SimDialects.thinking(config.dialect(), b, messages, bool(b, "enable_thinking"));
+        return new ChatParams(b, model, messages, stream, includeUsage, maxTokens, seed, thinking,
                 integer(b, "thinking_budget", 1, Integer.MAX_VALUE), tools, b.get("tool_choice"), responseFormat,
                 integer(b, "sim_chunks", 1, Integer.MAX_VALUE), n == null ? 1 : n, stop, logprobs,
                 topLogprobs == null ? 0 : topLogprobs, integer(b, "min_tokens", 0, Integer.MAX_VALUE),

@@ -16,9 +16,15 @@ import java.util.Objects;
  * @param randomSeed seeds the fault dice and the latency jitter (the text depends only on the model, the prompt and
  *                   the request's {@code seed})
  * @param limits     body limit, header and body timeouts, handlers at once ({@link ServerLimits#defaults()} when null)
+ * @param dialect    answer as a server of this dialect would ({@link SimDialects}), or null for DashScope's ways
  */
 public record SimConfig(String host, int port, FaultSpec faults, List<String> models, long randomSeed,
-                        ServerLimits limits) {
+                        ServerLimits limits, dev.llmworkbench.domain.Dialect dialect) {
+    public SimConfig(String host, int port, FaultSpec faults, List<String> models, long randomSeed,
+                     ServerLimits limits) {
+        this(host, port, faults, models, randomSeed, limits, null);
+    }
+
     /** The models served when none are configured, {@code qwen3-235b-a22b} first. */
     public static final List<String> BUILT_IN_MODELS = List.of("qwen3-235b-a22b", "qwen3-32b", "qwen3-30b-a3b",
             "qwen-max", "qwen-plus", "qwen-turbo", "qwen3-coder-plus", "deepseek-v3");
@@ -39,19 +45,19 @@ public record SimConfig(String host, int port, FaultSpec faults, List<String> mo
     }
 
     public SimConfig withHost(String h) {
-        return new SimConfig(h, port, faults, models, randomSeed, limits);
+        return new SimConfig(h, port, faults, models, randomSeed, limits, dialect);
     }
 
     public SimConfig withPort(int p) {
-        return new SimConfig(host, p, faults, models, randomSeed, limits);
+        return new SimConfig(host, p, faults, models, randomSeed, limits, dialect);
     }
 
     public SimConfig withFaults(FaultSpec f) {
-        return new SimConfig(host, port, f, models, randomSeed, limits);
+        return new SimConfig(host, port, f, models, randomSeed, limits, dialect);
     }
 
     public SimConfig withModels(List<String> m) {
-        return new SimConfig(host, port, faults, m, randomSeed, limits);
+        return new SimConfig(host, port, faults, m, randomSeed, limits, dialect);
     }
 
     /** These models served too, after the configured ones (names already served are not repeated). */
@@ -62,11 +68,11 @@ public record SimConfig(String host, int port, FaultSpec faults, List<String> mo
     }
 
     public SimConfig withRandomSeed(long s) {
-        return new SimConfig(host, port, faults, models, s, limits);
+        return new SimConfig(host, port, faults, models, s, limits, dialect);
     }
 
     public SimConfig withLimits(ServerLimits l) {
-        return new SimConfig(host, port, faults, models, randomSeed, l);
+        return new SimConfig(host, port, faults, models, randomSeed, l, dialect);
     }
 
     /** As {@link ServerLimits#withMaxBodyBytes(long)}. */
@@ -82,6 +88,11 @@ public record SimConfig(String host, int port, FaultSpec faults, List<String> mo
     /** As {@link ServerLimits#withMaxHandlers(int)}. */
     public SimConfig withMaxHandlers(int n) {
         return withLimits(limits.withMaxHandlers(n));
+    }
+
+    /** Answers as a server of this dialect would (null: DashScope's ways). */
+    public SimConfig withDialect(dev.llmworkbench.domain.Dialect d) {
+        return new SimConfig(host, port, faults, models, randomSeed, limits, d);
     }
 
     /** The default model: the first configured. */

@@ -402,9 +402,62 @@ public final class BatchStore {
         });
     }
 
+    /**
+     * Which engine runs the job: {@link RemoteShardStore#LIVE} (this machine) or {@link RemoteShardStore#PROVIDER_BATCH}
+     * (a provider's batch service); empty when there is no such job.
+     */
+    public Optional<String> engine(String jobId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT engine FROM batch_jobs WHERE id = ?")) {
+                ps.setString(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1) == null ? RemoteShardStore.LIVE : rs.getString(1))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** Marks every {@code pending} item of the job {@code not_run} (budget spent, cancelled); returns how many. */
     public int markNotRun(String jobId) {
         return moveAll(jobId, ItemStatus.PENDING, ItemStatus.NOT_RUN);
+    }
+
+    /**
+     * Marks these items {@code not_run} when they are {@code pending} or {@code in_flight}, adding what each was
+     * billed (a request cancelled mid-stream; zero or absent: nothing) to the item's {@code billedUsd}; returns how
+     * many moved.
+     */
+    public int markNotRun(String jobId, Map<Long, BigDecimal> billed) {
+        return db.write(c -> {
+            long now = stamp();
+            int moved = 0;
+            try (PreparedStatement read = c.prepareStatement("SELECT billed_usd FROM batch_items WHERE id = ? AND job_id = ?");
+                 PreparedStatement ps = c.prepareStatement("""
+                    UPDATE batch_items SET status = 'not_run', reserved_usd = NULL, reserved_tokens = NULL,
+                      billed_usd = ?, updated_at = ? WHERE id = ? AND job_id = ? AND status IN ('pending', 'in_flight')""")) {
+                for (Map.Entry<Long, BigDecimal> e : billed.entrySet()) {
+                    BigDecimal sum = null;
+                    read.setLong(1, e.getKey());
+                    read.setString(2, jobId);
+                    try (ResultSet rs = read.executeQuery()) {
+                        if (rs.next()) {
+                            sum = Jdbc.getDecimal(rs, "billed_usd");
+                        }
+                    }
+                    BigDecimal add = e.getValue();
+                    if (add != null && add.signum() > 0) {
+                        sum = sum == null ? add : sum.add(add);
+                    }
+                    Jdbc.setDecimal(ps, 1, sum);
+                    ps.setLong(2, now);
+                    ps.setLong(3, e.getKey());
+                    ps.setString(4, jobId);
+                    moved += ps.executeUpdate();
+                }
+            }
+            return moved;
+        });
     }
 
     /** Marks these items {@code not_run} when they are {@code pending} or {@code in_flight}; returns how many. */
@@ -509,7 +562,7 @@ public final class BatchStore {
                     ps.setLong(2, it.id());
                     ps.executeUpdate();
                     requeued.add(new BatchItemRecord(it.id(), it.jobId(), it.seq(), it.line(), it.requestId(),
-                            ItemStatus.PENDING, it.rowJson(), it.invalidReason(), Reservation.NONE));
+                            ItemStatus.PENDING, it.rowJson(), it.invalidReason(), Reservation.NONE, it.billedUsd()));
                 }
             }
             return new Recovery(requeued, total);
@@ -614,7 +667,7 @@ public final class BatchStore {
                 SELECT i.id AS i_id, i.job_id AS i_job_id, i.seq AS i_seq, i.line AS i_line,
                   i.request_id AS i_request_id, i.status AS i_status, i.row_json AS i_row_json,
                   COALESCE(i.invalid_reason, i.not_run_reason) AS i_invalid_reason, i.reserved_usd AS i_reserved_usd,
-                  i.reserved_tokens AS i_reserved_tokens, r.*
+                  i.reserved_tokens AS i_reserved_tokens, i.billed_usd AS i_billed_usd, r.*
                 FROM batch_items i LEFT JOIN results r ON r.item_id = i.id
                 WHERE i.job_id = ?""" + (afterSeq >= 0 ? " AND i.seq > ?" : "")
                 + (all ? "" : " AND i.updated_at >= ?") + " ORDER BY i.seq" + (limit > 0 ? " LIMIT " + limit : ""))) {
@@ -720,7 +773,7 @@ public final class BatchStore {
         }
         return new BatchItemRecord(rs.getLong(p + "id"), rs.getString(p + "job_id"), rs.getInt(p + "seq"),
                 Jdbc.getInt(rs, p + "line"), rs.getString(p + "request_id"), ItemStatus.parse(rs.getString(p + "status")),
-                rs.getString(p + "row_json"), reason, reservation(rs, p));
+                rs.getString(p + "row_json"), reason, reservation(rs, p), Jdbc.getDecimal(rs, p + "billed_usd"));
     }
 
     private static Reservation reservation(ResultSet rs, String p) throws SQLException {

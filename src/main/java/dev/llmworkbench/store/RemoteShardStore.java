@@ -103,17 +103,6 @@ public final class RemoteShardStore {
         });
     }
 
-    /** The job's engine, or empty when there is no such job. */
-    public Optional<String> engine(String jobId) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT engine FROM batch_jobs WHERE id = ?")) {
-                ps.setString(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-                }
-            }
-        });
-    }
 
     /** Adds shards ({@code planned}) and gives their items their shard, in one transaction. */
     public void addShards(String jobId, List<NewShard> shards) {

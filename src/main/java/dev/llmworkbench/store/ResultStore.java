@@ -219,7 +219,7 @@ public final class ResultStore {
             List<Attempt> attempts = new ArrayList<>();
             for (Attempt a : r.attempts()) {
                 attempts.add(new Attempt(a.number(), a.httpStatus(), a.errorKind(), red.text(a.errorMessage()),
-                        a.durationMs(), a.backoffMs(), red.text(a.partialText()), a.costUsd()));
+                        a.durationMs(), a.backoffMs(), red.text(a.partialText()), a.costUsd(), a.requestId()));
             }
             ps.setString(i++, Json.GSON.toJson(attempts, ATTEMPTS));
             ApiError e = r.error();

@@ -197,7 +197,54 @@ public final class Schema {
                     )""",
                     "ALTER TABLE batch_items ADD COLUMN shard_no INTEGER",
                     "ALTER TABLE batch_items ADD COLUMN not_run_reason TEXT",
-                    "CREATE INDEX batch_items_shard ON batch_items(job_id, shard_no, seq)")));
+                    "CREATE INDEX batch_items_shard ON batch_items(job_id, shard_no, seq)")),
+            // a request cancelled mid-stream is billed for what it streamed while its row stays not run
+            new Migration(8, "what a batch row's attempts without a result were billed", List.of(
+                    "ALTER TABLE batch_items ADD COLUMN billed_usd TEXT")),
+            // an evaluation grid: one run of kind 'eval'; each column (prompt x provider x parameters) is a batch
+            // job of that run, each cell one item of its column's job (its answer, cost and latency are the item's
+            // result); the cell adds the checks' verdicts and what the judge model cost
+            new Migration(9, "evaluation grids: the 'eval' run kind, grids, columns and cells", List.of(
+                    // widens the CHECK of runs.kind (SQLite cannot ALTER a CHECK): the documented procedure for a
+                    // change that leaves every stored row valid (sqlite.org/lang_altertable.html, section 7); the
+                    // table is not rebuilt, so nothing cascades to results or batch jobs
+                    "PRAGMA writable_schema = ON",
+                    """
+                    UPDATE sqlite_schema SET sql = replace(sql, '''batch'', ''benchmark'')',
+                      '''batch'', ''benchmark'', ''eval'')')
+                    WHERE type = 'table' AND name = 'runs'""",
+                    "PRAGMA writable_schema = RESET",
+                    """
+                    CREATE TABLE eval_grids (
+                      id TEXT PRIMARY KEY,
+                      run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                      config_path TEXT,
+                      plan_json TEXT NOT NULL,
+                      status TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      updated_at INTEGER NOT NULL
+                    )""",
+                    "CREATE INDEX eval_grids_run ON eval_grids(run_id)",
+                    """
+                    CREATE TABLE eval_columns (
+                      grid_id TEXT NOT NULL REFERENCES eval_grids(id) ON DELETE CASCADE,
+                      col INTEGER NOT NULL,
+                      job_id TEXT NOT NULL REFERENCES batch_jobs(id) ON DELETE CASCADE,
+                      PRIMARY KEY (grid_id, col)
+                    )""",
+                    """
+                    CREATE TABLE eval_cells (
+                      grid_id TEXT NOT NULL REFERENCES eval_grids(id) ON DELETE CASCADE,
+                      col INTEGER NOT NULL,
+                      row INTEGER NOT NULL,
+                      item_id INTEGER NOT NULL REFERENCES batch_items(id) ON DELETE CASCADE,
+                      checks_json TEXT,
+                      pass INTEGER,
+                      judge_cost_usd TEXT,
+                      updated_at INTEGER NOT NULL,
+                      PRIMARY KEY (grid_id, col, row)
+                    )""",
+                    "CREATE UNIQUE INDEX eval_cells_item ON eval_cells(item_id)")));
 
     /** The version a fully migrated database has. */
     public static int latestVersion() {

@@ -6,6 +6,8 @@ import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.domain.BatchJobRecord;
 import dev.llmworkbench.domain.ResultRecord;
+import dev.llmworkbench.service.batch.BatchSettings;
+import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.ResultStore;
@@ -143,7 +145,7 @@ class BatchCommandTest {
                      .setFormat(CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
             assertThat(p.getHeaderNames()).containsExactly("request_id", "line", "status", "model", "response",
                     "reasoning", "finish_reason", "latency_ms", "ttft_ms", "queue_ms", "total_ms", "prompt_tokens",
-                    "completion_tokens", "cost_usd", "attempts", "check", "error", "note");
+                    "completion_tokens", "cost_usd", "attempts", "check", "error", "note", "engine", "provider_request_id");
             List<CSVRecord> recs = p.getRecords();
             assertThat(recs).extracting(c -> c.get("line")).containsExactly("2", "3", "4", "5", "6", "7");
             assertThat(recs).extracting(c -> c.get("status"))
@@ -180,7 +182,7 @@ class BatchCommandTest {
         for (JsonObject l : lines) {
             assertThat(l.keySet()).containsExactly("request_id", "line", "status", "model", "response", "reasoning",
                     "finish_reason", "latency_ms", "ttft_ms", "queue_ms", "total_ms", "prompt_tokens",
-                    "completion_tokens", "cost_usd", "attempts", "check", "error", "note");
+                    "completion_tokens", "cost_usd", "attempts", "check", "error", "note", "engine", "provider_request_id");
         }
         try (Database d = Database.open(db)) {
             ResultStore results = new ResultStore(d);
@@ -320,6 +322,41 @@ class BatchCommandTest {
     }
 
     @Test
+    void aResumedJobKeepsItsDialectStreamingAndHeadersAndAsksAgainForACredentialWhoseValueIsNeverStored() throws Exception {
+        Path in = Files.writeString(dir.resolve("h.csv"), "prompt,max_tokens\nhello,5\nworld,5\n");
+        Path db = dir.resolve("h.db");
+        CliRun.Result first = CliRun.run("batch", "--input", in.toString(), "--output", dir.resolve("h.jsonl").toString(),
+                "--header", "X-Team=blue-team-5521", "--header", "X-Api-Key=hdr-secret-93731", "--no-stream", "--dialect",
+                "vllm", "--db", db.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        String job = first.err().lines().filter(l -> l.startsWith("job: ")).findFirst().orElseThrow().substring(5).trim();
+        try (CliServices services = new CliServices()) {
+            BatchSettings settings = BatchSettings.fromJson(services.batches(db.toString()).job(job).orElseThrow()
+                    .settingsJson());
+            assertThat(settings.dialect()).isEqualTo(dev.llmworkbench.domain.Dialect.VLLM);
+            assertThat(settings.stream()).isFalse();
+            // an ordinary header is kept; a credential's value is not
+            assertThat(settings.headers()).containsEntry("X-Team", "blue-team-5521").containsEntry("X-Api-Key", null);
+            BatchTarget t = BatchCommand.target(services, settings);
+            assertThat(t.stream()).isFalse();
+            assertThat(t.profile().extraHeaders()).containsEntry("X-Team", "blue-team-5521");
+            assertThat(t.profile().dialect()).isEqualTo(dev.llmworkbench.domain.Dialect.VLLM);
+        }
+        for (String f : new String[] {"h.db", "h.db-wal"}) {
+            if (Files.exists(dir.resolve(f))) {
+                assertThat(new String(Files.readAllBytes(dir.resolve(f)), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as(f).doesNotContain("hdr-secret-93731");
+            }
+        }
+        CliRun.Result without = CliRun.run("batch", "--resume", job, "--db", db.toString());
+        assertThat(without.code()).isEqualTo(2);
+        assertThat(without.err()).contains("the job was run with --header X-Api-Key=...; give it again");
+        CliRun.Result with = CliRun.run("batch", "--resume", job, "--db", db.toString(), "--header",
+                "X-Api-Key=hdr-secret-93731");
+        assertThat(with.code()).as(with.err()).isZero();
+    }
+
+    @Test
     void resumeTakesOnlyTheDbAndHistoryShowsAJobByItsId() throws Exception {
         Path in = Files.writeString(dir.resolve("r.csv"), "prompt,max_tokens\nhello,5\nworld,5\n");
         Path db = dir.resolve("r.db");
@@ -330,7 +367,7 @@ class BatchCommandTest {
 
         CliRun.Result extra = CliRun.run("batch", "--resume", job, "--concurrency", "9", "--db", db.toString());
         assertThat(extra.code()).isEqualTo(2);
-        assertThat(extra.err().strip()).startsWith("error: --resume takes only --db").contains("--concurrency");
+        assertThat(extra.err().strip()).startsWith("error: --resume takes only --db and --header").contains("--concurrency");
 
         CliRun.Result again = CliRun.run("batch", "--resume", job, "--db", db.toString(), "--summary-json",
                 dir.resolve("ignored.json").toString());
@@ -363,6 +400,7 @@ class BatchCommandTest {
                 "--base-url", url, "--route", "--dry-run", "--db", dir.resolve("wb.db").toString());
         assertThat(routed.code()).as(routed.err()).isZero();
         assertThat(routed.out()).contains("3 valid rows").contains("qwen-turbo: 1 requests")
+                .containsPattern("qwen-turbo: 1 requests, \\d+ input tokens \\(qwen3\\), up to")
                 .contains("qwen3-235b-a22b: 1 requests").contains("qwen-max: 1 requests");
         CliRun.Result fixed = CliRun.run("batch", "--input", in.toString(), "--output", dir.resolve("o.jsonl").toString(),
                 "--base-url", url, "--model", "qwen-plus", "--dry-run", "--db", dir.resolve("wb.db").toString());

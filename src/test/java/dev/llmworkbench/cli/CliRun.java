@@ -48,7 +48,8 @@ final class CliRun {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         if (retry != null) {
-            ((BatchCommand) cl.getSubcommands().get("batch").getCommand()).retryPolicy = retry;
+            ((BatchCommand) cl.getSubcommands().get("batch").getCommand()).servicesFactory =
+                    () -> new CliServices().withRetryPolicy(retry);
         }
         int code = cl.execute(args);
         return new Result(code, out.toString(), err.toString());

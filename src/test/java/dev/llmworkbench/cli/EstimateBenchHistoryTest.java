@@ -49,7 +49,7 @@ class EstimateBenchHistoryTest {
         for (int i = 0; i < 2; i++) {
             JsonObject m = models.get(i).getAsJsonObject();
             String model = List.of("qwen3-235b-a22b", "qwen-plus").get(i);
-            assertThat(m.keySet()).containsExactly("model", "provider", "input_tokens", "output_tokens",
+            assertThat(m.keySet()).containsExactly("model", "provider", "input_tokens", "tokenizer", "output_tokens",
                     "cost_per_request_usd", "cost_per_day_usd", "cost_per_month_usd", "cost_per_request_cny",
                     "cost_per_day_cny", "cost_per_month_cny");
             int in = est.estimate(model, List.of(Message.user(prompt))).tokens();
@@ -57,6 +57,8 @@ class EstimateBenchHistoryTest {
             assertThat(m.get("model").getAsString()).isEqualTo(model);
             assertThat(m.get("provider").getAsString()).isEqualTo(c.provider());
             assertThat(m.get("input_tokens").getAsInt()).isEqualTo(in);
+            assertThat(m.get("tokenizer").getAsString()).as("Qwen models are counted with Qwen's own tokenizer")
+                    .isEqualTo("qwen3");
             assertThat(m.get("output_tokens").getAsInt()).isEqualTo(256);
             assertThat(m.get("cost_per_request_usd").getAsBigDecimal()).isEqualByComparingTo(c.totalUsd().amount());
             assertThat(m.get("cost_per_day_usd").getAsBigDecimal())
@@ -88,6 +90,10 @@ class EstimateBenchHistoryTest {
         // two valid rows = two requests a day by default
         assertThat(m.get("cost_per_day_usd").getAsBigDecimal())
                 .isEqualByComparingTo(m.get("cost_per_request_usd").getAsBigDecimal().multiply(BigDecimal.valueOf(2)));
+        CliRun.Result text = CliRun.run("estimate", "--prompt", "你好，世界", "--models", "qwen3-32b,gpt-4.1");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).containsPattern("qwen3-32b .* in +\\d+ \\(qwen3\\)")
+                .containsPattern("gpt-4.1 .* in +\\d+ \\(o200k\\)");
         CliRun.Result bad = CliRun.run("estimate", "--prompt", "x", "--models", "no-such-model");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("no price for model 'no-such-model'");

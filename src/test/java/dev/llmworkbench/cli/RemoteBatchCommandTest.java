@@ -120,6 +120,9 @@ class RemoteBatchCommandTest {
             JsonObject o = JsonParser.parseString(l).getAsJsonObject();
             ids.add(o.get("request_id").getAsString());
             assertThat(o.get("status").getAsString()).isEqualTo("done");
+            // the engine named, and the provider's own id of the request kept
+            assertThat(o.get("engine").getAsString()).isEqualTo("provider-batch");
+            assertThat(o.get("provider_request_id").getAsString()).isNotBlank();
         }
         assertThat(lines).hasSize(120);
         assertThat(ids).hasSize(120);

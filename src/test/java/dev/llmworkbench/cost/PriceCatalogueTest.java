@@ -159,4 +159,23 @@ class PriceCatalogueTest {
         assertThatThrownBy(() -> PriceCatalogue.load(new StringReader("{not json"), null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aTokenizerIsNamedCheckedAndKeptInOverrides(@TempDir Path dir) {
+        String bad = "{\"entries\":[{\"provider\":\"p\",\"model\":\"m\",\"currency\":\"USD\",\"input\":1,"
+                + "\"output\":2,\"tokenizer\":\"llama3\"}]}";
+        assertThatThrownBy(() -> PriceCatalogue.load(new StringReader(bad), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("p/m").hasMessageContaining("unknown tokenizer 'llama3'");
+        PriceCatalogue bundled = PriceCatalogue.loadBundled();
+        ModelPrice mine = new ModelPrice("p", "house-model", List.of(), Currency.USD, BigDecimal.ONE, BigDecimal.TEN,
+                null, null, null, List.of(), null, null, null, null, false, false, null, null, "QWEN3 ");
+        assertThat(mine.tokenizer()).isEqualTo("QWEN3");
+        Path file = dir.resolve("overrides.json");
+        bundled.withOverride(mine).saveOverrides(file);
+        PriceCatalogue reloaded = PriceCatalogue.loadBundled(file);
+        assertThat(reloaded.find("house-model").orElseThrow().tokenizer()).isEqualTo("qwen3");
+        assertThat(reloaded.tokenizerFor("house-model")).isEqualTo(Tokenizer.QWEN3);
+        assertThat(reloaded.tokenizerFor("deepseek-v3.2")).as("no tokenizer named: by name").isEqualTo(Tokenizer.O200K);
+    }
 }

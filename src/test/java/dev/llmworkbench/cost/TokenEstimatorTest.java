@@ -29,8 +29,9 @@ class TokenEstimatorTest {
     @Test
     void messagesAddOverheadAndAreMarkedAsEstimates() {
         String text = "Summarise the following report in three bullet points.";
-        ChatRequest req = ChatRequest.builder("qwen-plus").system("You are terse.").user(text).build();
+        ChatRequest req = ChatRequest.builder("gpt-4.1").system("You are terse.").user(text).build();
         TokenEstimate e = estimator.estimate(req);
+        assertThat(e.tokenizer()).isEqualTo("o200k");
         int expected = TokenEstimator.REPLY_PRIMING
                 + 2 * TokenEstimator.TOKENS_PER_MESSAGE
                 + estimator.countText("system") + estimator.countText("You are terse.")
@@ -83,5 +84,68 @@ class TokenEstimatorTest {
         // update would leave it about 0.00007 lower
         double expected = 2.0 - Math.pow(0.9999, 4000);
         assertThat(est.correction("m")).isCloseTo(expected, within(1e-6));
+    }
+
+    @Test
+    void qwenModelsAreCountedExactlyAsTheirChatTemplateRendersThem() {
+        // rendered by Qwen3's own chat_template (tokenizer_config.json, Jinja2, add_generation_prompt=True)
+        String rendered = "<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nWhat's the weather in 北京?"
+                + "<|im_end|>\n<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
+                + "{\"city\": \"北京\"}}\n</tool_call><|im_end|>\n<|im_start|>user\n<tool_response>\n{\"temp\": 21}\n"
+                + "</tool_response>\n<tool_response>\n{\"wind\": 3}\n</tool_response><|im_end|>\n<|im_start|>assistant\n"
+                + "21 °C and calm.<|im_end|>\n<|im_start|>user\n\nThanks!\n<|im_end|>\n<|im_start|>assistant\n";
+        List<Message> chat = List.of(Message.system("You are terse."), Message.user("What's the weather in 北京?"),
+                new Message(dev.llmworkbench.domain.Role.ASSISTANT, "",
+                        List.of(new dev.llmworkbench.domain.ToolCall(0, "c1", "function", "get_weather",
+                                "{\"city\": \"北京\"}")), null),
+                Message.tool("c1", "{\"temp\": 21}"), Message.tool("c1", "{\"wind\": 3}"),
+                Message.assistant("21 °C and calm."), Message.user("\nThanks!\n"));
+        TokenEstimate e = estimator.estimate("qwen3-32b", chat);
+        assertThat(e.tokenizer()).isEqualTo("qwen3");
+        // 94: the rendered text's length in Hugging Face tokenizers (Rust) on Qwen3's tokenizer.json
+        assertThat(e.rawTokens()).isEqualTo(Tokenizer.QWEN3.count(rendered)).isEqualTo(94);
+        assertThat(e.describe()).isEqualTo("≈ 94 tokens (qwen3)");
+    }
+
+    @Test
+    void eachModelIsCountedWithItsOwnTokenizer() {
+        String zh = "我喜欢用人工智能来帮助我写代码和翻译文章。";
+        assertThat(estimator.tokenizerFor("qwen3-32b")).isEqualTo(Tokenizer.QWEN3);
+        assertThat(estimator.tokenizerFor("Qwen/Qwen3-235B-A22B")).isEqualTo(Tokenizer.QWEN3);
+        assertThat(estimator.tokenizerFor("gpt-4")).isEqualTo(Tokenizer.CL100K);
+        assertThat(estimator.tokenizerFor("gpt-4.1")).isEqualTo(Tokenizer.O200K);
+        assertThat(estimator.tokenizerFor("some-unknown-model")).isEqualTo(Tokenizer.DEFAULT).isEqualTo(Tokenizer.O200K);
+        assertThat(estimator.countText("qwen-plus", zh)).isEqualTo(Tokenizer.QWEN3.count(zh))
+                .isNotEqualTo(estimator.countText(zh));
+        assertThat(estimator.estimateText("qwen-plus", zh).tokenizer()).isEqualTo("qwen3");
+        assertThat(estimator.estimateText("gpt-4.1", zh).tokenizer()).isEqualTo("o200k");
+        assertThat(estimator.estimateText("gpt-4.1", zh).rawTokens()).isEqualTo(estimator.countText(zh));
+    }
+
+    @Test
+    void theCatalogueNamesTheTokenizerAndWinsOverTheName() {
+        String json = "{\"version\":1,\"entries\":["
+                + "{\"provider\":\"p\",\"model\":\"house-model\",\"aliases\":[\"hm\"],\"currency\":\"USD\","
+                + "\"input\":1,\"output\":2,\"tokenizer\":\"qwen3\"},"
+                + "{\"provider\":\"p\",\"model\":\"qwen-legacy\",\"currency\":\"USD\",\"input\":1,\"output\":2,"
+                + "\"tokenizer\":\"cl100k\"}]}";
+        PriceCatalogue catalogue = PriceCatalogue.load(new java.io.StringReader(json), null);
+        TokenEstimator est = new TokenEstimator(catalogue);
+        assertThat(est.tokenizerFor("HM")).isEqualTo(Tokenizer.QWEN3);
+        assertThat(est.tokenizerFor("qwen-legacy")).isEqualTo(Tokenizer.CL100K);
+        assertThat(est.tokenizerFor("qwen3-8b")).as("not in this catalogue: by name").isEqualTo(Tokenizer.QWEN3);
+        assertThat(est.estimate("house-model", List.of(Message.user("hi"))).tokenizer()).isEqualTo("qwen3");
+        est.useCatalogue(null);
+        assertThat(est.tokenizerFor("house-model")).isEqualTo(Tokenizer.O200K);
+    }
+
+    @Test
+    void theBundledCatalogueNamesQwen3ForQwenModels() {
+        PriceCatalogue bundled = PriceCatalogue.loadBundled();
+        for (String m : bundled.models()) {
+            Tokenizer t = bundled.tokenizerFor(m);
+            assertThat(t).as(m).isEqualTo(m.startsWith("qwen") ? Tokenizer.QWEN3 : Tokenizer.O200K);
+        }
+        assertThat(bundled.find("qwen3-32b").orElseThrow().tokenizer()).isEqualTo("qwen3");
     }
 }

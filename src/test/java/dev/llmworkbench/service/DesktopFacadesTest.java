@@ -51,6 +51,10 @@ class DesktopFacadesTest {
             prices.setPrice(p.provider(), p.model(), p.inputPerM().multiply(BigDecimal.TEN), p.outputPerM());
             PriceService.Estimate after = prices.estimate("dashscope-intl", req);
             assertThat(after.inputTokens()).isEqualTo(before.inputTokens());
+            assertThat(after.tokenizer()).isEqualTo("qwen3");
+            assertThat(after.describeTokens()).isEqualTo("≈ " + after.inputTokens() + " tokens (qwen3)");
+            assertThat(prices.find("dashscope-intl", "qwen3-235b-a22b").orElseThrow().tokenizer())
+                    .as("an override keeps the entry's tokenizer").isEqualTo("qwen3");
             assertThat(after.inputUsd().amount()).isEqualByComparingTo(before.inputUsd().amount().multiply(BigDecimal.TEN));
             assertThat(changes[0]).isEqualTo(1);
             assertThat(Files.readString(overrides)).contains("qwen3-235b-a22b");

@@ -176,7 +176,8 @@ class DatabaseTest {
                               settings_json, status) VALUES (2, 'batch', 2000, 2000, 'old batch', 'in.csv', 'old',
                               '["qwen3-8b"]', '{}', 'running')""");
                     st.execute("""
-                            INSERT INTO batch_jobs VALUES ('b-20260101-aaaaaa', 2, 'in.csv', 'out.jsonl', 'jsonl',
+                            INSERT INTO batch_jobs (id, run_id, input_path, output_path, format, settings_json, status,
+                              created_at, updated_at) VALUES ('b-20260101-aaaaaa', 2, 'in.csv', 'out.jsonl', 'jsonl',
                               '{"concurrency":4}', 'running', 2000, 2000)""");
                     st.execute("""
                             INSERT INTO batch_items (id, job_id, seq, line, request_id, status, row_json,

@@ -64,7 +64,7 @@ class RemoteShardStoreTest {
 
     @Test
     void aShardGoesFromPlannedToReconciledAndSurvivesAReopen() {
-        assertThat(shards.engine(jobId)).contains(RemoteShardStore.LIVE);
+        assertThat(batches.engine(jobId)).contains(RemoteShardStore.LIVE);
         shards.setEngine(jobId, RemoteShardStore.PROVIDER_BATCH, "{\"completion_window\":\"24h\"}");
         assertThat(shards.remoteJson(jobId)).contains("{\"completion_window\":\"24h\"}");
         List<BatchItemRecord> items = shards.unplannedItems(jobId);

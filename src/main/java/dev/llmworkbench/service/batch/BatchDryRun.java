@@ -32,6 +32,7 @@ public record BatchDryRun(List<BatchService.DryRunModel> models, BatchInput.Coun
         Router router = new Router();
         Map<String, long[]> sums = new LinkedHashMap<>();
         Map<String, BigDecimal> usd = new LinkedHashMap<>();
+        Map<String, String> tokenizers = new LinkedHashMap<>();
         BatchInput.Counts counts;
         try (BatchInput.Rows rows = BatchInput.open(file, maxLineBytes)) {
             while (rows.hasNext()) {
@@ -44,6 +45,7 @@ public record BatchDryRun(List<BatchService.DryRunModel> models, BatchInput.Coun
                 long[] s = sums.computeIfAbsent(plan.model(), k -> new long[4]);
                 s[0]++;
                 s[1] += plan.estimate().tokens();
+                tokenizers.putIfAbsent(plan.model(), plan.estimate().tokenizer());
                 s[2] += plan.reserve() != null ? plan.reserve().outputTokens() : plan.request().maxTokens();
                 if (plan.reserve() == null) {
                     s[3]++;
@@ -55,7 +57,7 @@ public record BatchDryRun(List<BatchService.DryRunModel> models, BatchInput.Coun
         }
         List<BatchService.DryRunModel> out = new ArrayList<>();
         sums.forEach((model, s) -> out.add(new BatchService.DryRunModel(model, (int) s[0], s[1], s[2],
-                usd.getOrDefault(model, BigDecimal.ZERO), (int) s[3])));
+                usd.getOrDefault(model, BigDecimal.ZERO), (int) s[3], tokenizers.get(model))));
         return new BatchDryRun(out, counts);
     }
 }

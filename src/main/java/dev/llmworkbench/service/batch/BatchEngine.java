@@ -422,10 +422,11 @@ public final class BatchEngine {
             List<ResultRecord> stored = null;
             try {
                 List<BatchStore.Completed> rows = new ArrayList<>(batch.size());
-                List<Long> notRun = new ArrayList<>();
+                // a row cancelled mid-stream keeps what it was billed: the job's spend read back is the run's
+                java.util.Map<Long, BigDecimal> notRun = new java.util.LinkedHashMap<>();
                 for (Finished b : batch) {
                     if (b.record() == null) {
-                        notRun.add(b.item().id());
+                        notRun.put(b.item().id(), b.cost());
                     } else {
                         rows.add(new BatchStore.Completed(b.item().id(), b.record()));
                     }

@@ -38,7 +38,7 @@ public final class BatchExport {
     /** The export's fields, in order. */
     public static final List<String> FIELDS = List.of("request_id", "line", "status", "model", "response",
             "reasoning", "finish_reason", "latency_ms", "ttft_ms", "queue_ms", "total_ms", "prompt_tokens",
-            "completion_tokens", "cost_usd", "attempts", "check", "error", "note");
+            "completion_tokens", "cost_usd", "attempts", "check", "error", "note", "engine", "provider_request_id");
 
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
@@ -60,8 +60,16 @@ public final class BatchExport {
         return f;
     }
 
-    /** One item's export line as JSON (fields in order, nulls kept). */
+    /** One item's export line as JSON (fields in order, nulls kept), of a job run live from this machine. */
     public static JsonObject line(BatchStore.ItemResult ir) {
+        return line(ir, dev.llmworkbench.store.RemoteShardStore.LIVE);
+    }
+
+    /**
+     * One item's export line as JSON (fields in order, nulls kept); {@code engine} is the job's: {@code live} or
+     * {@code provider-batch}.
+     */
+    public static JsonObject line(BatchStore.ItemResult ir, String engine) {
         BatchItemRecord item = ir.item();
         ResultRecord r = ir.result();
         JsonObject o = new JsonObject();
@@ -82,11 +90,19 @@ public final class BatchExport {
         o.add("prompt_tokens", u == null || u.promptTokens() == null ? JsonNull.INSTANCE : new JsonPrimitive(u.promptTokens()));
         o.add("completion_tokens", u == null || u.completionTokens() == null ? JsonNull.INSTANCE
                 : new JsonPrimitive(u.completionTokens()));
-        o.add("cost_usd", BatchSummary.money(r == null ? null : r.costUsd()));
+        o.add("cost_usd", BatchSummary.money(rowCost(item, r)));
         o.addProperty("attempts", r == null ? 0 : r.attempts().size());
         o.add("check", str(r == null || r.checkPassed() == null ? null : r.checkPassed() ? "pass" : "fail"));
         o.add("error", str(error(item, r)));
-        o.add("note", str(note(r)));
+        o.add("note", str(note(item, r)));
+        o.addProperty("engine", engine);
+        String providerRequestId = null;
+        if (r != null) {
+            for (dev.llmworkbench.domain.Attempt a : r.attempts()) {
+                providerRequestId = a.requestId() != null ? a.requestId() : providerRequestId;
+            }
+        }
+        o.add("provider_request_id", str(providerRequestId));
         return o;
     }
 
@@ -113,6 +129,24 @@ public final class BatchExport {
     }
 
     /** What a person should know of a row beside its error: a cut output, earlier cut attempts. */
+    /**
+     * What a row cost: its result's cost plus what its attempts without a result were billed (null when neither
+     * is known).
+     */
+    public static BigDecimal rowCost(BatchItemRecord item, ResultRecord r) {
+        BigDecimal result = r == null ? null : r.costUsd();
+        BigDecimal billed = item.billedUsd();
+        return billed == null ? result : result == null ? billed : result.add(billed);
+    }
+
+    private static String note(BatchItemRecord item, ResultRecord r) {
+        String billed = item.billedUsd() == null || item.billedUsd().signum() == 0 ? null
+                : "a request cancelled mid-stream was billed $" + item.billedUsd().stripTrailingZeros().toPlainString()
+                + " for what it streamed";
+        String attempts = note(r);
+        return billed == null ? attempts : attempts == null ? billed : billed + "; " + attempts;
+    }
+
     private static String note(ResultRecord r) {
         if (r == null || r.attempts().isEmpty()) {
             return null;
@@ -155,8 +189,9 @@ public final class BatchExport {
      * them (a big job's results are never all in memory at once).
      */
     public static void write(BatchStore store, String jobId, Path output, String format) {
+        String engine = store.engine(jobId).orElse(dev.llmworkbench.store.RemoteShardStore.LIVE);
         writeTo(output, w -> {
-            try (LineWriter lines = new LineWriter(w, format)) {
+            try (LineWriter lines = new LineWriter(w, format, engine)) {
                 store.forEachItemWithResult(jobId, lines::writeUnchecked);
             }
         });
@@ -231,9 +266,17 @@ public final class BatchExport {
      */
     public static final class LineWriter implements Closeable {
         private final Writer w;
+        private final String engine;
         private final CSVPrinter csv;
 
+        /** Lines of a job run live from this machine. */
         public LineWriter(Writer w, String format) throws IOException {
+            this(w, format, dev.llmworkbench.store.RemoteShardStore.LIVE);
+        }
+
+        /** Lines of a job run by {@code engine} ({@code live} or {@code provider-batch}). */
+        public LineWriter(Writer w, String format, String engine) throws IOException {
+            this.engine = engine;
             this.w = w;
             this.csv = format.equals("csv")
                     ? new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(FIELDS.toArray(String[]::new)).get())
@@ -241,7 +284,7 @@ public final class BatchExport {
         }
 
         public void write(BatchStore.ItemResult ir) throws IOException {
-            JsonObject o = line(ir);
+            JsonObject o = line(ir, engine);
             if (csv != null) {
                 List<String> values = new ArrayList<>(FIELDS.size());
                 for (String f : FIELDS) {
@@ -300,6 +343,9 @@ public final class BatchExport {
                 case FAILED -> failed++;
                 case INVALID -> invalid++;
                 default -> notRun++;
+            }
+            if (ir.item().billedUsd() != null) {
+                cost = cost.add(ir.item().billedUsd()); // billed attempts that left no result count in the spend
             }
             ResultRecord r = ir.result();
             if (r == null) {

@@ -13,7 +13,6 @@ import dev.llmworkbench.service.batch.BatchService.ItemUpdates;
 import dev.llmworkbench.service.batch.BatchService.JobInfo;
 import dev.llmworkbench.service.batch.BatchService.Preview;
 import dev.llmworkbench.service.batch.BatchService.PreviewRow;
-import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.RunStore;
 import java.io.IOException;
@@ -117,7 +116,6 @@ public final class BatchService {
     private final BatchStore store;
     private final RunStore runs;
     private final Supplier<BatchEngine> engines;
-    private final EstimateService estimates;
     private final Function<String, BatchTarget> targets;
     private final Path outputDir;
 
@@ -126,7 +124,6 @@ public final class BatchService {
         this.store = store;
         this.runs = runs;
         this.engines = () -> engine;
-        this.estimates = null;
         this.targets = null;
         this.outputDir = null;
     }
@@ -138,12 +135,11 @@ public final class BatchService {
      * @param targets   where a run's requests go, by the settings' profile name (null: the default provider)
      * @param outputDir where new jobs write their export when they finish
      */
-    public BatchService(BatchStore store, RunStore runs, Supplier<BatchEngine> engines, EstimateService estimates,
+    public BatchService(BatchStore store, RunStore runs, Supplier<BatchEngine> engines,
                         Function<String, BatchTarget> targets, Path outputDir) {
         this.store = Objects.requireNonNull(store);
         this.runs = Objects.requireNonNull(runs);
         this.engines = Objects.requireNonNull(engines);
-        this.estimates = Objects.requireNonNull(estimates);
         this.targets = Objects.requireNonNull(targets);
         this.outputDir = Objects.requireNonNull(outputDir);
     }
@@ -196,7 +192,8 @@ public final class BatchService {
         BatchExport.Tally tally = new BatchExport.Tally();
         WallSpan span = new WallSpan(java.time.Instant.now().minus(outcome.wall()));
         BatchExport.writeTo(Path.of(job.outputPath()), w -> {
-            try (BatchExport.LineWriter lines = new BatchExport.LineWriter(w, job.format())) {
+            try (BatchExport.LineWriter lines = new BatchExport.LineWriter(w, job.format(),
+                    store.engine(job.id()).orElse(dev.llmworkbench.store.RemoteShardStore.LIVE))) {
                 store.forEachItemWithResult(job.id(), ir -> {
                     tally.add(ir);
                     span.add(ir);
@@ -277,10 +274,16 @@ public final class BatchService {
     /**
      * A dry run's figures for one model: its valid rows, their input estimate, the output they may produce (each
      * row's own {@code max_tokens}, else the run's, plus the thinking budget of a row that thinks) and the sum of
-     * what the control loop would reserve for them ({@code worstUsd}); {@code unpriced} rows have no price.
+     * what the control loop would reserve for them ({@code worstUsd}); {@code unpriced} rows have no price;
+     * {@code tokenizer} names the tokenizer that counted the input ({@code qwen3}, {@code o200k}, …; null if unknown).
      */
     public record DryRunModel(String model, int requests, long inputTokens, long outputTokens, BigDecimal worstUsd,
-                              int unpriced) {
+                              int unpriced, String tokenizer) {
+        /** Without saying which tokenizer counted. */
+        public DryRunModel(String model, int requests, long inputTokens, long outputTokens, BigDecimal worstUsd,
+                           int unpriced) {
+            this(model, requests, inputTokens, outputTokens, worstUsd, unpriced, null);
+        }
     }
 
     /**
@@ -298,8 +301,9 @@ public final class BatchService {
         BigDecimal total = BigDecimal.ZERO;
         for (DryRunModel e : est) {
             total = total.add(e.worstUsd());
-            sb.append(String.format(java.util.Locale.ROOT, "%s: %d requests, %d input tokens, up to %d output tokens, ",
-                    e.model(), e.requests(), e.inputTokens(), e.outputTokens()));
+            sb.append(String.format(java.util.Locale.ROOT, "%s: %d requests, %d input tokens%s, up to %d output tokens, ",
+                    e.model(), e.requests(), e.inputTokens(),
+                    e.tokenizer() == null ? "" : " (" + e.tokenizer() + ")", e.outputTokens()));
             sb.append(e.unpriced() == e.requests() ? "no price in the catalogue"
                     : "up to " + dev.llmworkbench.domain.Amounts.usd(e.worstUsd())
                     + (e.unpriced() > 0 ? " (" + e.unpriced() + " rows without a price)" : ""));
@@ -350,7 +354,7 @@ public final class BatchService {
      * {@link BatchDryRun#of}.
      */
     public List<DryRunModel> dryRun(Path file, BatchSettings settings) {
-        desktop(estimates, "estimates");
+        desktop(targets, "provider targets");
         return BatchDryRun.of(engines.get().chat(), target(settings).profile(), file, BatchInput.DEFAULT_MAX_LINE_BYTES,
                 settings, r -> {
                 }).models();
@@ -472,12 +476,12 @@ public final class BatchService {
         }
         if (r == null) {
             return new ItemRow(it.id(), it.line(), it.requestId(), it.status(), model, prompt, null, null, null, null,
-                    null, 0, null, null, null, it.invalidReason(), null);
+                    it.billedUsd(), 0, null, null, null, it.invalidReason(), null);
         }
         return new ItemRow(it.id(), it.line(), it.requestId(), it.status(), r.model() != null ? r.model() : model,
                 prompt, r.responseText(), r.timing() == null ? null : r.timing().ttftMs(),
                 r.timing() == null ? null : r.timing().e2eMs(),
-                r.usage() == null ? null : r.usage().completionTokens(), r.costUsd(), r.attempts().size(),
+                r.usage() == null ? null : r.usage().completionTokens(), BatchExport.rowCost(it, r), r.attempts().size(),
                 r.checkPassed(), r.checkDetail(), r.error() == null ? null : r.error().message(), it.invalidReason(),
                 r.endedAt(), r.timing() == null ? null : r.timing().queueMs());
     }

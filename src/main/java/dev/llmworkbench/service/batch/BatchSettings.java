@@ -16,17 +16,31 @@ import java.math.BigDecimal;
  * @param budgetUsd   the run's cap, or null for none
  * @param baseUrl     where to send, or null for the embedded simulator / the profile
  * @param summaryJson where to write the JSON summary, or null
+ * @param dialect     the dialect the command named ({@code --dialect}), or null for the profile's (else guessed)
+ * @param stream      false when the command asked for whole answers ({@code --no-stream})
+ * @param headers     the headers the command added ({@code --header}), in order; a header named like a credential
+ *                    ({@link #isSecretHeader}) has a null value: its value is never stored, a resume asks for it again
  */
 public record BatchSettings(String model, boolean route, Integer maxTokens, int concurrency, Integer rpm, Long tpm,
                             BigDecimal budgetUsd, Priority priority, String baseUrl, String apiKeyEnv,
-                            String profile, String summaryJson) {
+                            String profile, String summaryJson, dev.llmworkbench.domain.Dialect dialect,
+                            boolean stream, java.util.Map<String, String> headers) {
+
+    /** Settings that stream, with the profile's dialect and no added headers. */
+    public BatchSettings(String model, boolean route, Integer maxTokens, int concurrency, Integer rpm, Long tpm,
+                         BigDecimal budgetUsd, Priority priority, String baseUrl, String apiKeyEnv, String profile,
+                         String summaryJson) {
+        this(model, route, maxTokens, concurrency, rpm, tpm, budgetUsd, priority, baseUrl, apiKeyEnv, profile,
+                summaryJson, null, true, java.util.Map.of());
+    }
+
     public static final int DEFAULT_MAX_TOKENS = 1024;
     public static final String DEFAULT_MODEL = "qwen3-235b-a22b";
 
     /** These settings with another budget (null: none), e.g. raised before continuing a run the budget stopped. */
     public BatchSettings withBudgetUsd(BigDecimal budget) {
         return new BatchSettings(model, route, maxTokens, concurrency, rpm, tpm, budget, priority, baseUrl, apiKeyEnv,
-                profile, summaryJson);
+                profile, summaryJson, dialect, stream, headers);
     }
 
     public BatchSettings {
@@ -46,6 +60,26 @@ public record BatchSettings(String model, boolean route, Integer maxTokens, int 
             throw new IllegalArgumentException("the budget must not be negative, was " + budgetUsd);
         }
         priority = priority == null ? Priority.BATCH : priority;
+        java.util.Map<String, String> kept = new java.util.LinkedHashMap<>();
+        if (headers != null) {
+            headers.forEach((k, v) -> kept.put(k, isSecretHeader(k) ? null : v));
+        }
+        headers = java.util.Collections.unmodifiableMap(kept);
+    }
+
+    /**
+     * Whether a header's value may be a credential, never stored: a name with {@code key}, {@code token},
+     * {@code secret}, {@code auth}, {@code password}, {@code cookie} or {@code signature} in it
+     * ({@code Authorization}, {@code x-portkey-api-key}, {@code X-Auth-Token}, ...).
+     */
+    public static boolean isSecretHeader(String name) {
+        String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT);
+        for (String part : new String[] {"key", "token", "secret", "auth", "password", "cookie", "signature"}) {
+            if (n.contains(part)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int effectiveMaxTokens() {
@@ -66,6 +100,21 @@ public record BatchSettings(String model, boolean route, Integer maxTokens, int 
         o.addProperty("api_key_env", apiKeyEnv);
         o.addProperty("profile", profile);
         o.addProperty("summary_json", summaryJson);
+        o.addProperty("dialect", dialect == null ? null : dialect.wireName());
+        o.addProperty("stream", stream);
+        // a credential's value is null here already; its name goes in a list of its own (the store strips every
+        // field named like a credential from what it keeps, so a resume would not know to ask for it)
+        JsonObject h = new JsonObject();
+        com.google.gson.JsonArray secret = new com.google.gson.JsonArray();
+        headers.forEach((k, v) -> {
+            if (v == null) {
+                secret.add(k);
+            } else {
+                h.addProperty(k, v);
+            }
+        });
+        o.add("headers", h);
+        o.add("secret_headers", secret);
         return new com.google.gson.GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o);
     }
 
@@ -77,7 +126,21 @@ public record BatchSettings(String model, boolean route, Integer maxTokens, int 
                 has(o, "rpm") ? o.get("rpm").getAsInt() : null, has(o, "tpm") ? o.get("tpm").getAsLong() : null,
                 has(o, "budget_usd") ? new BigDecimal(o.get("budget_usd").getAsString()) : null,
                 has(o, "priority") ? Priority.parse(o.get("priority").getAsString()) : null,
-                str(o, "base_url"), str(o, "api_key_env"), str(o, "profile"), str(o, "summary_json"));
+                str(o, "base_url"), str(o, "api_key_env"), str(o, "profile"), str(o, "summary_json"),
+                has(o, "dialect") ? dev.llmworkbench.domain.Dialect.parse(o.get("dialect").getAsString()) : null,
+                !has(o, "stream") || o.get("stream").getAsBoolean(), headers(o));
+    }
+
+    private static java.util.Map<String, String> headers(JsonObject o) {
+        java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
+        if (has(o, "headers") && o.get("headers").isJsonObject()) {
+            o.getAsJsonObject("headers").entrySet().forEach(e -> h.put(e.getKey(),
+                    e.getValue().isJsonNull() ? null : e.getValue().getAsString()));
+        }
+        if (has(o, "secret_headers") && o.get("secret_headers").isJsonArray()) {
+            o.getAsJsonArray("secret_headers").forEach(e -> h.put(e.getAsString(), null));
+        }
+        return h;
     }
 
     private static boolean has(JsonObject o, String k) {

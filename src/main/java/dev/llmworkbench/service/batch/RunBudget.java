@@ -22,7 +22,8 @@ public final class RunBudget {
     }
 
     /**
-     * The budget of a run of a job that may have run before: what its stored results cost counts as spent.
+     * The budget of a run of a job that may have run before: what its stored results cost, and what its rows'
+     * attempts without a result were billed, count as spent.
      * What a crashed process had reserved is released, not counted: the spend is what is recorded.
      */
     static RunBudget resumed(BigDecimal cap, dev.llmworkbench.store.BatchStore store, String jobId) {
@@ -30,6 +31,9 @@ public final class RunBudget {
         store.forEachItemWithResult(jobId, ir -> {
             if (ir.result() != null && ir.result().costUsd() != null) {
                 b.addSpent(ir.result().costUsd());
+            }
+            if (ir.item().billedUsd() != null) {
+                b.addSpent(ir.item().billedUsd()); // attempts that left no result (cancelled mid-stream)
             }
         });
         return b;

@@ -22,27 +22,31 @@ final class AttemptWords {
         return e.message();
     }
 
-    /** Usage as reported, or estimated when the server gave none (marked estimated). */
-    static Usage usage(Completion c, TokenEstimate input, TokenEstimator estimator) {
+    /**
+     * Usage as reported, or estimated when the server gave none (marked estimated), the output counted with
+     * {@code model}'s own tokenizer.
+     */
+    static Usage usage(Completion c, TokenEstimate input, TokenEstimator estimator, String model) {
         Usage u = c.usage();
         if (u != null && u.completionTokens() != null && u.promptTokens() != null) {
             if (u.reasoningTokens() == null && !c.reasoning().isEmpty()) {
-                return u.withEstimatedReasoning(estimator.countText(c.reasoning()));
+                return u.withEstimatedReasoning(estimator.countText(model, c.reasoning()));
             }
             return u;
         }
         int prompt = u != null && u.promptTokens() != null ? u.promptTokens() : input.tokens();
         int completion = u != null && u.completionTokens() != null ? u.completionTokens()
-                : estimator.countText(c.text()) + estimator.countText(c.reasoning()) + toolCallTokens(c, estimator);
+                : estimator.countText(model, c.text()) + estimator.countText(model, c.reasoning())
+                        + toolCallTokens(c, estimator, model);
         int reasoning = u != null && u.reasoningTokens() != null ? u.reasoningTokens()
-                : estimator.countText(c.reasoning());
+                : estimator.countText(model, c.reasoning());
         return new Usage(prompt, completion, prompt + completion, reasoning, u == null ? null : u.cachedTokens(), true);
     }
 
-    private static int toolCallTokens(Completion c, TokenEstimator estimator) {
+    private static int toolCallTokens(Completion c, TokenEstimator estimator, String model) {
         int n = 0;
         for (ToolCall t : c.toolCalls()) {
-            n += estimator.countText(t.name()) + estimator.countText(t.arguments());
+            n += estimator.countText(model, t.name()) + estimator.countText(model, t.arguments());
         }
         return n;
     }

@@ -255,7 +255,8 @@ public final class ChatService {
                 }
                 observer.onAttemptStarted(attemptNo);
                 long capTokens = hold == null ? 0 : hold.answerTokenCap();
-                cap = capTokens > 0 ? new StreamCap(observer, capTokens, hold.thinkingTokenCap(), estimator) : null;
+                cap = capTokens > 0 ? new StreamCap(observer, capTokens, hold.thinkingTokenCap(), estimator,
+                        job.request().model()) : null;
                 c = client.start(job.request(), cap != null ? cap : observer);
                 call = c;
                 if (cap != null) {
@@ -388,7 +389,7 @@ public final class ChatService {
         }
 
         private Usage usageOf(Completion c) { // as reported, else estimated (and marked so)
-            return AttemptWords.usage(c, inputEstimate, estimator);
+            return AttemptWords.usage(c, inputEstimate, estimator, job.request().model());
         }
 
         /**

@@ -13,6 +13,7 @@ import java.util.Map;
 final class StreamCap implements ChatObserver {
     private final ChatObserver next;
     private final TokenEstimator estimator;
+    private final String model;
     private final long cap;
     private final long thinkingCap;
     private long answer;
@@ -20,8 +21,10 @@ final class StreamCap implements ChatObserver {
     private volatile boolean reached;
     private volatile ChatCall call;
 
-    StreamCap(ChatObserver next, long cap, long thinkingCap, TokenEstimator estimator) {
+    /** Counts with {@code model}'s own tokenizer. */
+    StreamCap(ChatObserver next, long cap, long thinkingCap, TokenEstimator estimator, String model) {
         this.estimator = estimator;
+        this.model = model;
         this.next = next;
         this.cap = cap;
         this.thinkingCap = thinkingCap;
@@ -46,7 +49,7 @@ final class StreamCap implements ChatObserver {
         if (reached || delta == null || delta.isEmpty()) {
             return;
         }
-        long n = Math.max(1, estimator.countText(delta));
+        long n = Math.max(1, estimator.countText(model, delta));
         if (reasoning && thinkingCap > 0) {
             thinking += n;
         } else {

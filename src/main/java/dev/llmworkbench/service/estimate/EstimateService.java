@@ -50,11 +50,20 @@ public final class EstimateService {
 
     /**
      * One model's projection. {@code inputTokens} is the mean per request (rounded), {@code outputTokens}
-     * the assumed output per request.
+     * the assumed output per request, {@code tokenizer} the name of the tokenizer the model's text is counted
+     * with ({@code qwen3}, {@code o200k}, …; null when not known).
      */
     public record ModelEstimate(String model, String provider, long inputTokens, long outputTokens, int requests,
                                 Money perRequestUsd, Money perRequestCny, Money perDayUsd, Money perDayCny,
-                                Money perMonthUsd, Money perMonthCny, String cnySource) {
+                                Money perMonthUsd, Money perMonthCny, String cnySource, String tokenizer) {
+        /** Without saying which tokenizer counted. */
+        public ModelEstimate(String model, String provider, long inputTokens, long outputTokens, int requests,
+                             Money perRequestUsd, Money perRequestCny, Money perDayUsd, Money perDayCny,
+                             Money perMonthUsd, Money perMonthCny, String cnySource) {
+            this(model, provider, inputTokens, outputTokens, requests, perRequestUsd, perRequestCny, perDayUsd,
+                    perDayCny, perMonthUsd, perMonthCny, cnySource, null);
+        }
+
         /** Without saying where the CNY figures come from (converted from USD). */
         public ModelEstimate(String model, String provider, long inputTokens, long outputTokens, int requests,
                              Money perRequestUsd, Money perRequestCny, Money perDayUsd, Money perDayCny,
@@ -161,6 +170,11 @@ public final class EstimateService {
         return out;
     }
 
+    /** The name of the tokenizer {@code model}'s text is counted with ({@code qwen3}, {@code o200k}, …). */
+    public String tokenizerFor(String model) {
+        return estimator.tokenizerFor(model).id();
+    }
+
     /** The input tokens of one request for a model, as {@link #estimate} counts them. */
     public long inputTokens(String model, List<Message> messages) {
         return estimator.estimate(model, messages).tokens();
@@ -220,7 +234,7 @@ public final class EstimateService {
                 new Money(perUsd, Currency.USD), new Money(perCny, Currency.CNY),
                 new Money(perUsd.multiply(day), Currency.USD), new Money(perCny.multiply(day), Currency.CNY),
                 new Money(perUsd.multiply(month), Currency.USD), new Money(perCny.multiply(month), Currency.CNY),
-                cnySource);
+                cnySource, tokenizerFor(model));
     }
 
     /** The mean completion tokens of the history's newest successful requests (up to {@code limit}); 0 when none. */

@@ -214,7 +214,8 @@ public final class HistoryService {
         Optional<BatchJobRecord> job = run.kind() == RunKind.BATCH ? batches.findJobByRun(runId) : Optional.empty();
         int[] lines = {0};
         BatchExport.writeTo(output, w -> {
-            try (BatchExport.LineWriter out = new BatchExport.LineWriter(w, format)) {
+            try (BatchExport.LineWriter out = new BatchExport.LineWriter(w, format, job.flatMap(j -> batches.engine(j.id()))
+                    .orElse(dev.llmworkbench.store.RemoteShardStore.LIVE))) {
                 if (job.isPresent()) {
                     // a batch: every input row, read one at a time
                     batches.forEachItemWithResult(job.get().id(), ir -> {

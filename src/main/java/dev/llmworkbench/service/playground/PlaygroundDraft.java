@@ -14,11 +14,18 @@ import java.util.Map;
 /**
  * What the Playground held when it sent a run: the prompt templates with their {@code {{variables}}} and
  * values, the parameters as the form shows them (the prompt library's map), and the conversation before the
- * prompt. Kept with the run, so that reopening it from the History restores the Playground as it was and
- * a Run sends the same request again.
+ * prompt, and that conversation with its branches ({@code tree}, null when not known: its path is
+ * {@code conversation}). Kept with the run, so that reopening it from the History restores the Playground as it
+ * was and a Run sends the same request again.
  */
 public record PlaygroundDraft(String systemTemplate, String userTemplate, Map<String, String> variables,
-                              Map<String, String> parameters, List<Message> conversation) {
+                              Map<String, String> parameters, List<Message> conversation, ConversationTree tree) {
+    /** A draft whose conversation has no branches. */
+    public PlaygroundDraft(String systemTemplate, String userTemplate, Map<String, String> variables,
+                           Map<String, String> parameters, List<Message> conversation) {
+        this(systemTemplate, userTemplate, variables, parameters, conversation, null);
+    }
+
     public PlaygroundDraft {
         systemTemplate = systemTemplate == null ? "" : systemTemplate;
         userTemplate = userTemplate == null ? "" : userTemplate;
@@ -42,6 +49,9 @@ public record PlaygroundDraft(String systemTemplate, String userTemplate, Map<St
             turns.add(t);
         }
         o.add("conversation", turns);
+        if (tree != null) {
+            o.add("tree", tree.toJson());
+        }
         return o;
     }
 
@@ -60,8 +70,12 @@ public record PlaygroundDraft(String systemTemplate, String userTemplate, Map<St
                         List.of(), null));
             }
         }
+        ConversationTree tree = ConversationTree.fromJson(o.get("tree"));
+        if (tree != null && !tree.messages().equals(turns)) {
+            tree = null; // not the conversation that was sent: the sent one wins
+        }
         return new PlaygroundDraft(str(o, "system_template"), str(o, "user_template"), map(o, "variables"),
-                map(o, "parameters"), turns);
+                map(o, "parameters"), turns, tree);
     }
 
     private static JsonObject map(Map<String, String> m) {

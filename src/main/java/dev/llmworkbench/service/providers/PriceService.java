@@ -37,10 +37,21 @@ public final class PriceService {
      * @param inputUsd    estimated cost of the input, null when the model has no price
      * @param inputCny    the same in CNY
      * @param priceNote   which price entry applies, or why none
+     * @param tokenizer   the name of the tokenizer that counted the input ({@code qwen3}, {@code o200k}, …)
      */
-    public record Estimate(int inputTokens, Money inputUsd, Money inputCny, String priceNote) {
+    public record Estimate(int inputTokens, Money inputUsd, Money inputCny, String priceNote, String tokenizer) {
+        /** Without saying which tokenizer counted. */
+        public Estimate(int inputTokens, Money inputUsd, Money inputCny, String priceNote) {
+            this(inputTokens, inputUsd, inputCny, priceNote, null);
+        }
+
         public boolean priced() {
             return inputUsd != null;
+        }
+
+        /** "≈ 123 tokens (qwen3)": the input estimate and the tokenizer that counted it. */
+        public String describeTokens() {
+            return "≈ " + inputTokens + " tokens" + (tokenizer == null ? "" : " (" + tokenizer + ")");
         }
     }
 
@@ -61,6 +72,7 @@ public final class PriceService {
         this.settings = settings;
         this.estimator = Objects.requireNonNull(estimator, "estimator");
         this.catalogue = PriceCatalogue.loadBundled(Files.exists(overridesFile) ? overridesFile : null);
+        estimator.useCatalogue(catalogue); // each model's tokenizer as the catalogue names it
         String storedRate = settings == null ? null : settings.getString(RATE_KEY, null);
         this.rate = storedRate == null ? ExchangeRate.MARKET_DEFAULT : ExchangeRate.of(storedRate);
         String storedCurrency = settings == null ? null : settings.getString(CURRENCY_KEY, null);
@@ -107,6 +119,7 @@ public final class PriceService {
         PriceCatalogue next = catalogue.withOverride(price);
         writeOverrides(next);
         catalogue = next;
+        estimator.useCatalogue(next);
         changed();
     }
 
@@ -120,7 +133,7 @@ public final class PriceService {
         setOverride(new ModelPrice(p.provider(), p.model(), p.aliases(), p.currency(), inputPerM, outputPerM,
                 thinking, p.cachedInputPerM(), p.batchDiscount(), List.of(), p.contextWindow(),
                 p.maxContextWindow(), java.time.LocalDate.now(), "user override", true, true, p.thinking(),
-                p.maxThinkingTokens()));
+                p.maxThinkingTokens(), p.tokenizer()));
     }
 
     /** Removes the user's override of this provider and model (the bundled price applies again). */
@@ -131,6 +144,7 @@ public final class PriceService {
             PriceCatalogue next = catalogue.withoutOverride(provider, model);
             writeOverrides(next);
             catalogue = next;
+            estimator.useCatalogue(next);
             changed();
         }
         return had;
@@ -182,9 +196,9 @@ public final class PriceService {
         CostCalculator calc = calculator();
         CostResult c = calc.cost(provider, request.model(), new Usage(t.tokens(), 0, t.tokens(), 0, 0, true), false);
         if (!c.hasPrice()) {
-            return new Estimate(t.tokens(), null, null, "no price for " + request.model());
+            return new Estimate(t.tokens(), null, null, "no price for " + request.model(), t.tokenizer());
         }
         return new Estimate(t.tokens(), c.totalUsd(), c.totalCny(), c.provider() + " " + c.model() + ", prices of "
-                + c.priceDate());
+                + c.priceDate(), t.tokenizer());
     }
 }

@@ -152,7 +152,7 @@ public final class AppServices implements AutoCloseable {
         this.history = new HistoryService(runStore, resultStore, batchStore);
         this.batchDispatch = threads.cached("batch-dispatch");
         this.batchService = new BatchService(batchStore, runStore,
-                () -> new BatchEngine(chat, batchStore, batchDispatch, ticker, clock), estimates(), this::batchTarget,
+                () -> new BatchEngine(chat, batchStore, batchDispatch, ticker, clock), this::batchTarget,
                 dirs.root().resolve("batches"));
         List<BatchService.JobInfo> interrupted;
         try {

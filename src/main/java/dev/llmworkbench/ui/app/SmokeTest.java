@@ -92,6 +92,18 @@ public final class SmokeTest {
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     Platform.runLater(() -> {
                         window.showNotice("Smoke test passed", answer);
+                        // the window saved as a PNG, as a chart is: the installed runtime has no AWT, so this shows
+                        // that the PNG writer works without it
+                        java.nio.file.Path png = DataDirs.fromSystem().root().resolve("smoke-window.png");
+                        try {
+                            java.nio.file.Files.createDirectories(png.getParent());
+                            dev.llmworkbench.ui.charts.ChartsView.writePng(window.stage().getScene().getRoot(), png);
+                        } catch (java.io.IOException | RuntimeException e) {
+                            LOG.log(Level.SEVERE, "smoke test FAILED: the window could not be saved as PNG", e);
+                            threads.close();
+                            System.exit(1);
+                            return;
+                        }
                         LOG.info(() -> "smoke test passed in " + ms + " ms: " + answer.length()
                                 + " characters of answer shown in the window");
                         PauseTransition linger = new PauseTransition(javafx.util.Duration.millis(lingerMillis()));

@@ -133,13 +133,15 @@ public class WorkbenchApp extends Application {
         });
         stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> closeServices());
 
-        // the Playground's debounce and the batch panel's poll are scheduled; the other views' work (a connection
-        // test can take 15 s) runs on the background pool, so that no view waits behind another's
-        ScheduledExecutorService work = services.threads().scheduled("workbench-ui", 2);
+        // the Playground's debounce and the batch panel's poll are scheduled, each on its own threads; the other
+        // views' work (a connection test can take 15 s) runs on the background pool, so that no view waits behind
+        // another's
+        ScheduledExecutorService playgroundWork = services.threads().scheduled("playground-ui", 2);
+        ScheduledExecutorService batchWork = services.threads().scheduled("batch-ui", 2);
         java.util.concurrent.Executor background = services.background();
         FxExecutor fx = FxExecutor.platform();
         PlaygroundViewModel playground = new PlaygroundViewModel(services.playground(), services.prices(),
-                services.prompts(), work, fx);
+                services.prompts(), playgroundWork, fx);
         playground.userPromptProperty().set(preferences.get(PREF_LAST_PROMPT, ""));
         String lastProfile = preferences.get(PREF_LAST_PROFILE, "");
         playground.profiles().stream().filter(p -> p.name().equals(lastProfile)).findFirst()
@@ -169,7 +171,7 @@ public class WorkbenchApp extends Application {
         CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), background, fx);
         navigation.register("Compare", () -> new CompareView(compare, window.acceleratorsFor("Compare")));
         BatchViewModel batch = new BatchViewModel(services.batches(), services.prices().models(),
-                services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), work, fx);
+                services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), batchWork, fx);
         batch.offerInterrupted(services.interruptedBatchesAtStart());
         batchViewModel = batch;
         batch.interrupted().addListener((javafx.collections.ListChangeListener<BatchService.JobInfo>) c -> updateNotice());

@@ -201,7 +201,7 @@ public final class BatchView extends BorderPane {
         top.setPadding(new Insets(0, 0, 8, 0));
         setTop(top);
 
-        TabPane tabs = new TabPane(new Tab("Input rows", previewTable()), new Tab("Results", resultsPane()),
+        TabPane tabs = new TabPane(new Tab("Input rows", withDetail(previewTable())), new Tab("Results", resultsPane()),
                 new Tab("Summary", summaryArea()));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("batch-tabs");
@@ -284,8 +284,12 @@ public final class BatchView extends BorderPane {
         t.getColumns().add(col("Error", 200, e -> Bindings.createStringBinding(() ->
                 e.valid() ? e.errorProperty().get() : e.reason(), e.errorProperty())));
         t.getColumns().add(col("Response", 300, BatchViewModel.Entry::responseProperty));
-        VBox box = new VBox(6, new HBox(8, new Label("Status"), filter), t);
-        VBox.setVgrow(t, javafx.scene.layout.Priority.ALWAYS);
+        // a cell shows what fits; the selected row is read whole below (selectable, copyable, kept up to date)
+        javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(t, detail("batch-result-detail", t));
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.7);
+        VBox box = new VBox(6, new HBox(8, new Label("Status"), filter), split);
+        VBox.setVgrow(split, javafx.scene.layout.Priority.ALWAYS);
         box.setPadding(new Insets(6, 0, 0, 0));
         return box;
     }
@@ -307,6 +311,58 @@ public final class BatchView extends BorderPane {
                 : "Dry run:\n" + vm.dryRunTextProperty().get())
                 : vm.summaryTextProperty().get(), vm.summaryTextProperty(), vm.dryRunTextProperty()));
         return a;
+    }
+
+    private static javafx.scene.control.SplitPane withDetail(TableView<BatchViewModel.Entry> table) {
+        javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(table, detail("batch-row-detail", table));
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.7);
+        return split;
+    }
+
+    /** The whole of the row selected in {@code table}: its prompt, response and error, as the store holds them. */
+    private static javafx.scene.control.TextArea detail(String id, TableView<BatchViewModel.Entry> table) {
+        javafx.scene.control.TextArea area = new javafx.scene.control.TextArea();
+        area.setId(id);
+        area.setEditable(false);
+        area.setWrapText(true);
+        area.setPromptText("Select a row to read its whole prompt, response and error.");
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, e) -> {
+            area.textProperty().unbind();
+            if (e == null) {
+                area.setText("");
+            } else {
+                area.textProperty().bind(Bindings.createStringBinding(() -> detailText(e), e.promptProperty(),
+                        e.itemStatusProperty(), e.modelProperty(), e.responseProperty(), e.errorProperty(),
+                        e.checkProperty()));
+            }
+        });
+        return area;
+    }
+
+    static String detailText(BatchViewModel.Entry e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Line ").append(e.line() == null ? "–" : e.line());
+        if (e.requestId() != null) {
+            sb.append(" · ").append(e.requestId());
+        }
+        sb.append(" · ").append(StatusWords.of(e.itemStatusProperty().get()));
+        String model = e.modelProperty().get();
+        if (model != null && !model.isEmpty()) {
+            sb.append(" · ").append(model);
+        }
+        section(sb, "Why not", e.reason());
+        section(sb, "Prompt", e.promptProperty().get());
+        section(sb, "Response", e.responseProperty().get());
+        section(sb, "Error", e.errorProperty().get());
+        section(sb, "Check", e.checkProperty().get());
+        return sb.toString();
+    }
+
+    private static void section(StringBuilder sb, String title, String text) {
+        if (text != null && !text.isBlank()) {
+            sb.append("\n\n").append(title).append("\n").append(text);
+        }
     }
 
     private static <T> TableColumn<BatchViewModel.Entry, T> col(String name, double width,

@@ -1,7 +1,6 @@
 package dev.llmworkbench.ui.charts;
 
 import dev.llmworkbench.service.charts.ChartsService;
-import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +39,6 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.util.Duration;
-import javax.imageio.ImageIO;
 
 /**
  * Latency and cost charts over the history, filtered by run, model and time range, live while shown (a
@@ -277,24 +275,33 @@ public final class ChartsView extends BorderPane {
         return java.util.Optional.ofNullable(f).map(File::toPath);
     }
 
-    /** Writes a node as it looks now into a PNG file (JavaFX pixels copied into an AWT image; no javafx-swing). */
+    /**
+     * Writes a node as it looks now into a PNG file: 8-bit RGBA rows from the snapshot's pixels (pngj; no AWT, which
+     * the installed runtime does not carry).
+     */
     public static void writePng(Node node, Path out) {
         WritableImage img = node.snapshot(null, null);
         int w = (int) img.getWidth();
         int h = (int) img.getHeight();
-        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        ar.com.hjg.pngj.ImageInfo info = new ar.com.hjg.pngj.ImageInfo(w, h, 8, true);
         PixelReader r = img.getPixelReader();
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            r.getPixels(0, y, w, 1, javafx.scene.image.PixelFormat.getIntArgbInstance(), row, 0, w);
-            bi.setRGB(0, y, w, 1, row, 0, w);
-        }
-        try {
-            if (!ImageIO.write(bi, "png", out.toFile())) {
-                throw new IOException("no PNG writer");
+        int[] argb = new int[w];
+        try (java.io.OutputStream os = java.nio.file.Files.newOutputStream(out)) {
+            ar.com.hjg.pngj.PngWriter png = new ar.com.hjg.pngj.PngWriter(os, info);
+            ar.com.hjg.pngj.ImageLineInt line = new ar.com.hjg.pngj.ImageLineInt(info);
+            for (int y = 0; y < h; y++) {
+                r.getPixels(0, y, w, 1, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
+                for (int x = 0; x < w; x++) {
+                    int p = argb[x];
+                    ar.com.hjg.pngj.ImageLineHelper.setPixelRGBA8(line, x, (p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff,
+                            (p >>> 24) & 0xff);
+                }
+                png.writeRow(line);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            png.end();
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
     }
 

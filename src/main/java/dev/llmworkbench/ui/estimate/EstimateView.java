@@ -52,6 +52,12 @@ public final class EstimateView extends BorderPane {
         historyNote.setWrapText(true);
         historyNote.setPrefWidth(360);
         historyNote.managedProperty().bind(vm.historyNoteProperty().isNotEmpty());
+        Label tokenizerNote = new Label();
+        tokenizerNote.setId("estimate-tokenizer-note");
+        tokenizerNote.textProperty().bind(vm.tokenizerNoteProperty());
+        tokenizerNote.setWrapText(true);
+        tokenizerNote.setPrefWidth(360);
+        tokenizerNote.managedProperty().bind(vm.tokenizerNoteProperty().isNotEmpty());
         form.addRow(0, new Label("Requests per day"), field("estimate-per-day", vm.requestsPerDayProperty()),
                 perDayFromHistory);
         Button fromFile = new Button("From a prompt file…");
@@ -105,7 +111,7 @@ public final class EstimateView extends BorderPane {
                 l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the chart narrows, never the form
             }
         }
-        VBox left = new VBox(8, form, historyNote, new Label("Models (Ctrl+click for several)"), models,
+        VBox left = new VBox(8, form, historyNote, tokenizerNote, new Label("Models (Ctrl+click for several)"), models,
                 new HBox(8, compute, export), error);
         left.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         HBox top = new HBox(16, left);
@@ -116,6 +122,7 @@ public final class EstimateView extends BorderPane {
         table.setPlaceholder(new Label("Choose models and press Estimate."));
         table.getColumns().add(col("Model", 160, EstimateService.ModelEstimate::model));
         table.getColumns().add(col("In tok", 80, e -> String.valueOf(e.inputTokens())));
+        table.getColumns().add(col("Tokenizer", 100, e -> e.tokenizer() == null ? "" : e.tokenizer()));
         table.getColumns().add(col("Out tok", 80, e -> String.valueOf(e.outputTokens())));
         // three significant digits below one unit: a cost that is not zero never reads 0.00
         table.getColumns().add(col("$/request", 100, e -> Amounts.plain(e.perRequestUsd().amount())));

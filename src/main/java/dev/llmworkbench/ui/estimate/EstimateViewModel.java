@@ -43,6 +43,7 @@ public final class EstimateViewModel {
     private final StringProperty routerSaving = new SimpleStringProperty(this, "routerSaving", "");
     private final StringProperty error = new SimpleStringProperty(this, "error", "");
     private final StringProperty historyNote = new SimpleStringProperty(this, "historyNote", "");
+    private final StringProperty tokenizerNote = new SimpleStringProperty(this, "tokenizerNote", "");
 
     public EstimateViewModel(EstimateService estimates, List<String> models, Executor work, FxExecutor fx) {
         this.estimates = estimates;
@@ -137,6 +138,7 @@ public final class EstimateViewModel {
         return tasks.run("counting the tokens of " + file.getFileName(), () -> estimates.inputTokensOfFile(file, m),
                 t -> {
                     inputTokens.set(String.valueOf(t));
+                    tokenizerNote.set(countedWith(t, m));
                     return null;
                 }, this::failed);
     }
@@ -156,6 +158,7 @@ public final class EstimateViewModel {
                         error.set("");
                         if (t[0] > 0) {
                             inputTokens.set(String.valueOf(t[0]));
+                            tokenizerNote.set(countedWith(t[0], m));
                         }
                         if (t[1] > 0) {
                             outputTokens.set(String.valueOf(t[1]));
@@ -163,6 +166,19 @@ public final class EstimateViewModel {
                     }
                     return null;
                 }, this::failed);
+    }
+
+    /** "Input: ≈ 123 tokens (qwen3, the tokenizer of qwen3-32b)". */
+    private String countedWith(long tokens, String model) {
+        return "Input: ≈ " + tokens + " tokens (" + estimates.tokenizerFor(model) + ", the tokenizer of " + model + ")";
+    }
+
+    /**
+     * Which tokenizer counted the input tokens taken from a file or the history, and for which model; empty
+     * until then.
+     */
+    public StringProperty tokenizerNoteProperty() {
+        return tokenizerNote;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.llmworkbench.ui.playground;
 
 import static dev.llmworkbench.ui.playground.ViewParts.caption;
-import static dev.llmworkbench.ui.playground.ViewParts.output;
 import static dev.llmworkbench.ui.playground.ViewParts.readOnly;
 
 import atlantafx.base.theme.Styles;
@@ -49,9 +48,7 @@ public final class PlaygroundView extends BorderPane {
     private final Runnable openSettings;
     private final CodeArea systemEditor = new CodeArea();
     private final CodeArea userEditor = new CodeArea();
-    private final OutputTextView reasoningArea = output("reasoning-area", "Reasoning of the answer");
-    private final OutputTextView answerArea = output("answer-area", "The answer");
-    private final TitledPane reasoningPane = new TitledPane("Reasoning", reasoningArea);
+    private final TranscriptView transcript;
     private final StreamingTextBuffer reasoningBuffer;
     private final StreamingTextBuffer answerBuffer;
     /** The live metrics change at most every {@value #TICK_MS} ms: a label change per frame re-lays out the strip. */
@@ -74,23 +71,20 @@ public final class PlaygroundView extends BorderPane {
         setId("view-playground");
         getStyleClass().add("playground");
         setAccessibleText("Playground view");
-        reasoningBuffer = new StreamingTextBuffer(text -> {
-            if (!reasoningPane.isVisible()) {
-                reasoningPane.setVisible(true);
-                reasoningPane.setManaged(true);
-            }
-            reasoningArea.appendText(text);
-        });
-        answerBuffer = new StreamingTextBuffer(answerArea::appendText);
+        transcript = new TranscriptView(vm);
+        reasoningBuffer = new StreamingTextBuffer(transcript::appendReasoning);
+        answerBuffer = new StreamingTextBuffer(transcript::appendAnswer);
         vm.setStreamSink(new PlaygroundViewModel.StreamSink() {
             @Override
             public void reset() {
                 reasoningBuffer.discardPending();
                 answerBuffer.discardPending();
-                reasoningArea.clear();
-                answerArea.clear();
-                reasoningPane.setVisible(false);
-                reasoningPane.setManaged(false);
+                transcript.reset();
+            }
+
+            @Override
+            public void prompt(String text) {
+                transcript.start(text);
                 reasoningBuffer.start();
                 answerBuffer.start();
                 ticker.start();
@@ -113,6 +107,7 @@ public final class PlaygroundView extends BorderPane {
                 reasoningBuffer.stop();
                 answerBuffer.stop();
                 ticker.stop();
+                transcript.end();
                 vm.tick();
             }
         });
@@ -182,7 +177,7 @@ public final class PlaygroundView extends BorderPane {
         }
 
         VBox box = new VBox(6, caption("System"), sysPane, caption("Prompt"), userPane, varTitle, varForm, estimate,
-                buttons, new PromptLibraryBar(vm), new ConversationPane(vm));
+                buttons, new PromptLibraryBar(vm));
         box.setPadding(new Insets(8));
         ScrollPane scroll = new ScrollPane(box);
         scroll.setFitToWidth(true);
@@ -251,13 +246,9 @@ public final class PlaygroundView extends BorderPane {
     }
 
     private Node outputPane() {
-        reasoningPane.setId("reasoning-pane");
-        reasoningPane.setExpanded(true);
-        reasoningPane.setVisible(false);
-        reasoningPane.setManaged(false);
-        reasoningArea.setPrefHeight(140);
-        answerArea.setPrefHeight(320);
-        VBox.setVgrow(answerArea, javafx.scene.layout.Priority.ALWAYS);
+        transcript.setPrefHeight(420);
+        transcript.setMinHeight(160);
+        VBox.setVgrow(transcript, javafx.scene.layout.Priority.ALWAYS);
 
         Label retry = new Label();
         retry.setId("retry-note");
@@ -301,10 +292,15 @@ public final class PlaygroundView extends BorderPane {
         costDetail.textProperty().bind(vm.costDetailProperty());
         costDetail.managedProperty().bind(vm.costDetailProperty().isNotEmpty());
         costDetail.visibleProperty().bind(vm.costDetailProperty().isNotEmpty());
-        VBox box = new VBox(6, new MetricsRow(vm), costDetail, status, retry, new ErrorBox(vm, openSettings), reasoningPane,
-                caption("Answer"), answerArea, json, toolPane);
+        VBox box = new VBox(6, new MetricsRow(vm), costDetail, status, retry, new ErrorBox(vm, openSettings), transcript,
+                json, toolPane);
         box.setPadding(new Insets(8));
         return box;
+    }
+
+    /** The transcript (tests, the benchmark). */
+    public TranscriptView transcript() {
+        return transcript;
     }
 
     /** The view model (tests). */

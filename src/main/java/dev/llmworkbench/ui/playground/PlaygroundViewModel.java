@@ -5,7 +5,9 @@ import dev.llmworkbench.domain.Message;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.ResponseFormat;
+import dev.llmworkbench.domain.Role;
 import dev.llmworkbench.service.chat.ErrorAdvice;
+import dev.llmworkbench.service.playground.ConversationTree;
 import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.service.playground.PromptLibraryService;
 import dev.llmworkbench.service.playground.PromptLibraryService.SavedPrompt;
@@ -47,6 +49,9 @@ public final class PlaygroundViewModel {
 
         /** A new run (or attempt) starts: clear. Called on the UI thread. */
         default void reset() { }
+
+        /** After {@link #reset()}: the prompt the run sends after the conversation; empty when none. UI thread. */
+        default void prompt(String text) { }
 
         default void reasoning(String delta) { }
 
@@ -146,9 +151,64 @@ public final class PlaygroundViewModel {
         run.reset();
     }
 
+    /** Replaces the text of the conversation's turn at {@code index}, in place (no branch). */
     public void editTurn(int index, String text) { conversation.edit(index, text); }
 
+    /** Removes the conversation's turn at {@code index}; the turns after it follow. */
     public void removeTurn(int index) { conversation.remove(index); }
+
+    /**
+     * Regenerates the last answer: the conversation goes back to its prompt and runs again; the new answer is a
+     * sibling of the old one (both kept). Nothing happens while running or when the last turn is not an answer.
+     */
+    public void regenerate() {
+        ConversationTree.Turn head = conversation.head();
+        if (run.isRunning() || head == null || head.role() != Role.ASSISTANT) {
+            return;
+        }
+        conversation.cutAt(head.parent());
+        run.runFromHead();
+    }
+
+    /** Sends an edited prompt: a sibling of the user turn {@code turnId} (the old one kept), then a run. */
+    public void editAndRun(int turnId, String text) {
+        if (run.isRunning() || conversation.tree().turn(turnId).role() != Role.USER) {
+            return;
+        }
+        conversation.addSiblingPrompt(turnId, text);
+        run.runFromHead();
+    }
+
+    /**
+     * Branches at a turn: the conversation continues from it (a user turn: from before it, its text back in the
+     * prompt editor); the turns after it stay, as a branch the switcher brings back.
+     */
+    public void branchFrom(int turnId) {
+        if (run.isRunning()) {
+            return;
+        }
+        ConversationTree.Turn t = conversation.tree().turn(turnId);
+        if (t.role() == Role.USER) {
+            conversation.cutAt(t.parent());
+            editor.userPromptProperty().set(t.text());
+        } else {
+            conversation.cutAt(turnId);
+        }
+        run.reset();
+    }
+
+    /** Switches the turn {@code turnId} to its sibling {@code delta} places away (the branch switcher). */
+    public void switchBranch(int turnId, int delta) {
+        if (run.isRunning()) {
+            return;
+        }
+        List<ConversationTree.Turn> sib = conversation.tree().siblings(turnId);
+        int at = sib.indexOf(conversation.tree().turn(turnId)) + delta;
+        if (at >= 0 && at < sib.size()) {
+            conversation.select(sib.get(at).id());
+            run.reset();
+        }
+    }
 
     /** Reads the library's prompt names off the UI thread. */
     public CompletableFuture<Void> reloadLibrary() { return library.reload(); }
@@ -182,7 +242,7 @@ public final class PlaygroundViewModel {
         if (d != null) {
             parameters.apply(d.parameters());
             editor.open(d.systemTemplate(), d.userTemplate(), d.variables());
-            conversation.setAll(d.conversation());
+            conversation.restore(d.conversation(), d.tree());
         } else {
             if (r.model() != null) {
                 parameters.modelProperty().set(r.model());
@@ -192,7 +252,7 @@ public final class PlaygroundViewModel {
             parameters.temperatureProperty().set(r.temperature() == null ? "" : String.valueOf(r.temperature()));
             parameters.maxTokensProperty().set(r.maxTokens() == null ? "" : String.valueOf(r.maxTokens()));
         }
-        run.showRecorded(r.answer(), r.reasoning());
+        run.showRecorded(r.userPrompt(), r.answer(), r.reasoning());
         notice.set("Opened run #" + r.runId() + " from the history.");
     }
 
@@ -230,6 +290,8 @@ public final class PlaygroundViewModel {
     public ReadOnlyObjectProperty<List<PromptTemplates.Span>> userSpansProperty() { return editor.userSpansProperty(); }
     public ReadOnlyStringProperty estimateProperty() { return editor.estimateProperty(); }
     public ObservableList<Message> conversation() { return conversation.turns(); }
+    /** The conversation with its branches; its path is {@link #conversation()}. */
+    public ReadOnlyObjectProperty<ConversationTree> conversationTreeProperty() { return conversation.treeProperty(); }
     public ReadOnlyObjectProperty<State> stateProperty() { return run.stateProperty(); }
     public ReadOnlyStringProperty answerProperty() { return run.answerProperty(); }
     public ReadOnlyStringProperty reasoningProperty() { return run.reasoningProperty(); }

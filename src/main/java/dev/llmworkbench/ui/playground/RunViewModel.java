@@ -15,6 +15,7 @@ import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.service.chat.ChatRun;
 import dev.llmworkbench.service.chat.ErrorAdvice;
 import dev.llmworkbench.service.playground.CodeSnippets;
+import dev.llmworkbench.service.playground.ConversationTree;
 import dev.llmworkbench.service.playground.JsonCheck;
 import dev.llmworkbench.service.playground.PlaygroundDraft;
 import dev.llmworkbench.service.playground.PlaygroundService;
@@ -135,6 +136,11 @@ final class RunViewModel {
     }
 
     private ChatRequest buildRequest(Map<String, String> values) {
+        return buildRequest(values, true);
+    }
+
+    /** The request: the system prompt, the conversation, and ({@code withPrompt}) the user prompt. */
+    private ChatRequest buildRequest(Map<String, String> values, boolean withPrompt) {
         ChatRequest.Builder b = parameters.newRequest();
         String sys = editor.system(values);
         if (!sys.isBlank()) {
@@ -142,7 +148,7 @@ final class RunViewModel {
         }
         conversation.appendTo(b);
         String usr = editor.user(values);
-        if (!usr.isBlank()) {
+        if (withPrompt && !usr.isBlank()) {
             b.user(usr);
         }
         parameters.applyTo(b);
@@ -203,6 +209,39 @@ final class RunViewModel {
             reject(e.getMessage());
             return;
         }
+        String sentUser = editor.user(editor.variableValues());
+        // what the Playground holds now, kept with the run: the History reopens it as it was
+        PlaygroundDraft draft = new PlaygroundDraft(editor.systemPromptProperty().get(),
+                editor.userPromptProperty().get(), editor.variableValues(), parameters.toMap(), conversation.turns(),
+                conversation.tree());
+        start(request, sentUser, draft);
+    }
+
+    /**
+     * Runs the conversation as it stands, its last turn a prompt (a regenerated answer, an edited prompt): the
+     * answer follows that turn. Nothing happens while a run is in flight or when the last turn is not a prompt.
+     */
+    void runFromHead() {
+        ConversationTree.Turn head = conversation.head();
+        if (isRunning() || head == null || head.role() != Role.USER) {
+            return;
+        }
+        ChatRequest request;
+        try {
+            request = buildRequest(editor.variableValues(), false);
+        } catch (RuntimeException e) {
+            reject(e.getMessage());
+            return;
+        }
+        // reopened from the History, the same request: the conversation before the prompt, then the prompt
+        ConversationTree before = conversation.tree().cutAt(head.parent());
+        PlaygroundDraft draft = new PlaygroundDraft(editor.systemPromptProperty().get(), head.text(),
+                editor.variableValues(), parameters.toMap(), before.messages(), before);
+        start(request, null, draft);
+    }
+
+    /** Sends a request; {@code sentUser}: the prompt that follows the conversation, null when it is its last turn. */
+    private void start(ChatRequest request, String sentUser, PlaygroundDraft draft) {
         ProviderProfile p = parameters.profileProperty().get();
         Priority priority = parameters.priorityProperty().get();
         clearOutput();
@@ -211,14 +250,11 @@ final class RunViewModel {
         stopRequested = false;
         StreamSink s = sink;
         s.reset();
+        s.prompt(sentUser == null ? "" : sentUser);
         metrics.start();
-        String sentUser = editor.user(editor.variableValues());
         RawEvents events = new RawEvents();
         AtomicReference<String> headers = new AtomicReference<>("");
-        // what the Playground holds now, kept with the run: the History reopens it as it was
-        PlaygroundDraft draft = new PlaygroundDraft(editor.systemPromptProperty().get(),
-                editor.userPromptProperty().get(), editor.variableValues(), parameters.toMap(), conversation.turns());
-        ChatObserver observer = observer(s, events, headers);
+        ChatObserver observer = observer(s, events, headers, sentUser == null ? "" : sentUser);
         record Finished(ChatOutcome outcome, String events) { }
         // the job reads the provider's key (the OS keyring: a process start), so the run starts off the UI thread
         tasks.call("starting a run", () -> service.start(service.job(p, request, priority), observer, RunKind.SINGLE,
@@ -251,7 +287,7 @@ final class RunViewModel {
     }
 
     /** Streamed text to the sink, live metrics, raw events and headers; called on the service's threads. */
-    private ChatObserver observer(StreamSink s, RawEvents events, AtomicReference<String> headers) {
+    private ChatObserver observer(StreamSink s, RawEvents events, AtomicReference<String> headers, String prompt) {
         return new ChatObserver() {
             @Override
             public void onReasoning(String delta) {
@@ -284,6 +320,7 @@ final class RunViewModel {
                     metrics.attempt(number);
                     if (number > 1) {
                         sink.reset();
+                        sink.prompt(prompt);
                     }
                 });
             }
@@ -310,13 +347,14 @@ final class RunViewModel {
         return unfilled.getReadOnlyProperty();
     }
 
-    /** Shows a recorded run's answer and reasoning (reopened from the History), as a run would have. */
-    void showRecorded(String answerText, String reasoningText) {
+    /** Shows a recorded run's prompt, answer and reasoning (reopened from the History), as a run would have. */
+    void showRecorded(String prompt, String answerText, String reasoningText) {
         if (isRunning()) {
             return;
         }
         clearOutput();
         sink.reset();
+        sink.prompt(prompt == null ? "" : prompt);
         if (reasoningText != null && !reasoningText.isEmpty()) {
             sink.reasoning(reasoningText);
         }
@@ -357,7 +395,14 @@ final class RunViewModel {
         ApiError e = c.error();
         if (e == null) {
             // the prompt and its variables' values stay: the next run is edited from them, not typed again
-            conversation.add(Message.user(sentUser), new Message(Role.ASSISTANT, c.text(), c.toolCalls(), null));
+            Message said = new Message(Role.ASSISTANT, c.text(), c.toolCalls(), null);
+            Integer out = c.usage() == null ? null : c.usage().completionTokens();
+            java.math.BigDecimal cost = o.costUsd() == null ? null : o.costUsd().amount();
+            if (sentUser == null) {
+                conversation.addAnswer(said, c.reasoning(), c.timing().ttftMs(), out, cost);
+            } else {
+                conversation.add(Message.user(sentUser), said, c.reasoning(), c.timing().ttftMs(), out, cost);
+            }
         } else if (e.kind() != ApiError.Kind.CANCELLED) {
             ErrorAdvice a = ErrorAdvice.of(e);
             showError(a.title(), a.text(), a.action());

@@ -172,4 +172,80 @@ class BatchEngineControlTest {
             assertThat(retried.progress().done()).isEqualTo(6);
         }
     }
+
+    @Test
+    void aRowCancelledMidStreamKeepsWhatItWasBilledSoTheJobsSpendFromTheStoreIsTheRunsSpend() throws Exception {
+        // every stream sends about half its answer at once, then goes silent: the two rows in flight at the cancel
+        // have streamed text (billed for what arrived) and end not run, without a result
+        // the client is seen waiting for more of a stream after text arrived: everything before was read and
+        // counted, so a cancel now is a cancel mid-stream (not before the first chunk)
+        java.util.concurrent.CountDownLatch waitingAfterText = new java.util.concurrent.CountDownLatch(2);
+        rig.close();
+        rig = new BatchRig(dir, RetryPolicy.defaults(() -> 0.5), chain -> {
+            okhttp3.Response r = chain.proceed(chain.request());
+            okhttp3.ResponseBody body = r.body();
+            okio.Source watched = new okio.ForwardingSource(body.source()) {
+                private boolean sawText;
+                private boolean counted;
+
+                @Override
+                public long read(okio.Buffer sink, long byteCount) throws java.io.IOException {
+                    if (sawText && !counted) {
+                        counted = true;
+                        waitingAfterText.countDown();
+                    }
+                    long start = sink.size();
+                    long n = super.read(sink, byteCount);
+                    if (n > 0 && sink.snapshot().substring((int) start).utf8().contains("\"content\":\"")) {
+                        sawText = true;
+                    }
+                    return n;
+                }
+            };
+            return r.newBuilder().body(okhttp3.ResponseBody.Companion.create(okio.Okio.buffer(watched),
+                    body.contentType(), -1L)).build();
+        });
+        db = rig.db();
+        service = rig.service();
+        String job;
+        java.math.BigDecimal spentBefore;
+        BatchStore store = service.store();
+        try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0,stall=1")))) {
+            Started s = start(sim, 6, 2, BatchListener.NONE);
+            assertThat(waitingAfterText.await(20, TimeUnit.SECONDS)).as("two streams sent text, then went silent").isTrue();
+            job = s.prepared().job().id();
+            s.handle().cancel();
+            BatchOutcome cancelled = s.handle().result().get(20, TimeUnit.SECONDS);
+            assertThat(store.counts(job)).containsEntry(ItemStatus.NOT_RUN, 6);
+            java.math.BigDecimal billed = store.items(job).stream().map(i -> i.billedUsd())
+                    .filter(java.util.Objects::nonNull).reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+            assertThat(billed).as("the run billed the streamed text").isPositive()
+                    .isEqualByComparingTo(cancelled.progress().spentUsd());
+            // what the store says the job cost is what the run said it spent
+            assertThat(service.summary(job).costUsdTotal()).isEqualByComparingTo(cancelled.progress().spentUsd());
+            var line = BatchExport.line(new BatchStore.ItemResult(store.items(job).stream()
+                    .filter(i -> i.billedUsd() != null).findFirst().orElseThrow(), null));
+            assertThat(line.get("note").getAsString()).contains("cancelled mid-stream was billed");
+            assertThat(line.get("engine").getAsString()).isEqualTo("live");
+            assertThat(line.get("provider_request_id").isJsonNull()).isTrue();
+            assertThat(new java.math.BigDecimal(line.get("cost_usd").getAsString())).isPositive();
+            spentBefore = cancelled.progress().spentUsd();
+        }
+        // Continue on a server that answers: the job's spend read back counts the earlier billed attempts too
+        try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("ttft-ms=0,tps=0")))) {
+            ProviderProfile profile = ProviderProfile.of("sim", sim.baseUrl());
+            BatchSettings settings = new BatchSettings("qwen3-235b-a22b", false, null, 2, null, null, null, null,
+                    profile.baseUrl(), null, null, null);
+            BatchOutcome continued = service.start(job, new BatchTarget(profile, null, Timeouts.defaults()), settings,
+                    BatchListener.NONE).result().get(30, TimeUnit.SECONDS);
+            assertThat(store.counts(job)).containsEntry(ItemStatus.DONE, 6);
+            java.math.BigDecimal results = java.math.BigDecimal.ZERO;
+            for (var ir : store.itemsWithResults(job)) {
+                results = results.add(ir.result().costUsd());
+            }
+            assertThat(continued.progress().spentUsd()).as("the run's spend: the earlier billed attempts and the results")
+                    .isEqualByComparingTo(results.add(spentBefore));
+            assertThat(service.summary(job).costUsdTotal()).isEqualByComparingTo(continued.progress().spentUsd());
+        }
+    }
 }

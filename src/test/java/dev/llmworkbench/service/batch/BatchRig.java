@@ -27,11 +27,19 @@ import java.time.ZoneOffset;
  */
 final class BatchRig implements AutoCloseable {
     private final DaemonThreads threads = new DaemonThreads();
-    private final ClientPool clients = ClientPool.create();
+    private final ClientPool clients;
     private final Database db;
     private final BatchService service;
 
     BatchRig(Path dir, RetryPolicy retry) {
+        this(dir, retry, null);
+    }
+
+    /** @param networkInterceptor sees every exchange on the wire (a test that watches what the client read), or null */
+    BatchRig(Path dir, RetryPolicy retry, okhttp3.Interceptor networkInterceptor) {
+        clients = networkInterceptor == null ? ClientPool.create()
+                : new ClientPool(new okhttp3.OkHttpClient.Builder().addNetworkInterceptor(networkInterceptor).build(),
+                System::nanoTime);
         Scheduler scheduler = Scheduler.of(threads.scheduled("test-scheduler", 1));
         Clock clock = Clock.systemUTC();
         RateLimiter limiter = new RateLimiter(Ticker.system(), scheduler, clock,

@@ -1,13 +1,8 @@
 package dev.llmworkbench.service.batch;
 
-import dev.llmworkbench.cost.CostCalculator;
-import dev.llmworkbench.cost.ExchangeRate;
-import dev.llmworkbench.cost.PriceCatalogue;
-import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.JobStatus;
 import dev.llmworkbench.domain.ResultRecord;
-import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.RunStore;
@@ -38,11 +33,9 @@ class BatchServiceDesktopTest {
     void setUp() throws Exception {
         db = Database.open(dir.resolve("wb.db"));
         store = new BatchStore(db);
-        EstimateService estimates = new EstimateService(
-                new CostCalculator(PriceCatalogue.loadBundled(), ExchangeRate.MARKET_DEFAULT), new TokenEstimator());
         service = new BatchService(store, new RunStore(db), () -> {
             throw new AssertionError("no run in this test");
-        }, estimates, name -> {
+        }, name -> {
             throw new AssertionError("no run in this test");
         }, dir.resolve("out"));
         input = Files.write(dir.resolve("tickets.csv"), List.of("request_id,prompt", "a,First question",

@@ -4,6 +4,7 @@ import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.ExchangeRate;
 import dev.llmworkbench.cost.PriceCatalogue;
 import dev.llmworkbench.cost.TokenEstimator;
+import dev.llmworkbench.cost.Tokenizer;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.Attempt;
 import dev.llmworkbench.domain.ChatRequest;
@@ -108,6 +109,27 @@ class ChatServiceTest {
             }
         }
         throw new AssertionError("the run did not finish");
+    }
+
+    @Test
+    void aStreamWithoutUsageIsCountedWithTheModelsOwnTokenizer() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String part : new String[] {"我喜欢用人工智能", "来帮助我写代码和翻译文章。"}) {
+            sb.append(chunk(part, null));
+        }
+        sb.append("data: [DONE]\n\n");
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(sb.toString())
+                .build());
+        ChatOutcome o = pump(service.start(job("hi"), new ChatObserver() {
+        }));
+        assertThat(o.ok()).isTrue();
+        String text = "我喜欢用人工智能来帮助我写代码和翻译文章。";
+        assertThat(o.completion().text()).isEqualTo(text);
+        Usage u = o.completion().usage();
+        assertThat(u.estimated()).isTrue();
+        // MODEL is a Qwen model: its output is counted with Qwen3's tokenizer, which differs from o200k here
+        assertThat(u.completionTokens()).isEqualTo(Tokenizer.QWEN3.count(text))
+                .isNotEqualTo(Tokenizer.O200K.count(text));
     }
 
     @Test

@@ -166,11 +166,21 @@ class AnalystFlowsTest {
         assertThat(snap.cumulativeSpend()).isNotEmpty();
         assertThat(onFx(charts::shownPoints)).isGreaterThan(48);
         Path png = dir.resolve("chart-" + n + ".png");
-        onFx(() -> {
-            ChartsView.writePng(robot.lookup("#chart-ttft-vs-output").query(), png);
-            return null;
+        javafx.scene.image.WritableImage shot = onFx(() -> {
+            javafx.scene.Node chart = robot.lookup("#chart-ttft-vs-output").query();
+            ChartsView.writePng(chart, png);
+            return chart.snapshot(null, null);
         });
-        assertThat(Files.size(png)).isPositive();
+        // the file is a PNG of the chart as it looked: same size, same pixels (read back by the JDK's own decoder)
+        java.awt.image.BufferedImage back = javax.imageio.ImageIO.read(png.toFile());
+        int w = (int) shot.getWidth();
+        int h = (int) shot.getHeight();
+        assertThat(back.getWidth()).isEqualTo(w);
+        assertThat(back.getHeight()).isEqualTo(h);
+        for (int[] xy : new int[][] {{0, 0}, {w / 2, h / 2}, {w - 1, h - 1}, {w / 3, 2 * h / 3}}) {
+            assertThat(back.getRGB(xy[0], xy[1])).as("pixel " + xy[0] + "," + xy[1])
+                    .isEqualTo(shot.getPixelReader().getArgb(xy[0], xy[1]));
+        }
         Path csv = dir.resolve("chart-" + n + ".csv");
         cvm.exportCsv(ChartsViewModel.Chart.TTFT_VS_OUTPUT, csv).get(10, TimeUnit.SECONDS);
         assertThat(Files.readAllLines(csv)).hasSize(49);

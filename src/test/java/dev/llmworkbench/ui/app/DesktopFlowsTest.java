@@ -9,7 +9,6 @@ import dev.llmworkbench.sim.FaultSpec;
 import dev.llmworkbench.sim.SimConfig;
 import dev.llmworkbench.sim.Simulator;
 import dev.llmworkbench.store.DataDirs;
-import dev.llmworkbench.ui.playground.OutputTextView;
 import dev.llmworkbench.ui.playground.PlaygroundView;
 import dev.llmworkbench.ui.playground.PlaygroundViewModel;
 import java.math.BigDecimal;
@@ -71,7 +70,7 @@ class DesktopFlowsTest {
 
     private static String text(FxRobot robot, String id) {
         javafx.scene.Node n = robot.lookup(id).query();
-        return n instanceof OutputTextView o ? o.getText() : ((TextArea) n).getText();
+        return n instanceof dev.llmworkbench.ui.playground.TranscriptView t ? t.answerText() : ((TextArea) n).getText();
     }
 
     private static String tile(FxRobot robot, String id) {
@@ -104,7 +103,7 @@ class DesktopFlowsTest {
         robot.clickOn("#user-editor").write("Say hello to the workbench");
         robot.push(KeyCode.CONTROL, KeyCode.ENTER);
         waitFor(() -> vm(robot).stateProperty().get() == PlaygroundViewModel.State.DONE);
-        assertThat(text(robot, "#answer-area")).isNotBlank();
+        assertThat(text(robot, "#transcript")).isNotBlank();
         assertThat(tile(robot, "#metric-ttft")).endsWith("ms");
         assertThat(tile(robot, "#metric-e2e")).endsWith("ms");
         assertThat(tile(robot, "#metric-out")).matches("\\d+");
@@ -123,10 +122,10 @@ class DesktopFlowsTest {
         useProfile(robot, slow);
         robot.clickOn("#user-editor").write("Write a long story");
         robot.push(KeyCode.CONTROL, KeyCode.ENTER);
-        waitFor(() -> text(robot, "#answer-area").length() > 5);
+        waitFor(() -> text(robot, "#transcript").length() > 5);
         robot.push(KeyCode.ESCAPE);
         waitFor(() -> vm(robot).stateProperty().get() == PlaygroundViewModel.State.STOPPED);
-        String kept = text(robot, "#answer-area");
+        String kept = text(robot, "#transcript");
         assertThat(kept).isNotBlank();
         assertThat(vm(robot).answerProperty().get()).isEqualTo(kept);
         assertThat(robot.lookup("#run-state").queryAs(Label.class).getText()).contains("kept");

@@ -2,14 +2,9 @@ package dev.llmworkbench.ui.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmworkbench.cost.CostCalculator;
-import dev.llmworkbench.cost.ExchangeRate;
-import dev.llmworkbench.cost.PriceCatalogue;
-import dev.llmworkbench.cost.TokenEstimator;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.service.DaemonThreads;
 import dev.llmworkbench.service.batch.BatchService;
-import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.store.BatchStore;
 import dev.llmworkbench.store.Database;
 import dev.llmworkbench.store.RunStore;
@@ -49,8 +44,7 @@ class BatchViewFilterTest {
         BatchStore store = new BatchStore(db);
         BatchService service = new BatchService(store, new RunStore(db), () -> {
             throw new AssertionError("no run here");
-        }, new EstimateService(new CostCalculator(PriceCatalogue.loadBundled(), ExchangeRate.MARKET_DEFAULT),
-                new TokenEstimator()), name -> {
+        }, name -> {
             throw new AssertionError("no run here");
         }, dir.resolve("out"));
         vm = new BatchViewModel(service, List.of("qwen-turbo"), List.of(), threads.scheduled("test-batch", 1),
@@ -106,5 +100,29 @@ class BatchViewFilterTest {
         });
         assertThat(onFx(filter::getValue)).isEqualTo(ItemStatus.PENDING);
         assertThat(onFx(() -> results.getItems().size())).isEqualTo(2);
+    }
+
+    @Test
+    void theSelectedRowIsReadWholeBelowTheTable(FxRobot robot) throws Exception {
+        String longPrompt = "Summarise this. " + "A sentence that goes on and on. ".repeat(40) + "THE END";
+        Path input = Files.write(dir.resolve("long-" + n + ".csv"), List.of("request_id,prompt", "a,Short one",
+                "b,\"" + longPrompt + "\""), StandardCharsets.UTF_8);
+        onFx(() -> vm.importFile(input)).get(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<?> results = robot.lookup("#batch-results").queryAs(TableView.class);
+        javafx.scene.control.TextArea detail = robot.lookup("#batch-result-detail")
+                .queryAs(javafx.scene.control.TextArea.class);
+        assertThat(onFx(() -> detail.getText())).isEmpty();
+        onFx(() -> {
+            results.getSelectionModel().select(1);
+            return null;
+        });
+        String shown = onFx(() -> detail.getText());
+        assertThat(shown).startsWith("Line 3 · b · pending").contains("Prompt\n" + longPrompt).endsWith("THE END");
+        onFx(() -> {
+            results.getSelectionModel().clearSelection();
+            return null;
+        });
+        assertThat(onFx(() -> detail.getText())).isEmpty();
     }
 }

@@ -102,6 +102,9 @@ class EstimateViewModelTest {
         }
         assertThat(vm.rows()).extracting(EstimateService.ModelEstimate::cnySource)
                 .containsExactly("dashscope-cn list price", "USD × 7.3", "USD × 7.3");
+        // the tokenizer each model's text is counted with: Qwen's own, else o200k (DeepSeek's is not bundled)
+        assertThat(vm.rows()).extracting(EstimateService.ModelEstimate::tokenizer)
+                .containsExactly("qwen3", "o200k", "o200k");
     }
 
     @Test
@@ -132,6 +135,8 @@ class EstimateViewModelTest {
         ui.await(() -> vm.inputFromHistory());
         assertThat(vm.errorProperty().get()).isEmpty();
         assertThat(Long.parseLong(vm.inputTokensProperty().get())).isBetween(10L, 30L);
+        assertThat(vm.tokenizerNoteProperty().get()).isEqualTo("Input: ≈ " + vm.inputTokensProperty().get()
+                + " tokens (qwen3, the tokenizer of " + model + ")"); // the first model is a Qwen one
         assertThat(vm.outputTokensProperty().get()).isEqualTo("165"); // mean of 100..230
         ui.await(() -> vm.requestsPerDayFromHistory());
         // 14 requests over the 13 hours they cover (not over 7 days): 14 × 24 / 13 = 25.8, rounded up

@@ -145,7 +145,8 @@ final class Reconciler {
                 .endedAt(endedAt).attempts(List.of(new Attempt(1, line.statusCode(),
                         line.error() == null ? null : line.error().kind().wireName(),
                         "provider-batch request " + line.requestId()
-                                + (line.error() == null ? "" : ": " + line.error().message()), null, null)));
+                                + (line.error() == null ? "" : ": " + line.error().message()), null, null, null, null,
+                        line.requestId())));
         if (c == null) {
             return b.error(line.error()).build();
         }

@@ -89,7 +89,7 @@ public final class RemoteBatchService {
 
     /** Whether the job is run by a provider's batch engine. */
     public boolean isRemote(String jobId) {
-        return shards.engine(jobId).map(RemoteShardStore.PROVIDER_BATCH::equals).orElse(false);
+        return batches.store().engine(jobId).map(RemoteShardStore.PROVIDER_BATCH::equals).orElse(false);
     }
 
     public RemoteSettings remoteSettings(String jobId) {
