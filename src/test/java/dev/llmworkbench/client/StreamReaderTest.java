@@ -215,9 +215,9 @@ class StreamReaderTest {
         Sse.Recorder rec = new Sse.Recorder();
         Completion c = run(sseResponse(events(content("<thi"), content("nk>\nLet me "), content("see</th"),
                 content("ink>\n\nThe answer"), content(" is 4."), finish("stop"), "[DONE]")).build(), rec);
-        assertThat(c.reasoning()).isEqualTo("\nLet me see");
+        assertThat(c.reasoning()).isEqualTo("Let me see"); // the newline after <think> is not reasoning
         assertThat(c.text()).isEqualTo("The answer is 4.");
-        assertThat(rec.thinking()).isEqualTo("\nLet me see");
+        assertThat(rec.thinking()).isEqualTo("Let me see");
         assertThat(rec.text()).isEqualTo("The answer is 4.");
     }
 

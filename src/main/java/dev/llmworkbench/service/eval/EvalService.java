@@ -242,14 +242,37 @@ public final class EvalService {
         }
     }
 
+    /**
+     * Keys for a grid's providers, kept in memory for this service's runs and never stored (the desktop passes its
+     * saved profiles' keys, matched by profile name and base URL, before each run).
+     */
+    public void useKeys(String gridId, Map<EvalPlan.Provider, ApiKey> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Map<EvalPlan.Provider, ApiKey> all = new HashMap<>(literalKeys.getOrDefault(gridId, Map.of()));
+        all.putAll(keys);
+        literalKeys.put(gridId, Map.copyOf(all));
+    }
+
     /** The grid's id of an {@code eval} run, if it has one. */
     public java.util.Optional<String> gridOfRun(long runId) {
         return evals.gridByRun(runId).map(EvalStore.GridRecord::id);
     }
 
-    /** Runs every cell not answered yet, then checks every answer not checked yet. */
+    /**
+     * Runs every cell not answered yet (those a cancel or the budget left not run included), then checks every
+     * answer not checked yet.
+     */
     public Handle run(String gridId, Options options, EvalListener listener) {
         existing(gridId);
+        for (EvalStore.ColumnRecord c : evals.columns(gridId)) {
+            batches.requeueNotRun(c.jobId());
+        }
+        return start(gridId, options, listener);
+    }
+
+    private Handle start(String gridId, Options options, EvalListener listener) {
         Handle h = new Handle();
         executor.execute(() -> runSafely(h, gridId, options, listener == null ? EvalListener.NONE : listener));
         return h;
@@ -268,7 +291,7 @@ public final class EvalService {
             throw new IllegalArgumentException("no cell of grid " + gridId + " is at " + describe(selection));
         }
         evals.requeue(items);
-        return run(gridId, options, listener);
+        return start(gridId, options, listener);
     }
 
     private static String describe(Selection s) {
@@ -336,9 +359,13 @@ public final class EvalService {
         EvalPlan.Provider pv = plan.providerOf(col);
         BatchTarget target = new BatchTarget(profile(pv), key(gridId, pv), options.timeouts(), options.stream());
         long[] cursor = {dev.llmworkbench.service.batch.BatchService.ALL_ITEMS};
+        boolean[] closed = {false};
         BatchListener follow = new BatchListener() {
             @Override
             public synchronized void onProgress(BatchProgress p) {
+                if (closed[0]) {
+                    return; // a report after the run ended: the verdicts, said next, are the cells' last word
+                }
                 listener.onProgress(col, p);
                 try {
                     BatchStore.Changes ch = batches.changedSince(column.jobId(), cursor[0]);
@@ -372,6 +399,9 @@ public final class EvalService {
                     e.getCause());
         } finally {
             h.engineRun = null;
+            synchronized (follow) {
+                closed[0] = true;
+            }
         }
         if (outcome.stopReason() != null && h.stopReason == null) {
             h.stopReason = outcome.stopReason();

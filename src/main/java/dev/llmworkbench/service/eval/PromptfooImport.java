@@ -126,6 +126,43 @@ public final class PromptfooImport {
         return new PromptfooImport(config, env).read();
     }
 
+    /** The test cases of a tests file, and the parts of it that are not run (listed, as for a configuration). */
+    public record Tests(List<EvalPlan.Case> cases, List<EvalPlan.Unsupported> unsupported) {
+        public Tests {
+            cases = List.copyOf(cases);
+            unsupported = List.copyOf(unsupported);
+        }
+    }
+
+    /**
+     * Reads a tests file alone ({@code .csv}, {@code .jsonl}, {@code .json}, {@code .yaml}) as a configuration's
+     * {@code tests: file://...} is read: the desktop's grid builder takes its rows from one.
+     *
+     * @throws EvalConfigException when it cannot be read, has no test, or a check is malformed
+     */
+    public static Tests readTests(Path tests, Function<String, String> env) {
+        PromptfooImport r = new PromptfooImport(tests, env);
+        List<EvalPlan.Case> cases = new ArrayList<>();
+        for (RawTest t : r.testFile("file://" + name(r.config), name(r.config))) {
+            List<EvalPlan.Check> checks = t.checks.stream().map(c -> r.fill(c, t.vars)).toList();
+            for (EvalPlan.Check ch : checks) {
+                String problem = EvalChecks.problem(ch);
+                if (problem != null) {
+                    throw new EvalConfigException(name(r.config) + ": " + problem);
+                }
+            }
+            cases.add(new EvalPlan.Case(t.description, t.vars, t.prefix, t.suffix, checks));
+        }
+        if (cases.isEmpty()) {
+            throw new EvalConfigException(name(r.config) + ": no tests to run");
+        }
+        List<EvalPlan.Unsupported> un = new ArrayList<>();
+        for (Unsupported u : r.unsupported.values()) {
+            un.add(new EvalPlan.Unsupported(u.what, u.why, u.where, u.count));
+        }
+        return new Tests(cases, un);
+    }
+
     // ---- the configuration
 
     private Imported read() {

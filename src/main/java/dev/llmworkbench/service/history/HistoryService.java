@@ -329,16 +329,12 @@ public final class HistoryService {
             user = DialectMapper.withoutSoftSwitch(turns.remove(turns.size() - 1).content());
         }
         Boolean thinking = DialectMapper.thinkingOf(body);
-        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
-        params.put("model", str(body, "model"));
-        params.put("temperature", plain(body, "temperature"));
-        params.put("top_p", plain(body, "top_p"));
-        params.put("max_tokens", plain(body, "max_tokens"));
-        params.put("seed", plain(body, "seed"));
-        params.put("thinking", Boolean.toString(Boolean.TRUE.equals(thinking)));
-        params.put("thinking_budget", plain(body, "thinking_budget"));
-        params.put("stream", Boolean.toString(!body.has("stream") || body.get("stream").getAsBoolean()));
-        params.values().removeIf(java.util.Objects::isNull);
+        // the body's parameters; the response format and tools are not read back from a body (the form keeps its own)
+        java.util.Map<String, String> params = new dev.llmworkbench.service.playground.PlaygroundParameters(
+                str(body, "model"), plain(body, "temperature"), plain(body, "top_p"), plain(body, "max_tokens"),
+                Boolean.TRUE.equals(thinking), plain(body, "thinking_budget"), plain(body, "seed"),
+                !body.has("stream") || body.get("stream").getAsBoolean(), null, null, null).toMap();
+        params.keySet().removeAll(java.util.List.of("response_format", "schema", "tools"));
         return new PlaygroundDraft(system, user, java.util.Map.of(), params, turns);
     }
 

@@ -96,6 +96,10 @@ public final class AppServices implements AutoCloseable {
     private final ChartsService chartsService;
     private final EstimateService estimateService;
     private final List<BatchService.JobInfo> interruptedAtStart;
+    private final ExecutorService evalWork;
+    private final dev.llmworkbench.store.EvalStore evalStore;
+    private final RunStore runStore;
+    private volatile dev.llmworkbench.service.eval.EvalService evals;
 
     /** Services over the default data folder (honours {@code -Dllmworkbench.data.dir}), keys in the OS keyring if any. */
     public static AppServices createDefault() {
@@ -163,6 +167,11 @@ public final class AppServices implements AutoCloseable {
             interrupted = List.of();
         }
         this.interruptedAtStart = interrupted;
+        this.runStore = runStore;
+        this.evalStore = new dev.llmworkbench.store.EvalStore(db);
+        this.evalWork = threads.cached("eval");
+        this.evals = newEvalService();
+        prices.addListener(() -> evals = newEvalService()); // after the chat service's listener: the new prices
         this.chartsService = new ChartsService(runStore, resultStore, prices, ZoneId.systemDefault());
         this.estimateService = new EstimateService(prices.calculator(), estimator,
                 new RoutingService(new Router(), prices.calculator(), estimator, ledger), runStore, resultStore, clock);
@@ -186,6 +195,11 @@ public final class AppServices implements AutoCloseable {
 
     private ChatService newChatService() {
         return new ChatService(clients, limiter, retry, ledger, prices.calculator(), estimator, scheduler, ticker, clock);
+    }
+
+    private dev.llmworkbench.service.eval.EvalService newEvalService() {
+        return new dev.llmworkbench.service.eval.EvalService(evalStore, batchStore, runStore,
+                new BatchEngine(chat, batchStore, batchDispatch, ticker, clock), chat, evalWork, System::getenv);
     }
 
     private void restoreSpend() {
@@ -234,6 +248,19 @@ public final class AppServices implements AutoCloseable {
     /** Batch jobs: preview, dry run, create, run, retry, export. */
     public BatchService batches() {
         return batchService;
+    }
+
+    /**
+     * Evaluation grids over the current prices (a new service after a price change: keys given with
+     * {@code useKeys} are given again before each run).
+     */
+    public dev.llmworkbench.service.eval.EvalService evals() {
+        return evals;
+    }
+
+    /** The evaluation grids of the history. */
+    public dev.llmworkbench.service.eval.RecentGrids recentGrids() {
+        return new dev.llmworkbench.service.eval.RecentGrids(evalStore, runStore);
     }
 
     /** The jobs found interrupted when these services started (offered for resuming). */

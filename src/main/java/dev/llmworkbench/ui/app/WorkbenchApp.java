@@ -54,9 +54,9 @@ public class WorkbenchApp extends Application {
     /** The provider profile the Playground used last: it is chosen again at the next start. */
     static final String PREF_LAST_PROFILE = "playground.profile";
 
-    /** The views in sidebar order (Ctrl+1 .. Ctrl+7). */
+    /** The views in sidebar order (Ctrl+1 .. Ctrl+7 the first seven; later views are appended). */
     public static final List<String> VIEWS =
-            List.of("Playground", "Compare", "Batch", "Charts", "Estimate", "History", "Settings");
+            List.of("Playground", "Compare", "Batch", "Charts", "Estimate", "History", "Settings", "Evaluate");
 
     private final Supplier<UiPreferences> preferencesFactory;
     private final Supplier<AppServices> servicesFactory;
@@ -196,6 +196,10 @@ public class WorkbenchApp extends Application {
             updateNotice();
         });
         navigation.register("Settings", () -> new SettingsView(settings));
+        dev.llmworkbench.ui.eval.EvalViewModel eval = new dev.llmworkbench.ui.eval.EvalViewModel(services::evals,
+                services::recentGrids, services.prompts(), services.providers(), services.prices().models(),
+                background, fx);
+        navigation.register("Evaluate", () -> new dev.llmworkbench.ui.eval.EvalView(eval));
 
         StatusBar bar = window.statusBar();
         Runnable refresh = () -> {

@@ -149,38 +149,25 @@ final class ParametersViewModel {
 
     /** The parameters as the prompt library keeps them. */
     Map<String, String> toMap() {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("model", model.get());
-        params.put("temperature", temperature.get());
-        params.put("top_p", topP.get());
-        params.put("max_tokens", maxTokens.get());
-        params.put("thinking", Boolean.toString(thinking.get()));
-        params.put("thinking_budget", thinkingBudget.get());
-        params.put("seed", seed.get());
-        params.put("stream", Boolean.toString(stream.get()));
-        params.put("response_format", responseFormat.get().name());
-        params.put("schema", schemaJson.get());
-        params.put("tools", toolsJson.get());
-        return params;
+        return new dev.llmworkbench.service.playground.PlaygroundParameters(model.get(), temperature.get(), topP.get(),
+                maxTokens.get(), thinking.get(), thinkingBudget.get(), seed.get(), stream.get(), responseFormat.get(),
+                schemaJson.get(), toolsJson.get()).toMap();
     }
 
     /** Sets the parameters from the library's map; what it lacks goes back to its default (the model stays). */
     void apply(Map<String, String> params) {
-        model.set(params.getOrDefault("model", model.get()));
-        temperature.set(params.getOrDefault("temperature", ""));
-        topP.set(params.getOrDefault("top_p", ""));
-        maxTokens.set(params.getOrDefault("max_tokens", ""));
-        thinking.set(Boolean.parseBoolean(params.getOrDefault("thinking", "false")));
-        thinkingBudget.set(params.getOrDefault("thinking_budget", ""));
-        seed.set(params.getOrDefault("seed", ""));
-        stream.set(Boolean.parseBoolean(params.getOrDefault("stream", "true")));
-        try {
-            responseFormat.set(ResponseFormat.Type.valueOf(params.getOrDefault("response_format", "TEXT")));
-        } catch (IllegalArgumentException e) {
-            responseFormat.set(ResponseFormat.Type.TEXT);
-        }
-        schemaJson.set(params.getOrDefault("schema", ""));
-        toolsJson.set(params.getOrDefault("tools", ""));
+        var p = dev.llmworkbench.service.playground.PlaygroundParameters.fromMap(params);
+        model.set(p.model() != null ? p.model() : model.get());
+        temperature.set(p.temperature());
+        topP.set(p.topP());
+        maxTokens.set(p.maxTokens());
+        thinking.set(p.thinking());
+        thinkingBudget.set(p.thinkingBudget());
+        seed.set(p.seed());
+        stream.set(p.stream());
+        responseFormat.set(p.responseFormat());
+        schemaJson.set(p.schema());
+        toolsJson.set(p.tools());
     }
 
     // ------------------------------------------------------------------ properties

@@ -102,7 +102,7 @@ final class PromptEditorViewModel {
     }
 
     private static String describe(PriceService.Estimate e) {
-        String s = "≈ " + e.inputTokens() + " tokens in";
+        String s = e.describeTokens() + " in";
         if (e.priced()) {
             s += " · ≈ " + e.inputUsd().format() + " / " + e.inputCny().format();
         } else {

@@ -287,5 +287,14 @@ class EvalGridTest {
         assertThat(grid.totals().notRun() + grid.totals().pending()).isPositive();
         assertThat(grid.cells()).filteredOn(c -> c.state() == EvalGrid.CellState.NOT_RUN)
                 .allMatch(c -> !c.passed() && c.error() != null);
+
+        // a later run without the budget sends exactly the cells not answered (not run, and the later columns')
+        int notRun = grid.totals().notRun() + grid.totals().pending();
+        long before = sim.requestCount();
+        grid = await(service.run(grid.gridId(), EvalService.Options.defaults(), null));
+        assertThat(sim.requestCount() - before).isEqualTo(notRun);
+        assertThat(grid.totals().notRun()).isZero();
+        assertThat(grid.totals().pending()).isZero();
+        assertThat(grid.totals().cells()).isEqualTo(80);
     }
 }
