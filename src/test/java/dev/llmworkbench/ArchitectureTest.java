@@ -151,7 +151,7 @@ class ArchitectureTest {
         // apart from its composition root, the command line reaches the layers below service only where a command
         // is itself a composition root or a thin shell over one library call, each named here with its reason;
         // any other command, and any other layer for these, fails
-        String[] known = {"SimCommand", "BenchCommand"};
+        String[] known = {"SimCommand"};
         check(noClasses().that().resideInAPackage(p("cli"))
                 .and(DescribedPredicate.not(cliClass("CliServices")))
                 .and(DescribedPredicate.not(cliClass(known)))
@@ -160,9 +160,6 @@ class ArchitectureTest {
                         + " store and builds clients"));
         // the simulator command is the simulator's own composition root (it serves the catalogue's models)
         cliMayReachOnly("SimCommand", "sim", "cost");
-        // bench builds its RetryPolicy, RateLimitTier and Slo from its options, and prints the LatencySummary
-        // (metrics) that its service returns
-        cliMayReachOnly("BenchCommand", "resilience", "metrics");
     }
 
     private static void cliMayReachOnly(String command, String... allowed) {

@@ -69,6 +69,17 @@ final class CliServices implements AutoCloseable {
         return this;
     }
 
+    /** No retries: a benchmark measures the server as it answers (call before {@link #chat()}). */
+    CliServices withoutRetries() {
+        return withRetryPolicy(new RetryPolicy(1, java.time.Duration.ZERO, java.time.Duration.ZERO,
+                java.time.Duration.ZERO, false, () -> 0.0));
+    }
+
+    /** The benchmark service over {@link #chat()}. */
+    dev.llmworkbench.service.bench.BenchService bench() {
+        return new dev.llmworkbench.service.bench.BenchService(chat(), Clock.systemUTC());
+    }
+
     /** The file of the database {@link #database} opens (for messages). */
     Path databaseFile(String dbOption) {
         return database(dbOption).file();

@@ -30,7 +30,7 @@ public class SimCommand implements Callable<Integer> {
 
     @Option(names = "--faults", paramLabel = "SPEC",
             description = "Latency overrides and faults, comma-separated name=value: ttft-ms, tps, jitter, rate429, "
-                    + "retry-after-ms, rate5xx, drop, stall, error-event, rpm, burst, tpm, burst-tokens, ratelimit-headers, cut-once, ignore-max-tokens, key. "
+                    + "retry-after-ms, rate5xx, drop, stall, error-event, rpm, burst, tpm, burst-tokens, ratelimit-headers, cut-once, ignore-max-tokens, max-concurrency, key. "
                     + "Per request also via the header X-Sim-Faults: SPEC.")
     String faults;
 

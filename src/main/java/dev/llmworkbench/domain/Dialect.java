@@ -69,6 +69,19 @@ public enum Dialect {
         return this == DASHSCOPE || this == OPENROUTER || usesReasoningEffort();
     }
 
+    /**
+     * Whether the server takes {@code min_tokens} (vLLM, SGLang): with {@code max_tokens} the same, an answer of
+     * exactly that length, for benchmarks.
+     */
+    public boolean takesMinTokens() {
+        return this == VLLM || this == SGLANG;
+    }
+
+    /** Whether the server takes {@code ignore_eos} (vLLM, SGLang, llama.cpp): generate until {@code max_tokens}. */
+    public boolean takesIgnoreEos() {
+        return this == VLLM || this == SGLANG || this == LLAMACPP;
+    }
+
     /** Whether the switch is {@code reasoning_effort}. */
     public boolean usesReasoningEffort() {
         return this == OPENAI || this == OLLAMA || this == LMSTUDIO;

@@ -94,6 +94,13 @@ record Answer(List<Answer.Choice> choices, int promptTokens) {
         }
 
         int proseLen = r.simChunks() != null ? r.simChunks() : 30 + textRnd.nextInt(121);
+        // vLLM's and SGLang's min_tokens and ignore_eos: an answer at least that long, or as long as max_tokens allows
+        if (r.ignoreEos() && r.maxTokens() != null) {
+            proseLen = Math.max(proseLen, r.maxTokens());
+        }
+        if (r.minTokens() != null) {
+            proseLen = Math.max(proseLen, r.minTokens());
+        }
         Tokens answer;
         String toolName = null;
         String toolCallId = null;

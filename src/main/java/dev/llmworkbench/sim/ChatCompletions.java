@@ -40,6 +40,8 @@ final class ChatCompletions {
     private final CountDownLatch closed;
     /** The prompts (hashes of their messages) whose first stream {@code cut-once} has cut already. */
     private final Set<String> cutPrompts = ConcurrentHashMap.newKeySet();
+    /** {@code max-concurrency}'s queue: one fair semaphore per limit given (normally just one). */
+    private final ConcurrentHashMap<Long, java.util.concurrent.Semaphore> inFlight = new ConcurrentHashMap<>();
 
     ChatCompletions(SimConfig config, Quota quota, CountDownLatch closed) {
         this.config = config;
@@ -100,6 +102,39 @@ final class ChatCompletions {
                     null, "internal_error");
             return;
         }
+        long limit = faults.maxConcurrency();
+        if (limit <= 0) {
+            respond(ex, r, plan, faults, id, created, t0, dDrop, dStall, dError, dWhere, dice);
+            return;
+        }
+        java.util.concurrent.Semaphore slots = inFlight.computeIfAbsent(limit,
+                n -> new java.util.concurrent.Semaphore((int) Math.min(Integer.MAX_VALUE, n), true));
+        awaitSlot(slots);
+        try {
+            // the time to first token starts when the server takes the request up, as a serving engine's does
+            respond(ex, r, plan, faults, id, created, System.nanoTime(), dDrop, dStall, dError, dWhere, dice);
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** Waits in {@code max-concurrency}'s queue; the connection is cut when the simulator closes meanwhile. */
+    private void awaitSlot(java.util.concurrent.Semaphore slots) throws IOException {
+        try {
+            while (!slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                if (closed.getCount() == 0) {
+                    throw new DropConnection("simulator closed");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DropConnection("simulator closed");
+        }
+    }
+
+    private void respond(HttpExchange ex, ChatParams r, Answer plan, FaultSpec faults, String id, long created, long t0,
+                         double dDrop, double dStall, double dError, double dWhere, SplittableRandom dice)
+            throws IOException {
         MidFault fault = dDrop < faults.drop() ? MidFault.DROP
                 : dStall < faults.stall() ? MidFault.STALL
                 : dError < faults.errorEvent() ? MidFault.ERROR_EVENT : MidFault.NONE;

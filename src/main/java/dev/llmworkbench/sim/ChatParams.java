@@ -23,7 +23,7 @@ import java.util.Set;
 record ChatParams(JsonObject body, String model, JsonArray messages, boolean stream, boolean includeUsage,
                   Integer maxTokens, long seed, boolean thinking, Integer thinkingBudget, JsonArray tools,
                   JsonElement toolChoice, JsonObject responseFormat, Integer simChunks, int n, List<String> stop,
-                  boolean logprobs, int topLogprobs) {
+                  boolean logprobs, int topLogprobs, Integer minTokens, boolean ignoreEos) {
     static final long DEFAULT_SEED = 1234L;
     static final int MAX_N = 128;
     static final int MAX_STOP = 4;
@@ -152,7 +152,8 @@ record ChatParams(JsonObject body, String model, JsonArray messages, boolean str
         return new ChatParams(b, model, messages, stream, includeUsage, maxTokens, seed, thinking,
                 integer(b, "thinking_budget", 1, Integer.MAX_VALUE), tools, b.get("tool_choice"), responseFormat,
                 integer(b, "sim_chunks", 1, Integer.MAX_VALUE), n == null ? 1 : n, stop, logprobs,
-                topLogprobs == null ? 0 : topLogprobs);
+                topLogprobs == null ? 0 : topLogprobs, integer(b, "min_tokens", 0, Integer.MAX_VALUE),
+                bool(b, "ignore_eos"));
     }
 
     private static List<String> stop(JsonObject b) throws Refusal {

@@ -43,6 +43,9 @@ import java.util.StringJoiner;
  *                      Non-streamed requests are not affected.
  * ignore-max-tokens=1  max_tokens (and max_completion_tokens) is ignored, as Qwen3 thinking does:
  *                      the full answer, finish_reason stop, usage counting every token sent
+ * max-concurrency=4    the server's own limit on chat completions in flight: a request beyond it
+ *                      waits inside the simulator (first come, first served) until one ends, and its
+ *                      time to first token starts only then, as a serving engine's queue does
  * key=VALUE            401 unless "Authorization: Bearer VALUE" is sent
  * batch-ms, batch-line-fail, batch-expire, batch-flavor, batch-max-lines: the Batch API's, see BatchApi
  * </pre>
@@ -62,7 +65,7 @@ public final class FaultSpec {
     /** Every name, in the order {@link #toString()} lists them. */
     private static final List<String> NAMES = List.of("ttft-ms", "tps", "jitter", "rate429", "retry-after-ms",
             "rate5xx", "drop", "stall", "error-event", "rpm", "burst", "tpm", "burst-tokens", "ratelimit-headers",
-            "cut-once", "ignore-max-tokens", "key",
+            "cut-once", "ignore-max-tokens", "max-concurrency", "key",
             "batch-ms", "batch-line-fail", "batch-expire", "batch-flavor", "batch-max-lines"); // see BatchApi
 
     /** Name to value (Long, Double, Boolean or, for the key, String); only the names that were given. */
@@ -109,7 +112,7 @@ public final class FaultSpec {
                 case "ttft-ms", "retry-after-ms" -> nonNegativeLong(name, value);
                 case "tps" -> nonNegativeDouble(name, value);
                 case "jitter", "rate429", "rate5xx", "drop", "stall", "error-event" -> probability(name, value);
-                case "rpm", "tpm", "burst", "burst-tokens" -> positiveLong(name, value);
+                case "rpm", "tpm", "burst", "burst-tokens", "max-concurrency" -> positiveLong(name, value);
                 case "ratelimit-headers", "cut-once", "ignore-max-tokens" -> flag(name, value);
                 case "key" -> value;
                 case "batch-ms" -> nonNegativeLong(name, value);
@@ -234,6 +237,12 @@ public final class FaultSpec {
     /** True when {@code max_tokens} is ignored. */
     public boolean ignoreMaxTokens() {
         return flagValue("ignore-max-tokens", false);
+    }
+
+    /** Chat completions the server handles at once (the rest wait in its queue); 0 = no limit. */
+    public long maxConcurrency() {
+        Long v = longValue("max-concurrency");
+        return v == null ? 0 : v;
     }
 
     /** True when a key is required. */

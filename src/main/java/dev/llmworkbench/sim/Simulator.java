@@ -38,7 +38,8 @@ import java.util.function.LongSupplier;
  * {@code top_logprobs} are returned for the answer tokens.
  *
  * <p>Benchmark knob: a top-level body field {@code sim_chunks: N} forces exactly N answer chunks of
- * prose (still capped by {@code max_tokens} when that is given).
+ * prose (still capped by {@code max_tokens} when that is given). vLLM's {@code min_tokens: N} makes the answer at
+ * least N tokens, and {@code ignore_eos: true} makes it run to {@code max_tokens}, as they do on vLLM and SGLang.
  *
  * <p>Latency per model name ({@link LatencyModel}), overridden and faults injected by the server's
  * {@link FaultSpec} merged with a request's {@code X-Sim-Faults} header. The spec's {@code rpm}/{@code tpm}

@@ -111,18 +111,22 @@ class EstimateBenchHistoryTest {
             assertThat(levels).hasSize(2);
             for (int i = 0; i < 2; i++) {
                 JsonObject l = levels.get(i).getAsJsonObject();
-                assertThat(l.keySet()).containsExactly("concurrency", "requests", "errors", "ttft_ms", "ttfo_ms",
-                        "tpot_ms", "e2e_ms", "output_tokens_per_s", "goodput");
+                assertThat(l.keySet()).containsExactly("concurrency", "requests", "errors", "duration_s",
+                        "offered_rate", "request_rate", "output_tokens_per_s", "goodput", "ttft_ms", "ttfo_ms",
+                        "tpot_ms", "itl_ms", "e2e_ms", "chunks_per_token", "tokens_source", "errors_by_kind",
+                        "warmup", "output_tokens");
                 assertThat(l.get("concurrency").getAsInt()).isEqualTo(List.of(1, 3).get(i));
                 assertThat(l.get("requests").getAsInt()).isEqualTo(6);
                 assertThat(l.get("errors").getAsInt()).isZero();
-                for (String k : List.of("ttft_ms", "ttfo_ms", "tpot_ms", "e2e_ms")) {
-                    assertThat(l.getAsJsonObject(k).keySet()).containsExactly("p50", "p95", "p99", "mean");
+                for (String k : List.of("ttft_ms", "ttfo_ms", "tpot_ms", "itl_ms", "e2e_ms")) {
+                    assertThat(l.getAsJsonObject(k).keySet()).containsExactly("p50", "p90", "p95", "p99", "mean", "min",
+                            "max");
                 }
                 assertThat(l.getAsJsonObject("e2e_ms").get("p50").getAsDouble()).isPositive();
                 assertThat(l.get("goodput").getAsDouble()).isEqualTo(1.0);
             }
-            assertThat(sim.requestCount()).isEqualTo(12);
+            // and before each level its warm-up, as many as the level's concurrency, not counted nor stored
+            assertThat(sim.requestCount()).isEqualTo(12 + 1 + 3);
             CliRun.Result h = CliRun.run("history", "list", "--db", db.toString(), "--json");
             JsonArray runs = json(h.out()).getAsJsonArray("runs");
             assertThat(runs).hasSize(1);
@@ -158,7 +162,7 @@ class EstimateBenchHistoryTest {
             assertThat(batch.code()).as(batch.err()).isEqualTo(0);
             assertThat(sim.requestCount()).isEqualTo(3);
             CliRun.Result bench = CliRun.run("bench", "--profile", "local-sim", "--requests", "2", "--concurrency", "1",
-                    "--db", db.toString());
+                    "--warmup", "0", "--db", db.toString());
             assertThat(bench.code()).as(bench.err()).isEqualTo(0);
             assertThat(sim.requestCount()).isEqualTo(5);
 

@@ -102,6 +102,14 @@ public final class ChatService {
         return estimator.estimate(request);
     }
 
+    /**
+     * The token count of {@code text} (an answer, or a synthetic prompt's text) for {@code model}, with the model's
+     * own tokenizer when the estimator has it; marked as an estimate otherwise.
+     */
+    public TokenEstimate estimateText(String model, String text) {
+        return estimator.estimateText(model, text);
+    }
+
     private RetryPolicy policyFor(ChatJob job) {
         if (!job.retryAfterPartialOutput() || retryPolicy.retryAfterPartialOutput()) {
             return retryPolicy;
