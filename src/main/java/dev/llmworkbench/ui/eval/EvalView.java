@@ -137,18 +137,13 @@ public final class EvalView extends BorderPane {
         footer.getItems().setAll(new FooterLine("Pass rate", CellTexts::passRate),
                 new FooterLine("Latency", CellTexts::latency), new FooterLine("Cost", CellTexts::cost));
         footer.setFixedCellSize(26);
-        footer.setPrefHeight(26 * 3 + 4);
-        footer.setMinHeight(26 * 3 + 4);
-        footer.setMaxHeight(26 * 3 + 4);
+        // three rows, and room for a horizontal scroll bar when the columns are wider than the view
+        footer.setPrefHeight(26 * 3 + 20);
+        footer.setMinHeight(26 * 3 + 20);
+        footer.setMaxHeight(26 * 3 + 20);
         footer.setPlaceholder(new Label(""));
         footer.getStyleClass().add("eval-footer");
-        footer.skinProperty().addListener((o, a, b) -> {
-            Node header = footer.lookup(".column-header-background");
-            if (header != null) { // the footers line up under the grid's own headers
-                header.setVisible(false);
-                header.setManaged(false);
-            }
-        });
+        // no header of its own (workbench.css: .eval-footer .column-header-background): it lines up under the grid's
         vm.footers().addListener((ListChangeListener<EvalGrid.Footer>) c -> footer.refresh());
 
         VBox grid = new VBox(0, table, footer);
