@@ -771,7 +771,7 @@ public final class EvalService {
         Map<String, String> vars = c.vars();
         String prefix = c.prefix() == null ? "" : c.prefix();
         String suffix = c.suffix() == null ? "" : c.suffix();
-        if (PromptfooImport.isJsonArray(prompt.raw())) {
+        if (PromptfooPrompts.isJsonArray(prompt.raw())) {
             List<Map<String, Object>> list = EvalExport.GSON.fromJson(prompt.raw(),
                     new TypeToken<List<Map<String, Object>>>() { }.getType());
             List<Message> out = new ArrayList<>();
