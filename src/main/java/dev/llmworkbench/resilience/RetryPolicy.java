@@ -55,6 +55,12 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration cap, Duration
         }
     }
 
+    /** This policy, retrying even when part of an answer was already shown (itself when it does already). */
+    public RetryPolicy retryingAfterPartialOutput() {
+        return retryAfterPartialOutput ? this
+                : new RetryPolicy(maxAttempts, base, cap, maxRetryAfter, true, random);
+    }
+
     /**
      * 8 attempts, base 500 ms, cap 30 s, Retry-After honoured up to 60 s, no retry after output. Eight
      * attempts: a provider answering a quarter of all requests with a random 429 fails a row only with

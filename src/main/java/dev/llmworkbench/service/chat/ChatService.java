@@ -111,29 +111,18 @@ public final class ChatService {
     }
 
     private RetryPolicy policyFor(ChatJob job) {
-        if (!job.retryAfterPartialOutput() || retryPolicy.retryAfterPartialOutput()) {
-            return retryPolicy;
-        }
-        RetryPolicy p = retryPolicy;
-        return new RetryPolicy(p.maxAttempts(), p.base(), p.cap(), p.maxRetryAfter(), true, p.random());
+        return job.retryAfterPartialOutput() ? retryPolicy.retryingAfterPartialOutput() : retryPolicy;
     }
 
     /** Starts a job; the outcome future never completes exceptionally. */
     public ChatRun start(ChatJob job, ChatObserver observer) {
-        return start(job, observer, null);
+        return start(job, observer, null, null);
     }
 
     /**
-     * As {@link #start(ChatJob, ChatObserver)} with the input estimate the caller already made for
-     * this very request (a batch estimates each item for its own budget first), or null.
-     */
-    public ChatRun start(ChatJob job, ChatObserver observer, TokenEstimate knownInputEstimate) {
-        return start(job, observer, knownInputEstimate, null);
-    }
-
-    /**
-     * As {@link #start(ChatJob, ChatObserver, TokenEstimate)} under a caller's own spending cap (a batch
-     * run's budget, see {@link SpendHold}), or null for none.
+     * As {@link #start(ChatJob, ChatObserver)} with the input estimate the caller already made for this very request
+     * (a batch estimates each item for its own budget first; null: none) under a caller's own spending cap (a batch
+     * run's budget, see {@link SpendHold}; null: none).
      */
     public ChatRun start(ChatJob job, ChatObserver observer, TokenEstimate knownInputEstimate, SpendHold hold) {
         Run run = new Run(job, observer == null ? ChatObserver.NONE : observer, hold);
