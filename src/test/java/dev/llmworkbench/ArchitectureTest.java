@@ -240,4 +240,22 @@ class ArchitectureTest {
                 .orShould().callConstructor(Thread.class, Runnable.class, String.class)
                 .orShould().callConstructor(Thread.class, String.class));
     }
+
+    @org.junit.jupiter.api.Test
+    void noSourceFileInUiOrServiceIsOver500Lines() throws java.io.IOException {
+        // a class that outgrows this has more than one job (issue 12): split it by what it does
+        java.util.List<String> tooLong = new java.util.ArrayList<>();
+        for (String layer : java.util.List.of("ui", "service")) {
+            java.nio.file.Path root = java.nio.file.Path.of("src/main/java/dev/llmworkbench", layer);
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files.filter(x -> x.toString().endsWith(".java"))::iterator) {
+                    long lines = java.nio.file.Files.readAllLines(f).size();
+                    if (lines > 500) {
+                        tooLong.add(f + " (" + lines + " lines)");
+                    }
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(tooLong).isEmpty();
+    }
 }
