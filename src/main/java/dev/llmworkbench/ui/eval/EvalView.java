@@ -168,7 +168,8 @@ public final class EvalView extends BorderPane {
 
         SplitPane split = new SplitPane(grid, detail);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.68);
+        detail.setMinHeight(60);
+        split.setDividerPositions(0.8); // the grid first: the detail of a cell needs a few lines
         VBox box = new VBox(6, notRun, split);
         VBox.setVgrow(split, Priority.ALWAYS);
         box.setPadding(new Insets(6, 0, 0, 0));
