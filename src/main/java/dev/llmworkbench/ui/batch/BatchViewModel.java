@@ -87,7 +87,8 @@ public final class BatchViewModel {
             check.set(r.checkPassed() == null ? "" : r.checkPassed() ? "pass" : "fail"
                     + (r.checkDetail() == null ? "" : ": " + r.checkDetail()));
             response.set(r.response() == null ? "" : r.response());
-            error.set(r.error() == null ? "" : r.error());
+            error.set(r.error() != null ? r.error() : r.itemStatus() == ItemStatus.NOT_RUN && r.invalidReason() != null
+                    ? r.invalidReason() : "");
             e2eMs.set(r.e2eMs());
             ttftMs.set(r.ttftMs());
             outputTokens.set(r.outputTokens());

@@ -90,7 +90,7 @@ public final class RemoteJobViewModel {
         this.work = work;
         this.fx = fx;
         this.tasks = new Tasks(work, fx);
-        this.watchTasks = new Tasks(watchWork, fx);
+        this.watchTasks = new Tasks(watchWork != null ? watchWork : work, fx);
         // another job (a file opened, a live run) takes the panel: the provider batch job is no longer shown
         panel.jobIdProperty().addListener((o, a, b) -> {
             if (b == null || !b.equals(job.get())) {
