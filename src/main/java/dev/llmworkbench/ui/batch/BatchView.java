@@ -209,6 +209,8 @@ public final class BatchView extends BorderPane {
             n.visibleProperty().bind(liveJob);
             n.managedProperty().bind(liveJob);
         }
+        settings.getChildren().addAll(remote.settings());
+        actions.getChildren().addAll(0, remote.buttons());
         VBox top = new VBox(8, interrupted, remote.offered(), fileRow, settings, remote.mode(), actions, remote.body(),
                 progressRow, error);
         top.setPadding(new Insets(0, 0, 8, 0));

@@ -132,7 +132,7 @@ public final class RemoteJobViewModel {
         }
         return tasks.call("estimating " + f.getFileName() + " live and as a provider batch",
                 () -> jobs.estimate(f, s, w, poll), e -> {
-                    estimate.set(e.describe());
+                    estimate.set(e.brief());
                     panel.dryRunTextProperty().set(e.describe());
                     panel.errorProperty().set("");
                 }, panel.errorProperty()::set);
@@ -223,9 +223,8 @@ public final class RemoteJobViewModel {
     private void show(String id, BatchSettings s, String w) {
         job.set(id);
         panel.jobIdProperty().set(id);
-        panel.jobTextProperty().set("Job " + id + " on the provider batch service · "
-                + (s.route() ? "the router's models" : s.model() == null ? "each row's model" : s.model())
-                + (s.profile() == null ? "" : " · " + s.profile()) + " · completion window " + w);
+        panel.jobTextProperty().set("Job " + id + " · provider batch" + (s.profile() == null ? "" : " · " + s.profile())
+                + " · window " + w);
     }
 
     private void notStarted(String message) {

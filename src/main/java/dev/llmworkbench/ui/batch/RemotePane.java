@@ -2,6 +2,7 @@ package dev.llmworkbench.ui.batch;
 
 import dev.llmworkbench.service.batch.BatchService;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -37,6 +38,8 @@ final class RemotePane {
     private final VBox offered = new VBox(4);
     private final FlowPane mode;
     private final VBox body;
+    private List<Node> settings;
+    private List<Node> buttons;
 
     RemotePane(BatchViewModel panel, Node owner) {
         this.panel = panel;
@@ -70,6 +73,16 @@ final class RemotePane {
         return body;
     }
 
+    /** The completion window and the poll interval, for the settings' row (shown while the service is chosen). */
+    List<Node> settings() {
+        return settings;
+    }
+
+    /** Estimate, Submit, Cancel, Retry and Watch again, for the actions' row (shown while the service is chosen). */
+    List<Node> buttons() {
+        return buttons;
+    }
+
     private FlowPane buildMode() {
         ToggleGroup group = new ToggleGroup();
         RadioButton live = new RadioButton("Live from this computer");
@@ -100,13 +113,14 @@ final class RemotePane {
         HBox windowBox = labelled("Window", window);
         HBox pollBox = labelled("Look every", poll, new Label("s"));
         for (Node n : new Node[] {windowBox, pollBox}) {
-            n.visibleProperty().bind(vm.providerBatchProperty());
-            n.managedProperty().bind(vm.providerBatchProperty());
+            n.visibleProperty().bind(chosen());
+            n.managedProperty().bind(chosen());
         }
+        settings = List.of(windowBox, pollBox);
         for (Region r : new Region[] {live, remote}) {
             r.setMinWidth(Region.USE_PREF_SIZE);
         }
-        FlowPane row = new FlowPane(10, 6, live, remote, windowBox, pollBox);
+        FlowPane row = new FlowPane(10, 6, live, remote);
         row.setAlignment(Pos.CENTER_LEFT);
         row.setId("batch-engine");
         return row;
@@ -117,30 +131,35 @@ final class RemotePane {
         estimate.setId("batch-remote-estimate");
         estimate.disableProperty().bind(panel.fileProperty().isNull());
         estimate.setOnAction(e -> vm.estimate());
-        Button submit = new Button("Estimate and submit…");
+        Button submit = new Button("Submit…");
+        submit.setTooltip(new Tooltip("Estimate both ways, then upload the rows and create the provider's batches"));
         submit.setId("batch-remote-submit");
         submit.defaultButtonProperty().bind(chosen());
         var idle = javafx.beans.binding.Bindings.createBooleanBinding(() -> !panel.isActive(), panel.stateProperty());
         submit.disableProperty().bind(panel.fileProperty().isNull().or(idle.not()));
         submit.setOnAction(e -> confirmAndSubmit());
-        Button cancel = new Button("Cancel provider batch");
+        Button cancel = new Button("Cancel batches");
+        cancel.setTooltip(new Tooltip("Cancel the job's batches at the provider; what they finished is kept"));
         cancel.setId("batch-remote-cancel");
         cancel.disableProperty().bind(vm.watchingProperty().not());
         cancel.setOnAction(e -> vm.cancel());
-        Button retry = new Button("Retry failed / not run as a provider batch");
+        Button retry = new Button("Retry failed / not run");
         retry.setId("batch-remote-retry");
-        retry.setTooltip(new Tooltip("Send only the failed and not-run rows, as a new shard of the same job"));
+        retry.setTooltip(new Tooltip("Send only the failed and not-run rows again, as a new provider batch of the same job"));
         retry.disableProperty().bind(vm.jobProperty().isNull().or(idle.not()).or(vm.retryableProperty().isEqualTo(0)));
         retry.setOnAction(e -> vm.retryAsBatch());
         Button again = new Button("Watch again");
         again.setId("batch-remote-watch-again");
         again.disableProperty().bind(vm.jobProperty().isNull()
                 .or(panel.stateProperty().isNotEqualTo(BatchViewModel.State.FAILED)));
-        again.visibleProperty().bind(again.disableProperty().not());
+        again.visibleProperty().bind(again.disableProperty().not().and(chosen()));
         again.managedProperty().bind(again.visibleProperty());
         again.setOnAction(e -> vm.watchAgain());
-        FlowPane actions = new FlowPane(8, 6, estimate, submit, cancel, retry, again);
-        actions.setAlignment(Pos.CENTER_LEFT);
+        buttons = List.of(estimate, submit, cancel, retry, again);
+        for (Button b : List.of(estimate, submit, cancel, retry)) {
+            b.visibleProperty().bind(chosen());
+            b.managedProperty().bind(chosen());
+        }
 
         Label est = new Label();
         est.setId("batch-remote-estimate-text");
@@ -149,14 +168,15 @@ final class RemotePane {
         showWhenText(est);
         TableView<RemoteJobViewModel.ShardRow> table = new TableView<>(vm.shards());
         table.setId("batch-remote-shards");
-        table.setPrefHeight(118);
-        table.setMinHeight(90);
+        table.setFixedCellSize(26);
+        table.setPrefHeight(26 * 3 + 44);
+        table.setMinHeight(26 + 44);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(col("Shard", 55, r -> r.shard()));
-        table.getColumns().add(col("State", 150, RemoteJobViewModel.ShardRow::state));
-        table.getColumns().add(col("Counts", 120, RemoteJobViewModel.ShardRow::counts));
-        table.getColumns().add(col("Lines", 60, r -> r.lines()));
-        table.getColumns().add(col("Submitted", 110, RemoteJobViewModel.ShardRow::submitted));
+        table.getColumns().add(col("Shard", 70, r -> r.shard()));
+        table.getColumns().add(col("State", 160, RemoteJobViewModel.ShardRow::state));
+        table.getColumns().add(col("Counts", 130, RemoteJobViewModel.ShardRow::counts));
+        table.getColumns().add(col("Lines", 70, r -> r.lines()));
+        table.getColumns().add(col("Submitted", 120, RemoteJobViewModel.ShardRow::submitted));
         table.getColumns().add(col("Batch", 170, RemoteJobViewModel.ShardRow::batchId));
         table.getColumns().add(col("Note", 260, RemoteJobViewModel.ShardRow::note));
         var hasShards = javafx.beans.binding.Bindings.isNotEmpty(vm.shards());
@@ -173,7 +193,7 @@ final class RemotePane {
         next.setMinWidth(Region.USE_PREF_SIZE);
         showWhenText(next);
         FlowPane status = new FlowPane(16, 4, counts, next);
-        VBox box = new VBox(6, actions, est, status, table);
+        VBox box = new VBox(6, est, status, table);
         box.setId("batch-remote");
         box.visibleProperty().bind(chosen());
         box.managedProperty().bind(chosen());
@@ -225,6 +245,7 @@ final class RemotePane {
                                                                        Function<RemoteJobViewModel.ShardRow, T> value) {
         TableColumn<RemoteJobViewModel.ShardRow, T> c = new TableColumn<>(name);
         c.setPrefWidth(width);
+        c.setMinWidth(Math.min(width, 130)); // the short columns keep their headers whole; Batch and Note give way
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
         return c;
     }

@@ -174,10 +174,11 @@ class RemoteBatchFlowTest {
         var settings = onFx(vm::settings);
         RemoteJobs.Estimate expected = dev.llmworkbench.ui.common.OffUiThread.call(() ->
                 app.services().remoteJobs().estimate(file, settings, "24h", null));
-        assertThat(shown).isEqualTo(expected.describe()).contains("Live from this computer: worst case $")
-                .contains("Provider batch service: worst case $").contains("2 files in 2 batches");
+        assertThat(shown).isEqualTo(expected.brief()).contains("2 batches, window 24h");
+        assertThat(onFx(() -> vm.dryRunTextProperty().get())).isEqualTo(expected.describe());
         assertThat(money(shown, "saving ")).isPositive();
-        assertThat(money(shown, "Provider batch service: worst case ")).isLessThan(money(shown, "worst case "));
+        assertThat(money(shown, "provider batch: worst case ")).isLessThan(money(shown, "Live: worst case "))
+                .isEqualByComparingTo(expected.dryRun().batchUsd().setScale(4, java.math.RoundingMode.HALF_UP));
 
         // while it runs: each shard's state and counts, the time since submission, the next look
         Set<String> states = ConcurrentHashMap.newKeySet();

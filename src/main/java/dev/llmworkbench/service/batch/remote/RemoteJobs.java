@@ -61,6 +61,15 @@ public final class RemoteJobs {
                     d.files() == 1 ? "file" : "files", d.files(), d.files() == 1 ? "batch" : "batches",
                     d.completionWindow(), d.unpriced() == 0 ? "" : " " + d.unpriced() + " rows have no price (not counted).");
         }
+
+        /** The two prices, the saving, the batches and the window on one short line (the panel's). */
+        public String brief() {
+            RemoteDryRun d = dryRun;
+            return String.format(Locale.ROOT, "Live: worst case $%s · provider batch: worst case $%s, saving $%s · %d %s, "
+                    + "window %s%s", usd(d.liveUsd()), usd(d.batchUsd()), usd(d.savingUsd()), d.files(),
+                    d.files() == 1 ? "batch" : "batches", d.completionWindow(),
+                    d.unpriced() == 0 ? "" : " · " + d.unpriced() + " rows without a price");
+        }
     }
 
     /** What a running job stands at: its items by status and its shards, as stored. */
