@@ -96,6 +96,8 @@ public final class AppServices implements AutoCloseable {
     private final ChartsService chartsService;
     private final EstimateService estimateService;
     private final List<BatchService.JobInfo> interruptedAtStart;
+    private final dev.llmworkbench.service.batch.remote.RemoteJobs remoteJobs;
+    private final List<BatchService.JobInfo> remoteAtStart;
     private final ExecutorService evalWork;
     private final dev.llmworkbench.store.EvalStore evalStore;
     private final RunStore runStore;
@@ -167,6 +169,21 @@ public final class AppServices implements AutoCloseable {
             interrupted = List.of();
         }
         this.interruptedAtStart = interrupted;
+        // provider batch jobs: their shard files beside the database; a cancel cuts the wait between polls short
+        dev.llmworkbench.service.batch.remote.Wakeup wakeup = new dev.llmworkbench.service.batch.remote.Wakeup();
+        dev.llmworkbench.store.RemoteShardStore shardStore = new dev.llmworkbench.store.RemoteShardStore(db);
+        this.remoteJobs = new dev.llmworkbench.service.batch.remote.RemoteJobs(
+                () -> new dev.llmworkbench.service.batch.remote.RemoteBatchService(batchService, shardStore, chat,
+                        dirs.root().resolve("batch-files"), clock, wakeup), batchService, shardStore,
+                this::batchTarget, wakeup::wake);
+        List<BatchService.JobInfo> remoteUnfinished;
+        try {
+            remoteUnfinished = remoteJobs.unfinished();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "unfinished provider batch jobs could not be read", e);
+            remoteUnfinished = List.of();
+        }
+        this.remoteAtStart = remoteUnfinished;
         this.runStore = runStore;
         this.evalStore = new dev.llmworkbench.store.EvalStore(db);
         this.evalWork = threads.cached("eval");
@@ -261,6 +278,16 @@ public final class AppServices implements AutoCloseable {
     /** The evaluation grids of the history. */
     public dev.llmworkbench.service.eval.RecentGrids recentGrids() {
         return new dev.llmworkbench.service.eval.RecentGrids(evalStore, runStore);
+    }
+
+    /** Provider batch jobs: estimate, create, submit, watch, cancel, retry, finish. */
+    public dev.llmworkbench.service.batch.remote.RemoteJobs remoteJobs() {
+        return remoteJobs;
+    }
+
+    /** The provider batch jobs a previous session left running (offered for watching). */
+    public List<BatchService.JobInfo> remoteJobsAtStart() {
+        return remoteAtStart;
     }
 
     /** The jobs found interrupted when these services started (offered for resuming). */

@@ -171,11 +171,15 @@ public class WorkbenchApp extends Application {
         CompareViewModel compare = new CompareViewModel(services.playground(), services.prices(), services::evals, background,
                 fx);
         navigation.register("Compare", () -> new CompareView(compare, window.acceleratorsFor("Compare")));
-        BatchViewModel batch = new BatchViewModel(services.batches(), services.prices().models(),
+        // a provider batch job is watched on a thread of its own: it waits between polls for its whole run
+        BatchViewModel batch = new BatchViewModel(services.batches(), services.remoteJobs(),
+                services.threads().cached("remote-batch-watch"), services.prices().models(),
                 services.providers().savedProfiles().stream().map(ProviderProfile::name).toList(), batchWork, fx);
         batch.offerInterrupted(services.interruptedBatchesAtStart());
+        batch.remote().offer(services.remoteJobsAtStart());
         batchViewModel = batch;
         batch.interrupted().addListener((javafx.collections.ListChangeListener<BatchService.JobInfo>) c -> updateNotice());
+        batch.remote().offered().addListener((javafx.collections.ListChangeListener<BatchService.JobInfo>) c -> updateNotice());
         navigation.register("Batch", () -> new BatchView(batch));
         ChartsViewModel charts = new ChartsViewModel(services.charts(), background, fx, java.time.Clock.systemDefaultZone());
         navigation.register("Charts", () -> new ChartsView(charts));
@@ -240,6 +244,16 @@ public class WorkbenchApp extends Application {
                     + " batches were interrupted.", "Job " + j.jobId() + file
                     + " stopped when the app closed; what was done is kept, and the rest can be resumed.",
                     "Resume in Batch", "Batch");
+            return;
+        }
+        List<BatchService.JobInfo> remote = batchViewModel == null ? List.of() : List.copyOf(batchViewModel.remote().offered());
+        if (!remote.isEmpty()) {
+            BatchService.JobInfo j = remote.get(0);
+            String file = j.inputPath() == null ? "" : " (" + java.nio.file.Path.of(j.inputPath()).getFileName() + ")";
+            window.showNotice(remote.size() == 1 ? "A provider batch job is still running." : remote.size()
+                    + " provider batch jobs are still running.", "Provider batch job " + j.jobId() + file
+                    + " was still running at the provider when the app closed; watching it collects its results.",
+                    "Watch in Batch", "Batch");
             return;
         }
         if (services.providers().anySaved()) {

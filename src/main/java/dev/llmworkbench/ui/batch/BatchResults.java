@@ -61,8 +61,9 @@ final class BatchResults {
         int i = 0;
         List<Entry> list = new ArrayList<>();
         for (BatchService.ItemRow r : items) {
-            Entry e = new Entry(i++, r.line(), r.requestId(), r.invalidReason() == null, r.invalidReason(), r.prompt(),
-                    r.model());
+            // a not-run row's reason comes with it too: it is valid, and says why it did not run
+            Entry e = new Entry(i++, r.line(), r.requestId(), r.itemStatus() != ItemStatus.INVALID, r.invalidReason(),
+                    r.prompt(), r.model());
             e.update(r);
             byItem.put(r.itemId(), e);
             list.add(e);

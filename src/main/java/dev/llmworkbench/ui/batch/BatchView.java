@@ -89,7 +89,6 @@ public final class BatchView extends BorderPane {
 
         Button start = new Button("Estimate and start…");
         start.setId("batch-start");
-        start.setDefaultButton(true);
         start.disableProperty().bind(vm.stateProperty().isNotEqualTo(BatchViewModel.State.LOADED)
                 .and(vm.stateProperty().isNotEqualTo(BatchViewModel.State.FINISHED))
                 .and(vm.stateProperty().isNotEqualTo(BatchViewModel.State.FAILED))
@@ -197,7 +196,23 @@ public final class BatchView extends BorderPane {
         vm.interrupted().addListener((javafx.collections.ListChangeListener<BatchService.JobInfo>) c -> fillInterrupted.run());
         fillInterrupted.run();
 
-        VBox top = new VBox(8, interrupted, fileRow, settings, actions, progressRow, error);
+        // the provider batch service: its choice, its job's shards; the live run's controls hidden meanwhile
+        RemotePane remote = new RemotePane(vm, this);
+        var live = remote.chosen().not();
+        var liveJob = live.and(vm.remote().jobProperty().isNull());
+        start.defaultButtonProperty().bind(live);
+        for (javafx.scene.Node n : List.of(start, pause, resume, cancel, barRow, counts)) {
+            n.visibleProperty().bind(live);
+            n.managedProperty().bind(live);
+        }
+        for (javafx.scene.Node n : List.of(proceed, retry)) {
+            n.visibleProperty().bind(liveJob);
+            n.managedProperty().bind(liveJob);
+        }
+        settings.getChildren().addAll(remote.settings());
+        actions.getChildren().addAll(0, remote.buttons());
+        VBox top = new VBox(8, interrupted, remote.offered(), fileRow, settings, remote.mode(), actions, remote.body(),
+                progressRow, error);
         top.setPadding(new Insets(0, 0, 8, 0));
         setTop(top);
 

@@ -87,7 +87,8 @@ public final class BatchViewModel {
             check.set(r.checkPassed() == null ? "" : r.checkPassed() ? "pass" : "fail"
                     + (r.checkDetail() == null ? "" : ": " + r.checkDetail()));
             response.set(r.response() == null ? "" : r.response());
-            error.set(r.error() == null ? "" : r.error());
+            error.set(r.error() != null ? r.error() : r.itemStatus() == ItemStatus.NOT_RUN && r.invalidReason() != null
+                    ? r.invalidReason() : "");
             e2eMs.set(r.e2eMs());
             ttftMs.set(r.ttftMs());
             outputTokens.set(r.outputTokens());
@@ -143,6 +144,7 @@ public final class BatchViewModel {
     private final ObservableList<BatchService.JobInfo> interrupted = FXCollections.observableArrayList();
 
     private final RunFollower follower;
+    private final RemoteJobViewModel remote;
     private BatchEngine.Handle handle;
     private BatchSettings runningSettings;
     /** The summary of the last run that finished here (with its wall time), and its job. */
@@ -150,14 +152,17 @@ public final class BatchViewModel {
     private String lastSummaryJob;
     private volatile CompletableFuture<BatchSummary> finished = CompletableFuture.completedFuture(null);
 
-    public BatchViewModel(BatchService jobs, List<String> models, List<String> profiles, ScheduledExecutorService work,
-                          FxExecutor fx) {
+    /** {@code remoteJobs}: the provider batch service, its jobs watched on {@code watchWork} (null: not offered). */
+    public BatchViewModel(BatchService jobs, dev.llmworkbench.service.batch.remote.RemoteJobs remoteJobs,
+                          java.util.concurrent.Executor watchWork, List<String> models, List<String> profiles,
+                          ScheduledExecutorService work, FxExecutor fx) {
         this.jobs = jobs;
         this.fx = fx;
         this.tasks = new Tasks(work, fx);
         this.form = new BatchForm(models, profiles);
         this.follower = new RunFollower(jobs, rows, work, fx, tasks, this::applyProgress,
                 m -> error.set("Cannot read the job's rows: " + m));
+        this.remote = new RemoteJobViewModel(this, rows, follower, remoteJobs, work, watchWork, fx);
     }
 
     /** Jobs a previous session left interrupted: offered for resuming. */
@@ -435,7 +440,9 @@ public final class BatchViewModel {
     /** Ends the poller (the view is closed for good). */
     public void dispose() {
         follower.stop();
+        remote.dispose();
     }
+
 
     public boolean isActive() {
         return state.get() == State.RUNNING || state.get() == State.PAUSED;
@@ -488,4 +495,6 @@ public final class BatchViewModel {
     public javafx.beans.property.ReadOnlyIntegerProperty notRunCountProperty() { return figures.notRunProperty(); }
     public StringProperty jobIdProperty() { return jobId; }
     public ObservableList<BatchService.JobInfo> interrupted() { return interrupted; }
+    /** The provider batch mode of the panel. */
+    public RemoteJobViewModel remote() { return remote; }
 }

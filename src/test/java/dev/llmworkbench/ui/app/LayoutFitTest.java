@@ -88,6 +88,47 @@ class LayoutFitTest {
         assertThat(problems).as(view + " at " + width + "x" + height).isEmpty();
     }
 
+    /** The batch panel on the provider batch service, a job's shards in progress, fits as well. */
+    @ParameterizedTest(name = "Batch, provider batch job running, at {0}x{1}")
+    @CsvSource({"1024,700", "1920,1080"})
+    void theBatchPanelWithAProviderBatchJobFits(int width, int height, FxRobot robot) throws Exception {
+        AppServices services = app.services();
+        services.providers().save(new dev.llmworkbench.domain.ProviderProfile("Slow batches",
+                services.simulator().baseUrl(), "qwen-turbo", null,
+                java.util.Map.of("X-Sim-Faults", "batch-ms=60000"), java.util.Map.of(), null, null), null);
+        List<String> lines = new ArrayList<>(List.of("request_id,prompt,model"));
+        for (int i = 1; i <= 12; i++) {
+            lines.add("t" + i + ",Question " + i + "," + (i % 2 == 0 ? "qwen-plus" : "qwen-turbo"));
+        }
+        Path file = java.nio.file.Files.write(dir.resolve("fit-" + width + ".csv"), lines);
+        dev.llmworkbench.ui.batch.BatchViewModel vm = app.batchViewModel();
+        onFx(() -> {
+            stage.setWidth(width);
+            stage.setHeight(height);
+            app.window().navigation().show("Batch");
+            return vm.importFile(file);
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        onFx(() -> {
+            vm.profileProperty().set("Slow batches");
+            vm.remote().providerBatchProperty().set(true);
+            vm.remote().pollSecondsProperty().set("0.5");
+            vm.remote().estimate();
+            return vm.remote().submit();
+        });
+        AnalystFlowsTest.waitFor(20, () -> vm.remote().shards().size() == 2
+                && vm.remote().shards().stream().allMatch(r -> !r.batchId().isEmpty())
+                && !vm.remote().estimateProperty().get().isEmpty() && !vm.remote().nextProperty().get().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> problems = onFx(() -> {
+            stage.getScene().getRoot().applyCss();
+            stage.getScene().getRoot().layout();
+            List<String> out = new ArrayList<>();
+            check(stage.getScene().getRoot(), out, true);
+            return out;
+        });
+        assertThat(problems).as("Batch with a provider batch job at " + width + "x" + height).isEmpty();
+    }
+
     /**
      * The problems under {@code node}: cut texts, overlapping siblings and ({@code inWindow}: outside anything that
      * scrolls) texts that lie past the window's edge.

@@ -47,8 +47,8 @@ class BatchViewFilterTest {
         }, name -> {
             throw new AssertionError("no run here");
         }, dir.resolve("out"));
-        vm = new BatchViewModel(service, List.of("qwen-turbo"), List.of(), threads.scheduled("test-batch", 1),
-                FxExecutor.platform());
+        vm = new BatchViewModel(service, null, null, List.of("qwen-turbo"), List.of(),
+                threads.scheduled("test-batch", 1), FxExecutor.platform());
         stage.setScene(new Scene(new BatchView(vm), 900, 600));
         stage.show();
     }
