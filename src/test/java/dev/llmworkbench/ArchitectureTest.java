@@ -148,24 +148,13 @@ class ArchitectureTest {
 
     @Test
     void cliTalksOnlyToServiceAndDomain() {
-        // apart from its composition root, the command line reaches the layers below service only where a command
-        // is itself a composition root or a thin shell over one library call, each named here with its reason;
-        // any other command, and any other layer for these, fails
-        String[] known = {"SimCommand"};
+        // apart from its composition root (CliServices, which also starts the simulator `sim` runs), every command
+        // talks to service and domain only
         check(noClasses().that().resideInAPackage(p("cli"))
                 .and(DescribedPredicate.not(cliClass("CliServices")))
-                .and(DescribedPredicate.not(cliClass(known)))
                 .should().dependOnClassesThat().resideInAnyPackage(lower(LOWER))
                 .because("the commands talk to service and domain; CliServices, the composition root, opens the"
-                        + " store and builds clients"));
-        // the simulator command is the simulator's own composition root (it serves the catalogue's models)
-        cliMayReachOnly("SimCommand", "sim", "cost");
-    }
-
-    private static void cliMayReachOnly(String command, String... allowed) {
-        List<String> forbidden = LOWER.stream().filter(l -> !List.of(allowed).contains(l)).toList();
-        check(noClasses().that(cliClass(command)).should().dependOnClassesThat().resideInAnyPackage(lower(forbidden))
-                .because(command + " may reach " + String.join(" and ", allowed) + " only"));
+                        + " store, builds clients and starts the simulator"));
     }
 
     private static String[] lower(List<String> layers) {

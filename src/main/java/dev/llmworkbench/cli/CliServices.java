@@ -183,6 +183,64 @@ final class CliServices implements AutoCloseable {
         return catalogue;
     }
 
+    /** The simulator's default body limit ({@code sim --max-body-bytes}). */
+    static final long SIM_MAX_BODY_BYTES = dev.llmworkbench.sim.ServerLimits.DEFAULT_MAX_BODY_BYTES;
+    /** The simulator's default number of requests handled at once ({@code sim --max-handlers}). */
+    static final int SIM_MAX_HANDLERS = dev.llmworkbench.sim.ServerLimits.DEFAULT_MAX_HANDLERS;
+
+    /** A simulator {@code sim} runs in the foreground. */
+    interface ForegroundSimulator extends AutoCloseable {
+        String baseUrl();
+
+        /** Closes it on Ctrl+C / SIGTERM. */
+        void closeOnShutdown();
+
+        /** Waits until it is closed (an interrupt ends the wait). */
+        void awaitClose() throws InterruptedException;
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts the simulator {@code sim} runs: every model and alias of the catalogue and the built-in list served, plus
+     * {@code moreModels}; faults, limits and dialect as given.
+     *
+     * @throws IllegalArgumentException with a one-line reason for a bad fault spec or limit
+     * @throws java.io.IOException when the port cannot be listened on
+     */
+    static ForegroundSimulator startSimulator(int port, String faults, java.util.List<String> moreModels,
+                                              long maxBodyBytes, java.time.Duration readTimeout, int maxHandlers,
+                                              Dialect dialect) throws java.io.IOException {
+        dev.llmworkbench.sim.ServerLimits limits = new dev.llmworkbench.sim.ServerLimits(maxBodyBytes, readTimeout,
+                readTimeout, maxHandlers);
+        SimConfig config = SimConfig.defaults().withPort(port).withFaults(dev.llmworkbench.sim.FaultSpec.parse(faults))
+                .withLimits(limits).withModels(PriceCatalogue.loadBundled().modelsAndAliases())
+                .withMoreModels(SimConfig.BUILT_IN_MODELS).withMoreModels(moreModels).withDialect(dialect);
+        Simulator sim = Simulator.start(config);
+        return new ForegroundSimulator() {
+            @Override
+            public String baseUrl() {
+                return sim.baseUrl();
+            }
+
+            @Override
+            public void closeOnShutdown() {
+                sim.closeOnShutdown();
+            }
+
+            @Override
+            public void awaitClose() throws InterruptedException {
+                sim.awaitClose();
+            }
+
+            @Override
+            public void close() {
+                sim.close();
+            }
+        };
+    }
+
     /** The price and compress tools over the bundled catalogue and the user's overrides (no database, no network). */
     static QuoteService quotes() {
         PriceCatalogue prices = PriceCatalogue.loadBundled(priceOverridesFile());

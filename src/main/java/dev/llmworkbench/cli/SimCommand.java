@@ -1,9 +1,5 @@
 package dev.llmworkbench.cli;
 
-import dev.llmworkbench.sim.FaultSpec;
-import dev.llmworkbench.sim.ServerLimits;
-import dev.llmworkbench.sim.SimConfig;
-import dev.llmworkbench.sim.Simulator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -40,7 +36,7 @@ public class SimCommand implements Callable<Integer> {
                     + "model_not_found).")
     java.util.List<String> models = new java.util.ArrayList<>();
 
-    @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_BODY_BYTES,
+    @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + CliServices.SIM_MAX_BODY_BYTES,
             description = "Largest request body accepted; a larger one gets 413 (default: ${DEFAULT-VALUE}, 16 MiB).")
     long maxBodyBytes;
 
@@ -49,7 +45,7 @@ public class SimCommand implements Callable<Integer> {
                     + "closed (a late body gets 408 first) (default: ${DEFAULT-VALUE}).")
     long readTimeoutMs;
 
-    @Option(names = "--max-handlers", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_HANDLERS,
+    @Option(names = "--max-handlers", paramLabel = "N", defaultValue = "" + CliServices.SIM_MAX_HANDLERS,
             description = "Requests handled at once; one more gets 503 with Retry-After (default: ${DEFAULT-VALUE}).")
     int maxHandlers;
 
@@ -61,21 +57,14 @@ public class SimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SimConfig config;
+        CliServices.ForegroundSimulator sim;
         try {
-            ServerLimits limits = new ServerLimits(maxBodyBytes, Duration.ofMillis(readTimeoutMs),
-                    Duration.ofMillis(readTimeoutMs), maxHandlers);
-            config = SimConfig.defaults().withPort(port).withFaults(FaultSpec.parse(faults)).withLimits(limits)
-                    .withModels(dev.llmworkbench.cost.PriceCatalogue.loadBundled().modelsAndAliases())
-                    .withMoreModels(SimConfig.BUILT_IN_MODELS).withMoreModels(models).withDialect(dialect);
+            sim = CliServices.startSimulator(port, faults, models, maxBodyBytes, Duration.ofMillis(readTimeoutMs),
+                    maxHandlers, dialect);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
-        }
-        Simulator sim;
-        try {
-            sim = Simulator.start(config);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
         try {
             sim.closeOnShutdown();
