@@ -1,7 +1,6 @@
 package dev.llmworkbench.ui.playground;
 
 import dev.llmworkbench.ui.common.FxExecutor;
-import java.util.ArrayList;
 import java.util.List;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -37,14 +36,14 @@ import javafx.scene.text.Text;
  */
 public final class OutputTextView extends StackPane {
     /** A block longer than this ends after its next sentence. */
-    static final int SOFT_BLOCK = 1_500;
+    static final int SOFT_BLOCK = TextBlocks.SOFT_BLOCK;
     /** A block longer than this ends at its last space (or here, when it has none). */
-    static final int HARD_BLOCK = 4_000;
+    static final int HARD_BLOCK = TextBlocks.HARD_BLOCK;
 
     private final ObservableList<String> blocks = FXCollections.observableArrayList();
     private final ListView<String> list = new ListView<>(blocks);
-    private final StringBuilder text = new StringBuilder();
-    private final StringBuilder open = new StringBuilder();
+    /** The text and where it is cut (the list shows these blocks, or one empty block before any text). */
+    private final TextBlocks cut = new TextBlocks();
     private boolean follow = true;
     private boolean scrollPending;
 
@@ -120,60 +119,18 @@ public final class OutputTextView extends StackPane {
         if (s == null || s.isEmpty()) {
             return;
         }
-        text.append(s);
-        List<String> closed = new ArrayList<>();
-        int from = 0;
-        while (from < s.length()) {
-            int nl = s.indexOf('\n', from);
-            int end = nl < 0 ? s.length() : nl + 1;
-            open.append(s, from, end);
-            cutLongBlocks(closed);
-            if (nl >= 0) {
-                closed.add(open.toString());
-                open.setLength(0);
-            }
-            from = end;
+        int first = cut.append(s);
+        // only the open block and the ones after it change: the list is told of those alone
+        int keep = Math.min(first, blocks.size());
+        if (keep < blocks.size()) {
+            blocks.remove(keep, blocks.size());
         }
-        int last = blocks.size() - 1;
-        if (closed.isEmpty()) {
-            blocks.set(last, open.toString());
-        } else {
-            closed.add(open.toString());
-            blocks.set(last, closed.get(0));
-            blocks.addAll(closed.subList(1, closed.size()));
+        for (int i = keep; i < cut.size(); i++) {
+            blocks.add(cut.block(i));
         }
         if (follow) {
             scrollToEnd();
         }
-    }
-
-    private void cutLongBlocks(List<String> closed) {
-        while (open.length() > SOFT_BLOCK) {
-            int cut = sentenceEnd();
-            if (cut < 0 && open.length() > HARD_BLOCK) {
-                int space = open.lastIndexOf(" ");
-                cut = space > 0 ? space + 1 : HARD_BLOCK;
-            }
-            if (cut < 0) {
-                return;
-            }
-            closed.add(open.substring(0, cut));
-            open.delete(0, cut);
-        }
-    }
-
-    /** After the first sentence end past {@link #SOFT_BLOCK} ("." "!" "?" and a space, or a CJK full stop), or -1. */
-    private int sentenceEnd() {
-        for (int i = SOFT_BLOCK; i < open.length(); i++) {
-            char c = open.charAt(i - 1);
-            if ((c == '.' || c == '!' || c == '?') && open.charAt(i) == ' ') {
-                return i + 1;
-            }
-            if (c == '。' || c == '！' || c == '？') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void scrollToEnd() {
@@ -204,20 +161,19 @@ public final class OutputTextView extends StackPane {
 
     /** Removes all text (FX thread) and follows the end again. */
     public void clear() {
-        text.setLength(0);
-        open.setLength(0);
+        cut.clear();
         blocks.setAll("");
         follow = true;
     }
 
     /** The whole text, exactly as appended. */
     public String getText() {
-        return text.toString();
+        return cut.text();
     }
 
     /** The number of characters shown. */
     public int getLength() {
-        return text.length();
+        return cut.length();
     }
 
     /** How many blocks the text is shown in (tests). */

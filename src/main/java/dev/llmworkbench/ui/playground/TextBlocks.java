@@ -95,6 +95,10 @@ final class TextBlocks {
         return text.toString();
     }
 
+    int length() {
+        return text.length();
+    }
+
     boolean isEmpty() {
         return text.length() == 0;
     }
