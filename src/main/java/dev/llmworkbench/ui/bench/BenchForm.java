@@ -41,10 +41,10 @@ final class BenchForm extends GridPane {
         add("Provider", profile, "a saved provider profile, or the built-in simulator");
         add("Headers", field("bench-headers", o.headersProperty(), "K=V; K2=V2"),
                 "HTTP headers added to the profile's (--header), e.g. X-Sim-Faults=ttft-ms=50,tps=200");
-        CheckBox stream = new CheckBox("stream (off: end-to-end only)");
+        CheckBox stream = new CheckBox("stream");
         stream.setId("bench-stream");
         stream.selectedProperty().bindBidirectional(o.streamProperty());
-        add("", stream, "--no-stream when off");
+        add("", stream, "ask for a stream; off (--no-stream): end-to-end timings only");
         ComboBox<String> model = new ComboBox<>(vm.models());
         model.setId("bench-model");
         model.setEditable(true);

@@ -140,9 +140,11 @@ public final class BenchView extends BorderPane {
     }
 
     private void buildTable() {
-        table.setId("bench-levels");
+        table.setId("bench-results");
         table.setItems(vm.levels());
-        table.setPlaceholder(new Label("No level yet: each level's figures appear here as it ends."));
+        Label empty = new Label("No level yet: each level's figures appear here as it ends.");
+        empty.setWrapText(true);
+        table.setPlaceholder(empty);
         table.getColumns().setAll(List.of(
                 column("Load", 70, BenchTexts::load),
                 column("Requests", 80, l -> Integer.toString(l.requests())),
@@ -162,8 +164,10 @@ public final class BenchView extends BorderPane {
                                                            Function<LevelResult, String> text) {
         TableColumn<LevelResult, String> c = new TableColumn<>(title);
         c.setId("bench-col-" + title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-$", ""));
-        c.setPrefWidth(width);
-        c.setMinWidth(width);
+        // wide enough for its header: a table's headers are never cut
+        double w = Math.max(width, title.length() * 9 + 28);
+        c.setPrefWidth(w);
+        c.setMinWidth(w);
         c.setSortable(false);
         c.setCellValueFactory(f -> new SimpleStringProperty(text.apply(f.getValue())));
         return c;
