@@ -71,6 +71,12 @@ final class BenchForm extends GridPane {
         add("Warm-up", field("bench-warmup", o.warmupProperty(), "the level's concurrency"), "--warmup");
         add("Input tokens", field("bench-input-tokens", o.inputTokensProperty(), "N[:SD]"), "--input-tokens");
         add("Output tokens", field("bench-output-tokens", o.outputTokensProperty(), "N[:SD]"), "--output-tokens");
+        ComboBox<String> thinking = new ComboBox<>();
+        thinking.setId("bench-thinking");
+        thinking.getItems().setAll(BenchOptions.THINKING);
+        thinking.valueProperty().bindBidirectional(o.thinkingProperty());
+        thinking.setMaxWidth(Double.MAX_VALUE);
+        add("Thinking", thinking, "turn the model's thinking on or off, in the provider's dialect");
         add("Max tokens", field("bench-max-tokens", o.maxTokensProperty(), "256"), "--max-tokens");
         add("SLO TTFT ms", field("bench-slo-ttft", o.sloTtftMsProperty(), "none"), "--slo-ttft-ms");
         add("SLO TPOT ms", field("bench-slo-tpot", o.sloTpotMsProperty(), "none"), "--slo-tpot-ms");

@@ -40,6 +40,9 @@ public final class BenchOptions {
     /** The choices of the capacity search: none, or what it varies. */
     public static final List<String> FIND_MAX = List.of("no", "concurrency", "rate");
 
+    /** The thinking choices: leave it to the provider, on, off (in the provider's dialect). */
+    public static final List<String> THINKING = List.of("provider default", "on", "off");
+
     /** A plan ready to run: where, whether to stream, what. */
     public record Prepared(ProviderProfile profile, boolean stream, BenchPlan plan) {
     }
@@ -65,6 +68,7 @@ public final class BenchOptions {
     final StringProperty sloE2eMs = new SimpleStringProperty(this, "sloE2eMs", "");
     final StringProperty goodputMin = new SimpleStringProperty(this, "goodputMin", "0.95");
     final StringProperty findMax = new SimpleStringProperty(this, "findMax", "no");
+    final StringProperty thinking = new SimpleStringProperty(this, "thinking", THINKING.get(0));
 
     /**
      * The plan these fields describe.
@@ -91,7 +95,8 @@ public final class BenchOptions {
                 number("--slo-tpot-ms", sloTpotMs.get()), number("--slo-e2e-ms", sloE2eMs.get()),
                 goodputMin.get() == null || goodputMin.get().isBlank() ? BenchPlan.DEFAULT_GOODPUT_MIN
                         : number("--goodput-min", goodputMin.get()),
-                find == null || find.equals("no") ? null : BenchPlan.FindMax.parse(find));
+                find == null || find.equals("no") ? null : BenchPlan.FindMax.parse(find),
+                "on".equals(thinking.get()) ? Boolean.TRUE : "off".equals(thinking.get()) ? Boolean.FALSE : null);
         return new Prepared(p, stream.get(), plan);
     }
 
@@ -222,4 +227,5 @@ public final class BenchOptions {
     public StringProperty sloE2eMsProperty() { return sloE2eMs; }
     public StringProperty goodputMinProperty() { return goodputMin; }
     public StringProperty findMaxProperty() { return findMax; }
+    public StringProperty thinkingProperty() { return thinking; }
 }
