@@ -202,6 +202,35 @@ class BenchFlowTest {
     }
 
     @Test
+    void aCapacitySearchMarksItsAnswerOnTheCurve(FxRobot robot) throws Exception {
+        BenchView view = open(robot);
+        BenchViewModel vm = view.viewModel();
+        // the server runs 2 requests at once and queues the rest: from 3 in flight on, TTFT misses 100 ms
+        simulatorWith(vm, "", "6");
+        onFx(() -> {
+            vm.options().headersProperty().set("X-Sim-Faults=ttft-ms=40,tps=400,max-concurrency=2");
+            vm.options().outputTokensProperty().set("48");
+            vm.options().maxTokensProperty().set("48");
+            vm.options().sloTtftMsProperty().set("100");
+            vm.options().findMaxProperty().set("concurrency");
+            return null;
+        });
+        BenchResult result = onFx(vm::run).get(TIMEOUT_S, TimeUnit.SECONDS);
+        assertThat(result).isNotNull();
+        BenchResult.Search s = result.search();
+        assertThat(s).isNotNull();
+        assertThat(s.max()).isNotNull();
+        String max = "c=" + s.max().intValue();
+        assertThat(onFx(() -> vm.answerProperty().get())).contains("highest concurrency meeting the SLOs")
+                .contains(": " + s.max().intValue() + " (" + s.steps() + " steps");
+        assertThat(onFx(() -> List.copyOf(vm.levels()))).isEqualTo(result.levels());
+        // a point per level, the answer marked once
+        assertThat(onFx(view::curveSizes)).containsExactly(result.levels().size(), result.levels().size(), 1);
+        assertThat(onFx(() -> vm.curve().stream().filter(BenchViewModel.CurvePoint::answer)
+                .map(BenchViewModel.CurvePoint::label).toList())).containsExactly(max);
+    }
+
+    @Test
     void aBadOptionIsSaidInOneLineAndNothingIsSent(FxRobot robot) throws Exception {
         BenchViewModel vm = open(robot).viewModel();
         simulatorWith(vm, "1,2", "abc");
