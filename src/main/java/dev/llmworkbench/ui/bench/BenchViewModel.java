@@ -110,6 +110,8 @@ public final class BenchViewModel {
     private final ReadOnlyObjectWrapper<BenchResult> result = new ReadOnlyObjectWrapper<>(this, "result");
     private final ReadOnlyStringWrapper answer = new ReadOnlyStringWrapper(this, "answer", "");
     private long runId = -1;
+    /** Which run's snapshots are shown: a stopped run's stragglers never reach the next run's figures. */
+    private long generation;
     private Future<?> running;
     private CompletableFuture<BenchResult> finished = CompletableFuture.completedFuture(null);
 
@@ -172,7 +174,12 @@ public final class BenchViewModel {
         state.set(State.RUNNING);
         CompletableFuture<BenchResult> done = new CompletableFuture<>();
         finished = done;
-        BenchLive live = new BenchLive(ticks, fx, this::show);
+        long gen = ++generation;
+        BenchLive live = new BenchLive(ticks, fx, snapshot -> {
+            if (gen == generation) {
+                show(snapshot);
+            }
+        });
         String prompt = prepared.plan().inputTokens() == null ? prepared.plan().prompt()
                 : "synthetic prompts of " + prepared.plan().inputTokens() + " tokens";
         running = work.submit(() -> execute(prepared, prompt, live, done));
