@@ -11,13 +11,14 @@ import java.util.Locale;
  * requests per level ({@code requests}) or for how long ({@code durationS}), the warm-up before each level (null:
  * the level's concurrency; for a rate, {@code maxConcurrency} or the rate rounded up), the request (prompt or
  * synthetic input of {@code inputTokens}, output bound {@code maxTokens} or exact {@code outputTokens}) and the
- * SLOs with the goodput a load must reach to count as met. Bad combinations are an {@link IllegalArgumentException}
+ * SLOs with the goodput a load must reach to count as met; {@code thinking} turns the model's thinking on or off in the
+ * provider's dialect (null: the request does not say). Bad combinations are an {@link IllegalArgumentException}
  * with one line for a person.
  */
 public record BenchPlan(String model, String prompt, int maxTokens, TokenLength inputTokens, TokenLength outputTokens,
                         List<Integer> concurrencies, List<Double> rates, Arrival arrival, Integer maxConcurrency,
                         long seed, Integer requests, Double durationS, Integer warmup, Double sloTtftMs,
-                        Double sloTpotMs, Double sloE2eMs, double goodputMin, FindMax findMax) {
+                        Double sloTpotMs, Double sloE2eMs, double goodputMin, FindMax findMax, Boolean thinking) {
     /** What a capacity search varies. */
     public enum FindMax {
         CONCURRENCY, RATE;
@@ -103,6 +104,15 @@ public record BenchPlan(String model, String prompt, int maxTokens, TokenLength 
         }
     }
 
+    /** A plan whose requests do not say whether to think (the command line's). */
+    public BenchPlan(String model, String prompt, int maxTokens, TokenLength inputTokens, TokenLength outputTokens,
+                     List<Integer> concurrencies, List<Double> rates, Arrival arrival, Integer maxConcurrency,
+                     long seed, Integer requests, Double durationS, Integer warmup, Double sloTtftMs,
+                     Double sloTpotMs, Double sloE2eMs, double goodputMin, FindMax findMax) {
+        this(model, prompt, maxTokens, inputTokens, outputTokens, concurrencies, rates, arrival, maxConcurrency, seed,
+                requests, durationS, warmup, sloTtftMs, sloTpotMs, sloE2eMs, goodputMin, findMax, null);
+    }
+
     /** True for open-loop levels (rates). */
     public boolean openLoop() {
         return findMax == FindMax.RATE || (findMax == null && !rates.isEmpty());
@@ -149,6 +159,9 @@ public record BenchPlan(String model, String prompt, int maxTokens, TokenLength 
         o.addProperty("slo_e2e_ms", sloE2eMs);
         o.addProperty("goodput_min", goodputMin);
         o.addProperty("find_max", findMax == null ? null : findMax.wireName());
+        if (thinking != null) {
+            o.addProperty("thinking", thinking);
+        }
         return o;
     }
 }

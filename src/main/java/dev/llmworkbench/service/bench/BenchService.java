@@ -266,7 +266,7 @@ public final class BenchService {
 
         ChatRequest request(String text, int maxTokens) {
             ChatRequest.Builder b = ChatRequest.builder(plan.model()).user(text).maxTokens(maxTokens).stream(stream)
-                    .includeUsage(true);
+                    .includeUsage(true).enableThinking(plan.thinking());
             if (plan.outputTokens() != null) {
                 Dialect d = profile.dialect();
                 if (d.takesMinTokens()) {

@@ -74,6 +74,7 @@ public final class AppServices implements AutoCloseable {
     private final Simulator simulator;
     private final ClientPool clients;
     private final RateLimiter limiter;
+    private final RateLimiter benchLimiter;
     private final RetryPolicy retry;
     private final BudgetLedger ledger;
     private final TokenEstimator estimator = new TokenEstimator();
@@ -136,6 +137,7 @@ public final class AppServices implements AutoCloseable {
         }
         this.clients = ClientPool.create();
         this.limiter = new RateLimiter(ticker, scheduler, clock, RateLimiter.Config.defaults());
+        this.benchLimiter = new RateLimiter(ticker, scheduler, clock, RateLimiter.Config.defaults());
         Random random = new SecureRandom();
         this.retry = retryPolicy != null ? retryPolicy : RetryPolicy.defaults(random::nextDouble);
         this.ledger = new BudgetLedger(clock, ZoneId.systemDefault());
@@ -260,6 +262,19 @@ public final class AppServices implements AutoCloseable {
     /** A fresh estimator over the current prices. */
     public EstimateService estimates() {
         return new EstimateService(prices.calculator(), estimator);
+    }
+
+    /**
+     * A benchmark service over the current prices: its own chat service without retries (a benchmark measures the
+     * server) and its own limiter (the benchmark opens its limiter wide; the other views keep theirs), the spend
+     * counted in the one ledger.
+     */
+    public dev.llmworkbench.service.bench.BenchService bench() {
+        RetryPolicy once = new RetryPolicy(1, java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO,
+                false, () -> 0.0);
+        ChatService c = new ChatService(clients, benchLimiter, once, ledger, prices.calculator(), estimator, scheduler,
+                ticker, clock);
+        return new dev.llmworkbench.service.bench.BenchService(c, Clock.systemUTC());
     }
 
     /** Batch jobs: preview, dry run, create, run, retry, export. */

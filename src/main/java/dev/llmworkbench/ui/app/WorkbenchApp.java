@@ -56,7 +56,8 @@ public class WorkbenchApp extends Application {
 
     /** The views in sidebar order (Ctrl+1 .. Ctrl+7 the first seven; later views are appended). */
     public static final List<String> VIEWS =
-            List.of("Playground", "Compare", "Batch", "Charts", "Estimate", "History", "Settings", "Evaluate");
+            List.of("Playground", "Compare", "Batch", "Charts", "Estimate", "History", "Settings", "Evaluate",
+                    "Benchmark");
 
     private final Supplier<UiPreferences> preferencesFactory;
     private final Supplier<AppServices> servicesFactory;
@@ -67,6 +68,7 @@ public class WorkbenchApp extends Application {
     private AppServices services;
     private Timeline statusRefresh;
     private BatchViewModel batchViewModel;
+    private dev.llmworkbench.ui.bench.BenchViewModel benchViewModel;
 
     /** The app as launched: preferences in the user's data folder, written on a thread of their own. */
     public WorkbenchApp() {
@@ -196,6 +198,9 @@ public class WorkbenchApp extends Application {
         settings.setOnProfilesChanged(() -> {
             playground.reloadProfiles();
             compare.reloadProfiles();
+            if (benchViewModel != null) {
+                benchViewModel.reloadProfiles();
+            }
             batch.profiles().setAll(services.providers().savedProfiles().stream().map(ProviderProfile::name)
                     .toList());
             updateNotice();
@@ -205,6 +210,13 @@ public class WorkbenchApp extends Application {
                 services::recentGrids, services.prompts(), services.providers(), services.prices().models(),
                 background, fx);
         navigation.register("Evaluate", () -> new dev.llmworkbench.ui.eval.EvalView(eval));
+        // a benchmark blocks one thread of the background pool while it runs; its live figures are folded on a
+        // thread of its own, a few times a second
+        benchViewModel = new dev.llmworkbench.ui.bench.BenchViewModel(services::bench, services.history(),
+                services.providers(), services.prices().models(), services.background(),
+                services.threads().scheduled("bench-ui", 1), fx);
+        dev.llmworkbench.ui.bench.BenchViewModel bench = benchViewModel;
+        navigation.register("Benchmark", () -> new dev.llmworkbench.ui.bench.BenchView(bench));
 
         StatusBar bar = window.statusBar();
         Runnable refresh = () -> {
@@ -279,6 +291,9 @@ public class WorkbenchApp extends Application {
         }
         if (batchViewModel != null) {
             batchViewModel.dispose();
+        }
+        if (benchViewModel != null) {
+            benchViewModel.dispose();
         }
         if (services != null) {
             services.close();

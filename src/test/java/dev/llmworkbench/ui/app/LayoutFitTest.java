@@ -65,9 +65,9 @@ class LayoutFitTest {
     @ParameterizedTest(name = "{0} at {1}x{2}")
     @CsvSource({
             "Playground,1024,700", "Compare,1024,700", "Batch,1024,700", "Charts,1024,700", "Estimate,1024,700",
-            "History,1024,700", "Settings,1024,700", "Evaluate,1024,700",
+            "History,1024,700", "Settings,1024,700", "Evaluate,1024,700", "Benchmark,1024,700",
             "Playground,1920,1080", "Compare,1920,1080", "Batch,1920,1080", "Charts,1920,1080", "Estimate,1920,1080",
-            "History,1920,1080", "Settings,1920,1080", "Evaluate,1920,1080"})
+            "History,1920,1080", "Settings,1920,1080", "Evaluate,1920,1080", "Benchmark,1920,1080"})
     void nothingIsCutOrOverlaps(String view, int width, int height, FxRobot robot) throws Exception {
         onFx(() -> {
             stage.setWidth(width);
