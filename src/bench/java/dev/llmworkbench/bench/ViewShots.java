@@ -7,6 +7,8 @@ import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
 import dev.llmworkbench.ui.app.Theme;
 import dev.llmworkbench.ui.app.WorkbenchApp;
+import dev.llmworkbench.ui.bench.BenchView;
+import dev.llmworkbench.ui.bench.BenchViewModel;
 import dev.llmworkbench.ui.compare.CompareView;
 import dev.llmworkbench.ui.compare.CompareViewModel;
 import dev.llmworkbench.ui.eval.EvalView;
@@ -21,8 +23,9 @@ import javafx.application.Platform;
 import javafx.stage.Stage;
 
 /**
- * Screenshots of Compare after a run (two lanes on the embedded simulator: one thinking, one not) and of Evaluate
- * with a promptfoo configuration imported and run (2 prompts × 2 models × 6 cases), in the light and the dark theme
+ * Screenshots of Compare after a run (two lanes on the embedded simulator: one thinking, one not), of Evaluate
+ * with a promptfoo configuration imported and run (2 prompts × 2 models × 6 cases) and of Benchmark after three
+ * concurrency levels, in the light and the dark theme
  * at 1024×700 and 1920×1080, for the README and a look by eye.
  *
  * <pre>
@@ -118,6 +121,25 @@ public final class ViewShots {
             return null;
         });
         shots(app, stage, out, "evaluate");
+
+        // Benchmark: three concurrency levels on the simulator with a known latency
+        onFx(() -> {
+            app.window().showView("Benchmark");
+            return null;
+        });
+        BenchView bench = onFx(() -> (BenchView) stage.getScene().lookup("#view-benchmark"));
+        BenchViewModel bvm = bench.viewModel();
+        onFx(() -> {
+            bvm.options().headersProperty().set("X-Sim-Faults=ttft-ms=150,tps=60,jitter=0.1");
+            bvm.options().levelsProperty().set("1,4,16");
+            bvm.options().requestsProperty().set("32");
+            bvm.options().maxTokensProperty().set("40");
+            bvm.options().sloTtftMsProperty().set("300");
+            return null;
+        });
+        onFx(() -> bvm.run()).get(300, TimeUnit.SECONDS);
+        Thread.sleep(1000);
+        shots(app, stage, out, "benchmark");
         onFx(() -> {
             stage.hide();
             return null;
