@@ -114,6 +114,17 @@ public final class PriceService {
         return provider == null ? catalogue.find(model) : catalogue.find(provider, model);
     }
 
+    /**
+     * Whether a model thinks as the catalogue knows it (at this provider when it has a price there, else at the
+     * model's first entry): {@code never} and {@code always} take no switch; null when the catalogue does not say.
+     */
+    public dev.llmworkbench.domain.ThinkingMode thinkingMode(String provider, String model) {
+        if (model == null || model.isBlank()) {
+            return null;
+        }
+        return find(provider, model).or(() -> find(null, model)).map(ModelPrice::thinking).orElse(null);
+    }
+
     /** Saves {@code price} as the user's own price of its provider and model. */
     public synchronized void setOverride(ModelPrice price) {
         PriceCatalogue next = catalogue.withOverride(price);

@@ -35,8 +35,11 @@ final class ParametersPane extends ScrollPane {
         thinking.selectedProperty().bindBidirectional(vm.thinkingProperty());
         Tooltip thinkingTip = new Tooltip();
         thinkingTip.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-                () -> thinkingHint(vm.profileProperty().get()), vm.profileProperty()));
+                () -> modeHint(vm.thinkingModeProperty().get()) + thinkingHint(vm.profileProperty().get()),
+                vm.profileProperty(), vm.thinkingModeProperty()));
         thinking.setTooltip(thinkingTip);
+        // a model that never thinks, or always does, takes no switch: shown as what it does, not offered
+        thinking.disableProperty().bind(vm.thinkingOfferedProperty().not());
         CheckBox stream = new CheckBox("Stream");
         stream.setId("stream");
         stream.selectedProperty().bindBidirectional(vm.streamProperty());
@@ -83,6 +86,19 @@ final class ParametersPane extends ScrollPane {
         g.addRow(r++, new Label("Tools"), tools);
         setContent(g);
         setFitToWidth(true);
+    }
+
+    /** What the catalogue says of the model's thinking, as the start of the switch's tooltip. */
+    static String modeHint(dev.llmworkbench.domain.ThinkingMode mode) {
+        if (mode == null) {
+            return "";
+        }
+        return switch (mode) {
+            case NEVER -> "This model never thinks: no switch. ";
+            case ALWAYS -> "This model always thinks: no switch. ";
+            case OPTIONAL -> "Off unless asked. ";
+            case DEFAULT_ON -> "On unless turned off. ";
+        };
     }
 
     /** What the thinking switch sends to this provider, in its dialect. */

@@ -41,6 +41,12 @@ final class ParametersViewModel {
     private final StringProperty maxTokens = new SimpleStringProperty(this, "maxTokens", "");
     private final BooleanProperty thinking = new SimpleBooleanProperty(this, "thinking", false);
     private final StringProperty thinkingBudget = new SimpleStringProperty(this, "thinkingBudget", "");
+    /** What the catalogue says of the model's thinking (null: it does not say). */
+    private final javafx.beans.property.ReadOnlyObjectWrapper<dev.llmworkbench.domain.ThinkingMode> thinkingMode =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "thinkingMode");
+    /** False for a model that never thinks or always does: the switch is not offered (and shows what it does). */
+    private final javafx.beans.property.ReadOnlyBooleanWrapper thinkingOffered =
+            new javafx.beans.property.ReadOnlyBooleanWrapper(this, "thinkingOffered", true);
     private final StringProperty seed = new SimpleStringProperty(this, "seed", "");
     private final BooleanProperty stream = new SimpleBooleanProperty(this, "stream", true);
     private final ObjectProperty<Priority> priority = new SimpleObjectProperty<>(this, "priority", Priority.NORMAL);
@@ -60,6 +66,22 @@ final class ParametersViewModel {
             }
         });
         refreshModels(profile.get());
+        model.addListener((o, was, now) -> updateThinkingMode());
+        profile.addListener((o, was, now) -> updateThinkingMode());
+        updateThinkingMode();
+    }
+
+    /** The switch follows the model: not offered for a model that never thinks or always does (set to what it does). */
+    private void updateThinkingMode() {
+        ProviderProfile p = profile.get();
+        dev.llmworkbench.domain.ThinkingMode mode = prices.thinkingMode(p == null ? null : p.name(), model.get());
+        thinkingMode.set(mode);
+        boolean fixed = mode == dev.llmworkbench.domain.ThinkingMode.NEVER
+                || mode == dev.llmworkbench.domain.ThinkingMode.ALWAYS;
+        thinkingOffered.set(!fixed);
+        if (fixed) {
+            thinking.set(mode == dev.llmworkbench.domain.ThinkingMode.ALWAYS);
+        }
     }
 
     // ------------------------------------------------------------------ providers and models
@@ -180,6 +202,10 @@ final class ParametersViewModel {
     StringProperty topPProperty() { return topP; }
     StringProperty maxTokensProperty() { return maxTokens; }
     BooleanProperty thinkingProperty() { return thinking; }
+    javafx.beans.property.ReadOnlyObjectProperty<dev.llmworkbench.domain.ThinkingMode> thinkingModeProperty() {
+        return thinkingMode.getReadOnlyProperty();
+    }
+    javafx.beans.property.ReadOnlyBooleanProperty thinkingOfferedProperty() { return thinkingOffered.getReadOnlyProperty(); }
     StringProperty thinkingBudgetProperty() { return thinkingBudget; }
     StringProperty seedProperty() { return seed; }
     BooleanProperty streamProperty() { return stream; }

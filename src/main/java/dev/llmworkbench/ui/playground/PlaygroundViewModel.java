@@ -274,6 +274,14 @@ public final class PlaygroundViewModel {
     public StringProperty topPProperty() { return parameters.topPProperty(); }
     public StringProperty maxTokensProperty() { return parameters.maxTokensProperty(); }
     public BooleanProperty thinkingProperty() { return parameters.thinkingProperty(); }
+    /** False for a model that never thinks or always does (the catalogue's word): the switch is not offered. */
+    public javafx.beans.property.ReadOnlyBooleanProperty thinkingOfferedProperty() {
+        return parameters.thinkingOfferedProperty();
+    }
+    /** What the catalogue says of the model's thinking (null: it does not say). */
+    public javafx.beans.property.ReadOnlyObjectProperty<dev.llmworkbench.domain.ThinkingMode> thinkingModeProperty() {
+        return parameters.thinkingModeProperty();
+    }
     public StringProperty thinkingBudgetProperty() { return parameters.thinkingBudgetProperty(); }
     public StringProperty seedProperty() { return parameters.seedProperty(); }
     public BooleanProperty streamProperty() { return parameters.streamProperty(); }

@@ -69,6 +69,24 @@ class PlaygroundViewModelTest {
     }
 
     @Test
+    void theThinkingSwitchIsOfferedOnlyForAModelThatHasOne() throws Exception {
+        // the catalogue: qwen-max never thinks; qwen3-235b-a22b thinks by default with a switch
+        ui.run(() -> {
+            vm.modelProperty().set("qwen3-235b-a22b");
+            vm.thinkingProperty().set(true);
+            assertThat(vm.thinkingOfferedProperty().get()).isTrue();
+            assertThat(vm.thinkingModeProperty().get()).isEqualTo(dev.llmworkbench.domain.ThinkingMode.DEFAULT_ON);
+            vm.modelProperty().set("qwen-max");
+            assertThat(vm.thinkingModeProperty().get()).isEqualTo(dev.llmworkbench.domain.ThinkingMode.NEVER);
+            assertThat(vm.thinkingOfferedProperty().get()).as("no switch for a model that never thinks").isFalse();
+            assertThat(vm.thinkingProperty().get()).as("shown as what it does").isFalse();
+            vm.modelProperty().set("some-model-the-catalogue-does-not-know");
+            assertThat(vm.thinkingModeProperty().get()).isNull();
+            assertThat(vm.thinkingOfferedProperty().get()).isTrue();
+        });
+    }
+
+    @Test
     void aRunStreamsIntoTheSinkAndTheConversationContinues() throws Exception {
         StringBuilder streamed = new StringBuilder();
         ui.run(() -> {
