@@ -45,6 +45,9 @@ public final class CompareLane {
     private final StringProperty maxTokens = new SimpleStringProperty("");
     private final BooleanProperty thinking = new SimpleBooleanProperty(false);
     private final StringProperty thinkingBudget = new SimpleStringProperty("");
+    /** False for a model that never thinks or always does (the catalogue's word): its switch is not offered. */
+    private final javafx.beans.property.ReadOnlyBooleanWrapper thinkingOffered =
+            new javafx.beans.property.ReadOnlyBooleanWrapper(true);
 
     private final StringProperty text = new SimpleStringProperty("");
     private final StringProperty reasoning = new SimpleStringProperty("");
@@ -67,6 +70,26 @@ public final class CompareLane {
     CompareLane(ProviderProfile p, String m) {
         profile.set(p);
         model.set(m == null ? "" : m);
+    }
+
+    /**
+     * The thinking switch follows the model, as the catalogue knows it ({@code modes}: profile name or null, model →
+     * mode or null): a model that never thinks or always does is set to what it does and takes no switch.
+     */
+    void followThinkingModes(java.util.function.BiFunction<String, String, dev.llmworkbench.domain.ThinkingMode> modes) {
+        Runnable update = () -> {
+            ProviderProfile p = profile.get();
+            dev.llmworkbench.domain.ThinkingMode mode = modes.apply(p == null ? null : p.name(), model.get());
+            boolean fixed = mode == dev.llmworkbench.domain.ThinkingMode.NEVER
+                    || mode == dev.llmworkbench.domain.ThinkingMode.ALWAYS;
+            thinkingOffered.set(!fixed);
+            if (fixed) {
+                thinking.set(mode == dev.llmworkbench.domain.ThinkingMode.ALWAYS);
+            }
+        };
+        model.addListener((o, a, b) -> update.run());
+        profile.addListener((o, a, b) -> update.run());
+        update.run();
     }
 
     /** The lane as the comparison sends it; fails with a message for the user on a value that does not parse. */
@@ -212,6 +235,9 @@ public final class CompareLane {
     public StringProperty topPProperty() { return topP; }
     public StringProperty maxTokensProperty() { return maxTokens; }
     public BooleanProperty thinkingProperty() { return thinking; }
+    public javafx.beans.property.ReadOnlyBooleanProperty thinkingOfferedProperty() {
+        return thinkingOffered.getReadOnlyProperty();
+    }
     public StringProperty thinkingBudgetProperty() { return thinkingBudget; }
     public StringProperty textProperty() { return text; }
     public StringProperty reasoningProperty() { return reasoning; }

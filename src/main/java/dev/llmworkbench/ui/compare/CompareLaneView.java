@@ -50,6 +50,8 @@ final class CompareLaneView extends VBox {
         thinking.setMinWidth(Region.USE_PREF_SIZE);
         thinking.setAccessibleText("Thinking in lane " + n);
         thinking.selectedProperty().bindBidirectional(lane.thinkingProperty());
+        // a model that never thinks, or always does, takes no switch (the catalogue's word)
+        thinking.disableProperty().bind(lane.thinkingOfferedProperty().not());
         TextField budget = field("compare-budget-" + n, lane.thinkingBudgetProperty(), "budget",
                 "Thinking budget in tokens (empty: the model's default)");
         budget.disableProperty().bind(lane.thinkingProperty().not());

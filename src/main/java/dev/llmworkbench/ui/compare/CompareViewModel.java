@@ -119,6 +119,7 @@ public final class CompareViewModel {
         ProviderProfile first = profiles.isEmpty() ? null : profiles.get(0);
         lanes.add(new CompareLane(first, models.isEmpty() ? "" : models.get(0)));
         lanes.add(new CompareLane(first, models.size() > 1 ? models.get(1) : models.isEmpty() ? "" : models.get(0)));
+        lanes.forEach(l -> l.followThinkingModes(prices::thinkingMode));
         diff.lanes(lanes);
         lanes.addListener((ListChangeListener<CompareLane>) c -> diff.lanes(lanes));
         systemPrompt.addListener((o, a, b) -> refreshVariables());
@@ -158,8 +159,10 @@ public final class CompareViewModel {
         if (lanes.size() >= MAX_LANES || running.get()) {
             return false;
         }
-        lanes.add(new CompareLane(profiles.isEmpty() ? null : profiles.get(0),
-                models.isEmpty() ? "" : models.get(Math.min(lanes.size(), models.size() - 1))));
+        CompareLane lane = new CompareLane(profiles.isEmpty() ? null : profiles.get(0),
+                models.isEmpty() ? "" : models.get(Math.min(lanes.size(), models.size() - 1)));
+        lane.followThinkingModes(prices::thinkingMode);
+        lanes.add(lane);
         return true;
     }
 

@@ -102,6 +102,28 @@ class CompareLanesFlowTest {
     }
 
     @Test
+    void aLaneOffersTheThinkingSwitchOnlyForAModelThatHasOne(FxRobot robot) throws Exception {
+        CompareViewModel vm = show(robot);
+        onFx(() -> {
+            vm.lanes().get(0).modelProperty().set("qwen3-235b-a22b"); // a switch, on by default
+            node(robot, "#compare-thinking-1", CheckBox.class).setSelected(true);
+            return null;
+        });
+        assertThat(onFx(() -> node(robot, "#compare-thinking-1", CheckBox.class).isDisabled())).isFalse();
+        onFx(() -> {
+            vm.lanes().get(0).modelProperty().set("qwen-max"); // never thinks, in the catalogue
+            return null;
+        });
+        assertThat(onFx(() -> node(robot, "#compare-thinking-1", CheckBox.class).isDisabled()))
+                .as("no switch for a model that never thinks").isTrue();
+        assertThat(onFx(() -> node(robot, "#compare-thinking-1", CheckBox.class).isSelected()))
+                .as("shown as what it does").isFalse();
+        assertThat(onFx(() -> vm.lanes().get(0).thinkingProperty().get())).isFalse();
+        assertThat(onFx(() -> node(robot, "#compare-thinking-2", CheckBox.class).isDisabled())).isEqualTo(
+                onFx(() -> !vm.lanes().get(1).thinkingOfferedProperty().get()));
+    }
+
+    @Test
     void lanesWithTheirOwnTemperatureAndThinkingRunDiffAndSaveAsAnEvaluation(FxRobot robot) throws Exception {
         CompareViewModel vm = show(robot);
         String[] models = onFx(() -> new String[] {
