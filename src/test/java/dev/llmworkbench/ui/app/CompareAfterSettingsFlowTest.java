@@ -80,6 +80,7 @@ class CompareAfterSettingsFlowTest {
             app.window().showView("Compare");
             return null;
         });
+        waitFor(() -> robot.lookup("#view-compare ComboBox").tryQuery().isPresent());
         ComboBox<?> laneOne = robot.lookup("#view-compare ComboBox").queryAs(ComboBox.class);
         assertThat(onFx(laneOne::getValue)).isNotNull();
 
@@ -87,6 +88,8 @@ class CompareAfterSettingsFlowTest {
             app.window().showView("Settings");
             return null;
         });
+        // the view is made on its first visit (its lists are read off the window's thread): wait for its form
+        waitFor(() -> robot.lookup("#profile-name").tryQuery().isPresent());
         onFx(() -> {
             robot.lookup("#profile-name").queryAs(TextInputControl.class).setText("my-gateway");
             robot.lookup("#base-url").queryAs(TextInputControl.class).setText("http://127.0.0.1:9/v1");
