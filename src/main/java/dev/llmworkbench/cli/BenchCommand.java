@@ -6,24 +6,18 @@ import dev.llmworkbench.service.bench.Arrival;
 import dev.llmworkbench.service.bench.BenchCompare;
 import dev.llmworkbench.service.bench.BenchListener;
 import dev.llmworkbench.service.bench.BenchPlan;
+import dev.llmworkbench.service.bench.BenchRecording;
 import dev.llmworkbench.service.bench.BenchResult;
 import dev.llmworkbench.service.bench.LevelResult;
 import dev.llmworkbench.service.bench.Stats;
 import dev.llmworkbench.service.bench.TokenLength;
-import dev.llmworkbench.service.chat.ChatJob;
-import dev.llmworkbench.service.chat.ChatOutcome;
 import dev.llmworkbench.service.history.HistoryService;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -142,43 +136,27 @@ public class BenchCommand implements Callable<Integer> {
             settings.addProperty("stream", provider.stream());
             // the run is opened first and every request's result stored as it ends: the history holds each
             // request, and the desktop's charts follow the benchmark while it runs
-            HistoryService history = null;
-            long opened = -1;
+            BenchRecording recording = null;
             try {
-                history = services.history(db);
-                opened = history.startBenchmark(plan.inputTokens() == null ? prompt
-                        : "synthetic prompts of " + plan.inputTokens() + " tokens", p.name(), model,
-                        Json.GSON.toJson(settings)).id();
+                recording = BenchRecording.open(services.history(db), plan.inputTokens() == null ? prompt
+                        : "synthetic prompts of " + plan.inputTokens() + " tokens", p.name(), model, settings);
             } catch (RuntimeException e) {
                 err.println("warning: the run is not recorded in the history: " + e.getMessage());
             }
-            HistoryService recorder = history;
-            long runId = opened;
-            // stored by the database's writer: the threads of the network hand each result in and go on
-            List<CompletableFuture<?>> stored = new ArrayList<>();
-            BenchListener listener = runId < 0 ? BenchListener.NONE : new BenchListener() {
-                @Override
-                public void onOutcome(ChatJob job, ChatOutcome outcome, Instant sentAt) {
-                    CompletableFuture<?> f = recorder.recordResultLater(runId, job, outcome, sentAt);
-                    synchronized (stored) {
-                        stored.add(f);
-                    }
-                }
-            };
+            BenchRecording recorder = recording;
             BenchResult result;
             try {
-                result = services.bench().run(p, target.key(), provider.stream(), plan, listener);
-                String failure = firstFailure(stored);
+                result = services.bench().run(p, target.key(), provider.stream(), plan,
+                        recorder == null ? BenchListener.NONE : recorder.listener());
+                String failure = recorder == null ? null : recorder.awaitStored();
                 if (failure != null) {
                     throw new IllegalStateException("the results could not be stored in " + services.databaseFile(db)
                             + ": " + failure);
                 }
             } catch (InterruptedException | RuntimeException e) {
-                if (runId >= 0) {
+                if (recorder != null) {
                     try {
-                        JsonObject failed = new JsonObject();
-                        failed.addProperty("error", String.valueOf(e.getMessage()));
-                        recorder.finishBenchmark(runId, Json.GSON.toJson(failed), false);
+                        recorder.fail(String.valueOf(e.getMessage()));
                     } catch (RuntimeException ignored) {
                         // the run stays as it was; the error below is what matters
                     }
@@ -186,9 +164,9 @@ public class BenchCommand implements Callable<Integer> {
                 throw e;
             }
             JsonObject summary = result.toJson();
-            if (runId >= 0) {
+            if (recorder != null) {
                 try {
-                    recorder.finishBenchmark(runId, Json.GSON.toJson(summary), result.ok());
+                    recorder.finish(result);
                 } catch (RuntimeException e) {
                     err.println("warning: the run's summary was not recorded in the history: " + e.getMessage());
                 }
@@ -205,14 +183,14 @@ public class BenchCommand implements Callable<Integer> {
                 }
             }
             if (json) {
-                if (runId >= 0) {
-                    summary.addProperty("run_id", runId);
+                if (recorder != null) {
+                    summary.addProperty("run_id", recorder.runId());
                 }
                 out.println(Json.PRETTY.toJson(summary));
             } else {
                 printText(out, result, plan);
-                if (runId >= 0) {
-                    out.println("recorded as run " + runId + " (bench compare " + runId + " OTHER)");
+                if (recorder != null) {
+                    out.println("recorded as run " + recorder.runId() + " (bench compare " + recorder.runId() + " OTHER)");
                 }
             }
             out.flush();
@@ -274,22 +252,6 @@ public class BenchCommand implements Callable<Integer> {
     }
 
     /** Waits until every result handed to the writer is committed; the first failure's message, or null. */
-    private static String firstFailure(List<CompletableFuture<?>> stored) {
-        List<CompletableFuture<?>> all;
-        synchronized (stored) {
-            all = new ArrayList<>(stored);
-        }
-        for (CompletableFuture<?> f : all) {
-            try {
-                f.join();
-            } catch (CompletionException | CancellationException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                return String.valueOf(cause.getMessage());
-            }
-        }
-        return null;
-    }
-
     private static String three(Stats s) {
         return f(s.p50(), 1) + "/" + f(s.p90(), 1) + "/" + f(s.p99(), 1);
     }

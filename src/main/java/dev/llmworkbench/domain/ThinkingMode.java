@@ -16,6 +16,14 @@ public enum ThinkingMode {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * Whether a request can switch thinking: false for a model that never thinks or always does, whose switch is not
+     * offered (it is shown as {@link #thinks}{@code (null)}).
+     */
+    public boolean switchable() {
+        return this != NEVER && this != ALWAYS;
+    }
+
     /** Whether a request thinks, given its own setting (null: none). */
     public boolean thinks(Boolean requested) {
         return switch (this) {

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.service.bench.BenchPlan;
+import dev.llmworkbench.service.bench.BenchRecording;
 import dev.llmworkbench.service.bench.BenchResult;
 import dev.llmworkbench.service.bench.BenchService;
 import dev.llmworkbench.service.bench.LevelResult;
@@ -198,26 +199,18 @@ public final class BenchViewModel {
     private void execute(BenchOptions.Prepared p, String prompt, BenchLive live, CompletableFuture<BenchResult> done) {
         ProviderProfile profile = p.profile();
         BenchPlan plan = p.plan();
-        long id = -1;
         List<String> warnings = new ArrayList<>();
+        BenchRecording recording = null;
         try {
             JsonObject settings = plan.toJson();
             settings.addProperty("base_url", profile.baseUrl());
             settings.addProperty("stream", p.stream());
-            id = history.startBenchmark(prompt, profile.name(), plan.model(), PRETTY.toJson(settings)).id();
+            recording = BenchRecording.open(history, prompt, profile.name(), plan.model(), settings);
         } catch (RuntimeException e) {
             warnings.add("the run is not recorded in the history: " + Tasks.message(e));
         }
-        long stored = id;
-        List<CompletableFuture<?>> writes = new ArrayList<>();
-        if (id >= 0) {
-            // each measured request stored as it ends, by the database's writer: the network's threads go on
-            live.recordOutcomes((job, outcome, at) -> {
-                CompletableFuture<?> f = history.recordResultLater(stored, job, outcome, at);
-                synchronized (writes) {
-                    writes.add(f);
-                }
-            });
+        if (recording != null) {
+            live.recordOutcomes(recording::record); // each measured request stored as it ends, by the writer
         }
         BenchResult r = null;
         String failure = null;
@@ -229,19 +222,16 @@ public final class BenchViewModel {
         } catch (RuntimeException e) {
             failure = Tasks.message(e);
         }
-        if (id >= 0) {
-            List<CompletableFuture<?>> all;
-            synchronized (writes) {
-                all = new ArrayList<>(writes);
-            }
+        if (recording != null) {
             try {
-                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+                String notStored = recording.awaitStored();
+                if (notStored != null) {
+                    warnings.add("the run's results were not all recorded in the history: " + notStored);
+                }
                 if (r != null) {
-                    history.finishBenchmark(id, PRETTY.toJson(r.toJson()), r.ok());
+                    recording.finish(r);
                 } else {
-                    JsonObject failed = new JsonObject();
-                    failed.addProperty("error", failure);
-                    history.finishBenchmark(id, PRETTY.toJson(failed), false);
+                    recording.fail(failure);
                 }
             } catch (RuntimeException e) {
                 warnings.add("the run's results were not all recorded in the history: " + Tasks.message(e));
@@ -249,6 +239,7 @@ public final class BenchViewModel {
         }
         BenchResult res = r;
         String why = failure;
+        long stored = recording == null ? -1 : recording.runId();
         live.flush(() -> finish(res, stored, why, warnings, done));
     }
 

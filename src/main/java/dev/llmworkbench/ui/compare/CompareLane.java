@@ -80,11 +80,9 @@ public final class CompareLane {
         Runnable update = () -> {
             ProviderProfile p = profile.get();
             dev.llmworkbench.domain.ThinkingMode mode = modes.apply(p == null ? null : p.name(), model.get());
-            boolean fixed = mode == dev.llmworkbench.domain.ThinkingMode.NEVER
-                    || mode == dev.llmworkbench.domain.ThinkingMode.ALWAYS;
-            thinkingOffered.set(!fixed);
-            if (fixed) {
-                thinking.set(mode == dev.llmworkbench.domain.ThinkingMode.ALWAYS);
+            thinkingOffered.set(mode == null || mode.switchable());
+            if (!thinkingOffered.get()) {
+                thinking.set(mode.thinks(null));
             }
         };
         model.addListener((o, a, b) -> update.run());

@@ -76,11 +76,9 @@ final class ParametersViewModel {
         ProviderProfile p = profile.get();
         dev.llmworkbench.domain.ThinkingMode mode = prices.thinkingMode(p == null ? null : p.name(), model.get());
         thinkingMode.set(mode);
-        boolean fixed = mode == dev.llmworkbench.domain.ThinkingMode.NEVER
-                || mode == dev.llmworkbench.domain.ThinkingMode.ALWAYS;
-        thinkingOffered.set(!fixed);
-        if (fixed) {
-            thinking.set(mode == dev.llmworkbench.domain.ThinkingMode.ALWAYS);
+        thinkingOffered.set(mode == null || mode.switchable());
+        if (!thinkingOffered.get()) {
+            thinking.set(mode.thinks(null));
         }
     }
 

@@ -148,6 +148,7 @@ public final class PlaygroundView extends BorderPane {
         estimate.setId("estimate");
         estimate.getStyleClass().addAll(Styles.TEXT_MUTED, "estimate");
         estimate.textProperty().bind(vm.estimateProperty());
+        estimate.setWrapText(true); // "≈ N tokens (qwen3) in · ≈ $… / ¥…" is longer than the column at 1024 px
         estimate.setTooltip(new Tooltip("Estimated input tokens and input cost of this request"));
 
         Button run = new Button("Run");
