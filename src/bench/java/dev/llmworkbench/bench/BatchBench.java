@@ -70,11 +70,20 @@ public final class BatchBench {
                     Duration.ofSeconds(30));
             bare(clients, profile, timeouts, Math.min(items, 2000), concurrency); // warm-up
             for (int round = 1; round <= rounds; round++) {
+                long c0 = cpuNanos();
+                java.util.Map<String, Long> t0 = threadCpu();
                 double bare = bare(clients, profile, timeouts, items, concurrency);
+                long c1 = cpuNanos();
+                java.util.Map<String, Long> t1 = threadCpu();
                 double engine = engine(threads, clients, profile, timeouts, input, tmp.resolve("wb-" + round + ".db"),
                         concurrency);
-                System.out.printf(Locale.ROOT, "round %d: bare loop %.0f items/s, engine %.0f items/s, ratio %.2f%n",
-                        round, bare, engine, engine / bare);
+                long c2 = cpuNanos();
+                java.util.Map<String, Long> t2 = threadCpu();
+                System.out.println("  bare   us/item by thread: " + perItem(t0, t1, items));
+                System.out.println("  engine us/item by thread: " + perItem(t1, t2, items));
+                System.out.printf(Locale.ROOT, "round %d: bare loop %.0f items/s (%.0f us CPU/item), engine %.0f items/s"
+                                + " (%.0f us CPU/item), ratio %.2f%n", round, bare, (c1 - c0) / 1e3 / items, engine,
+                        (c2 - c1) / 1e3 / items, engine / bare);
                 ratios.add(engine, bare);
             }
         }
@@ -83,6 +92,34 @@ public final class BatchBench {
         if (ratios.medianRatio() < 0.9) {
             System.exit(1);
         }
+    }
+
+    /** CPU time of the whole process (simulator included): its share per item says whether a phase is CPU-bound. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti == null) continue;
+            long t = mx.getThreadCpuTime(ti.getThreadId());
+            String name = ti.getThreadName().replaceAll("[-# ]?\\d+$", "") + "@" + ti.getThreadId();
+            m.put(name, t);
+        }
+        return m;
+    }
+
+    private static String perItem(java.util.Map<String, Long> a, java.util.Map<String, Long> b, int items) {
+        java.util.Map<String, Long> g = new java.util.TreeMap<>();
+        b.forEach((k, v) -> g.merge(k.substring(0, k.indexOf('@')), v - a.getOrDefault(k, 0L), Long::sum));
+        StringBuilder sb = new StringBuilder();
+        g.entrySet().stream().filter(e -> e.getValue() > items * 2000L)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .forEach(e -> sb.append(e.getKey()).append('=').append(e.getValue() / 1000 / items).append(' '));
+        return sb.toString();
     }
 
     private static double bare(ClientPool clients, ProviderProfile profile, Timeouts timeouts, int items,

@@ -338,14 +338,17 @@ public final class BatchStore {
             List<ResultRecord> stored = new ArrayList<>(results.size());
             for (Completed r : results) {
                 ItemStatus st = r.result().succeeded() ? ItemStatus.DONE : ItemStatus.FAILED;
-                try (java.sql.Statement sp = c.createStatement()) {
-                    sp.execute("SAVEPOINT one_result");
+                try (PreparedStatement save = c.prepareStatement("SAVEPOINT one_result");
+                     PreparedStatement release = c.prepareStatement("RELEASE one_result")) {
+                    save.execute();
                     try {
                         stored.add(completeIn(c, r.itemId(), st, r.result(), now));
-                        sp.execute("RELEASE one_result");
+                        release.execute();
                     } catch (IllegalStateException e) {
-                        sp.execute("ROLLBACK TO one_result");
-                        sp.execute("RELEASE one_result");
+                        try (PreparedStatement back = c.prepareStatement("ROLLBACK TO one_result")) {
+                            back.execute();
+                        }
+                        release.execute();
                         stored.add(null);
                     }
                 }

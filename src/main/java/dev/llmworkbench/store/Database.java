@@ -45,6 +45,8 @@ public final class Database implements AutoCloseable {
     }
 
     static final int BUSY_TIMEOUT_MS = 10_000;
+    /** Prepared statements kept for reuse on the connection ({@link StatementCache}). */
+    static final int STATEMENTS_KEPT = 96;
 
     private final Path file;
     private final Connection connection;
@@ -55,7 +57,7 @@ public final class Database implements AutoCloseable {
 
     private Database(Path file, Connection connection, Executor writes) {
         this.file = file;
-        this.connection = connection;
+        this.connection = StatementCache.wrap(connection, STATEMENTS_KEPT);
         this.writer = writes == null ? null : new Writer(this, writes);
     }
 

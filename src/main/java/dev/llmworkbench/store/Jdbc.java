@@ -12,6 +12,14 @@ final class Jdbc {
     private Jdbc() {
     }
 
+    /** The row id the connection's last INSERT gave (through a kept statement: see {@link StatementCache}). */
+    static long lastInsertId(java.sql.Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
         if (v == null) {
             ps.setNull(i, Types.INTEGER);

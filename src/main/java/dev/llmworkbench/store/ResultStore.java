@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -188,7 +187,7 @@ public final class ResultStore {
                   output_tokens, chunk_gaps_json, cost_usd, attempts_json, error_kind, error_status, error_code,
                   error_message, error_retryable, check_result, check_detail, started_at, ended_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                  ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                  ?, ?, ?, ?)""")) {
             int i = 1;
             ps.setLong(i++, r.runId());
             Jdbc.setLong(ps, i++, r.itemId());
@@ -233,10 +232,7 @@ public final class ResultStore {
             Jdbc.setInstant(ps, i++, r.startedAt());
             Jdbc.setInstant(ps, i, r.endedAt());
             ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Jdbc.lastInsertId(c);
         }
     }
 

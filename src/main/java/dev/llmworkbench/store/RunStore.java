@@ -6,7 +6,6 @@ import dev.llmworkbench.domain.RunQuery;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +40,7 @@ public final class RunStore {
         long id = db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO runs (kind, created_at, updated_at, title, prompt, provider, models_json,
-                      settings_json, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    Statement.RETURN_GENERATED_KEYS)) {
+                      settings_json, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 ps.setString(1, kind.wireName());
                 ps.setLong(2, now);
                 ps.setLong(3, now);
@@ -53,10 +51,7 @@ public final class RunStore {
                 ps.setString(8, settings);
                 ps.setString(9, RunRecord.RUNNING);
                 ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
+                return Jdbc.lastInsertId(c);
             }
         });
         return find(id).orElseThrow();
