@@ -213,7 +213,7 @@ public class WorkbenchApp extends Application {
         // a benchmark blocks one thread of the background pool while it runs; its live figures are folded on a
         // thread of its own, a few times a second
         benchViewModel = new dev.llmworkbench.ui.bench.BenchViewModel(services::bench, services.history(),
-                services.providers(), services.prices().models(), services.background(),
+                services.providers(), services.prices(), services.background(),
                 services.threads().scheduled("bench-ui", 1), fx);
         dev.llmworkbench.ui.bench.BenchViewModel bench = benchViewModel;
         navigation.register("Benchmark", () -> new dev.llmworkbench.ui.bench.BenchView(bench));

@@ -2,6 +2,8 @@ package dev.llmworkbench.ui.bench;
 
 import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.ui.common.ProfileNames;
+import dev.llmworkbench.ui.common.ThinkingHints;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.StringProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -76,7 +78,14 @@ final class BenchForm extends GridPane {
         thinking.getItems().setAll(BenchOptions.THINKING);
         thinking.valueProperty().bindBidirectional(o.thinkingProperty());
         thinking.setMaxWidth(Double.MAX_VALUE);
-        add("Thinking", thinking, "turn the model's thinking on or off, in the provider's dialect");
+        add("Thinking", thinking, "");
+        // a model that never thinks, or always does, takes no switch (the catalogue's word): not offered, nothing sent
+        thinking.disableProperty().bind(o.thinkingOfferedProperty().not());
+        thinking.getTooltip().textProperty().bind(Bindings.createStringBinding(
+                () -> ThinkingHints.modeHint(o.thinkingModeProperty().get()) + (o.thinkingOfferedProperty().get()
+                        ? "Turn the model's thinking on or off, in the provider's dialect"
+                        : "Nothing is sent: the provider's default"),
+                o.thinkingModeProperty(), o.thinkingOfferedProperty()));
         add("Max tokens", field("bench-max-tokens", o.maxTokensProperty(), "256"), "--max-tokens");
         add("SLO TTFT ms", field("bench-slo-ttft", o.sloTtftMsProperty(), "none"), "--slo-ttft-ms");
         add("SLO TPOT ms", field("bench-slo-tpot", o.sloTpotMsProperty(), "none"), "--slo-tpot-ms");

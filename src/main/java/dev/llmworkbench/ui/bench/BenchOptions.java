@@ -1,6 +1,7 @@
 package dev.llmworkbench.ui.bench;
 
 import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.ThinkingMode;
 import dev.llmworkbench.service.bench.Arrival;
 import dev.llmworkbench.service.bench.BenchPlan;
 import dev.llmworkbench.service.bench.TokenLength;
@@ -8,8 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -69,6 +75,30 @@ public final class BenchOptions {
     final StringProperty goodputMin = new SimpleStringProperty(this, "goodputMin", "0.95");
     final StringProperty findMax = new SimpleStringProperty(this, "findMax", "no");
     final StringProperty thinking = new SimpleStringProperty(this, "thinking", THINKING.get(0));
+    /** What the catalogue says of the model's thinking (null: it does not say). */
+    private final ReadOnlyObjectWrapper<ThinkingMode> thinkingMode = new ReadOnlyObjectWrapper<>(this, "thinkingMode");
+    /** False for a model that never thinks or always does (the catalogue's word): no choice, nothing sent. */
+    private final ReadOnlyBooleanWrapper thinkingOffered = new ReadOnlyBooleanWrapper(this, "thinkingOffered", true);
+
+    /**
+     * The thinking choice follows the model, as the catalogue knows it ({@code modes}: profile name or null, model →
+     * mode or null), as the Playground's and Compare's switches do: a model that never thinks or always does takes no
+     * switch, so the choice goes back to the provider's default (nothing is sent) and is not offered.
+     */
+    void followThinkingModes(BiFunction<String, String, ThinkingMode> modes) {
+        Runnable update = () -> {
+            ProviderProfile p = profile.get();
+            ThinkingMode mode = modes.apply(p == null ? null : p.name(), model.get());
+            thinkingMode.set(mode);
+            thinkingOffered.set(mode == null || mode.switchable());
+            if (!thinkingOffered.get()) {
+                thinking.set(THINKING.get(0));
+            }
+        };
+        model.addListener((o, a, b) -> update.run());
+        profile.addListener((o, a, b) -> update.run());
+        update.run();
+    }
 
     /**
      * The plan these fields describe.
@@ -96,8 +126,16 @@ public final class BenchOptions {
                 goodputMin.get() == null || goodputMin.get().isBlank() ? BenchPlan.DEFAULT_GOODPUT_MIN
                         : number("--goodput-min", goodputMin.get()),
                 find == null || find.equals("no") ? null : BenchPlan.FindMax.parse(find),
-                "on".equals(thinking.get()) ? Boolean.TRUE : "off".equals(thinking.get()) ? Boolean.FALSE : null);
+                thinkingSent());
         return new Prepared(p, stream.get(), plan);
+    }
+
+    /** The thinking setting sent: null (the provider's default) when asked for, or when the model takes no switch. */
+    private Boolean thinkingSent() {
+        if (!thinkingOffered.get()) {
+            return null;
+        }
+        return "on".equals(thinking.get()) ? Boolean.TRUE : "off".equals(thinking.get()) ? Boolean.FALSE : null;
     }
 
     /** {@code K=V; K2=V2} (a value may hold {@code =} and commas): the headers added to the profile's. */
@@ -228,4 +266,6 @@ public final class BenchOptions {
     public StringProperty goodputMinProperty() { return goodputMin; }
     public StringProperty findMaxProperty() { return findMax; }
     public StringProperty thinkingProperty() { return thinking; }
+    public ReadOnlyObjectProperty<ThinkingMode> thinkingModeProperty() { return thinkingMode.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty thinkingOfferedProperty() { return thinkingOffered.getReadOnlyProperty(); }
 }

@@ -12,6 +12,7 @@ import dev.llmworkbench.service.bench.BenchService;
 import dev.llmworkbench.service.bench.LevelResult;
 import dev.llmworkbench.service.bench.Stats;
 import dev.llmworkbench.service.history.HistoryService;
+import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.providers.ProviderService;
 import dev.llmworkbench.ui.common.FxExecutor;
 import dev.llmworkbench.ui.common.Tasks;
@@ -116,8 +117,12 @@ public final class BenchViewModel {
     private Future<?> running;
     private CompletableFuture<BenchResult> finished = CompletableFuture.completedFuture(null);
 
+    /**
+     * @param prices the catalogue: the models offered, and whether each takes a thinking switch (the lookup the
+     *               Playground and Compare use)
+     */
     public BenchViewModel(Supplier<BenchService> bench, HistoryService history, ProviderService providers,
-                          List<String> models, ExecutorService work, ScheduledExecutorService ticks, FxExecutor fx) {
+                          PriceService prices, ExecutorService work, ScheduledExecutorService ticks, FxExecutor fx) {
         this.bench = bench;
         this.history = history;
         this.providers = providers;
@@ -125,7 +130,7 @@ public final class BenchViewModel {
         this.ticks = ticks;
         this.fx = fx;
         this.tasks = new Tasks(work, fx);
-        this.models.setAll(models);
+        this.models.setAll(prices.models());
         reloadProfiles();
         options.profile.addListener((o, a, b) -> {
             if (b != null && b.defaultModel() != null && !b.defaultModel().isBlank()) {
@@ -133,6 +138,7 @@ public final class BenchViewModel {
             }
         });
         options.profile.set(profiles.isEmpty() ? null : profiles.get(0));
+        options.followThinkingModes(prices::thinkingMode);
         xAxis.addListener((o, a, b) -> updateCurve());
         yAxis.addListener((o, a, b) -> updateCurve());
     }

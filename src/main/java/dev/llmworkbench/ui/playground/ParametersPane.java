@@ -5,6 +5,7 @@ import dev.llmworkbench.domain.ProviderProfile;
 import dev.llmworkbench.domain.ResponseFormat;
 import dev.llmworkbench.ui.common.Fields;
 import dev.llmworkbench.ui.common.ProfileNames;
+import dev.llmworkbench.ui.common.ThinkingHints;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.control.CheckBox;
@@ -35,7 +36,8 @@ final class ParametersPane extends ScrollPane {
         thinking.selectedProperty().bindBidirectional(vm.thinkingProperty());
         Tooltip thinkingTip = new Tooltip();
         thinkingTip.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-                () -> modeHint(vm.thinkingModeProperty().get()) + thinkingHint(vm.profileProperty().get()),
+                () -> ThinkingHints.modeHint(vm.thinkingModeProperty().get())
+                        + thinkingHint(vm.profileProperty().get()),
                 vm.profileProperty(), vm.thinkingModeProperty()));
         thinking.setTooltip(thinkingTip);
         // a model that never thinks, or always does, takes no switch: shown as what it does, not offered
@@ -86,19 +88,6 @@ final class ParametersPane extends ScrollPane {
         g.addRow(r++, new Label("Tools"), tools);
         setContent(g);
         setFitToWidth(true);
-    }
-
-    /** What the catalogue says of the model's thinking, as the start of the switch's tooltip. */
-    static String modeHint(dev.llmworkbench.domain.ThinkingMode mode) {
-        if (mode == null) {
-            return "";
-        }
-        return switch (mode) {
-            case NEVER -> "This model never thinks: no switch. ";
-            case ALWAYS -> "This model always thinks: no switch. ";
-            case OPTIONAL -> "Off unless asked. ";
-            case DEFAULT_ON -> "On unless turned off. ";
-        };
     }
 
     /** What the thinking switch sends to this provider, in its dialect. */

@@ -5,15 +5,20 @@ import static dev.llmworkbench.ui.app.AnalystFlowsTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
+import dev.llmworkbench.domain.Currency;
+import dev.llmworkbench.domain.ModelPrice;
 import dev.llmworkbench.domain.RunRecord;
+import dev.llmworkbench.domain.ThinkingMode;
 import dev.llmworkbench.service.bench.BenchResult;
 import dev.llmworkbench.service.bench.LevelResult;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.bench.BenchTexts;
 import dev.llmworkbench.ui.bench.BenchView;
 import dev.llmworkbench.ui.bench.BenchViewModel;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.scene.Node;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -178,6 +184,58 @@ class BenchFlowTest {
         var json = JsonParser.parseString(Files.readString(summary)).getAsJsonObject();
         assertThat(json.get("run_id").getAsLong()).isEqualTo(runId);
         assertThat(json.getAsJsonArray("levels")).hasSize(2);
+    }
+
+    /** Chooses {@code value} in the form's box {@code id}, as a person choosing it does. */
+    private static void choose(FxRobot robot, String id, String value) throws Exception {
+        onFx(() -> {
+            robot.lookup(id).<ComboBox<String>>query().setValue(value);
+            return null;
+        });
+    }
+
+    @Test
+    void theThinkingChoiceIsOfferedOnlyForAModelThatTakesASwitch(FxRobot robot) throws Exception {
+        BenchViewModel vm = open(robot).viewModel();
+        simulatorWith(vm, "1", "2");
+        // a thinking-only model, as the catalogue would know Qwen3-Thinking-2507 (the bundled one lists none)
+        String thinker = "qwen3-235b-a22b-thinking-2507";
+        services.prices().setOverride(new ModelPrice("dashscope-intl", thinker, List.of(), Currency.USD,
+                new BigDecimal("0.7"), new BigDecimal("8.4"), null, null, null, List.of(), 131_072, null,
+                LocalDate.of(2025, 7, 25), "test", false, true, ThinkingMode.ALWAYS, null));
+        ComboBox<?> thinking = robot.lookup("#bench-thinking").queryAs(ComboBox.class);
+
+        choose(robot, "#bench-model", "qwen3-235b-a22b"); // hybrid: a switch, on by default
+        choose(robot, "#bench-thinking", "on");
+        assertThat(onFx(thinking::isDisabled)).isFalse();
+        assertThat(onFx(() -> thinking.getTooltip().getText())).startsWith("On unless turned off. ");
+        assertThat(onFx(() -> vm.options().prepare().plan().thinking())).isTrue();
+
+        choose(robot, "#bench-model", "qwen-max"); // never thinks, in the catalogue
+        assertThat(onFx(thinking::isDisabled)).as("no switch for a model that never thinks").isTrue();
+        assertThat(onFx(thinking::getValue)).as("the stale \"on\" is dropped").isEqualTo("provider default");
+        assertThat(onFx(() -> thinking.getTooltip().getText())).startsWith("This model never thinks: no switch. ");
+        assertThat(onFx(() -> vm.options().prepare().plan().thinking())).isNull();
+
+        choose(robot, "#bench-model", "qwen3-235b-a22b");
+        assertThat(onFx(thinking::isDisabled)).isFalse();
+        choose(robot, "#bench-thinking", "off");
+        choose(robot, "#bench-model", thinker);
+        assertThat(onFx(thinking::isDisabled)).as("no switch for a model that always thinks").isTrue();
+        assertThat(onFx(thinking::getValue)).isEqualTo("provider default");
+        assertThat(onFx(() -> thinking.getTooltip().getText())).startsWith("This model always thinks: no switch. ");
+        assertThat(onFx(() -> vm.options().prepare().plan().thinking())).isNull();
+
+        // what a run sends and records for a model that takes no switch: no thinking setting at all
+        choose(robot, "#bench-model", "qwen3-235b-a22b");
+        choose(robot, "#bench-thinking", "on");
+        choose(robot, "#bench-model", "qwen-max");
+        BenchResult result = onFx(vm::run).get(TIMEOUT_S, TimeUnit.SECONDS);
+        assertThat(result).isNotNull();
+        RunRecord run = services.history().show(onFx(vm::runId)).orElseThrow().run();
+        var settings = JsonParser.parseString(run.settingsJson()).getAsJsonObject();
+        assertThat(settings.get("model").getAsString()).isEqualTo("qwen-max");
+        assertThat(settings.has("thinking")).as("nothing sent: the provider's default").isFalse();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.domain.ThinkingMode;
 import dev.llmworkbench.service.bench.Arrival;
 import dev.llmworkbench.service.bench.BenchPlan;
 import dev.llmworkbench.service.bench.TokenLength;
@@ -105,6 +106,77 @@ class BenchOptionsTest {
         o.arrivalProperty().set("poisson");
         o.profileProperty().set(null);
         assertThatThrownBy(o::prepare).hasMessageStartingWith("choose a provider profile");
+    }
+
+    /** A catalogue's word on thinking, per provider and model (null: it does not say), as the lookup answers. */
+    private static ThinkingMode mode(String provider, String model) {
+        return switch (model) {
+            case "qwen3-235b-a22b" -> ThinkingMode.DEFAULT_ON;
+            case "qwen3-235b-a22b-instruct-2507", "qwen-max" -> ThinkingMode.NEVER;
+            case "qwen3-235b-a22b-thinking-2507" -> ThinkingMode.ALWAYS;
+            case "qwen-plus" -> "thinks-here".equals(provider) ? ThinkingMode.ALWAYS : ThinkingMode.OPTIONAL;
+            default -> null;
+        };
+    }
+
+    @Test
+    void theThinkingChoiceFollowsTheModelAndAStaleChoiceIsNotSent() {
+        BenchOptions o = options();
+        o.followThinkingModes(BenchOptionsTest::mode);
+        assertThat(o.thinkingModeProperty().get()).as("m: the catalogue does not say").isNull();
+        assertThat(o.thinkingOfferedProperty().get()).isTrue();
+
+        o.modelProperty().set("qwen3-235b-a22b"); // hybrid: a switch
+        o.thinkingProperty().set("on");
+        assertThat(o.thinkingOfferedProperty().get()).isTrue();
+        assertThat(o.prepare().plan().thinking()).isTrue();
+
+        o.modelProperty().set("qwen3-235b-a22b-thinking-2507"); // thinking-only: no switch
+        assertThat(o.thinkingModeProperty().get()).isEqualTo(ThinkingMode.ALWAYS);
+        assertThat(o.thinkingOfferedProperty().get()).isFalse();
+        assertThat(o.thinkingProperty().get()).as("back to the provider's default")
+                .isEqualTo(BenchOptions.THINKING.get(0));
+        BenchPlan plan = o.prepare().plan();
+        assertThat(plan.thinking()).as("the stale \"on\" is not sent").isNull();
+        assertThat(plan.toJson().has("thinking")).isFalse();
+        o.thinkingProperty().set("off"); // set from outside the (disabled) choice: still nothing sent
+        assertThat(o.prepare().plan().thinking()).isNull();
+
+        o.modelProperty().set("qwen3-235b-a22b");
+        o.thinkingProperty().set("off");
+        assertThat(o.prepare().plan().thinking()).isFalse();
+        o.modelProperty().set("qwen3-235b-a22b-instruct-2507"); // never thinks: no switch
+        assertThat(o.thinkingModeProperty().get()).isEqualTo(ThinkingMode.NEVER);
+        assertThat(o.thinkingOfferedProperty().get()).isFalse();
+        assertThat(o.thinkingProperty().get()).isEqualTo(BenchOptions.THINKING.get(0));
+        assertThat(o.prepare().plan().thinking()).isNull();
+
+        o.modelProperty().set("some-model-the-catalogue-does-not-know");
+        assertThat(o.thinkingModeProperty().get()).isNull();
+        assertThat(o.thinkingOfferedProperty().get()).as("offered when the catalogue does not say").isTrue();
+        o.thinkingProperty().set("on");
+        assertThat(o.prepare().plan().thinking()).isTrue();
+    }
+
+    @Test
+    void theThinkingChoiceFollowsTheProviderProfile() {
+        BenchOptions o = options();
+        o.followThinkingModes(BenchOptionsTest::mode);
+        o.modelProperty().set("qwen-plus");
+        o.thinkingProperty().set("on");
+        assertThat(o.thinkingModeProperty().get()).isEqualTo(ThinkingMode.OPTIONAL);
+        assertThat(o.thinkingOfferedProperty().get()).isTrue();
+        o.profileProperty().set(new ProviderProfile("thinks-here", "http://127.0.0.1:1/v1", null, null, Map.of(),
+                Map.of(), null, null));
+        assertThat(o.thinkingModeProperty().get()).isEqualTo(ThinkingMode.ALWAYS);
+        assertThat(o.thinkingOfferedProperty().get()).isFalse();
+        assertThat(o.thinkingProperty().get()).isEqualTo(BenchOptions.THINKING.get(0));
+        assertThat(o.prepare().plan().thinking()).isNull();
+        o.profileProperty().set(new ProviderProfile("sim", "http://127.0.0.1:1/v1", null, null, Map.of(), Map.of(),
+                null, null));
+        assertThat(o.thinkingOfferedProperty().get()).isTrue();
+        assertThat(o.thinkingProperty().get()).as("the choice offered again starts at the default")
+                .isEqualTo(BenchOptions.THINKING.get(0));
     }
 
     @Test
