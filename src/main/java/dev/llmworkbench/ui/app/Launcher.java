@@ -30,6 +30,7 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        EarlyServices.begin();
         Application.launch(WorkbenchApp.class, args);
     }
 }

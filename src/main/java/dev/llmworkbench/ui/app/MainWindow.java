@@ -434,19 +434,26 @@ public final class MainWindow {
     }
 
     /**
-     * Restores the remembered bounds (if they still fit on a screen) and the view last shown, then
-     * opens the window.
+     * Restores the remembered bounds (if they still fit on a screen), opens the window, then shows the view
+     * last shown (built on the FX thread's next turn, after the first frame).
      */
     public void show() {
         restoreBounds();
         String last = preferences.get(PREF_VIEW, null);
-        if (last != null && navigation.contains(last)) {
-            navigation.show(last);
-        } else if (!navigation.names().isEmpty()) {
-            navigation.show(navigation.names().get(0));
-        }
+        String first = last != null && navigation.contains(last) ? last
+                : navigation.names().isEmpty() ? null : navigation.names().get(0);
+        // the first frame is the window's frame (sidebar, toolbar, status bar); the view, whose controls and
+        // style sheets take as long again as the toolkit's start, is built right after it, unless one was
+        // chosen meanwhile
         stage.show();
         sidebar.requestFocus();
+        if (first != null) {
+            javafx.application.Platform.runLater(() -> {
+                if (navigation.getCurrent() == null) {
+                    navigation.show(first);
+                }
+            });
+        }
     }
 
     private void restoreBounds() {

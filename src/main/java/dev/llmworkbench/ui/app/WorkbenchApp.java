@@ -72,7 +72,7 @@ public class WorkbenchApp extends Application {
 
     /** The app as launched: preferences in the user's data folder, written on a thread of their own. */
     public WorkbenchApp() {
-        this((Supplier<UiPreferences>) null, AppServices::createDefault);
+        this((Supplier<UiPreferences>) null, EarlyServices::take);
     }
 
     /** The app with the given preferences and services in a fresh temporary data folder (tests). */
