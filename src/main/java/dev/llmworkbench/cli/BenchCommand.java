@@ -44,7 +44,8 @@ public class BenchCommand implements Callable<Integer> {
     @Mixin
     ProviderOptions provider;
 
-    @Option(names = "--model", paramLabel = "M", defaultValue = ChatCommand.DEFAULT_MODEL, description = "model (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", paramLabel = "M",
+            description = "model (default: the profile's default model, else " + ChatCommand.DEFAULT_MODEL + ")")
     String model;
 
     @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = DEFAULT_PROMPT, description = "the prompt (unless --input-tokens)")
@@ -115,22 +116,22 @@ public class BenchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        BenchPlan plan;
-        try {
-            plan = new BenchPlan(model, prompt, maxTokens,
-                    inputTokens == null ? null : TokenLength.parse("--input-tokens", inputTokens),
-                    outputTokens == null ? null : TokenLength.parse("--output-tokens", outputTokens),
-                    concurrency, rate, Arrival.parse(arrival), maxConcurrency, seed, requests, durationS, warmup,
-                    sloTtftMs, sloTpotMs, sloE2eMs, goodputMin == null ? BenchPlan.DEFAULT_GOODPUT_MIN : goodputMin,
-                    findMax == null ? null : BenchPlan.FindMax.parse(findMax));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
         boolean json = jsonOption.requested();
         String db = dbOption.file();
         try (CliServices services = new CliServices().withoutRetries()) {
             CliServices.Provider target = provider.resolve(services, db);
             ProviderProfile p = target.profile();
+            BenchPlan plan;
+            try {
+                plan = new BenchPlan(ChatCommand.modelFor(model, p), prompt, maxTokens,
+                        inputTokens == null ? null : TokenLength.parse("--input-tokens", inputTokens),
+                        outputTokens == null ? null : TokenLength.parse("--output-tokens", outputTokens),
+                        concurrency, rate, Arrival.parse(arrival), maxConcurrency, seed, requests, durationS, warmup,
+                        sloTtftMs, sloTpotMs, sloE2eMs, goodputMin == null ? BenchPlan.DEFAULT_GOODPUT_MIN : goodputMin,
+                        findMax == null ? null : BenchPlan.FindMax.parse(findMax));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
             JsonObject settings = plan.toJson();
             settings.addProperty("base_url", p.baseUrl());
             settings.addProperty("stream", provider.stream());
@@ -139,7 +140,7 @@ public class BenchCommand implements Callable<Integer> {
             BenchRecording recording = null;
             try {
                 recording = BenchRecording.open(services.history(db), plan.inputTokens() == null ? prompt
-                        : "synthetic prompts of " + plan.inputTokens() + " tokens", p.name(), model, settings);
+                        : "synthetic prompts of " + plan.inputTokens() + " tokens", p.name(), plan.model(), settings);
             } catch (RuntimeException e) {
                 err.println("warning: the run is not recorded in the history: " + e.getMessage());
             }

@@ -33,6 +33,18 @@ public class ChatCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "qwen3-235b-a22b";
     static final String DEFAULT_KEY_ENV = "WORKBENCH_API_KEY";
 
+    /**
+     * The model a request goes to: the one given with {@code --model}, else the profile's default model (a
+     * server such as vLLM serves only its own), else {@value #DEFAULT_MODEL}.
+     */
+    static String modelFor(String given, ProviderProfile profile) {
+        if (given != null) {
+            return given;
+        }
+        String own = profile.defaultModel();
+        return own != null && !own.isBlank() ? own : DEFAULT_MODEL;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -42,7 +54,8 @@ public class ChatCommand implements Callable<Integer> {
     @Mixin
     DbOption dbOption;
 
-    @Option(names = "--model", paramLabel = "M", defaultValue = DEFAULT_MODEL, description = "model (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", paramLabel = "M",
+            description = "model (default: the profile's default model, else " + DEFAULT_MODEL + ")")
     String model;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "system prompt")
@@ -83,23 +96,8 @@ public class ChatCommand implements Callable<Integer> {
         if (timeoutS <= 0 || idleTimeoutS <= 0) {
             throw new UsageException("--timeout-s and --idle-timeout-s must be positive");
         }
-        if (model == null || model.isBlank()) {
+        if (model != null && model.isBlank()) {
             throw new UsageException("--model must not be empty");
-        }
-        ChatRequest request;
-        try {
-            ChatRequest.Builder b = ChatRequest.builder(model).temperature(temperature).maxTokens(maxTokens)
-                    .stream(provider.stream()).includeUsage(true);
-            if (system != null) {
-                b.system(system);
-            }
-            b.user(prompt);
-            if (thinking != null) {
-                b.enableThinking(thinking.on);
-            }
-            request = b.build();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
         }
         boolean json = jsonOption.requested();
         String db = dbOption.file();
@@ -107,6 +105,21 @@ public class ChatCommand implements Callable<Integer> {
             CliServices.Provider target = provider.resolve(services, db);
             ProviderProfile profile = target.profile();
             ApiKey key = target.key();
+            ChatRequest request;
+            try {
+                ChatRequest.Builder b = ChatRequest.builder(modelFor(model, profile)).temperature(temperature)
+                        .maxTokens(maxTokens).stream(provider.stream()).includeUsage(true);
+                if (system != null) {
+                    b.system(system);
+                }
+                b.user(prompt);
+                if (thinking != null) {
+                    b.enableThinking(thinking.on);
+                }
+                request = b.build();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
             java.time.Instant startedAt = java.time.Instant.now();
             Duration total = Duration.ofMillis(Math.round(timeoutS * 1000));
             Timeouts timeouts = new Timeouts(Duration.ofSeconds(10).compareTo(total) < 0 ? Duration.ofSeconds(10) : total,

@@ -210,6 +210,39 @@ class DialectsCommandTest {
     }
 
     @Test
+    void chatAndBenchSendTheProfilesDefaultModelUnlessToldAnother() {
+        // found against a real llama.cpp server: `chat --profile` sent qwen3-235b-a22b whatever the profile said,
+        // which a vLLM or SGLang server (serving only its own model) refuses, and priced a local model as that one
+        String url = server.url("/v1").toString();
+        assertThat(CliRun.of("profile", "add", "lc", "--preset", "llamacpp", "--base-url", url, "--model", "tiny",
+                "--db", db()).exit()).isZero();
+        CliRun.Result own = CliRun.of("chat", "--profile", "lc", "--no-thinking", "--db", db(), "--json", "hi");
+        assertThat(own.exit()).as(own.err()).isZero();
+        assertThat(lastBody().get("model").getAsString()).isEqualTo("tiny");
+        assertThat(own.json().get("cost_usd").isJsonNull()).as("no price for a local model").isTrue();
+        assertThat(CliRun.of("chat", "--profile", "lc", "--model", "other", "--db", db(), "--json", "hi").exit())
+                .isZero();
+        assertThat(lastBody().get("model").getAsString()).isEqualTo("other");
+        // a preset's own default when the profile was saved without --model
+        assertThat(CliRun.of("profile", "add", "v", "--preset", "vllm", "--base-url", url, "--db", db()).exit())
+                .isZero();
+        assertThat(CliRun.of("chat", "--profile", "v", "--db", db(), "--json", "hi").exit()).isZero();
+        assertThat(lastBody().get("model").getAsString()).isEqualTo("Qwen/Qwen3-8B");
+        // no profile: the documented default
+        assertThat(CliRun.of("chat", "--base-url", url, "--db", db(), "--json", "hi").exit()).isZero();
+        assertThat(lastBody().get("model").getAsString()).isEqualTo(ChatCommand.DEFAULT_MODEL);
+        assertThat(CliRun.of("chat", "--profile", "lc", "--model", " ", "--db", db(), "hi").exit()).isEqualTo(2);
+
+        received.clear();
+        CliRun.Result bench = CliRun.of("bench", "--profile", "lc", "--requests", "2", "--concurrency", "1",
+                "--max-tokens", "4", "--db", db(), "--json");
+        assertThat(bench.exit()).as(bench.err()).isZero();
+        assertThat(received).isNotEmpty().allSatisfy(q -> assertThat(
+                JsonParser.parseString(q.getBody().utf8()).getAsJsonObject().get("model").getAsString())
+                .isEqualTo("tiny"));
+    }
+
+    @Test
     void batchTakesTheHeadersAndDialectOfItsProfileAndCommandLine() throws Exception {
         String url = server.url("/v1").toString();
         assertThat(CliRun.of("profile", "add", "gw", "--preset", "ollama", "--base-url", url, "--header", "X-Team=a",
