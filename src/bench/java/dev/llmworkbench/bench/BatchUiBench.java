@@ -48,13 +48,16 @@ import static dev.llmworkbench.bench.FxPulseProbe.savePng;
  * xvfb-run -a -s "-screen 0 1400x900x24" java -Dprism.order=sw -XX:ThreadPriorityPolicy=1 \
  *   -cp target/test-classes:target/classes:$(cat target/bench-cp.txt) dev.llmworkbench.bench.BatchUiBench
  * </pre>
- * Optional args: items (10000), concurrency (16), idle seconds (10), warm-up seconds (5), cap seconds (120).
+ * Optional args: items (10000), concurrency (16), idle seconds (10), warm-up seconds (5), cap seconds (120);
+ * {@code --load N} runs N CPU-burning processes beside it (CpuLoad).
  * {@code -Dbench.snapshot=file.png} saves a picture of the window just after the warm-up.
  */
 public final class BatchUiBench {
     private static final String PROFILE = "Bench simulator";
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] all) throws Exception {
+        CpuLoad load = CpuLoad.start(CpuLoad.count(all));
+        String[] args = CpuLoad.positional(all);
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int idleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -210,6 +213,7 @@ public final class BatchUiBench {
         });
         Platform.exit();
         int code = !allDone ? 1 : targets.containsValue(false) ? 2 : 0;
+        load.close();
         System.exit(code);
     }
 }

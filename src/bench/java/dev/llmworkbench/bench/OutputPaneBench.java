@@ -41,12 +41,15 @@ import static dev.llmworkbench.bench.FxPulseProbe.savePng;
  * xvfb-run -a -s "-screen 0 1400x900x24" mvn -B -o -Pbench test-compile exec:java \
  *   -Dexec.mainClass=dev.llmworkbench.bench.OutputPaneBench -Dprism.order=sw
  * </pre>
- * Optional args: tokens (100000), tokens/s (5000), idle seconds (10), warm-up seconds (5).
+ * Optional args: tokens (100000), tokens/s (5000), idle seconds (10), warm-up seconds (5);
+ * {@code --load N} runs N CPU-burning processes beside it (CpuLoad).
  */
 public final class OutputPaneBench {
     private static final String PROFILE = "Bench simulator";
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] all) throws Exception {
+        CpuLoad load = CpuLoad.start(CpuLoad.count(all));
+        String[] args = CpuLoad.positional(all);
         int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int tps = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int idleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -213,6 +216,7 @@ public final class OutputPaneBench {
         });
         Platform.exit();
         int code = !exact ? 1 : targets.containsValue(false) ? 2 : 0;
+        load.close();
         System.exit(code);
     }
 }

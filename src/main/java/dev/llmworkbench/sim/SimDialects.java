@@ -16,8 +16,9 @@ import dev.llmworkbench.domain.Dialect;
  *   <li>{@code vllm}, {@code sglang}: {@code chat_template_kwargs.enable_thinking} (Qwen3's template thinks when it is
  *       absent); reasoning in {@code reasoning}.</li>
  *   <li>{@code llamacpp}: {@code chat_template_kwargs.enable_thinking} as vLLM; reasoning in {@code reasoning_content}
- *       with {@code reasoning_format} (other than {@code none}), else inside the content between
- *       {@code <think>} and {@code </think>}.</li>
+ *       (the server's default, {@code --reasoning-format auto} or {@code deepseek}, as a real llama-server answered:
+ *       docs/COMPATIBILITY.md), inside the content between {@code <think>} and {@code </think>} when the request's
+ *       {@code reasoning_format} is {@code none}.</li>
  *   <li>{@code ollama}, {@code lmstudio}, {@code openai}: {@code reasoning_effort} ({@code none} turns thinking off);
  *       reasoning in {@code reasoning} (Ollama), {@code reasoning_content} (LM Studio, which also never sends usage in a
  *       stream) or not at all (OpenAI: only its count, in the usage).</li>
@@ -86,8 +87,8 @@ final class SimDialects {
             case VLLM, SGLANG, OPENROUTER, OLLAMA -> "reasoning";
             case LLAMACPP -> {
                 JsonElement f = b.get("reasoning_format");
-                yield f != null && f.isJsonPrimitive() && !"none".equals(f.getAsString()) ? "reasoning_content"
-                        : IN_CONTENT;
+                yield f != null && f.isJsonPrimitive() && "none".equals(f.getAsString()) ? IN_CONTENT
+                        : "reasoning_content";
             }
             case OPENAI -> HIDDEN;
             case GENERIC -> IN_CONTENT;

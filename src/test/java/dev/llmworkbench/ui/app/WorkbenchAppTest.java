@@ -237,6 +237,8 @@ class WorkbenchAppTest {
             assertThat(second.getHeight()).isEqualTo(600);
             assertThat(second.getX()).isEqualTo(40);
             assertThat(second.getY()).isEqualTo(30);
+            // the view is built on the FX thread's next turn, after the first frame
+            WaitForAsyncUtils.waitForFxEvents();
             assertThat(again.window().navigation().getCurrent()).isEqualTo("Charts");
         } finally {
             onFx(() -> {
