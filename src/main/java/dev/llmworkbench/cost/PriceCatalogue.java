@@ -59,13 +59,18 @@ public final class PriceCatalogue {
     private final List<ModelPrice> overrides;
     private final List<ModelPrice> merged;
     private final Map<String, String> aliases;
+    /**
+     * What {@link #find(String, String)} answered, by provider and model as asked: the catalogue never changes, and
+     * a batch asks the same few pairs for every item (each lookup walked every entry). Bounded by clearing.
+     */
+    private final Map<String, Optional<ModelPrice>> found = new java.util.concurrent.ConcurrentHashMap<>();
 
     private PriceCatalogue(int version, LocalDate updated, List<ModelPrice> bundled, List<ModelPrice> overrides) {
         this.version = version;
         this.updated = updated;
         this.bundled = List.copyOf(bundled);
         this.overrides = List.copyOf(overrides);
-        this.merged = merge(this.bundled, this.overrides);
+        this.merged = List.copyOf(merge(this.bundled, this.overrides));
         List<ModelPrice> all = new ArrayList<>(this.merged);
         all.addAll(this.bundled);
         this.aliases = aliasMap(all);
@@ -138,25 +143,29 @@ public final class PriceCatalogue {
 
     /** The first catalogue entry for the model or alias. */
     public Optional<ModelPrice> find(String model) {
-        if (model == null) {
-            return Optional.empty();
-        }
-        String canonical = resolveAlias(model);
-        return merged.stream().filter(p -> key(p.model()).equals(canonical)).findFirst();
+        return find(null, model);
     }
 
     /** The entry of {@code provider} for the model or alias; {@code provider} null = {@link #find(String)}. */
     public Optional<ModelPrice> find(String provider, String model) {
-        if (provider == null) {
-            return find(model);
-        }
         if (model == null) {
             return Optional.empty();
         }
+        String asked = (provider == null ? "\u0000" : provider) + "\u0001" + model;
+        Optional<ModelPrice> known = found.get(asked);
+        if (known != null) {
+            return known;
+        }
+        if (found.size() > 4096) {
+            found.clear();
+        }
         String canonical = resolveAlias(model);
-        String prov = key(provider);
-        return merged.stream().filter(p -> key(p.model()).equals(canonical) && key(p.provider()).equals(prov))
+        String prov = provider == null ? null : key(provider);
+        Optional<ModelPrice> entry = merged.stream()
+                .filter(p -> key(p.model()).equals(canonical) && (prov == null || key(p.provider()).equals(prov)))
                 .findFirst();
+        found.put(asked, entry);
+        return entry;
     }
 
     /** Every entry for the model or alias, in catalogue order (one per provider). */

@@ -91,12 +91,21 @@ public final class Redactor {
     }
 
     /**
-     * A cheap pre-check: every credential field name contains one of these words, a bearer token its
-     * scheme; {@code \\u} escapes could hide either, so they force the full walk.
+     * A cheap pre-check: every credential field name, once lower-cased and stripped of what is not a letter or a
+     * digit (as {@link #isSecretName} compares names), contains one of these words, a bearer token its scheme;
+     * {@code \\u} escapes could hide either, so they force the full walk. Compared on the text stripped the same
+     * way, so that "max_tokens" (in every request) does not force the walk and "access-token" still does.
      */
     private boolean mayHoldASecret(String json) {
-        String l = json.toLowerCase(Locale.ROOT);
-        if (l.contains("auth") || l.contains("key") || l.contains("token") || l.contains("password")
+        StringBuilder b = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = Character.toLowerCase(json.charAt(i));
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\\') {
+                b.append(c);
+            }
+        }
+        String l = b.toString();
+        if (l.contains("auth") || l.contains("key") || l.contains("accesstoken") || l.contains("password")
                 || l.contains("secret") || l.contains("bearer") || l.contains("\\u")) {
             return true;
         }

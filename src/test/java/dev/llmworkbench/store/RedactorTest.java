@@ -30,4 +30,16 @@ class RedactorTest {
         assertThat(Redactor.isSecretName("x-api-key")).isTrue();
         assertThat(Redactor.isSecretName("max_tokens")).isFalse();
     }
+
+    @Test
+    void theCheapPreCheckSkipsAnOrdinaryRequestAndStillCatchesNamesSpelledWithSeparators() {
+        Redactor r = new Redactor();
+        String request = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"max_tokens\":16,\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
+        assertThat(r.json(request)).isSameAs(request); // no walk: returned as it came
+        assertThat(r.json("{\"Access-Token\":\"t\",\"max_tokens\":16}")).isEqualTo("{\"max_tokens\":16}");
+        assertThat(r.json("{\"a_c_c_e_s_s.t_o_k_e_n\":\"t\",\"n\":1}")).isEqualTo("{\"n\":1}");
+        assertThat(r.json("{\"P-a-s-s-w-o-r-d\":\"t\"}")).isEqualTo("{}");
+        assertThat(r.json("{\"x\":\"\\u0041pi\"}")).isEqualTo("{\"x\":\"Api\"}"); // an escape forces the walk
+    }
 }
