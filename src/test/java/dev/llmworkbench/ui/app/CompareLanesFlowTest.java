@@ -119,6 +119,13 @@ class CompareLanesFlowTest {
         assertThat(onFx(() -> node(robot, "#compare-thinking-1", CheckBox.class).isSelected()))
                 .as("shown as what it does").isFalse();
         assertThat(onFx(() -> vm.lanes().get(0).thinkingProperty().get())).isFalse();
+        assertThat(onFx(() -> node(robot, "#compare-thinking-1", CheckBox.class).getText()))
+                .as("why, on the disabled switch itself").isEqualTo("Thinking: never");
+        onFx(() -> {
+            vm.lanes().get(0).modelProperty().set("qwen3-235b-a22b");
+            return null;
+        });
+        assertThat(onFx(() -> node(robot, "#compare-thinking-1", CheckBox.class).getText())).isEqualTo("Thinking");
         assertThat(onFx(() -> node(robot, "#compare-thinking-2", CheckBox.class).isDisabled())).isEqualTo(
                 onFx(() -> !vm.lanes().get(1).thinkingOfferedProperty().get()));
     }
