@@ -81,6 +81,18 @@ final class BenchForm extends GridPane {
         add("Thinking", thinking, "");
         // a model that never thinks, or always does, takes no switch (the catalogue's word): not offered, nothing sent
         thinking.disableProperty().bind(o.thinkingOfferedProperty().not());
+        // ... and says why on itself, as the Playground's switch does (no tooltip shows on a disabled control)
+        thinking.setButtonCell(new javafx.scene.control.ListCell<>() {
+            {
+                textProperty().bind(Bindings.createStringBinding(() -> {
+                    dev.llmworkbench.domain.ThinkingMode mode = o.thinkingModeProperty().get();
+                    if (!o.thinkingOfferedProperty().get() && mode != null) {
+                        return mode.thinks(null) ? "always (this model)" : "never (this model)";
+                    }
+                    return isEmpty() || getItem() == null ? "" : getItem();
+                }, itemProperty(), emptyProperty(), o.thinkingModeProperty(), o.thinkingOfferedProperty()));
+            }
+        });
         thinking.getTooltip().textProperty().bind(Bindings.createStringBinding(
                 () -> ThinkingHints.modeHint(o.thinkingModeProperty().get()) + (o.thinkingOfferedProperty().get()
                         ? "Turn the model's thinking on or off, in the provider's dialect"

@@ -215,15 +215,20 @@ class BenchFlowTest {
         assertThat(onFx(thinking::isDisabled)).as("no switch for a model that never thinks").isTrue();
         assertThat(onFx(thinking::getValue)).as("the stale \"on\" is dropped").isEqualTo("provider default");
         assertThat(onFx(() -> thinking.getTooltip().getText())).startsWith("This model never thinks: no switch. ");
+        assertThat(onFx(() -> thinking.getButtonCell().getText())).as("why, on the disabled choice itself")
+                .isEqualTo("never (this model)");
         assertThat(onFx(() -> vm.options().prepare().plan().thinking())).isNull();
 
         choose(robot, "#bench-model", "qwen3-235b-a22b");
         assertThat(onFx(thinking::isDisabled)).isFalse();
+        assertThat(onFx(() -> thinking.getButtonCell().getText())).isEqualTo("provider default");
         choose(robot, "#bench-thinking", "off");
+        assertThat(onFx(() -> thinking.getButtonCell().getText())).isEqualTo("off");
         choose(robot, "#bench-model", thinker);
         assertThat(onFx(thinking::isDisabled)).as("no switch for a model that always thinks").isTrue();
         assertThat(onFx(thinking::getValue)).isEqualTo("provider default");
         assertThat(onFx(() -> thinking.getTooltip().getText())).startsWith("This model always thinks: no switch. ");
+        assertThat(onFx(() -> thinking.getButtonCell().getText())).isEqualTo("always (this model)");
         assertThat(onFx(() -> vm.options().prepare().plan().thinking())).isNull();
 
         // what a run sends and records for a model that takes no switch: no thinking setting at all
