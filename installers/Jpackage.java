@@ -327,7 +327,8 @@ public final class Jpackage {
      * image's own launcher in a real window under Xvfb, with {@code -XX:DumpLoadedClassList}, written to
      * {@code lib/app/app.classlist}. The .deb's postinst dumps a class-data archive of them at the installed path
      * (a static archive is only valid at the path it was made for); the archive makes the first window come
-     * about a second sooner. Without xvfb-run the image is packaged without the list (a line says so).
+     * about a second sooner. Without xvfb-run, or when that smoke test fails, the image is packaged without the list
+     * (a line says so; .ci/run fails then, as it checks the list is there).
      */
     static void trainClassList(Path image) throws IOException, InterruptedException {
         Path list = image.resolve("lib/app/app.classlist").toAbsolutePath();
@@ -348,7 +349,9 @@ public final class Jpackage {
             }
             if (rc != 0 || !Files.isRegularFile(list)) {
                 Files.deleteIfExists(list);
-                fail("the smoke test that trains the class list failed (exit " + rc + ")");
+                System.out.println("class list: not made (the smoke test under xvfb-run exited " + rc
+                        + "): the .deb will make no class-data archive");
+                return;
             }
             long classes;
             try (Stream<String> lines = Files.lines(list)) {
