@@ -188,6 +188,7 @@ final class ParametersViewModel {
         responseFormat.set(p.responseFormat());
         schemaJson.set(p.schema());
         toolsJson.set(p.tools());
+        updateThinkingMode(); // a saved "thinking on" does not unlock a model that never thinks
     }
 
     // ------------------------------------------------------------------ properties

@@ -83,6 +83,13 @@ class PlaygroundViewModelTest {
             vm.modelProperty().set("some-model-the-catalogue-does-not-know");
             assertThat(vm.thinkingModeProperty().get()).isNull();
             assertThat(vm.thinkingOfferedProperty().get()).isTrue();
+            // a reopened run saved with thinking on does not turn it on for a model that never thinks
+            vm.modelProperty().set("qwen-max");
+            vm.reopen(new dev.llmworkbench.service.playground.ReopenRequest(1, null, null, null, "hi", null, null, null,
+                    null, new dev.llmworkbench.service.playground.PlaygroundDraft("", "hi", java.util.Map.of(),
+                            java.util.Map.of("model", "qwen-max", "thinking", "true"), java.util.List.of())));
+            assertThat(vm.thinkingOfferedProperty().get()).isFalse();
+            assertThat(vm.thinkingProperty().get()).as("the model never thinks, whatever was saved").isFalse();
         });
     }
 
