@@ -195,6 +195,9 @@ public class WorkbenchApp extends Application {
         navigation.register("History", () -> new HistoryView(history));
         SettingsViewModel settings = new SettingsViewModel(services.providers(), services.prices(),
                 services.limits(), background, fx);
+        dev.llmworkbench.ui.eval.EvalViewModel eval = new dev.llmworkbench.ui.eval.EvalViewModel(services::evals,
+                services::recentGrids, services.prompts(), services.providers(), services.prices().models(),
+                background, fx);
         settings.setOnProfilesChanged(() -> {
             playground.reloadProfiles();
             compare.reloadProfiles();
@@ -203,12 +206,10 @@ public class WorkbenchApp extends Application {
             }
             batch.profiles().setAll(services.providers().savedProfiles().stream().map(ProviderProfile::name)
                     .toList());
+            eval.builder().reload();
             updateNotice();
         });
         navigation.register("Settings", () -> new SettingsView(settings));
-        dev.llmworkbench.ui.eval.EvalViewModel eval = new dev.llmworkbench.ui.eval.EvalViewModel(services::evals,
-                services::recentGrids, services.prompts(), services.providers(), services.prices().models(),
-                background, fx);
         navigation.register("Evaluate", () -> new dev.llmworkbench.ui.eval.EvalView(eval));
         // a benchmark blocks one thread of the background pool while it runs; its live figures are folded on a
         // thread of its own, a few times a second

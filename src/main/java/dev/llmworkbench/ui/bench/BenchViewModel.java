@@ -147,9 +147,9 @@ public final class BenchViewModel {
     public void reloadProfiles() {
         ProviderProfile keep = options.profile.get();
         profiles.setAll(providers.profiles());
-        if (keep != null) {
-            profiles.stream().filter(p -> p.name().equals(keep.name())).findFirst().ifPresent(options.profile::set);
-        }
+        // the same profile again (its saved form), or, when it was deleted, the first (the simulator)
+        options.profile.set(keep == null ? null : profiles.stream().filter(p -> p.name().equals(keep.name()))
+                .findFirst().orElse(profiles.isEmpty() ? null : profiles.get(0)));
     }
 
     /**
