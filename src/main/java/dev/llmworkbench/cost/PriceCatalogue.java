@@ -64,6 +64,8 @@ public final class PriceCatalogue {
      * a batch asks the same few pairs for every item (each lookup walked every entry). Bounded by clearing.
      */
     private final Map<String, Optional<ModelPrice>> found = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What {@link #tokenizerFor} answered, by model as asked (bounded as {@code found} is). */
+    private final Map<String, Tokenizer> tokenizers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private PriceCatalogue(int version, LocalDate updated, List<ModelPrice> bundled, List<ModelPrice> overrides) {
         this.version = version;
@@ -183,13 +185,19 @@ public final class PriceCatalogue {
         if (model == null) {
             return Tokenizer.DEFAULT;
         }
-        String canonical = resolveAlias(model);
-        for (ModelPrice p : merged) {
-            if (p.tokenizer() != null && key(p.model()).equals(canonical)) {
-                return Tokenizer.parse(p.tokenizer()).orElse(Tokenizer.forModelName(canonical));
-            }
+        // asked for every streamed chunk (StreamCap): remembered as find's answers are
+        if (tokenizers.size() > 4096) {
+            tokenizers.clear();
         }
-        return Tokenizer.forModelName(canonical);
+        return tokenizers.computeIfAbsent(model, m -> {
+            String canonical = resolveAlias(m);
+            for (ModelPrice p : merged) {
+                if (p.tokenizer() != null && key(p.model()).equals(canonical)) {
+                    return Tokenizer.parse(p.tokenizer()).orElse(Tokenizer.forModelName(canonical));
+                }
+            }
+            return Tokenizer.forModelName(canonical);
+        });
     }
 
     /** Distinct canonical model names in catalogue order. */
