@@ -41,7 +41,6 @@ fi
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p "$work/data"
-mkdir -p "$work/data"
 export XDG_DATA_HOME="$work/data" APP="$app/bin/llm-workbench" MINIMAL="$work/minimal/bin/llm-workbench" RUNS="$runs"
 xvfb-run -a bash -c '
   one() {

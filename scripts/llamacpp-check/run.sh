@@ -89,8 +89,8 @@ raw() {
         python3 -c 'import json,sys; print(json.load(sys.stdin)["usage"]["prompt_tokens"])'
 }
 msg='"model":"tiny","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]'
-curl_top="$(raw "{$msg,\"enable_thinking\":false}")"
-curl_kw="$(raw "{$msg,\"chat_template_kwargs\":{\"enable_thinking\":false}}")"
+curl_top="$(raw "{$msg,\"enable_thinking\":false}")" || curl_top="?"
+curl_kw="$(raw "{$msg,\"chat_template_kwargs\":{\"enable_thinking\":false}}")" || curl_kw="?"
 
 printf '\n%-32s %-14s %-17s %-10s %-7s %s\n' case prompt_tokens reasoning text finish error
 for r in "${rows[@]}"; do
