@@ -106,7 +106,8 @@ final class GridReader {
             state = c.pass() ? EvalGrid.CellState.PASSED : EvalGrid.CellState.FAILED;
         }
         BigDecimal judge = c == null ? null : c.judgeCostUsd();
-        BigDecimal answer = r == null ? null : r.costUsd();
+        // what the row spent: its answer and what a request cancelled mid-stream was billed (the batch's one rule)
+        BigDecimal answer = dev.llmworkbench.service.batch.BatchExport.rowCost(item, r);
         BigDecimal cost = answer == null && judge == null ? null
                 : (answer == null ? BigDecimal.ZERO : answer).add(judge == null ? BigDecimal.ZERO : judge);
         Double latency = r == null || r.timing() == null ? null : r.timing().e2eMs();
@@ -141,8 +142,9 @@ final class GridReader {
                 continue;
             }
             for (BatchStore.ItemResult ir : batches.itemsWithResults(c.jobId())) {
-                if (ir.result() != null && ir.result().costUsd() != null) {
-                    spent = spent.add(ir.result().costUsd());
+                BigDecimal row = dev.llmworkbench.service.batch.BatchExport.rowCost(ir.item(), ir.result());
+                if (row != null) {
+                    spent = spent.add(row);
                 }
             }
         }
