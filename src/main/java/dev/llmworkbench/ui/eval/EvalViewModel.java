@@ -221,6 +221,7 @@ public final class EvalViewModel {
             return selection == null ? ev.run(id, options, listener) : ev.rerun(id, selection, options, listener);
         }, h -> handle = h, m -> {
             notice.set("Cannot start: " + m);
+            show(g); // the cells shown pending for the rerun, back as they are: nothing was sent
             state.set(State.READY);
             progress.set("");
         });
