@@ -129,7 +129,7 @@ public class EvalCommand implements Callable<Integer> {
             EvalGrid.Totals t = grid.totals();
             if (!t.allPassed()) {
                 err.println("cells: " + t.passed() + " passed, " + t.failed() + " failed, " + t.errors() + " errors, "
-                        + (t.notRun() + t.pending()) + " not run");
+                        + t.notRun() + " not run" + unfinished(t));
             }
             err.flush();
             return t.allPassed() ? ExitCodes.OK : ExitCodes.FAILED;
@@ -148,8 +148,8 @@ public class EvalCommand implements Callable<Integer> {
                     f.judgeCostUsd().signum() > 0 ? " (judge $" + money(f.judgeCostUsd()) + ")" : ""));
         }
         EvalGrid.Totals t = grid.totals();
-        out.println(String.format(Locale.ROOT, "total: pass %d/%d (%.1f%%), %d failed, %d errors, %d not run, cost $%s",
-                t.passed(), t.cells(), t.passRate() * 100, t.failed(), t.errors(), t.notRun() + t.pending(),
+        out.println(String.format(Locale.ROOT, "total: pass %d/%d (%.1f%%), %d failed, %d errors, %d not run%s, cost $%s",
+                t.passed(), t.cells(), t.passRate() * 100, t.failed(), t.errors(), t.notRun(), unfinished(t),
                 money(t.costUsd())));
         if (grid.plan().unsupported().isEmpty()) {
             out.println("unsupported: none");
@@ -199,5 +199,13 @@ public class EvalCommand implements Callable<Integer> {
                     : reason) + "; the rest is marked not run");
             err.flush();
         }
+    }
+
+    /**
+     * The cells sent but not finished (answered, not yet checked, or still pending), beside "not run": the
+     * service's two figures, as the JSON summary gives them ("not_run", "unfinished"), not added together here.
+     */
+    private static String unfinished(EvalGrid.Totals t) {
+        return t.pending() == 0 ? "" : ", " + t.pending() + " unfinished";
     }
 }

@@ -174,7 +174,7 @@ final class GridReader {
             j.addProperty("provider", c.provider());
             j.addProperty("model", c.model());
             j.addProperty("parameters", c.parameters());
-            counts(j, f.cells(), f.passed(), f.failed(), f.errors(), f.notRun(), f.passRate());
+            counts(j, f.cells(), f.passed(), f.failed(), f.errors(), f.notRun(), f.pending(), f.passRate());
             JsonObject lat = new JsonObject();
             lat.addProperty("mean", round(f.meanLatencyMs()));
             lat.addProperty("p95", round(f.p95LatencyMs()));
@@ -186,7 +186,7 @@ final class GridReader {
         o.add("columns", cols);
         EvalGrid.Totals t = grid.totals();
         JsonObject tot = new JsonObject();
-        counts(tot, t.cells(), t.passed(), t.failed(), t.errors(), t.notRun(), t.passRate());
+        counts(tot, t.cells(), t.passed(), t.failed(), t.errors(), t.notRun(), t.pending(), t.passRate());
         tot.addProperty("cost_usd", t.costUsd().stripTrailingZeros());
         tot.addProperty("judge_cost_usd", t.judgeCostUsd().stripTrailingZeros());
         o.add("totals", tot);
@@ -208,12 +208,14 @@ final class GridReader {
         return o;
     }
 
-    private static void counts(JsonObject j, int cells, int passed, int failed, int errors, int notRun, double rate) {
+    private static void counts(JsonObject j, int cells, int passed, int failed, int errors, int notRun, int pending,
+                               double rate) {
         j.addProperty("cells", cells);
         j.addProperty("passed", passed);
         j.addProperty("failed", failed);
         j.addProperty("errors", errors);
         j.addProperty("not_run", notRun);
+        j.addProperty("unfinished", pending);
         j.addProperty("pass_rate", Math.round(rate * 10000) / 10000.0);
     }
 
