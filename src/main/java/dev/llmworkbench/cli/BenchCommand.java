@@ -252,7 +252,6 @@ public class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits until every result handed to the writer is committed; the first failure's message, or null. */
     private static String three(Stats s) {
         return f(s.p50(), 1) + "/" + f(s.p90(), 1) + "/" + f(s.p99(), 1);
     }

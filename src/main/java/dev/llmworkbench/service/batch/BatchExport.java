@@ -128,7 +128,6 @@ public final class BatchExport {
         return item.status() == ItemStatus.DONE ? null : "not run";
     }
 
-    /** What a person should know of a row beside its error: a cut output, earlier cut attempts. */
     /**
      * What a row cost: its result's cost plus what its attempts without a result were billed (null when neither
      * is known).
@@ -147,6 +146,7 @@ public final class BatchExport {
         return billed == null ? attempts : attempts == null ? billed : billed + "; " + attempts;
     }
 
+    /** What a person should know of a row beside its error: a cut output, earlier cut attempts. */
     private static String note(ResultRecord r) {
         if (r == null || r.attempts().isEmpty()) {
             return null;

@@ -35,11 +35,10 @@ final class AttemptWords {
             return u;
         }
         int prompt = u != null && u.promptTokens() != null ? u.promptTokens() : input.tokens();
+        int reasoningCounted = estimator.countText(model, c.reasoning());
         int completion = u != null && u.completionTokens() != null ? u.completionTokens()
-                : estimator.countText(model, c.text()) + estimator.countText(model, c.reasoning())
-                        + toolCallTokens(c, estimator, model);
-        int reasoning = u != null && u.reasoningTokens() != null ? u.reasoningTokens()
-                : estimator.countText(model, c.reasoning());
+                : estimator.countText(model, c.text()) + reasoningCounted + toolCallTokens(c, estimator, model);
+        int reasoning = u != null && u.reasoningTokens() != null ? u.reasoningTokens() : reasoningCounted;
         return new Usage(prompt, completion, prompt + completion, reasoning, u == null ? null : u.cachedTokens(), true);
     }
 

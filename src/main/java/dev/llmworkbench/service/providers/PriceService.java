@@ -111,7 +111,7 @@ public final class PriceService {
     }
 
     public Optional<ModelPrice> find(String provider, String model) {
-        return provider == null ? catalogue.find(model) : catalogue.find(provider, model);
+        return catalogue.find(provider, model); // null provider: the model's first entry
     }
 
     /**
