@@ -13,6 +13,35 @@ import java.time.Instant;
 public interface BenchListener {
     BenchListener NONE = new BenchListener() { };
 
+    /** Both listeners, {@code first} then {@code second}, told of everything. */
+    static BenchListener both(BenchListener first, BenchListener second) {
+        return new BenchListener() {
+            @Override
+            public void onLevelStarted(int index, BenchResult.Load load, int warmup) {
+                first.onLevelStarted(index, load, warmup);
+                second.onLevelStarted(index, load, warmup);
+            }
+
+            @Override
+            public void onRequest(RequestResult result) {
+                first.onRequest(result);
+                second.onRequest(result);
+            }
+
+            @Override
+            public void onOutcome(ChatJob job, ChatOutcome outcome, Instant sentAt) {
+                first.onOutcome(job, outcome, sentAt);
+                second.onOutcome(job, outcome, sentAt);
+            }
+
+            @Override
+            public void onLevelDone(int index, LevelResult level) {
+                first.onLevelDone(index, level);
+                second.onLevelDone(index, level);
+            }
+        };
+    }
+
     /** Level {@code index} (0-based) starts its warm-up of {@code warmup} requests. */
     default void onLevelStarted(int index, BenchResult.Load load, int warmup) { }
 

@@ -4,9 +4,6 @@ import dev.llmworkbench.service.bench.BenchListener;
 import dev.llmworkbench.service.bench.BenchResult;
 import dev.llmworkbench.service.bench.LevelResult;
 import dev.llmworkbench.service.bench.RequestResult;
-import dev.llmworkbench.service.chat.ChatJob;
-import dev.llmworkbench.service.chat.ChatOutcome;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -49,14 +46,7 @@ public final class BenchLive implements BenchListener {
     private record Done(int index, LevelResult level) {
     }
 
-    /** Where each measured request's outcome goes to be stored. */
-    @FunctionalInterface
-    interface OutcomeSink {
-        void accept(ChatJob job, ChatOutcome outcome, Instant sentAt);
-    }
-
     private final ScheduledExecutorService ticks;
-    private volatile OutcomeSink outcomes;
     private final Executor fx;
     private final Consumer<Snapshot> show;
     private final ConcurrentLinkedQueue<Object> events = new ConcurrentLinkedQueue<>();
@@ -81,19 +71,6 @@ public final class BenchLive implements BenchListener {
     @Override
     public void onRequest(RequestResult result) {
         offer(result);
-    }
-
-    @Override
-    public void onOutcome(ChatJob job, ChatOutcome outcome, Instant sentAt) {
-        OutcomeSink sink = outcomes;
-        if (sink != null) {
-            sink.accept(job, outcome, sentAt);
-        }
-    }
-
-    /** Hands each measured request's outcome to {@code sink} (the history), on the client's threads. */
-    void recordOutcomes(OutcomeSink sink) {
-        this.outcomes = sink;
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.llmworkbench.domain.ApiKey;
 import dev.llmworkbench.domain.ProviderProfile;
+import dev.llmworkbench.service.bench.BenchListener;
 import dev.llmworkbench.service.bench.BenchPlan;
 import dev.llmworkbench.service.bench.BenchRecording;
 import dev.llmworkbench.service.bench.BenchResult;
@@ -215,14 +216,13 @@ public final class BenchViewModel {
         } catch (RuntimeException e) {
             warnings.add("the run is not recorded in the history: " + Tasks.message(e));
         }
-        if (recording != null) {
-            live.recordOutcomes(recording::record); // each measured request stored as it ends, by the writer
-        }
+        // each measured request stored as it ends, by the writer (the recording's listener), beside the live figures
+        BenchListener listener = recording == null ? live : BenchListener.both(live, recording.listener());
         BenchResult r = null;
         String failure = null;
         try {
             ApiKey key = providers.key(profile).orElse(null);
-            r = bench.get().run(profile, key, p.stream(), plan, live);
+            r = bench.get().run(profile, key, p.stream(), plan, listener);
         } catch (InterruptedException e) {
             failure = "stopped";
         } catch (RuntimeException e) {
