@@ -77,16 +77,16 @@ public final class BatchBench {
             bare(clients, profile, timeouts, items, concurrency);
             engine(threads, clients, profile, timeouts, input, tmp.resolve("wb-warm.db"), concurrency);
             for (int round = 1; round <= rounds; round++) {
-                long c0 = cpuNanos();
-                java.util.Map<String, Long> t0 = threadCpu();
+                long c0 = ThreadCpu.processNanos();
+                ThreadCpu t0 = ThreadCpu.now();
                 double bare = bare(clients, profile, timeouts, items, concurrency);
-                long c1 = cpuNanos();
-                java.util.Map<String, Long> t1 = threadCpu();
+                long c1 = ThreadCpu.processNanos();
+                ThreadCpu t1 = ThreadCpu.now();
                 double engine = engine(threads, clients, profile, timeouts, input, tmp.resolve("wb-" + round + ".db"),
                         concurrency);
                 // the engine's CPU while it ran (between the start and the result), not the import and the export
-                System.out.println("  bare   us/item by thread: " + perItem(t0, t1, items));
-                System.out.println("  engine us/item by thread: " + perItem(engineThreads0, engineThreads1, items));
+                System.out.println("  bare   us/item by thread: " + t1.perItem(t0, items));
+                System.out.println("  engine us/item by thread: " + engineThreads1.perItem(engineThreads0, items));
                 System.out.printf(Locale.ROOT, "round %d: bare loop %.0f items/s (%.0f us CPU/item), engine %.0f items/s"
                                 + " (%.0f us CPU/item), ratio %.2f%n", round, bare, (c1 - c0) / 1e3 / items, engine,
                         (engineCpu1 - engineCpu0) / 1e3 / items, engine / bare);
@@ -102,44 +102,8 @@ public final class BatchBench {
 
     private static long engineCpu0;
     private static long engineCpu1;
-    private static java.util.Map<String, Long> engineThreads0;
-    private static java.util.Map<String, Long> engineThreads1;
-
-    /** CPU time of the whole process (simulator included): its share per item says whether a phase is CPU-bound. */
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    /** Each live thread's CPU time, by "id@name" (OkHttp renames its task runner's threads as they run tasks). */
-    private static java.util.Map<String, Long> threadCpu() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        java.util.Map<String, Long> m = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (ti == null) continue;
-            long t = mx.getThreadCpuTime(ti.getThreadId());
-            m.put(ti.getThreadId() + "@" + ti.getThreadName().replaceAll("[-# ]?\\d+$", ""), t);
-        }
-        return m;
-    }
-
-    /** CPU per item between two snapshots, by thread group (a thread counted by its id, under its latest name). */
-    private static String perItem(java.util.Map<String, Long> a, java.util.Map<String, Long> b, int items) {
-        java.util.Map<Long, Long> before = new java.util.HashMap<>();
-        a.forEach((k, v) -> before.put(Long.parseLong(k.substring(0, k.indexOf('@'))), v));
-        java.util.Map<String, Long> g = new java.util.TreeMap<>();
-        b.forEach((k, v) -> {
-            long id = Long.parseLong(k.substring(0, k.indexOf('@')));
-            String name = k.substring(k.indexOf('@') + 1);
-            g.merge(name.startsWith("OkHttp") && !name.startsWith("OkHttp Dispatcher") ? "OkHttp tasks" : name,
-                    v - before.getOrDefault(id, 0L), Long::sum);
-        });
-        StringBuilder sb = new StringBuilder();
-        g.entrySet().stream().filter(e -> e.getValue() > items * 2000L)
-                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
-                .forEach(e -> sb.append(e.getKey()).append('=').append(e.getValue() / 1000 / items).append(' '));
-        return sb.toString();
-    }
+    private static ThreadCpu engineThreads0;
+    private static ThreadCpu engineThreads1;
 
     private static double bare(ClientPool clients, ProviderProfile profile, Timeouts timeouts, int items,
                                int concurrency) throws InterruptedException {
@@ -194,14 +158,14 @@ public final class BatchBench {
                     profile.baseUrl(), null, null, null);
             BatchService.Prepared p = service.create(input, dbFile.resolveSibling(dbFile.getFileName() + ".out.jsonl"),
                     "jsonl", settings, profile.name());
-            engineThreads0 = threadCpu();
-            engineCpu0 = cpuNanos();
+            engineThreads0 = ThreadCpu.now();
+            engineCpu0 = ThreadCpu.processNanos();
             long t0 = System.nanoTime();
             BatchOutcome o = service.start(p.job().id(), new BatchTarget(profile, null, timeouts),
                     settings, null).result().get();
             double s = (System.nanoTime() - t0) / 1e9;
-            engineCpu1 = cpuNanos();
-            engineThreads1 = threadCpu();
+            engineCpu1 = ThreadCpu.processNanos();
+            engineThreads1 = ThreadCpu.now();
             BatchSummary summary = service.finish(p.job(), settings, o);
             if (summary.succeeded() != p.counts().valid()) {
                 System.out.println("engine: only " + summary.succeeded() + " of " + p.counts().valid() + " done");

@@ -39,6 +39,8 @@ public final class BenchCommandBench {
         Path tmp = Files.createTempDirectory("benchcmd");
         System.out.println("before: " + Ratios.load());
         Ratios ratios = new Ratios("bench command / bare loop at c=" + concurrency + ", req/s");
+        java.util.List<Double> bareCpu = new java.util.ArrayList<>();
+        java.util.List<Double> commandCpu = new java.util.ArrayList<>();
         int peakCommand = 0;
         int peakBare = 0;
         try (Simulator sim = Simulator.start(SimConfig.defaults().withFaults(FaultSpec.parse("tps=0,ttft-ms=0")))) {
@@ -47,11 +49,23 @@ public final class BenchCommandBench {
             bare(base, Math.min(requests, 2000), concurrency);
             for (int r = 1; r <= rounds; r++) {
                 Peak bareThreads = Peak.start();
+                ThreadCpu b0 = ThreadCpu.now();
                 double b = bare(base, requests, concurrency);
+                ThreadCpu b1 = ThreadCpu.now();
                 int pb = bareThreads.stop();
                 Peak cmdThreads = Peak.start();
+                ThreadCpu c0 = ThreadCpu.now();
                 double c = command(base, requests, concurrency, tmp.resolve("bench-" + r + ".db"));
+                ThreadCpu c1 = ThreadCpu.now();
                 int pc = cmdThreads.stop();
+                double bareClient = b1.clientMicrosPerItem(b0, requests);
+                double cmdClient = c1.clientMicrosPerItem(c0, requests);
+                bareCpu.add(bareClient);
+                commandCpu.add(cmdClient);
+                System.out.println("  bare    us/request by thread: " + b1.perItem(b0, requests));
+                System.out.println("  command us/request by thread: " + c1.perItem(c0, requests));
+                System.out.printf(Locale.ROOT, "  client CPU (every thread but the simulator's): bare %.0f us/request,"
+                        + " bench command %.0f us/request%n", bareClient, cmdClient);
                 peakBare = Math.max(peakBare, pb);
                 peakCommand = Math.max(peakCommand, pc);
                 ratios.add(c, b);
@@ -60,6 +74,8 @@ public final class BenchCommandBench {
             }
         }
         System.out.println(ratios.summary());
+        System.out.printf(Locale.ROOT, "client CPU per request (every thread but the simulator's), median: bench "
+                + "command %.0f us, bare loop %.0f us%n", Ratios.median(commandCpu), Ratios.median(bareCpu));
         System.out.printf(Locale.ROOT, "peak OkHttp threads: bench command %d, bare loop %d (concurrency %d)%n",
                 peakCommand, peakBare, concurrency);
         System.out.println("after: " + Ratios.load());

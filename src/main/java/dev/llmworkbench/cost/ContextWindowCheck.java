@@ -27,6 +27,16 @@ public final class ContextWindowCheck {
         return check(provider, model, inputTokens, maxTokens, false);
     }
 
+    /**
+     * Whether the request fits the model's native window (or the window is unknown): {@link #check}'s answer without
+     * its message, for the path every request takes (the message is made only for a refusal).
+     */
+    public boolean fits(String provider, String model, long inputTokens, long maxTokens) {
+        long needed = Math.max(0, inputTokens) + Math.max(0, maxTokens);
+        Integer window = catalogue.find(provider, model).map(ModelPrice::contextWindow).orElse(null);
+        return window == null || needed <= window;
+    }
+
     /** Checks against the native window, or the extended one when {@code extended} (and the model has one). */
     public Result check(String provider, String model, long inputTokens, long maxTokens, boolean extended) {
         long needed = Math.max(0, inputTokens) + Math.max(0, maxTokens);

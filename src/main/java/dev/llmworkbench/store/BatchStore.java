@@ -337,58 +337,56 @@ public final class BatchStore {
             long now = stamp(); // under the write lock: times follow the commits' order
             List<ResultRecord> stored = new ArrayList<>(results.size());
             for (Completed r : results) {
+                // an item that cannot take a result changes nothing (completeIn writes only once it can): no
+                // savepoint per item is needed to leave the others' writes whole
                 ItemStatus st = r.result().succeeded() ? ItemStatus.DONE : ItemStatus.FAILED;
-                try (PreparedStatement save = c.prepareStatement("SAVEPOINT one_result");
-                     PreparedStatement release = c.prepareStatement("RELEASE one_result")) {
-                    save.execute();
-                    try {
-                        stored.add(completeIn(c, r.itemId(), st, r.result(), now));
-                        release.execute();
-                    } catch (IllegalStateException e) {
-                        try (PreparedStatement back = c.prepareStatement("ROLLBACK TO one_result")) {
-                            back.execute();
-                        }
-                        release.execute();
-                        stored.add(null);
-                    }
+                try {
+                    stored.add(completeIn(c, r.itemId(), st, r.result(), now));
+                } catch (IllegalStateException e) {
+                    stored.add(null);
                 }
             }
             return stored;
         });
     }
 
+    /**
+     * Moves the item to {@code status} and stores its result, or throws {@link IllegalStateException} having written
+     * nothing when the item is missing or cannot take a result (it has one, or it is invalid). One conditional
+     * update (which also gives the item's run) and the insert: a result is the store's most frequent write.
+     */
     private ResultRecord completeIn(Connection c, long itemId, ItemStatus status, ResultRecord result, long now)
             throws SQLException {
-        {
-            long runId;
-            ItemStatus current;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT j.run_id, i.status FROM batch_items i JOIN batch_jobs j ON j.id = i.job_id
-                    WHERE i.id = ?""")) {
-                ps.setLong(1, itemId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("no batch item " + itemId);
-                    }
+        Long runId = null;
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE batch_items SET status = ?, reserved_usd = NULL, reserved_tokens = NULL, updated_at = ?
+                WHERE id = ? AND status NOT IN ('done', 'failed', 'invalid')
+                RETURNING (SELECT j.run_id FROM batch_jobs j WHERE j.id = batch_items.job_id)""")) {
+            ps.setString(1, status.wireName());
+            ps.setLong(2, now);
+            ps.setLong(3, itemId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
                     runId = rs.getLong(1);
-                    current = ItemStatus.parse(rs.getString(2));
                 }
             }
-            if (current.hasResult() || current == ItemStatus.INVALID) {
-                throw new IllegalStateException("batch item " + itemId + " is " + current.wireName()
-                        + ": it cannot take a result");
+        }
+        if (runId == null) {
+            throw new IllegalStateException(cannotTakeAResult(c, itemId));
+        }
+        ResultRecord stored = result.toBuilder().id(null).runId(runId).itemId(itemId).build();
+        long id = ResultStore.insert(c, db.redactor(), stored);
+        return stored.withId(id);
+    }
+
+    /** Why an item took no result: it is missing, or its state takes none. */
+    private static String cannotTakeAResult(Connection c, long itemId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT status FROM batch_items WHERE id = ?")) {
+            ps.setLong(1, itemId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? "batch item " + itemId + " is " + ItemStatus.parse(rs.getString(1)).wireName()
+                        + ": it cannot take a result" : "no batch item " + itemId;
             }
-            ResultRecord stored = result.toBuilder().id(null).runId(runId).itemId(itemId).build();
-            long id = ResultStore.insert(c, db.redactor(), stored);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE batch_items SET status = ?, reserved_usd = NULL, reserved_tokens = NULL, updated_at = ?
-                    WHERE id = ?""")) {
-                ps.setString(1, status.wireName());
-                ps.setLong(2, now);
-                ps.setLong(3, itemId);
-                ps.executeUpdate();
-            }
-            return stored.withId(id);
         }
     }
 

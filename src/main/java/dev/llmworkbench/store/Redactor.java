@@ -67,7 +67,18 @@ public final class Redactor {
                 out = out.replace(secret, MASK);
             }
         }
-        return BEARER.matcher(out).replaceAll("$1 " + MASK);
+        return mentionsBearer(out) ? BEARER.matcher(out).replaceAll("$1 " + MASK) : out;
+    }
+
+    /** Whether "bearer" appears in any case: the pattern's own scan costs more, and every answer stored passes here. */
+    private static boolean mentionsBearer(String s) {
+        for (int i = 0, end = s.length() - 6; i <= end; i++) {
+            char c = s.charAt(i);
+            if ((c == 'b' || c == 'B') && s.regionMatches(true, i, "bearer", 0, 6)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -23,6 +23,12 @@ class ContextWindowCheckTest {
     void theEdgeFitsAndOneMoreDoesNot() {
         assertThat(check.check("dashscope-cn", "qwen3-32b", 30_000, 2_768).allowed()).isTrue();
         assertThat(check.check("dashscope-cn", "qwen3-32b", 30_000, 2_769).allowed()).isFalse();
+        // the check without its message agrees, at the edge, with a refusal, an unknown model and negative counts
+        assertThat(check.fits("dashscope-cn", "qwen3-32b", 30_000, 2_768)).isTrue();
+        assertThat(check.fits("dashscope-cn", "qwen3-32b", 30_000, 2_769)).isFalse();
+        assertThat(check.fits(null, "qwen3-32b", 35_000, 5_000)).isFalse();
+        assertThat(check.fits(null, "mystery", 10_000_000, 1)).isTrue();
+        assertThat(check.fits(null, "qwen3-32b", -5, 32_768)).isTrue();
     }
 
     @Test

@@ -148,4 +148,22 @@ class TokenEstimatorTest {
         }
         assertThat(bundled.find("qwen3-32b").orElseThrow().tokenizer()).isEqualTo("qwen3");
     }
+
+    @Test
+    void theSameMessagesAgainAreCountedAgainAlikeAndCorrectedByTheLatestRatio() {
+        ChatRequest a = ChatRequest.builder("qwen3-32b").user("Write one short paragraph about the sea.").build();
+        ChatRequest b = ChatRequest.builder("qwen3-32b").user("Write one short paragraph about the sky.").build();
+        ChatRequest otherModel = ChatRequest.builder("gpt-4.1").user("Write one short paragraph about the sea.").build();
+        TokenEstimate first = estimator.estimate(a);
+        TokenEstimate fresh = new TokenEstimator().estimate(b);
+        assertThat(estimator.estimate(b)).isEqualTo(fresh);
+        assertThat(estimator.estimate(ChatRequest.builder("qwen3-32b").user("Write one short paragraph about the sea.")
+                .maxTokens(5).build())).isEqualTo(first);
+        assertThat(estimator.estimate(otherModel).tokenizer()).isEqualTo("o200k");
+        assertThat(estimator.estimate(otherModel)).isEqualTo(new TokenEstimator().estimate(otherModel));
+        estimator.observe("qwen3-32b", first.rawTokens(), first.rawTokens() * 2L);
+        TokenEstimate again = estimator.estimate(a);
+        assertThat(again.rawTokens()).isEqualTo(first.rawTokens());
+        assertThat(again.tokens()).isEqualTo(first.rawTokens() * 2);
+    }
 }

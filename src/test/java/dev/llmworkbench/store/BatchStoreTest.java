@@ -181,7 +181,10 @@ class BatchStoreTest {
         assertThat(batches.item(b).orElseThrow().status()).isEqualTo(ItemStatus.FAILED);
 
         // a second result for the same item is refused and nothing changes
-        assertThatThrownBy(() -> batches.complete(a, ok("again"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> batches.complete(a, ok("again"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith(" is done: it cannot take a result");
+        assertThatThrownBy(() -> batches.complete(999_999L, ok("x"))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("no batch item 999999");
         assertThat(results.countByRun(runId)).isEqualTo(2);
         assertThat(results.findByItem(a).orElseThrow().responseText()).isEqualTo("answer A");
         // a done item can't be put in flight again
@@ -378,8 +381,10 @@ class BatchStoreTest {
         List<ResultRecord> stored = batches.completeAll(List.of(
                 new BatchStore.Completed(items.get(0).id(), ok("a")),
                 new BatchStore.Completed(items.get(1).id(), ok("b")),
-                new BatchStore.Completed(items.get(2).id(), ok("again"))));
-        assertThat(stored).hasSize(3);
+                new BatchStore.Completed(items.get(2).id(), ok("again")),
+                new BatchStore.Completed(999_999L, ok("nowhere"))));
+        assertThat(stored).hasSize(4);
+        assertThat(stored.get(3)).isNull();
         assertThat(stored.get(0).responseText()).isEqualTo("a");
         assertThat(stored.get(1).responseText()).isEqualTo("b");
         assertThat(stored.get(2)).isNull();

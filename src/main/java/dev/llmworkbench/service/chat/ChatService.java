@@ -184,8 +184,10 @@ public final class ChatService {
                 return;
             }
             maxTokens = req.maxTokens() != null ? req.maxTokens() : DEFAULT_MAX_TOKENS_FOR_LIMITS;
-            ContextWindowCheck.Result window = windows.check(priceProvider, req.model(), inputEstimate.tokens(), req.maxTokens() == null ? 0 : maxTokens);
-            if (!window.allowed()) {
+            long windowMax = req.maxTokens() == null ? 0 : maxTokens;
+            if (!windows.fits(priceProvider, req.model(), inputEstimate.tokens(), windowMax)) {
+                ContextWindowCheck.Result window = windows.check(priceProvider, req.model(), inputEstimate.tokens(),
+                        windowMax);
                 finish(failure(new ApiError(ApiError.Kind.BAD_REQUEST, null, "context_window", window.message(),
                         false, null, "shorten the prompt or lower max_tokens")));
                 return;

@@ -37,6 +37,7 @@ public final class ClientPool implements AutoCloseable {
     private final ConcurrentHashMap<Key, OpenAiClient> clients = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Key> order = new ConcurrentLinkedQueue<>();
     private int capacity;
+    private volatile Last last;
 
     public ClientPool(OkHttpClient base, LongSupplier nanoTicker) {
         this(base, null, nanoTicker);
@@ -88,9 +89,28 @@ public final class ClientPool implements AutoCloseable {
     }
 
     public OpenAiClient client(ProviderProfile profile, ApiKey key, Timeouts timeouts) {
-        Key k = new Key(profile, key == null ? null : key.reveal(), timeouts);
+        String secret = key == null ? null : key.reveal();
+        Last l = last;
+        // a run asks with the same profile and timeouts objects for every request: no hashing of the profile
+        // (one dropped from the kept ones since still works: it shares the base client's pool and dispatcher)
+        if (l != null && l.profile == profile && l.timeouts == timeouts && Objects.equals(l.secret, secret)) {
+            return l.client;
+        }
+        Key k = new Key(profile, secret, timeouts);
         OpenAiClient c = clients.get(k);
-        return c != null ? c : newClient(k, key);
+        if (c == null) {
+            c = newClient(k, key);
+        }
+        last = new Last(profile, secret, timeouts, c);
+        return c;
+    }
+
+    /** The last client asked for, by the very objects it was asked with. */
+    private record Last(ProviderProfile profile, String secret, Timeouts timeouts, OpenAiClient client) {
+        @Override
+        public String toString() {
+            return "Last[" + profile.name() + "]"; // never the key
+        }
     }
 
     private synchronized OpenAiClient newClient(Key k, ApiKey key) {
@@ -115,6 +135,7 @@ public final class ClientPool implements AutoCloseable {
     public void close() {
         clients.clear();
         order.clear();
+        last = null;
         base.dispatcher().executorService().shutdown();
         base.connectionPool().evictAll();
     }
