@@ -18,9 +18,11 @@ import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.ui.common.Tasks;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -89,6 +91,7 @@ public final class PlaygroundViewModel {
     private final ConversationViewModel conversation = new ConversationViewModel();
     private final RunViewModel run;
     private final PromptLibraryViewModel library;
+    private final Tasks tasks;
 
     public PlaygroundViewModel(PlaygroundService service, PriceService prices, PromptLibraryService library,
                                ScheduledExecutorService background, Executor ui) {
@@ -97,7 +100,7 @@ public final class PlaygroundViewModel {
         Objects.requireNonNull(library, "library");
         Objects.requireNonNull(background, "background");
         Objects.requireNonNull(ui, "ui");
-        Tasks tasks = new Tasks(background, ui);
+        tasks = new Tasks(background, ui);
         parameters = new ParametersViewModel(service, prices, tasks);
         editor = new PromptEditorViewModel(prices, background, ui, parameters.profileProperty()::get);
         run = new RunViewModel(service, editor, conversation, parameters, notice, tasks, ui);
@@ -116,6 +119,14 @@ public final class PlaygroundViewModel {
     }
 
     // ------------------------------------------------------------------ actions
+
+    /**
+     * The view's own work off the UI thread (parsing a long answer's Markdown): {@code then} gets the result on the
+     * UI thread; a failure is logged, and the view keeps what it shows.
+     */
+    public <T> void offUiThread(String what, Callable<T> job, Consumer<? super T> then) {
+        tasks.call(what, job, then, message -> { });
+    }
 
     /** Reloads the profiles (after Settings changed them), keeping the selection when it still exists. */
     public void reloadProfiles() { parameters.reloadProfiles(); }

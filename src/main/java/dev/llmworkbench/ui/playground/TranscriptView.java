@@ -95,6 +95,9 @@ public final class TranscriptView extends StackPane {
     /** The ended run's answer rendered from Markdown; null while it streams (plain). */
     private List<Block> liveMarkdown;
     private Rendered lastRendered;
+    /** Long answers whose Markdown is being parsed off the UI thread, and those parsed, by their text. */
+    private final Set<String> parsing = new HashSet<>();
+    private final Map<String, List<Block>> parsed = new HashMap<>();
     private boolean follow = true;
     private boolean scrollPending;
 
@@ -188,15 +191,46 @@ public final class TranscriptView extends StackPane {
         scrollToEndIfFollowing();
     }
 
-    /** The run ended: its answer is rendered from Markdown (once). */
+    /**
+     * The run ended: its answer is rendered from Markdown (once); a long one is parsed off the UI thread (600,000
+     * characters take ~200 ms), its plain text shown meanwhile.
+     */
     void end() {
         streaming = false;
         if (live && !liveAnswer.isEmpty()) {
             String text = liveAnswer.text();
-            liveMarkdown = MarkdownBlocks.parse(text);
-            lastRendered = new Rendered(text, blockRows(LIVE_ANSWER, liveMarkdown));
-            rebuildLive();
-            scrollToEndIfFollowing();
+            if (text.length() >= PARSE_OFF_THREAD_FROM) {
+                parseLater(text);
+                return;
+            }
+            showLiveMarkdown(text, MarkdownBlocks.parse(text));
+        }
+    }
+
+    private void showLiveMarkdown(String text, List<Block> blocks) {
+        liveMarkdown = blocks;
+        lastRendered = new Rendered(text, blockRows(LIVE_ANSWER, blocks));
+        rebuildLive();
+        scrollToEndIfFollowing();
+    }
+
+    /** From this many characters an answer's Markdown is parsed off the UI thread. */
+    static final int PARSE_OFF_THREAD_FROM = 50_000;
+
+    private void parseLater(String text) {
+        if (parsing.add(text)) {
+            vm.offUiThread("rendering a long answer", () -> MarkdownBlocks.parse(text), blocks -> {
+                parsing.remove(text);
+                if (live && !streaming && liveMarkdown == null && liveAnswer.text().equals(text)) {
+                    showLiveMarkdown(text, blocks);
+                } else {
+                    if (parsed.size() > 8) {
+                        parsed.clear();
+                    }
+                    parsed.put(text, blocks); // a turn's text: its rows are made at the rebuild
+                    rebuild();
+                }
+            });
         }
     }
 
@@ -279,8 +313,14 @@ public final class TranscriptView extends StackPane {
             } else if (lastRendered != null && lastRendered.text().equals(t.text())) {
                 out = lastRendered.rows().stream().map(x -> new Row(x.kind(), t.id(), t.role(), x.block(), x.text()))
                         .toList(); // the run that just ended: rendered when it ended
-            } else {
+            } else if (t.text().length() < PARSE_OFF_THREAD_FROM) {
                 out = blockRows(t.id(), MarkdownBlocks.parse(t.text()));
+            } else if (parsed.containsKey(t.text())) {
+                out = blockRows(t.id(), parsed.remove(t.text()));
+            } else {
+                parseLater(t.text()); // plain meanwhile, not kept: the rebuild after the parse renders it
+                return TextBlocks.of(t.text()).stream().map(b -> new Row(Kind.PLAIN, t.id(), t.role(), null, b))
+                        .toList();
             }
             r = new Rendered(t.text(), out);
             rendered.put(t.id(), r);

@@ -63,6 +63,8 @@ class TranscriptFlowTest {
     private final MockWebServer server = new MockWebServer();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger answers = new AtomicInteger();
+    /** When set, every answer is this text. */
+    private volatile String fixedAnswer;
     private WorkbenchApp app;
     private Stage stage;
 
@@ -80,7 +82,8 @@ class TranscriptFlowTest {
                 }
                 bodies.add(r.getBody() == null ? "" : r.getBody().utf8());
                 int i = answers.incrementAndGet();
-                String text = i == 1 ? MARKDOWN : "Answer number " + i + ".";
+                String fixed = fixedAnswer;
+                String text = fixed != null ? fixed : i == 1 ? MARKDOWN : "Answer number " + i + ".";
                 return new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(stream(text,
                         i == 1 ? "Think about a table first." : null)).build();
             }
@@ -341,5 +344,37 @@ class TranscriptFlowTest {
         assertThat(onFx(() -> t.answerText())).isEqualTo("Answer number 6.");
         int reopenedQ3 = onFx(() -> vm.conversationTreeProperty().get().path().get(2).id());
         assertThat(position(robot, t, reopenedQ3)).isEqualTo("2/2");
+    }
+
+    @Test
+    void aLongAnswerIsRenderedFromMarkdownOffTheUiThreadAndLosesNothing(FxRobot robot) throws Exception {
+        StringBuilder sb = new StringBuilder(MARKDOWN).append("\n\n");
+        for (int p = 0; sb.length() <= TranscriptView.PARSE_OFF_THREAD_FROM; p++) {
+            sb.append("Paragraph ").append(p).append(": the *first* token came after 95 ms, the last after 2 s.\n\n");
+        }
+        String longAnswer = sb.toString();
+        fixedAnswer = longAnswer;
+        ProviderProfile local = new ProviderProfile("Local", server.url("/v1").toString(), "qwen3-8b", null,
+                Map.of(), Map.of(), null, null);
+        app.services().providers().save(local, null);
+        PlaygroundView view = view(robot);
+        PlaygroundViewModel vm = view.viewModel();
+        TranscriptView t = view.transcript();
+        onFx(() -> {
+            vm.reloadProfiles();
+            vm.profileProperty().set(vm.profiles().stream().filter(p -> p.name().equals("Local")).findFirst()
+                    .orElseThrow());
+            vm.userPromptProperty().set("A long report, please");
+            return null;
+        });
+        runAndWait(vm, vm::run);
+        int a = onFx(() -> vm.conversationTreeProperty().get().head());
+        // the table and the code block come once the parse is back (plain text is shown until then)
+        waitFor(() -> t.blockRow(a, MarkdownBlocks.Kind.TABLE) >= 0 && t.blockRow(a, MarkdownBlocks.Kind.CODE) >= 0);
+        assertThat(onFx(t::answerText)).isEqualTo(longAnswer);
+        assertThat(onFx(() -> vm.conversationTreeProperty().get().path().get(1).text())).isEqualTo(longAnswer);
+        String last = "Paragraph " + (longAnswer.split("Paragraph ").length - 2) + ":";
+        assertThat(onFx(() -> t.listView().getItems().stream().map(r -> ((TranscriptView.Row) r).copyText())
+                .filter(x -> x.contains(last)).count())).isEqualTo(1L);
     }
 }
