@@ -78,6 +78,7 @@ public final class OpenAiClient {
     private final LongSupplier ticker;
     private final HttpUrl chatUrl;
     private final HttpUrl modelsUrl;
+    private final RequestBodyCache bodies;
 
     public OpenAiClient(ProviderProfile profile, ApiKey key, Timeouts timeouts, OkHttpClient http,
                         LongSupplier nanoTicker) {
@@ -89,6 +90,7 @@ public final class OpenAiClient {
         this.ticker = nanoTicker != null ? nanoTicker : System::nanoTime;
         this.chatUrl = HttpUrl.get(profile.baseUrl() + "/chat/completions");
         this.modelsUrl = HttpUrl.get(profile.baseUrl() + "/models");
+        this.bodies = new RequestBodyCache(this.profile);
     }
 
     private static EventListener eventsFor(Call call) {
@@ -96,9 +98,12 @@ public final class OpenAiClient {
         return s != null ? s.events : EventListener.NONE;
     }
 
-    /** The exact JSON body that {@link #start} would send (it never contains the key). */
+    /**
+     * The exact JSON body that {@link #start} would send (it never contains the key); the text around the
+     * messages is kept for the last request shape ({@link RequestBodyCache}).
+     */
     public String requestJson(ChatRequest req) {
-        return RequestBodies.GSON.toJson(RequestBodies.chatBody(profile, req));
+        return bodies.json(req);
     }
 
     /** Sends the request; never throws for HTTP or network problems (they end up in the result). */
