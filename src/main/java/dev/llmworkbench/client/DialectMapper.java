@@ -22,16 +22,19 @@ public final class DialectMapper {
 
     /** Adds the dialect's thinking fields to {@code body} (for {@code generic}: edits its last user message). */
     static void apply(JsonObject body, Dialect dialect, Boolean thinking, Integer budget) {
-        if (dialect == Dialect.GENERIC) {
-            if (thinking != null) {
-                appendToLastUserMessage(body, thinking ? THINK : NO_THINK);
-            }
+        if (editsMessages(dialect, thinking)) {
+            appendToLastUserMessage(body, thinking ? THINK : NO_THINK);
             return;
         }
-        JsonObject f = fields(dialect, thinking, budget);
+        JsonObject f = fields(dialect, thinking, budget); // none for generic
         for (var e : f.entrySet()) {
             body.add(e.getKey(), e.getValue());
         }
+    }
+
+    /** Whether {@link #apply} edits the messages for this setting (the generic dialect's soft switch). */
+    static boolean editsMessages(Dialect dialect, Boolean thinking) {
+        return dialect == Dialect.GENERIC && thinking != null;
     }
 
     /** The top-level fields the dialect sends for this setting (empty for {@code generic}: it edits a message). */

@@ -78,6 +78,7 @@ public final class OpenAiClient {
     private final LongSupplier ticker;
     private final HttpUrl chatUrl;
     private final HttpUrl modelsUrl;
+    private final RequestBodyCache bodies;
 
     public OpenAiClient(ProviderProfile profile, ApiKey key, Timeouts timeouts, OkHttpClient http,
                         LongSupplier nanoTicker) {
@@ -89,6 +90,7 @@ public final class OpenAiClient {
         this.ticker = nanoTicker != null ? nanoTicker : System::nanoTime;
         this.chatUrl = HttpUrl.get(profile.baseUrl() + "/chat/completions");
         this.modelsUrl = HttpUrl.get(profile.baseUrl() + "/models");
+        this.bodies = new RequestBodyCache(this.profile);
     }
 
     private static EventListener eventsFor(Call call) {
@@ -96,9 +98,12 @@ public final class OpenAiClient {
         return s != null ? s.events : EventListener.NONE;
     }
 
-    /** The exact JSON body that {@link #start} would send (it never contains the key). */
+    /**
+     * The exact JSON body that {@link #start} would send (it never contains the key); the text around the
+     * messages is kept for the last request shape ({@link RequestBodyCache}).
+     */
     public String requestJson(ChatRequest req) {
-        return RequestBodies.GSON.toJson(RequestBodies.chatBody(profile, req));
+        return bodies.json(req);
     }
 
     /** Sends the request; never throws for HTTP or network problems (they end up in the result). */
@@ -235,7 +240,7 @@ public final class OpenAiClient {
     private final class Exchange extends EventSourceListener implements ChatCall, Callback {
         private final CompletableFuture<Completion> future = new CompletableFuture<>();
         private final StreamAccumulator acc = new StreamAccumulator();
-        /** Every chunk of this exchange goes through one parser (one thread at a time: OkHttp's reader). */
+        /** Every chunk of this exchange goes through one parser and its {@link Chunk} (one thread: OkHttp's reader). */
         private final ChunkParser chunks = new ChunkParser();
         private final ChatRequest req;
         private final StreamListener listener;
@@ -412,7 +417,9 @@ public final class OpenAiClient {
                 return;
             }
             long now = st.now();
-            safely(() -> listener.onRawEvent(now - st.startNanos, data));
+            if (listener != StreamListener.NONE) {
+                safely(() -> listener.onRawEvent(now - st.startNanos, data));
+            }
             String d = data.trim();
             if (d.isEmpty()) {
                 return;
@@ -422,21 +429,29 @@ public final class OpenAiClient {
                 es.cancel();
                 return;
             }
-            JsonObject o;
+            Chunk c = null;
+            JsonObject error = null;
             try {
-                o = chunks.parse(d);
+                if ("error".equals(type)) {
+                    error = chunks.parse(d);
+                } else {
+                    c = chunks.read(d);
+                    if (c.error) {
+                        error = chunks.parse(d); // rare: the error is read from the tree
+                    }
+                }
             } catch (JsonParseException e) {
                 stopWith(es, malformed("an event is not JSON: " + Errors.excerpt(d)));
                 return;
             }
-            if ("error".equals(type) || Json.get(o, "error") != null) {
-                stopWith(es, Errors.fromErrorEvent(o));
+            if (error != null) {
+                stopWith(es, Errors.fromErrorEvent(error));
                 return;
             }
             StreamAccumulator.Emission em;
             try {
                 synchronized (acc) {
-                    em = acc.onChunk(o, now);
+                    em = acc.onChunk(c, now);
                 }
             } catch (RuntimeException e) {
                 stopWith(es, malformed("an event has an unexpected shape: " + Errors.excerpt(d)));
@@ -467,7 +482,7 @@ public final class OpenAiClient {
         }
 
         private void emit(StreamAccumulator.Emission em) {
-            if (em.isEmpty() || st.cancelled) {
+            if (em.isEmpty() || st.cancelled || listener == StreamListener.NONE) {
                 return;
             }
             if (!em.reasoning().isEmpty()) {

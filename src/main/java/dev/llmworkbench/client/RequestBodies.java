@@ -33,12 +33,16 @@ final class RequestBodies {
 
     /** @throws IllegalArgumentException when a schema or tool parameter text is not JSON */
     static JsonObject chatBody(ProviderProfile profile, ChatRequest req) {
+        return chatBody(profile, req, messages(req));
+    }
+
+    /**
+     * The body with these {@code messages} in place of the request's: {@code model}, {@code messages}, then
+     * the rest, which depends on the messages only where {@link DialectMapper#editsMessages} says so.
+     */
+    static JsonObject chatBody(ProviderProfile profile, ChatRequest req, JsonArray messages) {
         JsonObject o = new JsonObject();
         o.addProperty("model", req.model());
-        JsonArray messages = new JsonArray();
-        for (Message m : req.messages()) {
-            messages.add(message(m));
-        }
         o.add("messages", messages);
         if (req.temperature() != null) {
             o.addProperty("temperature", req.temperature());
@@ -80,6 +84,15 @@ final class RequestBodies {
         addExtra(o, profile == null ? Map.of() : profile.extraBody());
         addExtra(o, req.extraBody());
         return o;
+    }
+
+    /** The request's messages as the body sends them. */
+    static JsonArray messages(ChatRequest req) {
+        JsonArray messages = new JsonArray();
+        for (Message m : req.messages()) {
+            messages.add(message(m));
+        }
+        return messages;
     }
 
     /** The profile's dialect; without a profile DashScope's (the embedded simulator speaks it). */

@@ -62,27 +62,40 @@ final class StreamAccumulator {
         return finishReason;
     }
 
-    /** One streamed chunk. */
+    /** One streamed chunk, from its tree. */
     Emission onChunk(JsonObject chunk, long now) {
-        readEnvelope(chunk);
-        JsonArray choices = Json.arr(chunk, "choices");
-        if (choices == null || choices.isEmpty()) {
+        Chunk c = new Chunk();
+        c.wantId = id == null;
+        c.wantModel = model == null;
+        return onChunk(c.from(chunk), now);
+    }
+
+    /** One streamed chunk; clears the chunk's {@code wantId} and {@code wantModel} once this knows them. */
+    Emission onChunk(Chunk chunk, long now) {
+        if (id == null) {
+            id = chunk.id;
+        }
+        if (model == null) {
+            model = chunk.model;
+        }
+        chunk.wantId = id == null;
+        chunk.wantModel = model == null;
+        if (chunk.usage != null) {
+            usage = chunk.usage; // repeated usage: the last one wins, counted once
+        }
+        if (!chunk.choices) {
             return Emission.NONE;
         }
         lastChoices = now;
-        JsonObject choice = firstChoice(choices);
+        Chunk.Choice choice = chunk.choice;
         if (choice == null) {
             return Emission.NONE;
         }
-        String fr = Json.str(choice, "finish_reason");
-        if (fr != null) {
-            finishReason = fr;
+        if (choice.finishReason != null) {
+            finishReason = choice.finishReason;
         }
-        JsonObject delta = Json.obj(choice, "delta");
-        if (delta == null) {
-            delta = Json.obj(choice, "message");
-        }
-        return delta == null ? Emission.NONE : applyDelta(delta, now);
+        return choice.hasDelta ? applyDelta(choice.content, choice.reasoningText(), choice.toolCalls, now)
+                : Emission.NONE;
     }
 
     /** A whole (non-streamed) completion body. */
@@ -90,7 +103,7 @@ final class StreamAccumulator {
         readEnvelope(body);
         JsonArray choices = Json.arr(body, "choices");
         lastChoices = now;
-        JsonObject choice = choices == null ? null : firstChoice(choices);
+        JsonObject choice = choices == null ? null : Chunk.firstChoice(choices);
         if (choice == null) {
             return Emission.NONE;
         }
@@ -102,7 +115,8 @@ final class StreamAccumulator {
         if (message == null) {
             message = Json.obj(choice, "delta");
         }
-        Emission a = message == null ? Emission.NONE : applyDelta(message, now);
+        Emission a = message == null ? Emission.NONE : applyDelta(Json.str(message, "content"),
+                Chunk.reasoningOf(message), Json.arr(message, "tool_calls"), now);
         Emission b = finish();
         return new Emission(a.reasoning() + b.reasoning(), a.answer() + b.answer(), a.toolCalls());
     }
@@ -128,27 +142,9 @@ final class StreamAccumulator {
         }
     }
 
-    private static JsonObject firstChoice(JsonArray choices) {
-        JsonObject first = null;
-        for (JsonElement el : choices) {
-            if (!el.isJsonObject()) {
-                continue;
-            }
-            JsonObject c = el.getAsJsonObject();
-            Integer idx = Json.integer(c, "index");
-            if (idx == null || idx == 0) {
-                return c;
-            }
-            if (first == null) {
-                first = c;
-            }
-        }
-        return first;
-    }
-
-    private Emission applyDelta(JsonObject delta, long now) {
-        String rc = reasoningOf(delta);
-        ThinkTagSplitter.Out out = splitter.accept(Json.str(delta, "content"));
+    /** A delta's (or message's) content, reasoning and tool calls. */
+    private Emission applyDelta(String content, String rc, JsonArray calls, long now) {
+        ThinkTagSplitter.Out out = splitter.accept(content);
         if (out.relabelEarlier()) {
             reasoning.append(text);
             text.setLength(0);
@@ -160,7 +156,6 @@ final class StreamAccumulator {
         text.append(out.answer());
 
         List<ToolCall> changed = List.of();
-        JsonArray calls = Json.arr(delta, "tool_calls");
         if (calls != null) {
             changed = new ArrayList<>();
             int position = 0;
@@ -211,48 +206,7 @@ final class StreamAccumulator {
         if (anyAnswer && firstAnswer == null) {
             firstAnswer = now;
         }
-        return new Emission(r, out.answer(), changed);
-    }
-
-    /**
-     * The reasoning a delta (or message) carries, in whichever field the server uses: {@code reasoning_content}
-     * (DashScope, DeepSeek, older vLLM, llama.cpp), {@code reasoning} (vLLM, Ollama, OpenRouter), else the text
-     * of {@code reasoning_details[]} (OpenRouter: {@code reasoning.text} and {@code reasoning.summary} items;
-     * encrypted items have none). One field only: OpenRouter sends {@code reasoning} and the details together.
-     */
-    private static String reasoningOf(JsonObject delta) {
-        String rc = textField(delta, "reasoning_content");
-        if (rc == null) {
-            rc = textField(delta, "reasoning");
-        }
-        if (rc != null) {
-            return rc;
-        }
-        JsonArray details = Json.arr(delta, "reasoning_details");
-        if (details == null) {
-            return null;
-        }
-        StringBuilder sb = null;
-        for (JsonElement el : details) {
-            if (!el.isJsonObject()) {
-                continue;
-            }
-            JsonObject d = el.getAsJsonObject();
-            String t = textField(d, "text");
-            if (t == null) {
-                t = textField(d, "summary");
-            }
-            if (t != null) {
-                sb = sb == null ? new StringBuilder(t) : sb.append(t);
-            }
-        }
-        return sb == null ? null : sb.toString();
-    }
-
-    /** A string field; null when absent or not a string (an object is not text). */
-    private static String textField(JsonObject o, String name) {
-        JsonElement e = Json.get(o, name);
-        return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
+        return anyText ? new Emission(r, out.answer(), changed) : Emission.NONE;
     }
 
     static Usage parseUsage(JsonObject u) {
