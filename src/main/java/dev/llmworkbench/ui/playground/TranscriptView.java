@@ -95,14 +95,13 @@ public final class TranscriptView extends StackPane {
     /** The ended run's answer rendered from Markdown; null while it streams (plain). */
     private List<Block> liveMarkdown;
     private Rendered lastRendered;
-    /** Long answers whose Markdown is being parsed off the UI thread, and those parsed, by their text. */
-    private final Set<String> parsing = new HashSet<>();
-    private final Map<String, List<Block>> parsed = new HashMap<>();
+    private final LongAnswers longAnswers;
     private boolean follow = true;
     private boolean scrollPending;
 
     public TranscriptView(PlaygroundViewModel vm) {
         this.vm = vm;
+        this.longAnswers = new LongAnswers(vm);
         setId("transcript");
         getStyleClass().add("transcript");
         list.setId("transcript-list");
@@ -191,19 +190,16 @@ public final class TranscriptView extends StackPane {
         scrollToEndIfFollowing();
     }
 
-    /**
-     * The run ended: its answer is rendered from Markdown (once); a long one is parsed off the UI thread (600,000
-     * characters take ~200 ms), its plain text shown meanwhile.
-     */
+    /** The run ended: its answer is rendered from Markdown (once; a long one off the UI thread, {@link LongAnswers}). */
     void end() {
         streaming = false;
         if (live && !liveAnswer.isEmpty()) {
             String text = liveAnswer.text();
-            if (text.length() >= PARSE_OFF_THREAD_FROM) {
-                parseLater(text);
-                return;
+            if (LongAnswers.isLong(text)) {
+                longAnswers.parse(text, this::parsedLater);
+            } else {
+                showLiveMarkdown(text, MarkdownBlocks.parse(text));
             }
-            showLiveMarkdown(text, MarkdownBlocks.parse(text));
         }
     }
 
@@ -214,23 +210,13 @@ public final class TranscriptView extends StackPane {
         scrollToEndIfFollowing();
     }
 
-    /** From this many characters an answer's Markdown is parsed off the UI thread. */
-    static final int PARSE_OFF_THREAD_FROM = 50_000;
-
-    private void parseLater(String text) {
-        if (parsing.add(text)) {
-            vm.offUiThread("rendering a long answer", () -> MarkdownBlocks.parse(text), blocks -> {
-                parsing.remove(text);
-                if (live && !streaming && liveMarkdown == null && liveAnswer.text().equals(text)) {
-                    showLiveMarkdown(text, blocks);
-                } else {
-                    if (parsed.size() > 8) {
-                        parsed.clear();
-                    }
-                    parsed.put(text, blocks); // a turn's text: its rows are made at the rebuild
-                    rebuild();
-                }
-            });
+    /** A long answer parsed: the run's, still shown, or a turn's (whose rows are made at the rebuild). */
+    private void parsedLater(String text, List<Block> blocks) {
+        if (live && !streaming && liveMarkdown == null && liveAnswer.text().equals(text)) {
+            showLiveMarkdown(text, blocks);
+        } else {
+            longAnswers.keep(text, blocks);
+            rebuild();
         }
     }
 
@@ -307,18 +293,19 @@ public final class TranscriptView extends StackPane {
         Rendered r = rendered.get(t.id());
         if (r == null || !r.text().equals(t.text())) {
             List<Row> out;
+            List<Block> blocks;
             if (t.role() != Role.ASSISTANT) {
                 out = TextBlocks.of(t.text()).stream().map(b -> new Row(Kind.PLAIN, t.id(), t.role(), null, b))
                         .toList();
             } else if (lastRendered != null && lastRendered.text().equals(t.text())) {
                 out = lastRendered.rows().stream().map(x -> new Row(x.kind(), t.id(), t.role(), x.block(), x.text()))
                         .toList(); // the run that just ended: rendered when it ended
-            } else if (t.text().length() < PARSE_OFF_THREAD_FROM) {
+            } else if (!LongAnswers.isLong(t.text())) {
                 out = blockRows(t.id(), MarkdownBlocks.parse(t.text()));
-            } else if (parsed.containsKey(t.text())) {
-                out = blockRows(t.id(), parsed.remove(t.text()));
+            } else if ((blocks = longAnswers.take(t.text())) != null) {
+                out = blockRows(t.id(), blocks);
             } else {
-                parseLater(t.text()); // plain meanwhile, not kept: the rebuild after the parse renders it
+                longAnswers.parse(t.text(), this::parsedLater); // plain meanwhile, not kept: the rebuild renders it
                 return TextBlocks.of(t.text()).stream().map(b -> new Row(Kind.PLAIN, t.id(), t.role(), null, b))
                         .toList();
             }

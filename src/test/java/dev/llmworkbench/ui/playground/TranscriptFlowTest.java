@@ -349,7 +349,7 @@ class TranscriptFlowTest {
     @Test
     void aLongAnswerIsRenderedFromMarkdownOffTheUiThreadAndLosesNothing(FxRobot robot) throws Exception {
         StringBuilder sb = new StringBuilder(MARKDOWN).append("\n\n");
-        for (int p = 0; sb.length() <= TranscriptView.PARSE_OFF_THREAD_FROM; p++) {
+        for (int p = 0; sb.length() <= LongAnswers.OFF_THREAD_FROM; p++) {
             sb.append("Paragraph ").append(p).append(": the *first* token came after 95 ms, the last after 2 s.\n\n");
         }
         String longAnswer = sb.toString();
