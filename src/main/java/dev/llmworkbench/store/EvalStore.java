@@ -212,13 +212,20 @@ public final class EvalStore {
 
     /**
      * Makes cells ready to run again, in one transaction: their items' results are deleted, the items put back to
-     * {@code pending}, their verdicts cleared. Items in flight are left alone. Returns how many items moved.
+     * {@code pending}, their verdicts cleared. What the answer and its judging cost stays in the item's billed
+     * amount (money spent, counted in the grid's cost and its budget as a cancelled request's is). Items in flight
+     * are left alone. Returns how many items moved.
      */
     public int requeue(Collection<Long> itemIds) {
         long now = clock.millis();
         return db.write(c -> {
             int moved = 0;
-            try (PreparedStatement del = c.prepareStatement("""
+            try (PreparedStatement spent = c.prepareStatement("""
+                    SELECT i.billed_usd, r.cost_usd, e.judge_cost_usd FROM batch_items i
+                      LEFT JOIN results r ON r.item_id = i.id LEFT JOIN eval_cells e ON e.item_id = i.id
+                    WHERE i.id = ? AND i.status IN ('done', 'failed', 'not_run', 'pending')""");
+                 PreparedStatement bill = c.prepareStatement("UPDATE batch_items SET billed_usd = ? WHERE id = ?");
+                 PreparedStatement del = c.prepareStatement("""
                     DELETE FROM results WHERE item_id = ?
                       AND (SELECT status FROM batch_items WHERE id = ?) <> 'in_flight'""");
                  PreparedStatement item = c.prepareStatement("""
@@ -228,6 +235,18 @@ public final class EvalStore {
                     UPDATE eval_cells SET checks_json = NULL, pass = NULL, judge_cost_usd = NULL, updated_at = ?
                     WHERE item_id = ?""")) {
                 for (long id : itemIds) {
+                    spent.setLong(1, id);
+                    try (ResultSet rs = spent.executeQuery()) {
+                        if (rs.next()) {
+                            BigDecimal billed = sum(Jdbc.getDecimal(rs, "billed_usd"), Jdbc.getDecimal(rs, "cost_usd"),
+                                    Jdbc.getDecimal(rs, "judge_cost_usd"));
+                            if (billed != null) {
+                                Jdbc.setDecimal(bill, 1, billed);
+                                bill.setLong(2, id);
+                                bill.executeUpdate();
+                            }
+                        }
+                    }
                     del.setLong(1, id);
                     del.setLong(2, id);
                     del.executeUpdate();
@@ -241,6 +260,17 @@ public final class EvalStore {
             }
             return moved;
         });
+    }
+
+    /** The sum of the amounts given; null when none is. */
+    private static BigDecimal sum(BigDecimal... amounts) {
+        BigDecimal total = null;
+        for (BigDecimal a : amounts) {
+            if (a != null) {
+                total = total == null ? a : total.add(a);
+            }
+        }
+        return total;
     }
 
     private String uniqueId(Connection c, long nowMillis) throws SQLException {

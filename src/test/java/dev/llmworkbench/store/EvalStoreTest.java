@@ -68,7 +68,8 @@ class EvalStoreTest {
             assertThat(evals.columns(grid.id())).containsExactly(new EvalStore.ColumnRecord(0, job.id()));
             assertThat(evals.gridByRun(run.id()).orElseThrow().id()).isEqualTo(grid.id());
 
-            batches.complete(ids.get(0), ResultRecord.builder(run.id()).model("m").responseText("a").build());
+            batches.complete(ids.get(0), ResultRecord.builder(run.id()).model("m").responseText("a")
+                    .costUsd(new BigDecimal("0.0205")).build());
             assertThat(evals.saveVerdict(ids.get(0), "[]", true, new BigDecimal("0.001"))).isTrue();
             assertThat(evals.cells(grid.id())).containsExactly(
                     new EvalStore.CellRecord(0, 0, ids.get(0), "[]", true, new BigDecimal("0.001")),
@@ -78,6 +79,14 @@ class EvalStoreTest {
             assertThat(batches.item(ids.get(0)).orElseThrow().status()).isEqualTo(ItemStatus.PENDING);
             assertThat(new ResultStore(db).findByItem(ids.get(0))).isEmpty();
             assertThat(evals.cells(grid.id()).get(0).pass()).isNull();
+            // the replaced answer and its judging were paid for: the item keeps what they cost
+            assertThat(batches.item(ids.get(0)).orElseThrow().billedUsd()).isEqualByComparingTo("0.0215");
+            assertThat(batches.item(ids.get(1)).orElseThrow().billedUsd()).isNull();
+            batches.complete(ids.get(0), ResultRecord.builder(run.id()).model("m").responseText("b")
+                    .costUsd(new BigDecimal("0.01")).build());
+            assertThat(evals.requeue(List.of(ids.get(0), ids.get(1)))).isEqualTo(2);
+            assertThat(batches.item(ids.get(0)).orElseThrow().billedUsd()).isEqualByComparingTo("0.0315");
+            assertThat(batches.item(ids.get(1)).orElseThrow().billedUsd()).isNull();
 
             // deleting the run deletes its grid, columns and cells
             new RunStore(db).delete(run.id());

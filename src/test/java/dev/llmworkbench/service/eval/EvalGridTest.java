@@ -210,9 +210,16 @@ class EvalGridTest {
         grid = await(service.run(grid.gridId(), EvalService.Options.defaults(), null));
         Map<Long, Long> resultIds = resultIds(grid);
 
+        java.math.BigDecimal cellBefore = grid.cell(1, 4).costUsd();
+        java.math.BigDecimal gridBefore = grid.totals().costUsd();
+        assertThat(cellBefore).isPositive();
         grid = await(service.rerun(grid.gridId(), EvalService.Selection.cell(1, 4), EvalService.Options.defaults(),
                 null));
         assertThat(changed(resultIds, grid)).containsExactly(grid.cell(1, 4).itemId());
+        // the first answer was paid for: the cell and the grid cost it and the new one
+        assertThat(grid.cell(1, 4).costUsd()).isGreaterThan(cellBefore);
+        assertThat(grid.totals().costUsd()).isEqualByComparingTo(gridBefore.add(grid.cell(1, 4).costUsd())
+                .subtract(cellBefore));
         assertThat(grid.cell(1, 4).state()).isEqualTo(EvalGrid.CellState.PASSED);
         resultIds = resultIds(grid);
 
