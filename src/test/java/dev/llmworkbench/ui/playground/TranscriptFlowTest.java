@@ -205,21 +205,28 @@ class TranscriptFlowTest {
         return sb.toString();
     }
 
-    @Test
-    void aMarkdownAnswerIsRenderedCopiedRegeneratedAndBranched(FxRobot robot) throws Exception {
+    /** The Playground on a profile of the local server, with {@code prompt} typed. */
+    private PlaygroundView onTheLocalServer(FxRobot robot, String prompt) throws Exception {
         ProviderProfile local = new ProviderProfile("Local", server.url("/v1").toString(), "qwen3-8b", null,
                 Map.of(), Map.of(), null, null);
         app.services().providers().save(local, null); // the store: not on the FX thread
         PlaygroundView view = view(robot);
         PlaygroundViewModel vm = view.viewModel();
-        TranscriptView t = view.transcript();
         onFx(() -> {
             vm.reloadProfiles();
             vm.profileProperty().set(vm.profiles().stream().filter(p -> p.name().equals("Local")).findFirst()
                     .orElseThrow());
-            vm.userPromptProperty().set("Compare the models");
+            vm.userPromptProperty().set(prompt);
             return null;
         });
+        return view;
+    }
+
+    @Test
+    void aMarkdownAnswerIsRenderedCopiedRegeneratedAndBranched(FxRobot robot) throws Exception {
+        PlaygroundView view = onTheLocalServer(robot, "Compare the models");
+        PlaygroundViewModel vm = view.viewModel();
+        TranscriptView t = view.transcript();
 
         // turn 1: Markdown, rendered: a table and a highlighted code block; the reasoning collapsible above
         runAndWait(vm, vm::run);
@@ -354,19 +361,9 @@ class TranscriptFlowTest {
         }
         String longAnswer = sb.toString();
         fixedAnswer = longAnswer;
-        ProviderProfile local = new ProviderProfile("Local", server.url("/v1").toString(), "qwen3-8b", null,
-                Map.of(), Map.of(), null, null);
-        app.services().providers().save(local, null);
-        PlaygroundView view = view(robot);
+        PlaygroundView view = onTheLocalServer(robot, "A long report, please");
         PlaygroundViewModel vm = view.viewModel();
         TranscriptView t = view.transcript();
-        onFx(() -> {
-            vm.reloadProfiles();
-            vm.profileProperty().set(vm.profiles().stream().filter(p -> p.name().equals("Local")).findFirst()
-                    .orElseThrow());
-            vm.userPromptProperty().set("A long report, please");
-            return null;
-        });
         runAndWait(vm, vm::run);
         int a = onFx(() -> vm.conversationTreeProperty().get().head());
         // the table and the code block come once the parse is back (plain text is shown until then)
