@@ -53,7 +53,7 @@ public final class BenchService {
     /** Calls in flight the client allows in an open loop without {@code maxConcurrency}. */
     static final int OPEN_LOOP_CAPACITY = 512;
     /** Common words of one token each (with their leading space) in the usual BPE vocabularies. */
-    private static final String[] WORDS = ("the of and to in is it that for on with as was at by be this from or "
+    static final String[] WORDS = ("the of and to in is it that for on with as was at by be this from or "
             + "are an but not have all one had they you were her his she there can we which their been has more if "
             + "will who when what out so up said about into than them only other some time could new these two may "
             + "first then do any like my now over such our man me even most made after also did many before must "
@@ -115,6 +115,8 @@ public final class BenchService {
         final Slo slo;
         final List<LevelResult> levels = new ArrayList<>();
         final List<List<RequestResult>> requests = new ArrayList<>();
+        /** Made once a run asks for prompts of a given length; each word's tokens counted once. */
+        private volatile SyntheticPrompts prompts;
 
         Run(ProviderProfile profile, ApiKey key, boolean stream, BenchPlan plan, BenchListener listener) {
             this.profile = profile;
@@ -281,6 +283,17 @@ public final class BenchService {
 
         /** A prompt of {@code tokens} tokens by the model's tokenizer: common words, different for every request. */
         String prompt(int tokens, SplittableRandom rnd) {
+            SyntheticPrompts p = prompts;
+            if (p == null) {
+                p = new SyntheticPrompts(text -> chat.estimateText(plan.model(), text).rawTokens(), WORDS);
+                prompts = p;
+            }
+            String made = p.prompt(tokens, rnd);
+            return made != null ? made : counted(tokens, rnd);
+        }
+
+        /** A prompt made by counting it as it grows (a tokenizer without a word of one token). */
+        private String counted(int tokens, SplittableRandom rnd) {
             List<String> words = new ArrayList<>(tokens + 8);
             for (int i = 0; i < tokens; i++) {
                 words.add(WORDS[rnd.nextInt(WORDS.length)]);
