@@ -22,6 +22,10 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -325,35 +329,68 @@ class BatchCommandTest {
     void aResumedJobKeepsItsDialectStreamingAndHeadersAndAsksAgainForACredentialWhoseValueIsNeverStored() throws Exception {
         Path in = Files.writeString(dir.resolve("h.csv"), "prompt,max_tokens\nhello,5\nworld,5\n");
         Path db = dir.resolve("h.db");
-        CliRun.Result first = CliRun.run("batch", "--input", in.toString(), "--output", dir.resolve("h.jsonl").toString(),
-                "--header", "X-Team=blue-team-5521", "--header", "X-Api-Key=hdr-secret-93731", "--no-stream", "--dialect",
-                "vllm", "--db", db.toString());
-        assertThat(first.code()).as(first.err()).isZero();
-        String job = first.err().lines().filter(l -> l.startsWith("job: ")).findFirst().orElseThrow().substring(5).trim();
-        try (CliServices services = new CliServices()) {
-            BatchSettings settings = BatchSettings.fromJson(services.batches(db.toString()).job(job).orElseThrow()
-                    .settingsJson());
-            assertThat(settings.dialect()).isEqualTo(dev.llmworkbench.domain.Dialect.VLLM);
-            assertThat(settings.stream()).isFalse();
-            // an ordinary header is kept; a credential's value is not
-            assertThat(settings.headers()).containsEntry("X-Team", "blue-team-5521").containsEntry("X-Api-Key", null);
-            BatchTarget t = BatchCommand.target(services, settings);
-            assertThat(t.stream()).isFalse();
-            assertThat(t.profile().extraHeaders()).containsEntry("X-Team", "blue-team-5521");
-            assertThat(t.profile().dialect()).isEqualTo(dev.llmworkbench.domain.Dialect.VLLM);
-        }
-        for (String f : new String[] {"h.db", "h.db-wal"}) {
-            if (Files.exists(dir.resolve(f))) {
-                assertThat(new String(Files.readAllBytes(dir.resolve(f)), java.nio.charset.StandardCharsets.ISO_8859_1))
-                        .as(f).doesNotContain("hdr-secret-93731");
+        // a server that records what each request carried, answering one whole (not streamed) completion
+        List<RecordedRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest r) {
+                    seen.add(r);
+                    return new MockResponse.Builder().setHeader("Content-Type", "application/json").body(
+                            "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"qwen-turbo\",\"choices\":[{\"index\":0,"
+                            + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}],"
+                            + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":1,\"total_tokens\":10}}").build();
+                }
+            });
+            server.start();
+            CliRun.Result first = CliRun.run("batch", "--input", in.toString(), "--output",
+                    dir.resolve("h.jsonl").toString(), "--base-url", server.url("/v1").toString(), "--header",
+                    "X-Team=blue-team-5521", "--header", "X-Api-Key=hdr-secret-93731", "--no-stream", "--dialect",
+                    "vllm", "--db", db.toString());
+            assertThat(first.code()).as(first.err()).isZero();
+            assertThat(seen).hasSize(2);
+            String job = first.err().lines().filter(l -> l.startsWith("job: ")).findFirst().orElseThrow().substring(5)
+                    .trim();
+            try (CliServices services = new CliServices()) {
+                BatchSettings settings = BatchSettings.fromJson(services.batches(db.toString()).job(job).orElseThrow()
+                        .settingsJson());
+                assertThat(settings.dialect()).isEqualTo(dev.llmworkbench.domain.Dialect.VLLM);
+                assertThat(settings.stream()).isFalse();
+                // an ordinary header is kept; a credential's value is not
+                assertThat(settings.headers()).containsEntry("X-Team", "blue-team-5521").containsEntry("X-Api-Key", null);
             }
+            for (String f : new String[] {"h.db", "h.db-wal"}) {
+                if (Files.exists(dir.resolve(f))) {
+                    assertThat(new String(Files.readAllBytes(dir.resolve(f)), java.nio.charset.StandardCharsets.ISO_8859_1))
+                            .as(f).doesNotContain("hdr-secret-93731");
+                }
+            }
+            // as a crash would leave it: the second row sent, its result never committed
+            try (Database d = Database.open(db)) {
+                d.write(c -> {
+                    try (var ps = c.prepareStatement("DELETE FROM results WHERE item_id = (SELECT MAX(id) FROM batch_items)");
+                         var up = c.prepareStatement("UPDATE batch_items SET status = 'in_flight' WHERE id = (SELECT MAX(id) FROM batch_items)")) {
+                        return ps.executeUpdate() + up.executeUpdate();
+                    }
+                });
+            }
+            CliRun.Result without = CliRun.run("batch", "--resume", job, "--db", db.toString());
+            assertThat(without.code()).isEqualTo(2);
+            assertThat(without.err()).contains("the job was run with --header X-Api-Key=...; give it again");
+            assertThat(seen).as("nothing is sent without the credential").hasSize(2);
+            CliRun.Result with = CliRun.run("batch", "--resume", job, "--db", db.toString(), "--header",
+                    "X-Api-Key=hdr-secret-93731");
+            assertThat(with.code()).as(with.err()).isZero();
+            // the row in flight was sent again, as the first run sent it: not streamed, both headers
+            assertThat(seen).hasSize(3);
+            RecordedRequest again = seen.get(2);
+            assertThat(again.getHeaders().get("X-Team")).isEqualTo("blue-team-5521");
+            assertThat(again.getHeaders().get("X-Api-Key")).isEqualTo("hdr-secret-93731");
+            JsonObject body = JsonParser.parseString(again.getBody().utf8()).getAsJsonObject();
+            assertThat(body.get("stream").getAsBoolean()).isFalse();
+            assertThat(body.getAsJsonArray("messages").get(0).getAsJsonObject().get("content").getAsString())
+                    .isEqualTo("world");
         }
-        CliRun.Result without = CliRun.run("batch", "--resume", job, "--db", db.toString());
-        assertThat(without.code()).isEqualTo(2);
-        assertThat(without.err()).contains("the job was run with --header X-Api-Key=...; give it again");
-        CliRun.Result with = CliRun.run("batch", "--resume", job, "--db", db.toString(), "--header",
-                "X-Api-Key=hdr-secret-93731");
-        assertThat(with.code()).as(with.err()).isZero();
     }
 
     @Test
