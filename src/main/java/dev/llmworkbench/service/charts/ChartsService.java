@@ -171,17 +171,27 @@ public final class ChartsService {
 
     /** A histogram of the values in {@code bins} equal bins from the minimum to the maximum. */
     public static List<Bin> histogram(List<Double> values, int bins) {
-        List<Double> v = values.stream().filter(Objects::nonNull).toList();
-        if (v.isEmpty() || bins < 1) {
+        return histogram(values, bins, 100);
+    }
+
+    /**
+     * A histogram of the values in {@code bins} equal bins from the minimum to their {@code upTo}-th percentile (100:
+     * the maximum); the values above it are counted in the last bin, so a few outliers (stalls) do not squeeze the
+     * others into one bar. Null and NaN values are left out.
+     */
+    public static List<Bin> histogram(List<Double> values, int bins, double upTo) {
+        Percentiles p = Percentiles.of(values.stream().filter(x -> x != null && !x.isNaN()).toList());
+        if (p.isEmpty() || bins < 1) {
             return List.of();
         }
-        double min = v.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        double max = v.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double min = p.min();
+        double max = p.percentile(upTo);
         double width = max > min ? (max - min) / bins : 1;
         int[] counts = new int[bins];
-        for (double x : v) {
-            int i = (int) Math.min(bins - 1, Math.floor((x - min) / width));
-            counts[i]++;
+        for (Double x : values) {
+            if (x != null && !x.isNaN()) {
+                counts[(int) Math.max(0, Math.min(bins - 1, Math.floor((x - min) / width)))]++;
+            }
         }
         List<Bin> out = new ArrayList<>(bins);
         for (int i = 0; i < bins; i++) {

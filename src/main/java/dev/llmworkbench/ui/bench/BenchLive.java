@@ -4,8 +4,9 @@ import dev.llmworkbench.service.bench.BenchListener;
 import dev.llmworkbench.service.bench.BenchResult;
 import dev.llmworkbench.service.bench.LevelResult;
 import dev.llmworkbench.service.bench.RequestResult;
+import dev.llmworkbench.service.charts.ChartsService;
+import dev.llmworkbench.service.charts.ChartsService.Bin;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +20,17 @@ import java.util.function.Consumer;
 /**
  * One benchmark run followed live: the service's events (on the client's threads and the run's thread) are queued,
  * and at most every {@link #TICK_MS} ms one tick on the {@code ticks} thread folds them into a {@link Snapshot}
- * (the progress per level and the current level's ITL histogram, down-sampled to {@link #BINS} bins) that reaches
- * the UI thread in one hop. The figures of a finished level are the service's {@link LevelResult}, passed on as is.
+ * (the progress per level and the current level's ITL histogram in {@link #BINS} bins, binned by
+ * {@link ChartsService#histogram(List, int, double)} as the Charts view's histograms are) that reaches the UI thread
+ * in one hop. The figures of a finished level are the service's {@link LevelResult}, passed on as is.
  */
 public final class BenchLive implements BenchListener {
     /** The least time between two snapshots. */
     static final long TICK_MS = 250;
-    /** The histogram's bins at most. */
+    /** The histogram's bins. */
     static final int BINS = 30;
-
-    /** One bin of the ITL histogram: [from, to) ms, how many gaps. */
-    public record Bin(double fromMs, double toMs, int count) {
-    }
+    /** The percentile the histogram's bins reach; the gaps above it are counted in the last bin. */
+    static final double UP_TO_PERCENTILE = 99;
 
     /** A level's progress: its label, measured requests done, errors, warm-up. */
     public record Progress(String label, int done, int errors, int warmup) {
@@ -53,8 +53,7 @@ public final class BenchLive implements BenchListener {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     // the ticks' own state: touched only on the ticks thread (one tick at a time)
     private final Map<Integer, Progress> progress = new LinkedHashMap<>();
-    private double[] gaps = new double[1024];
-    private int gapCount;
+    private final List<Double> gaps = new ArrayList<>();
     private int current = -1;
 
     BenchLive(ScheduledExecutorService ticks, Executor fx, Consumer<Snapshot> show) {
@@ -102,7 +101,7 @@ public final class BenchLive implements BenchListener {
             any = true;
             if (e instanceof Started s) {
                 current = s.index();
-                gapCount = 0;
+                gaps.clear();
                 progress.put(s.index(), new Progress(s.load().label(), 0, 0, s.warmup()));
             } else if (e instanceof RequestResult r) {
                 Progress p = progress.get(r.level());
@@ -111,12 +110,7 @@ public final class BenchLive implements BenchListener {
                             p.warmup()));
                 }
                 if (r.level() == current) {
-                    for (double g : r.chunkGapsMs()) {
-                        if (gapCount == gaps.length) {
-                            gaps = Arrays.copyOf(gaps, gaps.length * 2);
-                        }
-                        gaps[gapCount++] = g;
-                    }
+                    gaps.addAll(r.chunkGapsMs());
                 }
             } else if (e instanceof Done d) {
                 done.add(d.level());
@@ -125,36 +119,8 @@ public final class BenchLive implements BenchListener {
         if (!any) {
             return;
         }
-        Snapshot s = new Snapshot(List.copyOf(progress.values()), histogram(gaps, gapCount), gapCount, done);
+        Snapshot s = new Snapshot(List.copyOf(progress.values()),
+                ChartsService.histogram(gaps, BINS, UP_TO_PERCENTILE), gaps.size(), done);
         fx.execute(() -> show.accept(s));
-    }
-
-    /**
-     * The gaps in at most {@link #BINS} equal bins from the least to the 99th percentile; the gaps above it counted
-     * in the last bin (a few stalls do not squeeze the rest into one bar).
-     */
-    static List<Bin> histogram(double[] values, int n) {
-        if (n == 0) {
-            return List.of();
-        }
-        double[] v = Arrays.copyOf(values, n);
-        Arrays.sort(v);
-        double lo = v[0];
-        double hi = v[Math.min(n - 1, (int) Math.ceil(0.99 * (n - 1)))];
-        if (!(hi > lo)) {
-            return List.of(new Bin(lo, lo, n));
-        }
-        int bins = Math.min(BINS, Math.max(1, n));
-        double width = (hi - lo) / bins;
-        int[] counts = new int[bins];
-        for (double x : v) {
-            int i = (int) ((x - lo) / width);
-            counts[Math.max(0, Math.min(bins - 1, i))]++;
-        }
-        List<Bin> out = new ArrayList<>(bins);
-        for (int i = 0; i < bins; i++) {
-            out.add(new Bin(lo + i * width, lo + (i + 1) * width, counts[i]));
-        }
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package dev.llmworkbench.ui.bench;
 
 import dev.llmworkbench.service.bench.LevelResult;
+import dev.llmworkbench.service.charts.ChartsService;
 import java.io.File;
 import java.util.List;
 import java.util.Locale;
@@ -122,7 +123,7 @@ public final class BenchView extends BorderPane {
         HBox charts = new HBox(12, curveChart, itlChart);
         charts.setMinHeight(0);
         vm.curve().addListener((ListChangeListener<BenchViewModel.CurvePoint>) c -> renderCurve());
-        vm.itl().addListener((ListChangeListener<BenchLive.Bin>) c -> renderItl());
+        vm.itl().addListener((ListChangeListener<ChartsService.Bin>) c -> renderItl());
 
         buildTable();
         SplitPane split = new SplitPane(charts, table);
@@ -202,8 +203,8 @@ public final class BenchView extends BorderPane {
 
     private void renderItl() {
         XYChart.Series<String, Number> s = new XYChart.Series<>();
-        for (BenchLive.Bin b : vm.itl()) {
-            s.getData().add(new XYChart.Data<>(String.format(Locale.ROOT, "%.1f", b.fromMs()), b.count()));
+        for (ChartsService.Bin b : vm.itl()) {
+            s.getData().add(new XYChart.Data<>(String.format(Locale.ROOT, "%.1f", b.from()), b.count()));
         }
         itlChart.getData().setAll(List.of(s));
     }

@@ -12,6 +12,7 @@ import dev.llmworkbench.service.bench.BenchResult;
 import dev.llmworkbench.service.bench.BenchService;
 import dev.llmworkbench.service.bench.LevelResult;
 import dev.llmworkbench.service.bench.Stats;
+import dev.llmworkbench.service.charts.ChartsService;
 import dev.llmworkbench.service.history.HistoryService;
 import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.providers.ProviderService;
@@ -104,7 +105,7 @@ public final class BenchViewModel {
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
     private final ReadOnlyStringWrapper progress = new ReadOnlyStringWrapper(this, "progress", "");
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
-    private final ObservableList<BenchLive.Bin> itl = FXCollections.observableArrayList();
+    private final ObservableList<ChartsService.Bin> itl = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper itlTitle = new ReadOnlyStringWrapper(this, "itlTitle", "ITL histogram");
     private final ObservableList<LevelResult> levels = FXCollections.observableArrayList();
     private final ObservableList<CurvePoint> curve = FXCollections.observableArrayList();
@@ -353,7 +354,7 @@ public final class BenchViewModel {
     public ReadOnlyStringProperty progressProperty() { return progress.getReadOnlyProperty(); }
     public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
     public ReadOnlyStringProperty answerProperty() { return answer.getReadOnlyProperty(); }
-    public ObservableList<BenchLive.Bin> itl() { return itl; }
+    public ObservableList<ChartsService.Bin> itl() { return itl; }
     public ReadOnlyStringProperty itlTitleProperty() { return itlTitle.getReadOnlyProperty(); }
     public ObservableList<LevelResult> levels() { return levels; }
     public ObservableList<CurvePoint> curve() { return curve; }

@@ -54,6 +54,27 @@ class ChartsServiceTest {
     }
 
     @Test
+    void aHistogramUpToAPercentileCountsTheOutliersInItsLastBin() {
+        // as the Benchmark view bins a level's chunk gaps while it runs
+        List<Double> gaps = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            gaps.add(5 + (i % 100) * 0.1);
+        }
+        gaps.set(0, 5_000.0); // one stall: counted in the last bin, not stretching the others
+        List<ChartsService.Bin> bins = ChartsService.histogram(gaps, 30, 99);
+        assertThat(bins).hasSize(30);
+        assertThat(bins.stream().mapToInt(ChartsService.Bin::count).sum()).isEqualTo(gaps.size());
+        assertThat(bins.get(bins.size() - 1).to()).isLessThan(20);
+        assertThat(bins.get(0).from()).isEqualTo(5.0);
+        // up to the 100th percentile: the maximum, as the two-argument form
+        assertThat(ChartsService.histogram(gaps, 30, 100)).isEqualTo(ChartsService.histogram(gaps, 30));
+        assertThat(ChartsService.histogram(gaps, 30).get(29).to()).isEqualTo(5_000.0);
+        assertThat(ChartsService.histogram(List.of(), 30, 99)).isEmpty();
+        assertThat(ChartsService.histogram(java.util.Arrays.asList(3.0, null, Double.NaN, 3.0), 2, 99))
+                .containsExactly(new ChartsService.Bin(3, 4, 2), new ChartsService.Bin(4, 5, 0));
+    }
+
+    @Test
     void histogramCountsEveryValueOnceAndSeriesStayBounded() {
         List<ChartsService.Sample> samples = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {

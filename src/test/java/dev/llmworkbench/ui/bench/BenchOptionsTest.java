@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The form's fields into a plan (the plan's own checks, one line each), and the histogram's down-sampling. */
+/** The form's fields into a plan (the plan's own checks, one line each). */
 class BenchOptionsTest {
     private static BenchOptions options() {
         BenchOptions o = new BenchOptions();
@@ -177,20 +177,5 @@ class BenchOptionsTest {
         assertThat(o.thinkingOfferedProperty().get()).isTrue();
         assertThat(o.thinkingProperty().get()).as("the choice offered again starts at the default")
                 .isEqualTo(BenchOptions.THINKING.get(0));
-    }
-
-    @Test
-    void theHistogramIsDownSampledToAFewBins() {
-        double[] gaps = new double[10_000];
-        for (int i = 0; i < gaps.length; i++) {
-            gaps[i] = 5 + (i % 100) * 0.1;
-        }
-        gaps[0] = 5_000; // one stall: counted in the last bin, not stretching the others
-        List<BenchLive.Bin> bins = BenchLive.histogram(gaps, gaps.length);
-        assertThat(bins).hasSize(BenchLive.BINS);
-        assertThat(bins.stream().mapToInt(BenchLive.Bin::count).sum()).isEqualTo(gaps.length);
-        assertThat(bins.get(bins.size() - 1).toMs()).isLessThan(20);
-        assertThat(BenchLive.histogram(gaps, 0)).isEmpty();
-        assertThat(BenchLive.histogram(new double[] {3, 3, 3}, 3)).containsExactly(new BenchLive.Bin(3, 3, 3));
     }
 }
