@@ -1,5 +1,6 @@
 package dev.llmworkbench.ui.eval;
 
+import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.eval.EvalChecks;
 import dev.llmworkbench.service.eval.EvalGrid;
 import java.math.BigDecimal;
@@ -72,10 +73,18 @@ public final class CellTexts {
                 + (t.judgeCostUsd().signum() == 0 ? "" : " (judge " + usd(t.judgeCostUsd()) + ")");
     }
 
-    /** Where a grid stands: {@code done: 80 cells, 60 passed}. */
+    /** Where a grid stands: {@code done: 80/80 cells answered}. */
     static String progress(EvalGrid g) {
         EvalGrid.Totals t = g.totals();
         return g.status() + ": " + (t.cells() - t.pending()) + "/" + t.cells() + " cells answered";
+    }
+
+    /**
+     * The batch engine's report on the column under way, as {@code eval} prints it on stderr:
+     * {@code column 2: 5/10 done, 0 failed, 2 in flight, ...}.
+     */
+    static String progress(int col, BatchProgress p) {
+        return "column " + (col + 1) + ": " + p.describe();
     }
 
     /** Why a run stopped before its end, and what to do; "" when it ran to its end. */

@@ -1,6 +1,7 @@
 package dev.llmworkbench.ui.eval;
 
 import dev.llmworkbench.domain.ApiKey;
+import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.eval.EvalExport;
 import dev.llmworkbench.service.eval.EvalGrid;
 import dev.llmworkbench.service.eval.EvalPlan;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -40,7 +42,8 @@ import javafx.collections.transformation.FilteredList;
 /**
  * The evaluation view's state: the grid shown (its columns, its rows with a live cell per column, the footers as
  * the service computed them from the store), the filter, the selected cell's detail, Run / Cancel / re-run of a
- * cell, row or column with live per-cell progress, export, the promptfoo import with its unsupported parts, and the
+ * cell, row or column with live per-cell progress (the engine's figures of the column under way, as the command
+ * prints them), export, the promptfoo import with its unsupported parts, and the
  * previous grids of the history. Figures are the service's: this class formats them, never computes them.
  *
  * <p>Threads: public methods on the FX thread; the store and the files on the work executor; the service's cell
@@ -49,6 +52,10 @@ import javafx.collections.transformation.FilteredList;
 public final class EvalViewModel {
     /** What the view can do. */
     public enum State { EMPTY, READY, RUNNING }
+
+    /** The engine's report on a column. */
+    private record ColumnProgress(int col, BatchProgress progress) {
+    }
 
     /** How many previous grids are listed. */
     static final int RECENT = 30;
@@ -83,6 +90,8 @@ public final class EvalViewModel {
     /** Keys written in imported configurations, by grid (memory only: a new service after a price change). */
     private final Map<String, Map<EvalPlan.Provider, ApiKey>> importedKeys = new HashMap<>();
     private final ConcurrentLinkedQueue<EvalGrid.Cell> events = new ConcurrentLinkedQueue<>();
+    /** The engine's last report on the column under way, not shown yet. */
+    private final AtomicReference<ColumnProgress> columnProgress = new AtomicReference<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private boolean reloading;
     private long lastReloadNanos;
@@ -203,13 +212,18 @@ public final class EvalViewModel {
         stop.set("");
         progress.set("Starting…");
         notice.set("");
+        columnProgress.set(null);
         EvalService.EvalListener listener = new EvalService.EvalListener() {
             @Override
             public void onCell(EvalGrid.Cell cell) {
                 events.add(cell);
-                if (drainScheduled.compareAndSet(false, true)) {
-                    fx.later(EvalViewModel.this::drain);
-                }
+                scheduleDrain();
+            }
+
+            @Override
+            public void onProgress(int col, BatchProgress p) {
+                columnProgress.set(new ColumnProgress(col, p));
+                scheduleDrain();
             }
         };
         CompletableFuture<EvalService.Handle> started = tasks.call(what, () -> {
@@ -228,6 +242,7 @@ public final class EvalViewModel {
         finished = started.thenCompose(h -> tasks.follow(what, h.result(), done -> {
             handle = null;
             events.clear();
+            columnProgress.set(null);
             show(done);
             stop.set(CellTexts.stop(h.stopReason(), h.stopText(), done.totals()));
             reloadRecent();
@@ -330,12 +345,26 @@ public final class EvalViewModel {
         rows.setPredicate(r -> kept.contains(r.row()));
     }
 
-    /** Applies the queued cell events (FX thread); the footers are read again from the store now and then. */
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            fx.later(this::drain);
+        }
+    }
+
+    /**
+     * Applies the queued cell events and the engine's last report (FX thread); the footers are read again from the
+     * store now and then.
+     */
     private void drain() {
         drainScheduled.set(false);
         if (state.get() != State.RUNNING) {
             events.clear();
+            columnProgress.set(null);
             return;
+        }
+        ColumnProgress p = columnProgress.getAndSet(null);
+        if (p != null) {
+            progress.set(CellTexts.progress(p.col(), p.progress()));
         }
         int n = 0;
         for (EvalGrid.Cell c; (c = events.poll()) != null; n++) {
@@ -344,9 +373,6 @@ public final class EvalViewModel {
             }
         }
         if (n > 0) {
-            long done = allRows.stream().flatMap(r -> r.cells().stream())
-                    .filter(p -> p.get().state() != EvalGrid.CellState.PENDING).count();
-            progress.set(done + "/" + allRows.size() * columns.size() + " cells answered");
             EvalGrid.Cell sel = selected.get();
             if (sel != null) {
                 select(sel.col(), sel.row());

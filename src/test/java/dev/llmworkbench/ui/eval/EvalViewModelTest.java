@@ -3,6 +3,7 @@ package dev.llmworkbench.ui.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmworkbench.domain.ItemStatus;
+import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.eval.EvalGrid;
 import dev.llmworkbench.store.DataDirs;
 import dev.llmworkbench.ui.app.AppServices;
@@ -11,6 +12,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +124,8 @@ class EvalViewModelTest {
         EvalGrid g = ui.await(b::create);
         ui.run(() -> vm.concurrencyProperty().set("1"));
         ui.run(vm::run);
-        ui.await(vm.progressProperty(), () -> vm.progressProperty().get().startsWith("1/12"));
+        // the engine's figures of the column under way, in the words the command prints them
+        ui.await(vm.progressProperty(), () -> vm.progressProperty().get().startsWith("column 1: 1/12 done, "));
         ui.run(vm::cancel);
         ui.call(vm::finished).get(30, TimeUnit.SECONDS);
         assertThat(ui.call(() -> vm.stateProperty().get())).isEqualTo(EvalViewModel.State.READY);
@@ -152,5 +155,9 @@ class EvalViewModelTest {
         assertThat(CellTexts.usd(BigDecimal.ZERO)).isEqualTo("$0");
         assertThat(CellTexts.usd(null)).isEqualTo("no price");
         assertThat(CellTexts.percent(0.875)).isEqualTo("87.5%");
+        BatchProgress p = new BatchProgress(10, 3, 2, 5, 0, 0, 0, 1, 100, 50, new BigDecimal("0.0123"),
+                Duration.ofSeconds(4), Duration.ofSeconds(3), false, null);
+        assertThat(CellTexts.progress(1, p)).isEqualTo("column 2: " + p.describe())
+                .startsWith("column 2: 5/10 done, 0 failed, 2 in flight, 3 queued, 1 retries, 150 tokens, $0.0123");
     }
 }
