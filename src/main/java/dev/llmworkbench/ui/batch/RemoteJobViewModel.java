@@ -1,6 +1,5 @@
 package dev.llmworkbench.ui.batch;
 
-import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.RemoteShardRecord;
 import dev.llmworkbench.service.batch.BatchService;
 import dev.llmworkbench.service.batch.BatchSettings;
@@ -15,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -307,13 +305,8 @@ public final class RemoteJobViewModel {
                 return;
             }
             shards = p.shards();
-            int invalid = p.count(ItemStatus.INVALID);
-            int total = p.counts().values().stream().mapToInt(Integer::intValue).sum();
-            int waiting = p.count(ItemStatus.PENDING) + p.count(ItemStatus.IN_FLIGHT);
-            counts.set(String.format(Locale.ROOT, "%d/%d done · %d failed · %d not back yet · %d not run · %d invalid",
-                    p.count(ItemStatus.DONE), total - invalid, p.count(ItemStatus.FAILED), waiting,
-                    p.count(ItemStatus.NOT_RUN), invalid));
-            retryable.set(p.count(ItemStatus.FAILED) + p.count(ItemStatus.NOT_RUN));
+            counts.set(p.describe());
+            retryable.set(p.retryable());
             tick();
             if (items) {
                 follower.refreshNow(id);

@@ -72,7 +72,7 @@ public final class RemoteJobs {
         }
     }
 
-    /** What a running job stands at: its items by status and its shards, as stored. */
+    /** What a running job stands at: its items by status and its shards, as stored, and the figures of them. */
     public record Progress(Map<ItemStatus, Integer> counts, List<RemoteShardRecord> shards) {
         public Progress {
             counts = Map.copyOf(counts);
@@ -81,6 +81,33 @@ public final class RemoteJobs {
 
         public int count(ItemStatus s) {
             return counts.getOrDefault(s, 0);
+        }
+
+        /** Every row of the job, the invalid ones included. */
+        public int total() {
+            return counts.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** The rows that are sent: every row but the invalid ones. */
+        public int valid() {
+            return total() - count(ItemStatus.INVALID);
+        }
+
+        /** The rows whose result has not come back yet: pending or in flight. */
+        public int waiting() {
+            return count(ItemStatus.PENDING) + count(ItemStatus.IN_FLIGHT);
+        }
+
+        /** The rows {@link RemoteJobs#requeueFailedAndNotRun} sends again: the failed and the not run. */
+        public int retryable() {
+            return count(ItemStatus.FAILED) + count(ItemStatus.NOT_RUN);
+        }
+
+        /** {@code 3/10 done · 1 failed · 6 not back yet · 0 not run · 0 invalid}. */
+        public String describe() {
+            return String.format(Locale.ROOT, "%d/%d done · %d failed · %d not back yet · %d not run · %d invalid",
+                    count(ItemStatus.DONE), valid(), count(ItemStatus.FAILED), waiting(), count(ItemStatus.NOT_RUN),
+                    count(ItemStatus.INVALID));
         }
     }
 
