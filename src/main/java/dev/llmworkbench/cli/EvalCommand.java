@@ -1,6 +1,7 @@
 package dev.llmworkbench.cli;
 
 import com.google.gson.JsonObject;
+import dev.llmworkbench.domain.Amounts;
 import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.eval.EvalConfigException;
 import dev.llmworkbench.service.eval.EvalExport;
@@ -142,15 +143,15 @@ public class EvalCommand implements Callable<Integer> {
                 + grid.rows().size() + " rows");
         for (EvalGrid.Column c : grid.columns()) {
             EvalGrid.Footer f = c.footer();
-            out.println(String.format(Locale.ROOT, "%2d  %-50s pass %d/%d (%.1f%%)  latency mean %s p95 %s  cost $%s%s",
+            out.println(String.format(Locale.ROOT, "%2d  %-50s pass %d/%d (%.1f%%)  latency mean %s p95 %s  cost %s%s",
                     c.col() + 1, abbreviate(c.heading(), 50), f.passed(), f.cells(), f.passRate() * 100,
-                    ms(f.meanLatencyMs()), ms(f.p95LatencyMs()), money(f.costUsd()),
-                    f.judgeCostUsd().signum() > 0 ? " (judge $" + money(f.judgeCostUsd()) + ")" : ""));
+                    ms(f.meanLatencyMs()), ms(f.p95LatencyMs()), Amounts.usd(f.costUsd()),
+                    f.judgeCostUsd().signum() > 0 ? " (judge " + Amounts.usd(f.judgeCostUsd()) + ")" : ""));
         }
         EvalGrid.Totals t = grid.totals();
-        out.println(String.format(Locale.ROOT, "total: pass %d/%d (%.1f%%), %d failed, %d errors, %d not run%s, cost $%s",
+        out.println(String.format(Locale.ROOT, "total: pass %d/%d (%.1f%%), %d failed, %d errors, %d not run%s, cost %s",
                 t.passed(), t.cells(), t.passRate() * 100, t.failed(), t.errors(), t.notRun(), unfinished(t),
-                money(t.costUsd())));
+                Amounts.usd(t.costUsd())));
         if (grid.plan().unsupported().isEmpty()) {
             out.println("unsupported: none");
         } else {
@@ -163,10 +164,6 @@ public class EvalCommand implements Callable<Integer> {
 
     private static String ms(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.0f ms", v);
-    }
-
-    private static String money(BigDecimal v) {
-        return v.setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     private static String abbreviate(String s, int n) {

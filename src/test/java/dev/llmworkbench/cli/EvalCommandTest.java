@@ -68,6 +68,11 @@ class EvalCommandTest {
             assertThat(o.getAsJsonArray("checks").get(2).getAsJsonObject().get("type").getAsString())
                     .isEqualTo("not-icontains");
         }
+        // the total cost in the words the desktop uses for the same amount (Amounts.usd)
+        java.math.BigDecimal total = lines.stream().map(l -> JsonParser.parseString(l).getAsJsonObject().get("cost_usd"))
+                .map(j -> j.getAsBigDecimal()).reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+        assertThat(total).isPositive();
+        assertThat(r.out()).contains("not run, cost " + dev.llmworkbench.domain.Amounts.usd(total) + "\n");
         JsonObject firstOfV2 = JsonParser.parseString(lines.get(40)).getAsJsonObject();
         assertThat(firstOfV2.get("prompt").getAsString()).isEqualTo("You are careful. What is 1 plus 1?");
         assertThat(firstOfV2.get("prompt_label").getAsString()).isEqualTo("You are careful. {{question}}");

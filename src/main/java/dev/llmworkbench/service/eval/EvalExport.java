@@ -4,10 +4,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.llmworkbench.domain.Amounts;
 import dev.llmworkbench.service.batch.BatchExport;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -136,7 +136,7 @@ public final class EvalExport {
                 EvalGrid.Cell c = grid.cell(col.col(), r.row());
                 h.append("<td class=\"").append(c.passed() ? "pass" : "fail").append("\"><b>")
                         .append(esc(c.state().wireName().toUpperCase(Locale.ROOT))).append("</b> <span class=\"muted\">")
-                        .append(c.costUsd() == null ? "" : "$" + c.costUsd().stripTrailingZeros().toPlainString())
+                        .append(c.costUsd() == null ? "" : Amounts.usd(c.costUsd()))
                         .append(c.latencyMs() == null ? "" : " · " + Math.round(c.latencyMs()) + " ms")
                         .append("</span><pre>").append(esc(c.error() != null ? c.error() : c.response()))
                         .append("</pre>");
@@ -155,7 +155,7 @@ public final class EvalExport {
             EvalGrid.Footer f = c.footer();
             h.append("<th>").append(f.passed()).append('/').append(f.cells()).append(" (")
                     .append(percent(f.passRate())).append(")<br>mean ").append(ms(f.meanLatencyMs())).append(", p95 ")
-                    .append(ms(f.p95LatencyMs())).append("<br>$").append(plain(f.costUsd())).append("</th>");
+                    .append(ms(f.p95LatencyMs())).append("<br>").append(Amounts.usd(f.costUsd())).append("</th>");
         }
         h.append("</tr></tfoot>\n</table>\n");
         if (!grid.plan().unsupported().isEmpty()) {
@@ -175,10 +175,6 @@ public final class EvalExport {
 
     static String ms(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.0f ms", v);
-    }
-
-    static String plain(BigDecimal v) {
-        return v == null ? "-" : v.setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     static String esc(String s) {

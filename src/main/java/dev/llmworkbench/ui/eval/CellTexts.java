@@ -1,10 +1,10 @@
 package dev.llmworkbench.ui.eval;
 
+import dev.llmworkbench.domain.Amounts;
 import dev.llmworkbench.service.batch.BatchProgress;
 import dev.llmworkbench.service.eval.EvalChecks;
 import dev.llmworkbench.service.eval.EvalGrid;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Locale;
 
 /** The grid's figures in words: formats what the service computed, computes nothing. Pure functions. */
@@ -140,12 +140,9 @@ public final class CellTexts {
         return sb.toString();
     }
 
+    /** An amount in USD as every view and the command line write it ({@link Amounts#usd}); "no price" for none. */
     static String usd(BigDecimal v) {
-        if (v == null) {
-            return "no price";
-        }
-        BigDecimal s = v.setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();
-        return "$" + (s.signum() == 0 ? "0" : s.toPlainString());
+        return v == null ? "no price" : Amounts.usd(v);
     }
 
     static String ms(Double v) {

@@ -150,9 +150,11 @@ class EvalViewModelTest {
         EvalGrid.Cell c = new EvalGrid.Cell(0, 0, 1, EvalGrid.CellState.PASSED, "p", "word ".repeat(40), List.of(),
                 true, new BigDecimal("0.0000123"), null, 812.4, null);
         String text = CellTexts.cell(c);
-        assertThat(text).startsWith("pass · $0.000012 · 812 ms\n").endsWith("…");
+        // amounts as every view and the command line write them (Amounts.usd)
+        assertThat(text).startsWith("pass · $0.0000123 · 812 ms\n").endsWith("…");
         assertThat(text.split("\n")[1]).hasSize(CellTexts.SHORT);
-        assertThat(CellTexts.usd(BigDecimal.ZERO)).isEqualTo("$0");
+        assertThat(CellTexts.usd(BigDecimal.ZERO)).isEqualTo("$0.00");
+        assertThat(CellTexts.usd(new BigDecimal("1.234"))).isEqualTo("$1.23");
         assertThat(CellTexts.usd(null)).isEqualTo("no price");
         assertThat(CellTexts.percent(0.875)).isEqualTo("87.5%");
         BatchProgress p = new BatchProgress(10, 3, 2, 5, 0, 0, 0, 1, 100, 50, new BigDecimal("0.0123"),
