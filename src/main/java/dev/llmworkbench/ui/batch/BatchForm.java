@@ -2,6 +2,7 @@ package dev.llmworkbench.ui.batch;
 
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.service.batch.BatchSettings;
+import dev.llmworkbench.ui.common.NumberFields;
 import java.math.BigDecimal;
 import java.util.List;
 import javafx.beans.property.BooleanProperty;
@@ -37,23 +38,13 @@ final class BatchForm {
 
     /** The settings from the form. @throws IllegalArgumentException when a field is wrong */
     BatchSettings settings() {
-        Integer r = intOrNull(rpm.get(), "rpm");
-        Long t = tpm.get() == null || tpm.get().isBlank() ? null : Long.parseLong(tpm.get().strip());
-        BigDecimal b = budget.get() == null || budget.get().isBlank() ? null : new BigDecimal(budget.get().strip());
-        Integer c = intOrNull(concurrency.get(), "concurrency");
-        return new BatchSettings(route.get() ? null : model.get(), route.get(), intOrNull(maxTokens.get(), "max tokens"),
-                c == null ? 4 : c, r, t, b, priority.get(), null, null, profile.get(), null);
-    }
-
-    private static Integer intOrNull(String s, String what) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a whole number, was " + s);
-        }
+        Integer r = NumberFields.integer(rpm.get(), "rpm");
+        Long t = NumberFields.whole(tpm.get(), "tpm");
+        BigDecimal b = NumberFields.amount(budget.get(), "budget");
+        Integer c = NumberFields.integer(concurrency.get(), "concurrency");
+        return new BatchSettings(route.get() ? null : model.get(), route.get(),
+                NumberFields.integer(maxTokens.get(), "max tokens"), c == null ? 4 : c, r, t, b, priority.get(), null,
+                null, profile.get(), null);
     }
 
     ObservableList<String> models() { return models; }

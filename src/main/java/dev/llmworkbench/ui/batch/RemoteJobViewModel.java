@@ -8,6 +8,7 @@ import dev.llmworkbench.service.batch.remote.RemoteListener;
 import dev.llmworkbench.service.batch.remote.RemoteSettings;
 import dev.llmworkbench.service.batch.remote.RemoteSummary;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.NumberFields;
 import dev.llmworkbench.ui.common.Tasks;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -357,19 +358,15 @@ public final class RemoteJobViewModel {
     }
 
     private Duration poll() {
-        String t = pollSeconds.get();
-        if (t == null || t.isBlank()) {
+        Double sec = NumberFields.decimal(pollSeconds.get(), "look every");
+        if (sec == null) {
             return null;
         }
-        try {
-            double sec = Double.parseDouble(t.strip());
-            if (!(sec > 0)) {
-                throw new NumberFormatException();
-            }
-            return Duration.ofMillis(Math.round(sec * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("look every: a number of seconds more than 0, was " + t);
+        if (!(sec > 0)) {
+            throw new IllegalArgumentException("look every must be more than 0 seconds, was '"
+                    + pollSeconds.get().strip() + "'");
         }
+        return Duration.ofMillis(Math.round(sec * 1000));
     }
 
     /** Stops the ticker (the view is closed for good); a job's watch ends with the app's threads. */

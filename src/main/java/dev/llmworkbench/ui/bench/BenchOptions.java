@@ -5,6 +5,7 @@ import dev.llmworkbench.domain.ThinkingMode;
 import dev.llmworkbench.service.bench.Arrival;
 import dev.llmworkbench.service.bench.BenchPlan;
 import dev.llmworkbench.service.bench.TokenLength;
+import dev.llmworkbench.ui.common.NumberFields;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,8 +163,8 @@ public final class BenchOptions {
         List<Integer> out = new ArrayList<>();
         for (String s : list(text)) {
             try {
-                out.add(Integer.parseInt(s));
-            } catch (NumberFormatException e) {
+                out.add(NumberFields.required(NumberFields.integer(s, "--concurrency"), "--concurrency"));
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--concurrency needs whole numbers separated by commas, e.g. 1,2,4,8;"
                         + " was '" + text.strip() + "'");
             }
@@ -175,8 +176,8 @@ public final class BenchOptions {
         List<Double> out = new ArrayList<>();
         for (String s : list(text)) {
             try {
-                out.add(Double.parseDouble(s));
-            } catch (NumberFormatException e) {
+                out.add(NumberFields.required(NumberFields.decimal(s, "--rate"), "--rate"));
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--rate needs numbers separated by commas, e.g. 5,10,20; was '"
                         + text.strip() + "'");
             }
@@ -200,15 +201,7 @@ public final class BenchOptions {
     }
 
     private static Integer integer(String option, String text) {
-        String v = blankToNull(text);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, was '" + v + "'");
-        }
+        return NumberFields.integer(text, option);
     }
 
     private static int intOr(String option, String text, int fallback) {
@@ -217,27 +210,12 @@ public final class BenchOptions {
     }
 
     private static long longOr(String option, String text, long fallback) {
-        String v = blankToNull(text);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, was '" + v + "'");
-        }
+        Long v = NumberFields.whole(text, option);
+        return v == null ? fallback : v;
     }
 
     private static Double number(String option, String text) {
-        String v = blankToNull(text);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a number, was '" + v + "'");
-        }
+        return NumberFields.decimal(text, option);
     }
 
     private static String blankToNull(String s) {

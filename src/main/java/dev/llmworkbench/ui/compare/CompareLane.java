@@ -8,6 +8,7 @@ import dev.llmworkbench.service.chat.ChatRun;
 import dev.llmworkbench.service.chat.ErrorAdvice;
 import dev.llmworkbench.service.compare.CompareMarks;
 import dev.llmworkbench.service.compare.CompareSpec;
+import dev.llmworkbench.ui.common.NumberFields;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -96,31 +97,9 @@ public final class CompareLane {
             throw new IllegalArgumentException("choose a provider");
         }
         boolean think = thinking.get();
-        return new CompareSpec.Lane(profile.get(), model.get(), decimal(temperature.get(), "temperature"),
-                decimal(topP.get(), "top_p"), whole(maxTokens.get(), "max tokens"), think,
-                think ? whole(thinkingBudget.get(), "thinking budget") : null);
-    }
-
-    private static Double decimal(String s, String what) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Double.valueOf(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a number, was '" + s.trim() + "'");
-        }
-    }
-
-    private static Integer whole(String s, String what) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a whole number, was '" + s.trim() + "'");
-        }
+        return new CompareSpec.Lane(profile.get(), model.get(), NumberFields.decimal(temperature.get(), "temperature"),
+                NumberFields.decimal(topP.get(), "top_p"), NumberFields.integer(maxTokens.get(), "max tokens"), think,
+                think ? NumberFields.integer(thinkingBudget.get(), "thinking budget") : null);
     }
 
     /** Clears the last result before a run. */

@@ -2,6 +2,7 @@ package dev.llmworkbench.ui.estimate;
 
 import dev.llmworkbench.service.estimate.EstimateService;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.NumberFields;
 import dev.llmworkbench.ui.common.Tasks;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -60,24 +61,22 @@ public final class EstimateViewModel {
                 percent(cacheHitPercent.get(), "cache hit rate"), percent(batchPercent.get(), "batch share"));
     }
 
+    /** A whole number, thousands separated or not ({@code 10,000}, {@code 10_000}); the field must not be blank. */
     private static long parseLong(String s, String what) {
-        try {
-            return Long.parseLong(s.strip().replace("_", "").replace(",", ""));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(what + " must be a whole number, was '" + s + "'");
-        }
+        return NumberFields.required(NumberFields.whole(s == null ? null : s.replace("_", "").replace(",", ""), what),
+                what);
     }
 
+    /** A share in percent ({@code 40} or {@code 40%}), 0 when blank, as a fraction. */
     private static BigDecimal percent(String s, String what) {
-        try {
-            BigDecimal p = new BigDecimal(s == null || s.isBlank() ? "0" : s.strip().replace("%", ""));
-            if (p.signum() < 0 || p.compareTo(BigDecimal.valueOf(100)) > 0) {
-                throw new IllegalArgumentException(what + " must be between 0 and 100 %");
-            }
-            return p.movePointLeft(2);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a number of percent, was '" + s + "'");
+        BigDecimal p = NumberFields.amount(s == null ? null : s.replace("%", ""), what);
+        if (p == null) {
+            return BigDecimal.ZERO;
         }
+        if (p.signum() < 0 || p.compareTo(BigDecimal.valueOf(100)) > 0) {
+            throw new IllegalArgumentException(what + " must be between 0 and 100 %");
+        }
+        return p.movePointLeft(2);
     }
 
     /** Prices the workload for the chosen models and replays the history through the router. */

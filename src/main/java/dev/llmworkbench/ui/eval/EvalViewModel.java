@@ -12,6 +12,7 @@ import dev.llmworkbench.service.eval.RecentGrids;
 import dev.llmworkbench.service.playground.PromptLibraryService;
 import dev.llmworkbench.service.providers.ProviderService;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.NumberFields;
 import dev.llmworkbench.ui.common.Tasks;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -188,9 +189,9 @@ public final class EvalViewModel {
         }
         EvalService.Options options;
         try {
-            BigDecimal b = budget.get() == null || budget.get().isBlank() ? null : new BigDecimal(budget.get().strip());
-            options = new EvalService.Options(GridBuilderViewModel.integer(concurrency.get()), b, null, null, true, null);
-        } catch (IllegalArgumentException e) { // NumberFormatException included
+            options = new EvalService.Options(NumberFields.integer(concurrency.get(), "concurrency"),
+                    NumberFields.amount(budget.get(), "the budget"), null, null, true, null);
+        } catch (IllegalArgumentException e) {
             notice.set("Check the run's settings: " + Tasks.message(e));
             return CompletableFuture.completedFuture(null);
         }

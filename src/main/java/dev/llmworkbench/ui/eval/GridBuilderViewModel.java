@@ -11,6 +11,7 @@ import dev.llmworkbench.service.playground.PromptLibraryService;
 import dev.llmworkbench.service.playground.PromptLibraryService.SavedPrompt;
 import dev.llmworkbench.service.providers.ProviderService;
 import dev.llmworkbench.ui.common.FxExecutor;
+import dev.llmworkbench.ui.common.NumberFields;
 import dev.llmworkbench.ui.common.Tasks;
 import java.nio.file.Path;
 import java.util.List;
@@ -158,8 +159,8 @@ public final class GridBuilderViewModel {
         if (profile.get() == null) {
             throw new IllegalArgumentException("choose a provider");
         }
-        return new GridDraft.Target(profile.get(), model.get(), number(temperature.get(), "the temperature"),
-                integer(maxTokens.get()));
+        return new GridDraft.Target(profile.get(), model.get(), NumberFields.decimal(temperature.get(), "the temperature"),
+                NumberFields.integer(maxTokens.get(), "max tokens"));
     }
 
     /** Adds the form's profile, model and parameters as a column model; a wrong field is said in the notice. */
@@ -206,28 +207,6 @@ public final class GridBuilderViewModel {
             EvalGrid g = ev.create(imported, null);
             return g;
         }, onCreated, m -> notice.set("Cannot create the grid: " + m));
-    }
-
-    private static Double number(String s, String what) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Double.valueOf(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a number, was '" + s + "'");
-        }
-    }
-
-    static Integer integer(String s) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a whole number, was '" + s + "'");
-        }
     }
 
     public ReadOnlyObjectProperty<Path> testsFileProperty() { return testsFile; }

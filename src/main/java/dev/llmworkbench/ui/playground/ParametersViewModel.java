@@ -8,6 +8,7 @@ import dev.llmworkbench.service.playground.PlaygroundService;
 import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.providers.ProviderPreset;
 import dev.llmworkbench.service.providers.ProviderService;
+import dev.llmworkbench.ui.common.NumberFields;
 import dev.llmworkbench.ui.common.Tasks;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -142,10 +143,10 @@ final class ParametersViewModel {
 
     /** Puts the parameters into {@code b}; fails with a message for the user on a value that does not parse. */
     void applyTo(ChatRequest.Builder b) {
-        b.temperature(RequestValues.parseDouble(temperature.get(), "temperature"));
-        b.topP(RequestValues.parseDouble(topP.get(), "top_p"));
-        b.maxTokens(RequestValues.parseInt(maxTokens.get(), "max_tokens"));
-        b.seed(RequestValues.parseLong(seed.get(), "seed"));
+        b.temperature(NumberFields.decimal(temperature.get(), "temperature"));
+        b.topP(NumberFields.decimal(topP.get(), "top_p"));
+        b.maxTokens(NumberFields.integer(maxTokens.get(), "max_tokens"));
+        b.seed(NumberFields.whole(seed.get(), "seed"));
         boolean think = thinking.get();
         ProviderProfile p = profile.get();
         boolean streamOn = stream.get();
@@ -155,7 +156,7 @@ final class ParametersViewModel {
         b.stream(streamOn);
         b.enableThinking(think);
         if (think) {
-            b.thinkingBudget(RequestValues.parseInt(thinkingBudget.get(), "thinking budget"));
+            b.thinkingBudget(NumberFields.integer(thinkingBudget.get(), "thinking budget"));
         }
         switch (responseFormat.get()) {
             case JSON_OBJECT -> b.responseFormat(ResponseFormat.jsonObject());

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Pure helpers of the playground: the form's strings into request values, JSON for the inspector, durations. */
+/** Pure helpers of the playground: tools from JSON, JSON for the inspector, durations. */
 final class RequestValues {
     private RequestValues() { }
 
@@ -36,39 +36,6 @@ final class RequestValues {
                     o.has("parameters") ? o.get("parameters").toString() : null));
         }
         return out;
-    }
-
-    static Double parseDouble(String s, String what) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Double.parseDouble(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a number");
-        }
-    }
-
-    static Integer parseInt(String s, String what) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a whole number");
-        }
-    }
-
-    static Long parseLong(String s, String what) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a whole number");
-        }
     }
 
     static String formatToolCalls(List<ToolCall> calls) {

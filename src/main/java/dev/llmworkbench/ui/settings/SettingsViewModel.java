@@ -9,6 +9,7 @@ import dev.llmworkbench.service.providers.LimitsService;
 import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.providers.ProviderPreset;
 import dev.llmworkbench.service.providers.ProviderService;
+import dev.llmworkbench.ui.common.NumberFields;
 import dev.llmworkbench.ui.common.Tasks;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
@@ -244,10 +245,11 @@ public final class SettingsViewModel {
         BigDecimal daily;
         Long hourly;
         try {
-            tier = new LimitsService.Tier(tierName.get().trim(), Integer.parseInt(rpm.get().trim()),
-                    Long.parseLong(tpm.get().trim()));
-            daily = dailyBudget.get().isBlank() ? null : new BigDecimal(dailyBudget.get().trim());
-            hourly = hourlyTokens.get().isBlank() ? null : Long.parseLong(hourlyTokens.get().trim());
+            tier = new LimitsService.Tier(tierName.get().trim(),
+                    NumberFields.required(NumberFields.integer(rpm.get(), "requests per minute"), "requests per minute"),
+                    NumberFields.required(NumberFields.whole(tpm.get(), "tokens per minute"), "tokens per minute"));
+            daily = NumberFields.amount(dailyBudget.get(), "the daily budget");
+            hourly = NumberFields.whole(hourlyTokens.get(), "tokens per hour");
         } catch (RuntimeException e) {
             limitsMessage.set("Not applied: " + e.getMessage());
             return CompletableFuture.completedFuture(null);
@@ -278,8 +280,8 @@ public final class SettingsViewModel {
         BigDecimal in;
         BigDecimal out;
         try {
-            in = new BigDecimal(inputPerM.trim());
-            out = new BigDecimal(outputPerM.trim());
+            in = NumberFields.required(NumberFields.amount(inputPerM, "the input price"), "the input price");
+            out = NumberFields.required(NumberFields.amount(outputPerM, "the output price"), "the output price");
         } catch (RuntimeException e) {
             pricesMessage.set("Not saved: " + e.getMessage());
             reloadPrices();
@@ -319,7 +321,7 @@ public final class SettingsViewModel {
     public CompletableFuture<Void> applyCurrency() {
         BigDecimal r;
         try {
-            r = new BigDecimal(rate.get().trim());
+            r = NumberFields.required(NumberFields.amount(rate.get(), "CNY per USD"), "CNY per USD");
         } catch (RuntimeException e) {
             pricesMessage.set("Not saved: " + e.getMessage());
             return CompletableFuture.completedFuture(null);

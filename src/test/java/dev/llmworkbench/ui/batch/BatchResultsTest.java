@@ -129,6 +129,6 @@ class BatchResultsTest {
         assertThat(f.settings().model()).isNull();
         f.concurrencyProperty().set("many");
         org.assertj.core.api.Assertions.assertThatThrownBy(f::settings)
-                .hasMessage("concurrency must be a whole number, was many");
+                .hasMessage("concurrency must be a whole number, was 'many'");
     }
 }

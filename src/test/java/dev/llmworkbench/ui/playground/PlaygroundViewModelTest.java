@@ -208,7 +208,7 @@ class PlaygroundViewModelTest {
             vm.temperatureProperty().set("warm");
             vm.run();
             assertThat(vm.stateProperty().get()).isEqualTo(PlaygroundViewModel.State.FAILED);
-            assertThat(vm.errorTextProperty().get()).isEqualTo("temperature must be a number");
+            assertThat(vm.errorTextProperty().get()).isEqualTo("temperature must be a number, was 'warm'");
             vm.newConversation();
             assertThat(vm.stateProperty().get()).isEqualTo(PlaygroundViewModel.State.IDLE);
             assertThat(vm.errorTitleProperty().get()).isEmpty();
