@@ -84,13 +84,9 @@ final class BenchForm extends GridPane {
         // ... and says why on itself, as the Playground's switch does (no tooltip shows on a disabled control)
         thinking.setButtonCell(new javafx.scene.control.ListCell<>() {
             {
-                textProperty().bind(Bindings.createStringBinding(() -> {
-                    dev.llmworkbench.domain.ThinkingMode mode = o.thinkingModeProperty().get();
-                    if (!o.thinkingOfferedProperty().get() && mode != null) {
-                        return mode.thinks(null) ? "always (this model)" : "never (this model)";
-                    }
-                    return isEmpty() || getItem() == null ? "" : getItem();
-                }, itemProperty(), emptyProperty(), o.thinkingModeProperty(), o.thinkingOfferedProperty()));
+                textProperty().bind(Bindings.createStringBinding(() -> !o.thinkingOfferedProperty().get()
+                        ? o.thinkingLabelProperty().get() : isEmpty() || getItem() == null ? "" : getItem(),
+                        itemProperty(), emptyProperty(), o.thinkingLabelProperty(), o.thinkingOfferedProperty()));
             }
         });
         thinking.getTooltip().textProperty().bind(Bindings.createStringBinding(

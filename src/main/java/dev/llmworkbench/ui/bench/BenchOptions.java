@@ -6,6 +6,7 @@ import dev.llmworkbench.service.bench.Arrival;
 import dev.llmworkbench.service.bench.BenchPlan;
 import dev.llmworkbench.service.bench.TokenLength;
 import dev.llmworkbench.ui.common.NumberFields;
+import dev.llmworkbench.ui.common.ThinkingSwitch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,8 @@ import java.util.function.BiFunction;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -76,10 +76,12 @@ public final class BenchOptions {
     final StringProperty goodputMin = new SimpleStringProperty(this, "goodputMin", "0.95");
     final StringProperty findMax = new SimpleStringProperty(this, "findMax", "no");
     final StringProperty thinking = new SimpleStringProperty(this, "thinking", THINKING.get(0));
-    /** What the catalogue says of the model's thinking (null: it does not say). */
-    private final ReadOnlyObjectWrapper<ThinkingMode> thinkingMode = new ReadOnlyObjectWrapper<>(this, "thinkingMode");
-    /** False for a model that never thinks or always does (the catalogue's word): no choice, nothing sent. */
-    private final ReadOnlyBooleanWrapper thinkingOffered = new ReadOnlyBooleanWrapper(this, "thinkingOffered", true);
+    /**
+     * Not offered for a model that never thinks or always does (the catalogue's word): no switch, so the choice goes
+     * back to the provider's default (nothing is sent).
+     */
+    private final ThinkingSwitch thinkingSwitch = new ThinkingSwitch(profile, model,
+            mode -> thinking.set(THINKING.get(0)));
 
     /**
      * The thinking choice follows the model, as the catalogue knows it ({@code modes}: profile name or null, model →
@@ -87,18 +89,7 @@ public final class BenchOptions {
      * switch, so the choice goes back to the provider's default (nothing is sent) and is not offered.
      */
     void followThinkingModes(BiFunction<String, String, ThinkingMode> modes) {
-        Runnable update = () -> {
-            ProviderProfile p = profile.get();
-            ThinkingMode mode = modes.apply(p == null ? null : p.name(), model.get());
-            thinkingMode.set(mode);
-            thinkingOffered.set(mode == null || mode.switchable());
-            if (!thinkingOffered.get()) {
-                thinking.set(THINKING.get(0));
-            }
-        };
-        model.addListener((o, a, b) -> update.run());
-        profile.addListener((o, a, b) -> update.run());
-        update.run();
+        thinkingSwitch.follow(modes);
     }
 
     /**
@@ -133,7 +124,7 @@ public final class BenchOptions {
 
     /** The thinking setting sent: null (the provider's default) when asked for, or when the model takes no switch. */
     private Boolean thinkingSent() {
-        if (!thinkingOffered.get()) {
+        if (!thinkingSwitch.offeredProperty().get()) {
             return null;
         }
         return "on".equals(thinking.get()) ? Boolean.TRUE : "off".equals(thinking.get()) ? Boolean.FALSE : null;
@@ -244,6 +235,8 @@ public final class BenchOptions {
     public StringProperty goodputMinProperty() { return goodputMin; }
     public StringProperty findMaxProperty() { return findMax; }
     public StringProperty thinkingProperty() { return thinking; }
-    public ReadOnlyObjectProperty<ThinkingMode> thinkingModeProperty() { return thinkingMode.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty thinkingOfferedProperty() { return thinkingOffered.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<ThinkingMode> thinkingModeProperty() { return thinkingSwitch.modeProperty(); }
+    public ReadOnlyBooleanProperty thinkingOfferedProperty() { return thinkingSwitch.offeredProperty(); }
+    /** "Thinking", or what a model without a switch does ("Thinking: never"), as the Playground's and Compare's say. */
+    public ReadOnlyStringProperty thinkingLabelProperty() { return thinkingSwitch.labelProperty(); }
 }

@@ -9,6 +9,7 @@ import dev.llmworkbench.service.chat.ErrorAdvice;
 import dev.llmworkbench.service.compare.CompareMarks;
 import dev.llmworkbench.service.compare.CompareSpec;
 import dev.llmworkbench.ui.common.NumberFields;
+import dev.llmworkbench.ui.common.ThinkingSwitch;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +47,9 @@ public final class CompareLane {
     private final StringProperty maxTokens = new SimpleStringProperty("");
     private final BooleanProperty thinking = new SimpleBooleanProperty(false);
     private final StringProperty thinkingBudget = new SimpleStringProperty("");
-    /** False for a model that never thinks or always does (the catalogue's word): its switch is not offered. */
-    private final javafx.beans.property.ReadOnlyBooleanWrapper thinkingOffered =
-            new javafx.beans.property.ReadOnlyBooleanWrapper(true);
+    /** Not offered for a model that never thinks or always does (the catalogue's word): set to what it does. */
+    private final ThinkingSwitch thinkingSwitch = new ThinkingSwitch(profile, model,
+            mode -> thinking.set(mode.thinks(null)));
 
     private final StringProperty text = new SimpleStringProperty("");
     private final StringProperty reasoning = new SimpleStringProperty("");
@@ -78,17 +79,7 @@ public final class CompareLane {
      * mode or null): a model that never thinks or always does is set to what it does and takes no switch.
      */
     void followThinkingModes(java.util.function.BiFunction<String, String, dev.llmworkbench.domain.ThinkingMode> modes) {
-        Runnable update = () -> {
-            ProviderProfile p = profile.get();
-            dev.llmworkbench.domain.ThinkingMode mode = modes.apply(p == null ? null : p.name(), model.get());
-            thinkingOffered.set(mode == null || mode.switchable());
-            if (!thinkingOffered.get()) {
-                thinking.set(mode.thinks(null));
-            }
-        };
-        model.addListener((o, a, b) -> update.run());
-        profile.addListener((o, a, b) -> update.run());
-        update.run();
+        thinkingSwitch.follow(modes);
     }
 
     /** The lane as the comparison sends it; fails with a message for the user on a value that does not parse. */
@@ -212,8 +203,11 @@ public final class CompareLane {
     public StringProperty topPProperty() { return topP; }
     public StringProperty maxTokensProperty() { return maxTokens; }
     public BooleanProperty thinkingProperty() { return thinking; }
+    public javafx.beans.property.ReadOnlyStringProperty thinkingLabelProperty() {
+        return thinkingSwitch.labelProperty();
+    }
     public javafx.beans.property.ReadOnlyBooleanProperty thinkingOfferedProperty() {
-        return thinkingOffered.getReadOnlyProperty();
+        return thinkingSwitch.offeredProperty();
     }
     public StringProperty thinkingBudgetProperty() { return thinkingBudget; }
     public StringProperty textProperty() { return text; }

@@ -52,10 +52,7 @@ final class CompareLaneView extends VBox {
         thinking.selectedProperty().bindBidirectional(lane.thinkingProperty());
         // a model that never thinks, or always does, takes no switch (the catalogue's word)
         thinking.disableProperty().bind(lane.thinkingOfferedProperty().not());
-        thinking.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-                () -> dev.llmworkbench.ui.common.ThinkingHints.switchLabel(lane.thinkingOfferedProperty().get(),
-                        lane.thinkingProperty().get()),
-                lane.thinkingOfferedProperty(), lane.thinkingProperty()));
+        thinking.textProperty().bind(lane.thinkingLabelProperty());
         TextField budget = field("compare-budget-" + n, lane.thinkingBudgetProperty(), "budget",
                 "Thinking budget in tokens (empty: the model's default)");
         budget.disableProperty().bind(lane.thinkingProperty().not());

@@ -42,9 +42,7 @@ final class ParametersPane extends ScrollPane {
         thinking.setTooltip(thinkingTip);
         // a model that never thinks, or always does, takes no switch: shown as what it does, not offered
         thinking.disableProperty().bind(vm.thinkingOfferedProperty().not());
-        thinking.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-                () -> ThinkingHints.switchLabel(vm.thinkingOfferedProperty().get(), vm.thinkingProperty().get()),
-                vm.thinkingOfferedProperty(), vm.thinkingProperty()));
+        thinking.textProperty().bind(vm.thinkingLabelProperty());
         CheckBox stream = new CheckBox("Stream");
         stream.setId("stream");
         stream.selectedProperty().bindBidirectional(vm.streamProperty());

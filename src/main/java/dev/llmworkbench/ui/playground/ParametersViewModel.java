@@ -9,6 +9,7 @@ import dev.llmworkbench.service.providers.PriceService;
 import dev.llmworkbench.service.providers.ProviderPreset;
 import dev.llmworkbench.service.providers.ProviderService;
 import dev.llmworkbench.ui.common.NumberFields;
+import dev.llmworkbench.ui.common.ThinkingSwitch;
 import dev.llmworkbench.ui.common.Tasks;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,12 +43,8 @@ final class ParametersViewModel {
     private final StringProperty maxTokens = new SimpleStringProperty(this, "maxTokens", "");
     private final BooleanProperty thinking = new SimpleBooleanProperty(this, "thinking", false);
     private final StringProperty thinkingBudget = new SimpleStringProperty(this, "thinkingBudget", "");
-    /** What the catalogue says of the model's thinking (null: it does not say). */
-    private final javafx.beans.property.ReadOnlyObjectWrapper<dev.llmworkbench.domain.ThinkingMode> thinkingMode =
-            new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "thinkingMode");
-    /** False for a model that never thinks or always does: the switch is not offered (and shows what it does). */
-    private final javafx.beans.property.ReadOnlyBooleanWrapper thinkingOffered =
-            new javafx.beans.property.ReadOnlyBooleanWrapper(this, "thinkingOffered", true);
+    /** The switch follows the model: not offered for a model that never thinks or always does (set to what it does). */
+    private final ThinkingSwitch thinkingSwitch;
     private final StringProperty seed = new SimpleStringProperty(this, "seed", "");
     private final BooleanProperty stream = new SimpleBooleanProperty(this, "stream", true);
     private final ObjectProperty<Priority> priority = new SimpleObjectProperty<>(this, "priority", Priority.NORMAL);
@@ -67,20 +64,8 @@ final class ParametersViewModel {
             }
         });
         refreshModels(profile.get());
-        model.addListener((o, was, now) -> updateThinkingMode());
-        profile.addListener((o, was, now) -> updateThinkingMode());
-        updateThinkingMode();
-    }
-
-    /** The switch follows the model: not offered for a model that never thinks or always does (set to what it does). */
-    private void updateThinkingMode() {
-        ProviderProfile p = profile.get();
-        dev.llmworkbench.domain.ThinkingMode mode = prices.thinkingMode(p == null ? null : p.name(), model.get());
-        thinkingMode.set(mode);
-        thinkingOffered.set(mode == null || mode.switchable());
-        if (!thinkingOffered.get()) {
-            thinking.set(mode.thinks(null));
-        }
+        thinkingSwitch = new ThinkingSwitch(profile, model, mode -> thinking.set(mode.thinks(null)));
+        thinkingSwitch.follow(prices::thinkingMode);
     }
 
     // ------------------------------------------------------------------ providers and models
@@ -189,7 +174,7 @@ final class ParametersViewModel {
         responseFormat.set(p.responseFormat());
         schemaJson.set(p.schema());
         toolsJson.set(p.tools());
-        updateThinkingMode(); // a saved "thinking on" does not unlock a model that never thinks
+        thinkingSwitch.update(); // a saved "thinking on" does not unlock a model that never thinks
     }
 
     // ------------------------------------------------------------------ properties
@@ -203,9 +188,10 @@ final class ParametersViewModel {
     StringProperty maxTokensProperty() { return maxTokens; }
     BooleanProperty thinkingProperty() { return thinking; }
     javafx.beans.property.ReadOnlyObjectProperty<dev.llmworkbench.domain.ThinkingMode> thinkingModeProperty() {
-        return thinkingMode.getReadOnlyProperty();
+        return thinkingSwitch.modeProperty();
     }
-    javafx.beans.property.ReadOnlyBooleanProperty thinkingOfferedProperty() { return thinkingOffered.getReadOnlyProperty(); }
+    javafx.beans.property.ReadOnlyBooleanProperty thinkingOfferedProperty() { return thinkingSwitch.offeredProperty(); }
+    javafx.beans.property.ReadOnlyStringProperty thinkingLabelProperty() { return thinkingSwitch.labelProperty(); }
     StringProperty thinkingBudgetProperty() { return thinkingBudget; }
     StringProperty seedProperty() { return seed; }
     BooleanProperty streamProperty() { return stream; }

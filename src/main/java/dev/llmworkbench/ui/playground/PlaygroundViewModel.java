@@ -293,6 +293,10 @@ public final class PlaygroundViewModel {
     public javafx.beans.property.ReadOnlyObjectProperty<dev.llmworkbench.domain.ThinkingMode> thinkingModeProperty() {
         return parameters.thinkingModeProperty();
     }
+    /** The thinking switch's label: "Thinking", or what a model without a switch does ("Thinking: never"). */
+    public javafx.beans.property.ReadOnlyStringProperty thinkingLabelProperty() {
+        return parameters.thinkingLabelProperty();
+    }
     public StringProperty thinkingBudgetProperty() { return parameters.thinkingBudgetProperty(); }
     public StringProperty seedProperty() { return parameters.seedProperty(); }
     public BooleanProperty streamProperty() { return parameters.streamProperty(); }

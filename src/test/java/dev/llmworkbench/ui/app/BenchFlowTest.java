@@ -216,7 +216,7 @@ class BenchFlowTest {
         assertThat(onFx(thinking::getValue)).as("the stale \"on\" is dropped").isEqualTo("provider default");
         assertThat(onFx(() -> thinking.getTooltip().getText())).startsWith("This model never thinks: no switch. ");
         assertThat(onFx(() -> thinking.getButtonCell().getText())).as("why, on the disabled choice itself")
-                .isEqualTo("never (this model)");
+                .isEqualTo("Thinking: never");
         assertThat(onFx(() -> vm.options().prepare().plan().thinking())).isNull();
 
         choose(robot, "#bench-model", "qwen3-235b-a22b");
@@ -228,7 +228,7 @@ class BenchFlowTest {
         assertThat(onFx(thinking::isDisabled)).as("no switch for a model that always thinks").isTrue();
         assertThat(onFx(thinking::getValue)).isEqualTo("provider default");
         assertThat(onFx(() -> thinking.getTooltip().getText())).startsWith("This model always thinks: no switch. ");
-        assertThat(onFx(() -> thinking.getButtonCell().getText())).isEqualTo("always (this model)");
+        assertThat(onFx(() -> thinking.getButtonCell().getText())).isEqualTo("Thinking: always");
         assertThat(onFx(() -> vm.options().prepare().plan().thinking())).isNull();
 
         // what a run sends and records for a model that takes no switch: no thinking setting at all
