@@ -274,7 +274,7 @@ public final class AppServices implements AutoCloseable {
                 false, () -> 0.0);
         ChatService c = new ChatService(clients, benchLimiter, once, ledger, prices.calculator(), estimator, scheduler,
                 ticker, clock);
-        return new dev.llmworkbench.service.bench.BenchService(c, Clock.systemUTC());
+        return new dev.llmworkbench.service.bench.BenchService(c, clock);
     }
 
     /** Batch jobs: preview, dry run, create, run, retry, export. */
