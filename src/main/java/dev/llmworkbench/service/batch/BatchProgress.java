@@ -12,11 +12,22 @@ import java.time.Duration;
 public record BatchProgress(int total, int queued, int inFlight, int done, int failed, int notRun, int invalid,
                             int retries, long promptTokens, long completionTokens, BigDecimal spentUsd,
                             Duration elapsed, Duration eta, boolean paused, String limiter) {
+    /** The rows that are sent: every row but the invalid ones. */
+    public int valid() {
+        return total - invalid;
+    }
+
+    /** The share of the valid rows that ended (done, failed or not run), from 0 to 1; 1 when there is none. */
+    public double ended() {
+        int valid = valid();
+        return valid == 0 ? 1 : (double) (done + failed + notRun) / valid;
+    }
+
     /** One line for a terminal. */
     public String describe() {
         return String.format(java.util.Locale.ROOT,
                 "%d/%d done, %d failed, %d in flight, %d queued, %d retries, %d tokens, $%s spent, ETA %s%s",
-                done, total - invalid, failed, inFlight, queued, retries, promptTokens + completionTokens,
+                done, valid(), failed, inFlight, queued, retries, promptTokens + completionTokens,
                 spentUsd.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
                 eta == null ? "?" : eta.toSeconds() + " s", paused ? " (paused)" : "")
                 + (limiter == null || limiter.startsWith("ready") ? "" : "; limiter: " + limiter);

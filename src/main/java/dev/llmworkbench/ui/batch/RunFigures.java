@@ -33,13 +33,11 @@ final class RunFigures {
     }
 
     void apply(BatchProgress p) {
-        int valid = p.total() - p.invalid();
-        int finishedCount = p.done() + p.failed() + p.notRun();
-        progress.set(valid == 0 ? 1 : (double) finishedCount / valid);
+        progress.set(p.ended());
         failed.set(p.failed());
         notRun.set(p.notRun());
         counts.set((p.paused() ? "Paused · " : "") + String.format(Locale.ROOT, "%d/%d done · %d failed · %d in flight · %d queued · %d not run · %d invalid",
-                p.done(), valid, p.failed(), p.inFlight(), p.queued(), p.notRun(), p.invalid()));
+                p.done(), p.valid(), p.failed(), p.inFlight(), p.queued(), p.notRun(), p.invalid()));
         retries.set(p.retries() + " retries");
         limiter.set(p.limiter() == null ? "" : "limiter: " + p.limiter());
         spend.set("$" + p.spentUsd().setScale(4, RoundingMode.HALF_UP).toPlainString() + " spent");

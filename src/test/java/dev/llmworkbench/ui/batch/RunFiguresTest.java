@@ -20,6 +20,8 @@ class RunFiguresTest {
         f.apply(progress("limited by provider: 240/min, remaining 0, resets in 0.8 s"));
         assertThat(f.limiterProperty().get()).isEqualTo("limiter: limited by provider: 240/min, remaining 0, resets in 0.8 s");
         assertThat(f.countsProperty().get()).startsWith("30/118 done");
+        // the bar is the run's figure: the valid rows that ended, as the service counts them
+        assertThat(f.progressProperty().get()).isEqualTo(progress(null).ended()).isEqualTo(30.0 / 118);
         f.apply(progress(null));
         assertThat(f.limiterProperty().get()).isEmpty();
     }
