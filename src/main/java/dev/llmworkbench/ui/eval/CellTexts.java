@@ -73,10 +73,15 @@ public final class CellTexts {
                 + (t.judgeCostUsd().signum() == 0 ? "" : " (judge " + usd(t.judgeCostUsd()) + ")");
     }
 
-    /** Where a grid stands: {@code done: 80/80 cells answered}. */
+    /**
+     * Where a grid stands: {@code done: 80/80 cells answered}; cells a cancel or the budget left unsent are not
+     * answered and are said apart ({@code cancelled: 9/12 cells answered, 3 not run}).
+     */
     static String progress(EvalGrid g) {
         EvalGrid.Totals t = g.totals();
-        return g.status() + ": " + (t.cells() - t.pending()) + "/" + t.cells() + " cells answered";
+        int answered = t.cells() - t.pending() - t.notRun();
+        return g.status() + ": " + answered + "/" + t.cells() + " cells answered"
+                + (t.notRun() == 0 ? "" : ", " + t.notRun() + " not run");
     }
 
     /**

@@ -134,6 +134,9 @@ class EvalViewModelTest {
         assertThat(notRun).isBetween(1L, 11L);
         assertThat(ui.call(() -> vm.stopProperty().get())).isEqualTo("Cancelled: " + notRun
                 + " cells not run (Run sends them)");
+        // the cells left unsent are not counted as answered
+        assertThat(ui.call(() -> vm.progressProperty().get())).endsWith(": " + (12 - notRun) + "/12 cells answered, "
+                + notRun + " not run");
         List<EvalGrid.CellState> shown = ui.call(() -> vm.rows().stream().map(r -> r.cell(0).get().state()).toList());
         assertThat(shown.stream().filter(s -> s == EvalGrid.CellState.NOT_RUN).count()).isEqualTo(notRun);
 
