@@ -2,6 +2,7 @@ package dev.llmworkbench.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.llmworkbench.domain.Amounts;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.BatchJobRecord;
 import dev.llmworkbench.domain.RemoteShardRecord;
@@ -20,7 +21,6 @@ import dev.llmworkbench.service.batch.remote.RemoteSettings;
 import dev.llmworkbench.service.batch.remote.RemoteSummary;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,7 +163,7 @@ final class RemoteBatch {
         RemoteDryRun d = remote.dryRun(rows, target.profile(), settings, rs);
         out.println(String.format(Locale.ROOT, "dry run: %d rows in %d files and %d batches, completion window "
                 + "%s; worst case $%s live, $%s at the batch price (saving $%s)%s", rows.size(), d.files(), d.files(),
-                d.completionWindow(), usd(d.liveUsd()), usd(d.batchUsd()), usd(d.savingUsd()),
+                d.completionWindow(), Amounts.plain(d.liveUsd()), Amounts.plain(d.batchUsd()), Amounts.plain(d.savingUsd()),
                 d.unpriced() == 0 ? "" : "; " + d.unpriced() + " rows without a price"));
         out.flush();
         return BatchCommand.estimatedCode(counts, err);
@@ -311,7 +311,4 @@ final class RemoteBatch {
         return s.providerStatus() != null ? s.providerStatus() : s.state().wireName();
     }
 
-    private static String usd(BigDecimal v) {
-        return v.setScale(4, RoundingMode.HALF_UP).toPlainString();
-    }
 }

@@ -28,7 +28,7 @@ public record BatchProgress(int total, int queued, int inFlight, int done, int f
         return String.format(java.util.Locale.ROOT,
                 "%d/%d done, %d failed, %d in flight, %d queued, %d retries, %d tokens, $%s spent, ETA %s%s",
                 done, valid(), failed, inFlight, queued, retries, promptTokens + completionTokens,
-                spentUsd.setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
+                dev.llmworkbench.domain.Amounts.plain(spentUsd),
                 eta == null ? "?" : eta.toSeconds() + " s", paused ? " (paused)" : "")
                 + (limiter == null || limiter.startsWith("ready") ? "" : "; limiter: " + limiter);
     }

@@ -1,5 +1,6 @@
 package dev.llmworkbench.service.estimate;
 
+import dev.llmworkbench.domain.Amounts;
 import dev.llmworkbench.cost.CostCalculator;
 import dev.llmworkbench.cost.Level;
 import dev.llmworkbench.cost.RouteDecision;
@@ -9,7 +10,6 @@ import dev.llmworkbench.domain.Money;
 import dev.llmworkbench.domain.Priority;
 import dev.llmworkbench.resilience.BudgetLedger;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Objects;
 
 /**
@@ -50,8 +50,8 @@ public final class RoutingService {
                 BigDecimal worst = worstCase(model, input, maxTokens);
                 if (worst == null || worst.compareTo(left) <= 0 || level.isLowest()) {
                     if (worst != null && worst.compareTo(left) > 0) {
-                        reason.append("; even ").append(model).append(" may cost up to ").append(usd(worst))
-                                .append(", more than the $").append(left.setScale(4, RoundingMode.HALF_UP).toPlainString())
+                        reason.append("; even ").append(model).append(" may cost up to ").append(Amounts.usd(worst))
+                                .append(", more than the ").append(Amounts.usd(left))
                                 .append(" left of today's ").append(priority.wireName()).append(" budget");
                     }
                     break;
@@ -59,8 +59,8 @@ public final class RoutingService {
                 Level lower = level.down();
                 String lowerModel = router.modelFor(lower);
                 reason.append("; routed down from ").append(level.id()).append(" (").append(model).append(", up to ")
-                        .append(usd(worst)).append(") to ").append(lower.id()).append(" (").append(lowerModel)
-                        .append(") because only $").append(left.setScale(4, RoundingMode.HALF_UP).toPlainString())
+                        .append(Amounts.usd(worst)).append(") to ").append(lower.id()).append(" (").append(lowerModel)
+                        .append(") because only ").append(Amounts.usd(left))
                         .append(" is left of today's ").append(priority.wireName()).append(" budget");
                 level = lower;
                 model = lowerModel;
@@ -76,9 +76,5 @@ public final class RoutingService {
         }
         Money m = costs.worstCase(null, model, input, maxTokens);
         return m.amount();
-    }
-
-    private static String usd(BigDecimal v) {
-        return "$" + v.setScale(6, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,7 +1,7 @@
 package dev.llmworkbench.ui.batch;
 
+import dev.llmworkbench.domain.Amounts;
 import dev.llmworkbench.service.batch.BatchProgress;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 import javafx.beans.property.DoubleProperty;
@@ -40,7 +40,7 @@ final class RunFigures {
                 p.done(), p.valid(), p.failed(), p.inFlight(), p.queued(), p.notRun(), p.invalid()));
         retries.set(p.retries() + " retries");
         limiter.set(p.limiter() == null ? "" : "limiter: " + p.limiter());
-        spend.set("$" + p.spentUsd().setScale(4, RoundingMode.HALF_UP).toPlainString() + " spent");
+        spend.set("$" + Amounts.plain(p.spentUsd()) + " spent");
         // paused, the time left is not known: no ETA that grows while nothing is sent
         eta.set(p.paused() ? "ETA – (paused)" : p.eta() == null ? "ETA –" : "ETA " + eta(p.eta()));
     }

@@ -44,4 +44,18 @@ class RunFiguresTest {
         assertThat(f.etaProperty().get()).isEqualTo("ETA – (paused)");
         assertThat(f.failedProperty().get()).isEqualTo(1);
     }
+
+    @Test
+    void aSmallSpendIsNotShownAsNothingAndReadsTheSameOnTheCommandLine() {
+        BatchProgress p = new BatchProgress(3, 0, 0, 3, 0, 0, 0, 0, 30, 12, new BigDecimal("0.0000123"),
+                Duration.ofSeconds(1), null, false, null);
+        RunFigures f = new RunFigures();
+        f.apply(p);
+        // three cheap rows: "$0.0000" would say nothing was spent
+        assertThat(f.spendProperty().get()).isEqualTo("$0.0000123 spent");
+        assertThat(p.describe()).contains(", $0.0000123 spent,");
+        f.apply(new BatchProgress(3, 0, 0, 3, 0, 0, 0, 0, 30, 12, new BigDecimal("12.3456"), Duration.ofSeconds(1),
+                null, false, null));
+        assertThat(f.spendProperty().get()).isEqualTo("$12.35 spent");
+    }
 }

@@ -3,6 +3,7 @@ package dev.llmworkbench.service.batch.remote;
 import dev.llmworkbench.client.ApiException;
 import com.google.gson.GsonBuilder;
 import dev.llmworkbench.client.BatchClient;
+import dev.llmworkbench.domain.Amounts;
 import dev.llmworkbench.domain.ApiError;
 import dev.llmworkbench.domain.BatchItemRecord;
 import dev.llmworkbench.domain.BatchJobRecord;
@@ -25,7 +26,6 @@ import dev.llmworkbench.store.RemoteShardStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -186,8 +186,8 @@ public final class RemoteBatchService {
             BigDecimal committed = committed(jobId);
             if (committed.add(reserve).compareTo(settings.budgetUsd()) > 0) {
                 shards.finishShard(jobId, no, ShardState.NOT_SUBMITTED, "over the budget: shard " + no
-                        + "'s worst case at the batch price is $" + usd(reserve) + ", $" + usd(committed) + " of $"
-                        + usd(settings.budgetUsd()) + " is spent or reserved");
+                        + "'s worst case at the batch price is $" + Amounts.plain(reserve) + ", $" + Amounts.plain(committed) + " of $"
+                        + Amounts.plain(settings.budgetUsd()) + " is spent or reserved");
                 return shards.shard(jobId, no).orElseThrow();
             }
         }
@@ -437,9 +437,6 @@ public final class RemoteBatchService {
         return sum[0];
     }
 
-    private static String usd(BigDecimal v) {
-        return v.setScale(4, RoundingMode.HALF_UP).toPlainString();
-    }
 
     /**
      * "Retry failed / not run": puts the job's failed and not-run rows back without a shard (their failed

@@ -1,5 +1,6 @@
 package dev.llmworkbench.service.batch.remote;
 
+import dev.llmworkbench.domain.Amounts;
 import dev.llmworkbench.domain.ItemStatus;
 import dev.llmworkbench.domain.JobStatus;
 import dev.llmworkbench.domain.RemoteShardRecord;
@@ -10,7 +11,6 @@ import dev.llmworkbench.service.batch.BatchSettings;
 import dev.llmworkbench.service.batch.BatchTarget;
 import dev.llmworkbench.store.RemoteShardStore;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ public final class RemoteJobs {
             RemoteDryRun d = dryRun;
             return String.format(Locale.ROOT, "%d rows (%d invalid, not sent). Live from this computer: worst case $%s. "
                             + "Provider batch service: worst case $%s, saving $%s; %d %s in %d %s, completion window %s.%s",
-                    rows, invalid, usd(d.liveUsd()), usd(d.batchUsd()), usd(d.savingUsd()), d.files(),
+                    rows, invalid, Amounts.plain(d.liveUsd()), Amounts.plain(d.batchUsd()), Amounts.plain(d.savingUsd()), d.files(),
                     d.files() == 1 ? "file" : "files", d.files(), d.files() == 1 ? "batch" : "batches",
                     d.completionWindow(), d.unpriced() == 0 ? "" : " " + d.unpriced() + " rows have no price (not counted).");
         }
@@ -66,7 +66,7 @@ public final class RemoteJobs {
         public String brief() {
             RemoteDryRun d = dryRun;
             return String.format(Locale.ROOT, "Live: worst case $%s · provider batch: worst case $%s, saving $%s · %d %s, "
-                    + "window %s%s", usd(d.liveUsd()), usd(d.batchUsd()), usd(d.savingUsd()), d.files(),
+                    + "window %s%s", Amounts.plain(d.liveUsd()), Amounts.plain(d.batchUsd()), Amounts.plain(d.savingUsd()), d.files(),
                     d.files() == 1 ? "batch" : "batches", d.completionWindow(),
                     d.unpriced() == 0 ? "" : " · " + d.unpriced() + " rows without a price");
         }
@@ -201,7 +201,4 @@ public final class RemoteJobs {
         return batches.info(jobId).settings();
     }
 
-    private static String usd(BigDecimal v) {
-        return v.setScale(4, RoundingMode.HALF_UP).toPlainString();
-    }
 }
