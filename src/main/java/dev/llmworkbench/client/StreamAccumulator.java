@@ -62,14 +62,6 @@ final class StreamAccumulator {
         return finishReason;
     }
 
-    /** One streamed chunk, from its tree. */
-    Emission onChunk(JsonObject chunk, long now) {
-        Chunk c = new Chunk();
-        c.wantId = id == null;
-        c.wantModel = model == null;
-        return onChunk(c.from(chunk), now);
-    }
-
     /** One streamed chunk; clears the chunk's {@code wantId} and {@code wantModel} once this knows them. */
     Emission onChunk(Chunk chunk, long now) {
         if (id == null) {

@@ -2,7 +2,6 @@ package dev.llmworkbench.client;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 
 /**
@@ -32,14 +31,14 @@ class ChunkFuzzTest {
         long now = 0;
         while (data.remainingBytes() > 0) {
             String payload = data.consumeString(2_000);
-            JsonObject o;
+            Chunk c;
             try {
-                o = parser.parse(payload);
+                c = parser.read(payload); // as the client reads every chunk
             } catch (JsonParseException e) {
                 continue;
             }
             try {
-                acc.onChunk(o, now += 1_000_000);
+                acc.onChunk(c, now += 1_000_000);
             } catch (RuntimeException e) {
                 // the client turns it into "an event has an unexpected shape"
             }
