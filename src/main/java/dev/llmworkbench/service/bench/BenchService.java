@@ -289,31 +289,10 @@ public final class BenchService {
                 prompts = p;
             }
             String made = p.prompt(tokens, rnd);
-            return made != null ? made : counted(tokens, rnd);
-        }
-
-        /** A prompt made by counting it as it grows (a tokenizer without a word of one token). */
-        private String counted(int tokens, SplittableRandom rnd) {
-            List<String> words = new ArrayList<>(tokens + 8);
-            for (int i = 0; i < tokens; i++) {
-                words.add(WORDS[rnd.nextInt(WORDS.length)]);
+            if (made == null) { // every tokenizer the catalogue can name has words of one token ("the")
+                throw new IllegalStateException("no word of one token for " + plan.model() + "'s tokenizer");
             }
-            for (int round = 0; round < 8; round++) {
-                int n = chat.estimateText(plan.model(), String.join(" ", words)).rawTokens();
-                if (n == tokens) {
-                    break;
-                }
-                if (n > tokens) {
-                    for (int k = Math.min(n - tokens, words.size() - 1); k > 0; k--) {
-                        words.remove(words.size() - 1);
-                    }
-                } else {
-                    for (int k = tokens - n; k > 0; k--) {
-                        words.add(WORDS[rnd.nextInt(WORDS.length)]);
-                    }
-                }
-            }
-            return String.join(" ", words);
+            return made;
         }
 
         RequestResult measure(int level, int index, double scheduledMs, double calledMs, double doneMs, Instant at,
